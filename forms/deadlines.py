@@ -1,0 +1,93 @@
+"""Working-day arithmetic for when records fall due.
+
+Working days skip weekends and England and Wales bank holidays.  The bank
+holidays come from the maintained `holidays` package (subdivision "ENG";
+England and Wales share one list) rather than a hand-kept table that goes
+stale every year, including substitute days and one-off holidays.
+
+Counting between two dates is arithmetic on weekday counts plus a bisect
+into each year's holidays, so a caseload of thousands of cases can show
+"days left" without walking the calendar day by day.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from datetime import date, timedelta
+from functools import cache
+
+from forms.model import Deadlines
+
+_ONE_DAY = timedelta(days=1)
+
+
+@cache
+def _weekday_holidays(year: int) -> tuple[date, ...]:
+    """England and Wales bank holidays of one year that fall Monday to Friday, sorted.
+
+    `holidays` is imported here, not at module level: it costs tens of
+    milliseconds and most runs of A4 (a CLI call, a form check) never need it.
+    """
+    import holidays
+
+    calendar = holidays.country_holidays("GB", subdiv="ENG", years=year)
+    return tuple(sorted(d for d in calendar if d.weekday() < 5))
+
+
+def is_working_day(d: date) -> bool:
+    """True Monday to Friday except on an England and Wales bank holiday."""
+    return d.weekday() < 5 and d not in _weekday_holidays(d.year)
+
+
+def _weekdays_to(d: date) -> int:
+    """Mondays to Fridays from 1 January of year 1 (a Monday) up to and including `d`."""
+    weeks, days = divmod(d.toordinal(), 7)
+    return weeks * 5 + min(days, 5)
+
+
+def _holidays_to(d: date) -> int:
+    """Weekday bank holidays in d's year up to and including `d`."""
+    return bisect_right(_weekday_holidays(d.year), d)
+
+
+def _working_days_after(a: date, b: date) -> int:
+    """Working days after `a` up to and including `b`, for a <= b."""
+    holidays_between = sum(len(_weekday_holidays(year)) for year in range(a.year, b.year))
+    holidays_between += _holidays_to(b) - _holidays_to(a)
+    return _weekdays_to(b) - _weekdays_to(a) - holidays_between
+
+
+def working_days_between(a: date, b: date) -> int:
+    """Working days after `a` up to and including `b`; negative (counted back) when `b` is before `a`."""
+    if b < a:
+        return -_working_days_after(b, a)
+    return _working_days_after(a, b)
+
+
+def add_working_days(start: date, n: int) -> date:
+    """The date `n` working days after `start` (before it when `n` is negative); `start` is not counted."""
+    step = _ONE_DAY if n >= 0 else -_ONE_DAY
+    day = start
+    for _ in range(abs(n)):
+        day += step
+        while not is_working_day(day):
+            day += step
+    return day
+
+
+def initial_due(start: date, deadlines: Deadlines) -> date:
+    """When the first assessment of a case that started on `start` falls due."""
+    return add_working_days(start, deadlines.initial_working_days)
+
+
+def next_review(last_done: date, deadlines: Deadlines) -> date:
+    """When the next review falls due: `review_weeks` after the last, moved on to a working day."""
+    day = last_done + timedelta(weeks=deadlines.review_weeks)
+    while not is_working_day(day):
+        day += _ONE_DAY
+    return day
+
+
+def days_left(due: date, today: date) -> int:
+    """Working days from `today` until `due`: 0 on the day, negative once overdue."""
+    return working_days_between(today, due)

@@ -1,0 +1,82 @@
+"""What automatic QA checks report: findings that point at a place in the record, and per-criterion results.
+
+Paths name where the practitioner goes to fix a finding:
+
+    "section.question"             an answer
+    "section.question[i].field"    a field of a group entry, i counted from 0
+    "plan[<objective id>].field"   a field of a sentence-plan objective
+    "section"                      a whole section
+
+Kept apart from the checks themselves so the TUI's QA panel and the exports
+can show results without importing the check machinery.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from forms.model import Criterion
+
+CriterionState = Literal["met", "not_met", "needs_grader"]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing an automatic check found wrong, and where to fix it."""
+
+    criterion: str
+    """Id of the criterion whose check found it."""
+    kind: str
+    """The check kind that found it."""
+    message: str
+    """One plain line for the practitioner."""
+    path: str
+    """Where to fix it (see the module docstring)."""
+    span: tuple[int, int] | None = None
+    """Character range within the text at `path`, for findings about wording."""
+    suggestion: str = ""
+    """Suggested alternative wording, for findings about wording."""
+
+
+@dataclass(frozen=True)
+class CriterionResult:
+    """A criterion with everything its automatic checks found."""
+
+    criterion: Criterion
+    findings: tuple[Finding, ...] = ()
+
+    @property
+    def automatic(self) -> bool:
+        """True when at least one automatic check judges this criterion."""
+        return bool(self.criterion.checks)
+
+    @property
+    def state(self) -> CriterionState:
+        """`not_met` on any finding, else `needs_grader` while an assessor must still grade it, else `met`.
+
+        A graded criterion whose automatic checks all pass still needs the
+        assessor: the checks catch gaps, they cannot judge quality.
+        """
+        if self.findings:
+            return "not_met"
+        if self.criterion.graded:
+            return "needs_grader"
+        return "met"
+
+
+def summary(results: Iterable[CriterionResult]) -> tuple[int, int]:
+    """(criteria whose automatic checks all pass, criteria with automatic checks), for a "QA 6/8" counter."""
+    judged = [r for r in results if r.automatic]
+    return sum(not r.findings for r in judged), len(judged)
+
+
+def entry_path(group_path: str, index: int, field_id: str) -> str:
+    """The path of one field of one group entry (`index` from 0)."""
+    return f"{group_path}[{index}].{field_id}"
+
+
+def plan_path(objective_id: str, field_name: str) -> str:
+    """The path of one field of a sentence-plan objective."""
+    return f"plan[{objective_id}].{field_name}"

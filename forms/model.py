@@ -1,0 +1,333 @@
+"""The shapes of A4: form definitions and the records filled in against them.
+
+Definitions (what a trainer writes in TOML) and records (what a practitioner
+writes about one person) live side by side, the way FHIR pairs a
+Questionnaire with a QuestionnaireResponse.  Definitions are frozen: once a
+form is loaded nothing may change it behind a record's back.  Records are
+plain mutable dataclasses holding only JSON-compatible values, so that every
+engine in `storage/` and every format in `exports/` can carry them unchanged.
+
+Answer values, by question type (all JSON-compatible):
+
+    text, line      str
+    yesno           "yes" | "no"
+    choice          option id (str)
+    multi           list of option ids
+    scale           int
+    number          int | float
+    date            ISO date "YYYY-MM-DD"
+    grid            {row id: {column id: level option id}}
+    group           list of {field id: value}, values as above
+
+Answers are keyed by the question's path, ``"section_id.question_id"``.
+An unanswered question has no key at all (never ``None`` or ``""``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from forms.conditions import Expr
+
+QUESTION_TYPES: tuple[str, ...] = (
+    "text",
+    "line",
+    "yesno",
+    "choice",
+    "multi",
+    "scale",
+    "date",
+    "number",
+    "grid",
+    "group",
+)
+"""Every question type a form may use; the loader rejects any other."""
+
+FORM_KINDS: tuple[str, ...] = ("assessment", "rubric", "plan")
+
+RECORD_KINDS: tuple[str, ...] = ("assessment", "review", "short")
+"""A new full assessment, a review of an earlier record, or a short (layer 1) one."""
+
+RECORD_STATUSES: tuple[str, ...] = ("draft", "submitted", "returned", "approved", "locked")
+
+STEP_STATUSES: tuple[str, ...] = (
+    "not_started",
+    "in_progress",
+    "done",
+    "cannot_yet",
+    "no_longer_needed",
+)
+
+AGREEMENT_CHOICES: tuple[str, ...] = ("agreed", "does_not_agree", "could_not_answer")
+
+
+# ---------------------------------------------------------------- definitions
+
+
+@dataclass(frozen=True)
+class Option:
+    """One answer a choice offers: a stable id, what people read, and a one-key accelerator."""
+
+    id: str
+    label: str
+    key: str = ""
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question.  Type-specific settings are optional fields left at their defaults elsewhere.
+
+    A flat dataclass rather than one class per type keeps the loader, the
+    schema and the UI switch on ``type`` in one place each.
+    """
+
+    id: str
+    type: str
+    label: str
+    help: str = ""
+    required: bool = False
+    show_if: Expr | None = None
+    require_if: Expr | None = None
+    # text
+    word_budget: int | None = None
+    # choice, multi, yesno, grid (the grid's levels)
+    options: tuple[Option, ...] = ()
+    # scale, number
+    min: float | None = None
+    max: float | None = None
+    integer: bool = False
+    # grid
+    rows: tuple[Option, ...] = ()
+    columns: tuple[Option, ...] = ()
+    # group
+    fields: tuple[Question, ...] = ()
+    min_items: int = 0
+    max_items: int | None = None
+    order_by: str | None = None
+
+    def option(self, option_id: str) -> Option | None:
+        """The option with this id, if the question offers it."""
+        return next((o for o in self.options if o.id == option_id), None)
+
+
+@dataclass(frozen=True)
+class Section:
+    """A life area (or a summary part) of an assessment, shown as one block on the one screen."""
+
+    id: str
+    title: str
+    help: str = ""
+    short: bool = False
+    questions: tuple[Question, ...] = ()
+
+    def question(self, question_id: str) -> Question | None:
+        return next((q for q in self.questions if q.id == question_id), None)
+
+
+@dataclass(frozen=True)
+class Deadlines:
+    """When records fall due, relative to a case's start date."""
+
+    initial_working_days: int = 10
+    review_weeks: int = 16
+
+
+@dataclass(frozen=True)
+class Header:
+    """What every definition file starts with."""
+
+    id: str
+    kind: str
+    title: str
+    version: str
+    description: str = ""
+    source: str = ""
+    """The file the definition was loaded from (empty for definitions built in code)."""
+
+
+@dataclass(frozen=True)
+class AssessmentForm:
+    header: Header
+    sections: tuple[Section, ...]
+    deadlines: Deadlines = Deadlines()
+    risk_level: str | None = None
+    """Path of the choice question holding the risk of serious harm level (audited on change)."""
+
+    @property
+    def id(self) -> str:
+        return self.header.id
+
+    @property
+    def version(self) -> str:
+        return self.header.version
+
+    def section(self, section_id: str) -> Section | None:
+        return next((s for s in self.sections if s.id == section_id), None)
+
+    def question(self, path: str) -> Question | None:
+        """The question at ``"section.question"``, or ``None``."""
+        section_id, _, question_id = path.partition(".")
+        section = self.section(section_id)
+        return section.question(question_id) if section else None
+
+    def questions(self) -> list[tuple[str, Question]]:
+        """Every question with its path, in form order."""
+        return [(f"{s.id}.{q.id}", q) for s in self.sections for q in s.questions]
+
+
+@dataclass(frozen=True)
+class Check:
+    """One automatic QA check: a kind from the check library and its parameters."""
+
+    kind: str
+    params: dict[str, Any] = field(default_factory=dict)
+    message: str = ""
+    """An optional trainer-written finding text that replaces the library's default."""
+
+
+@dataclass(frozen=True)
+class Criterion:
+    id: str
+    title: str
+    help: str = ""
+    graded: bool = False
+    """True when a QA assessor grades it by hand with the rubric's levels."""
+    checks: tuple[Check, ...] = ()
+
+
+@dataclass(frozen=True)
+class Rubric:
+    header: Header
+    form: str
+    """Id of the assessment form this rubric judges."""
+    levels: tuple[str, ...] = ("Insufficient", "Sufficient", "Good")
+    criteria: tuple[Criterion, ...] = ()
+    second_countersign_if: Expr | None = None
+
+    @property
+    def id(self) -> str:
+        return self.header.id
+
+    @property
+    def version(self) -> str:
+        return self.header.version
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A starting point for an objective in one area, for the practitioner to rewrite with the person."""
+
+    area: str
+    goal: str
+    actions: str = ""
+    measure: str = ""
+
+
+PLAN_FIELDS: tuple[str, ...] = ("goal", "actions", "who", "by", "measure", "areas")
+"""The fields every objective has; a plan template may relabel them, not remove them."""
+
+
+@dataclass(frozen=True)
+class PlanTemplate:
+    header: Header
+    form: str
+    labels: dict[str, str] = field(default_factory=dict)
+    help: dict[str, str] = field(default_factory=dict)
+    areas_when: Expr | None = None
+    """Evaluated in each section: true where that section is a linked area a plan must address."""
+    suggestions: tuple[Suggestion, ...] = ()
+
+    @property
+    def id(self) -> str:
+        return self.header.id
+
+    @property
+    def version(self) -> str:
+        return self.header.version
+
+
+Definition = AssessmentForm | Rubric | PlanTemplate
+
+
+# -------------------------------------------------------------------- records
+
+
+@dataclass
+class Step:
+    what: str
+    who: str = ""
+    status: str = "not_started"
+
+
+@dataclass
+class ProgressNote:
+    on: str
+    """ISO date."""
+    status: str
+    note: str = ""
+
+
+@dataclass
+class Objective:
+    """One sentence-plan objective, written with the person in their own words."""
+
+    id: str
+    goal: str = ""
+    actions: str = ""
+    who: str = ""
+    by: str = ""
+    """ISO date, or empty while not yet set."""
+    measure: str = ""
+    areas: list[str] = field(default_factory=list)
+    steps: list[Step] = field(default_factory=list)
+    status: str = "not_started"
+    progress: list[ProgressNote] = field(default_factory=list)
+
+
+@dataclass
+class Agreement:
+    choice: str
+    """One of AGREEMENT_CHOICES."""
+    comment: str = ""
+    on: str = ""
+
+
+@dataclass
+class Record:
+    """One filled-in assessment, review or short assessment of one case."""
+
+    id: str
+    case_ref: str
+    form_id: str
+    form_version: str
+    kind: Literal["assessment", "review", "short"] | str = "assessment"
+    answers: dict[str, Any] = field(default_factory=dict)
+    plan: list[Objective] = field(default_factory=list)
+    agreement: Agreement | None = None
+    active_seconds: int = 0
+    status: str = "draft"
+    author: str = ""
+    version: int = 0
+    """Optimistic-concurrency version: 0 until first saved, then bumped by every save."""
+    created_at: str = ""
+    updated_at: str = ""
+    reviews: str | None = None
+    """Id of the record this one reviews."""
+    amends: str | None = None
+    """Id of the locked record this one amends."""
+
+
+@dataclass
+class Case:
+    """One person on probation, as held on a practitioner's caseload."""
+
+    ref: str
+    name: str
+    start: str
+    """ISO date of sentence or first appointment."""
+    owner: str
+    form_id: str = ""
+    initial_due: str = ""
+    next_review: str = ""

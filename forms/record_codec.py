@@ -1,0 +1,107 @@
+"""Records and cases to and from plain JSON-compatible dicts.
+
+One codec shared by every storage engine (for its JSON payload column) and
+by the JSON export and import, so a record means the same thing wherever it
+is written down.  Pure functions: no I/O, no knowledge of forms.
+
+Reading is forgiving about optional keys (an older file may lack them) and
+strict about the keys that identify a record or case: a missing one raises
+`ValueError` naming it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from typing import Any
+
+from forms.model import Agreement, Case, Objective, ProgressNote, Record, Step
+
+
+def _required(data: Mapping[str, Any], key: str, what: str) -> Any:
+    if key not in data:
+        raise ValueError(f"{what}: missing '{key}'")
+    return data[key]
+
+
+def objective_to_dict(objective: Objective) -> dict[str, Any]:
+    """One plan objective as a dict (steps and progress notes included)."""
+    return dataclasses.asdict(objective)
+
+
+def objective_from_dict(data: Mapping[str, Any]) -> Objective:
+    """The objective a dict from `objective_to_dict` describes."""
+    return Objective(
+        id=str(_required(data, "id", "objective")),
+        goal=data.get("goal", ""),
+        actions=data.get("actions", ""),
+        who=data.get("who", ""),
+        by=data.get("by", ""),
+        measure=data.get("measure", ""),
+        areas=list(data.get("areas", [])),
+        steps=[
+            Step(what=s.get("what", ""), who=s.get("who", ""), status=s.get("status", "not_started"))
+            for s in data.get("steps", [])
+        ],
+        status=data.get("status", "not_started"),
+        progress=[
+            ProgressNote(on=p.get("on", ""), status=p.get("status", ""), note=p.get("note", ""))
+            for p in data.get("progress", [])
+        ],
+    )
+
+
+def agreement_from_dict(data: Mapping[str, Any] | None) -> Agreement | None:
+    """The person's agreement with the plan, or `None` when not yet recorded."""
+    if data is None:
+        return None
+    return Agreement(
+        choice=str(_required(data, "choice", "agreement")),
+        comment=data.get("comment", ""),
+        on=data.get("on", ""),
+    )
+
+
+def record_to_dict(record: Record) -> dict[str, Any]:
+    """The whole record as a JSON-compatible dict."""
+    return dataclasses.asdict(record)
+
+
+def record_from_dict(data: Mapping[str, Any]) -> Record:
+    """The record a dict from `record_to_dict` describes; raises `ValueError` on a missing id key."""
+    return Record(
+        id=str(_required(data, "id", "record")),
+        case_ref=str(_required(data, "case_ref", "record")),
+        form_id=str(_required(data, "form_id", "record")),
+        form_version=str(_required(data, "form_version", "record")),
+        kind=data.get("kind", "assessment"),
+        answers=dict(data.get("answers", {})),
+        plan=[objective_from_dict(o) for o in data.get("plan", [])],
+        agreement=agreement_from_dict(data.get("agreement")),
+        active_seconds=int(data.get("active_seconds", 0)),
+        status=data.get("status", "draft"),
+        author=data.get("author", ""),
+        version=int(data.get("version", 0)),
+        created_at=data.get("created_at", ""),
+        updated_at=data.get("updated_at", ""),
+        reviews=data.get("reviews"),
+        amends=data.get("amends"),
+    )
+
+
+def case_to_dict(case: Case) -> dict[str, Any]:
+    """The case as a JSON-compatible dict."""
+    return dataclasses.asdict(case)
+
+
+def case_from_dict(data: Mapping[str, Any]) -> Case:
+    """The case a dict from `case_to_dict` describes; raises `ValueError` on a missing key."""
+    return Case(
+        ref=str(_required(data, "ref", "case")),
+        name=str(_required(data, "name", "case")),
+        start=str(_required(data, "start", "case")),
+        owner=str(data.get("owner", "")),
+        form_id=data.get("form_id", ""),
+        initial_due=data.get("initial_due", ""),
+        next_review=data.get("next_review", ""),
+    )

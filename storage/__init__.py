@@ -1,0 +1,1 @@
+"""Where cases and records live: one `Store` interface, SQLite by default."""

@@ -1,0 +1,53 @@
+"""Where the embedded store lives, and keeping it private.
+
+Order of precedence: the `--data-dir` argument, then `A4_DATA_DIR`, then the
+platform's user data folder.  Records are sensitive, so a folder A4 creates
+is readable by its owner only (0700) and every database file is 0600.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+import platformdirs
+
+DB_NAME = "a4.db"
+BACKUP_DIR = "backups"
+ENV_VAR = "A4_DATA_DIR"
+PRIVATE_DIR = 0o700
+PRIVATE_FILE = 0o600
+
+
+def resolve_data_dir(arg: str | None = None, environ: Mapping[str, str] | None = None) -> Path:
+    """The data folder to use, without creating it."""
+    env = os.environ if environ is None else environ
+    if arg:
+        return Path(arg).expanduser()
+    if env.get(ENV_VAR):
+        return Path(env[ENV_VAR]).expanduser()
+    return Path(platformdirs.user_data_dir("a4"))
+
+
+def ensure_private_dir(path: Path) -> Path:
+    """Create `path` (and parents) if missing; a folder A4 creates gets mode 0700.
+
+    An existing folder is left as it is: the user may have pointed A4 at a
+    folder they share on purpose, and silently changing it would surprise them.
+    """
+    if not path.exists():
+        path.mkdir(parents=True, mode=PRIVATE_DIR)
+        path.chmod(PRIVATE_DIR)  # mkdir's mode is filtered by the umask
+    return path
+
+
+def make_private(*files: Path) -> None:
+    """Restrict existing files to their owner (0600); missing ones are skipped."""
+    for file in files:
+        if file.exists():
+            file.chmod(PRIVATE_FILE)
+
+
+def db_path(data_dir: Path) -> Path:
+    return data_dir / DB_NAME

@@ -1,0 +1,125 @@
+"""The SQLite schema, as the list of migrations that builds it.
+
+`PRAGMA user_version` holds how many migrations a file has had.  A new file
+runs them all; an older file runs the missing ones in place, inside one
+transaction, so an interrupted upgrade leaves the old file as it was.
+Migrations are append-only: once released, a step is never edited, because
+files in the field were built by it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+_V1 = """
+CREATE TABLE cases (
+    ref TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    start TEXT NOT NULL,
+    owner TEXT NOT NULL,
+    form_id TEXT NOT NULL DEFAULT '',
+    initial_working_days INTEGER NOT NULL,
+    review_weeks INTEGER NOT NULL,
+    initial_due TEXT NOT NULL,
+    next_review TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX cases_owner ON cases(owner);
+
+CREATE TABLE records (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    case_ref TEXT NOT NULL REFERENCES cases(ref),
+    form_id TEXT NOT NULL,
+    form_version TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    status TEXT NOT NULL,
+    author TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    reviews TEXT REFERENCES records(id),
+    amends TEXT REFERENCES records(id),
+    words INTEGER NOT NULL DEFAULT 0,
+    payload TEXT NOT NULL
+);
+CREATE INDEX records_case ON records(case_ref);
+
+CREATE TABLE audit (
+    seq INTEGER PRIMARY KEY,
+    record_id TEXT NOT NULL REFERENCES records(id),
+    kind TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    at TEXT NOT NULL,
+    field TEXT NOT NULL DEFAULT '',
+    old TEXT,
+    new TEXT,
+    reason TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX audit_record ON audit(record_id);
+
+CREATE TRIGGER audit_is_append_only_update BEFORE UPDATE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;
+CREATE TRIGGER audit_is_append_only_delete BEFORE DELETE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;
+CREATE TRIGGER records_are_kept BEFORE DELETE ON records
+BEGIN SELECT RAISE(ABORT, 'records are never deleted'); END;
+CREATE TRIGGER locked_records_are_final BEFORE UPDATE ON records WHEN OLD.status = 'locked'
+BEGIN SELECT RAISE(ABORT, 'a locked record cannot be changed'); END;
+"""
+
+_V2 = """
+-- Active writing time moves out of the JSON payload into its own column, and
+-- a covering index holds what the caseload shows of each record, so listing
+-- 10,000 cases reads the index only: no JSON parsing, no large record rows.
+ALTER TABLE records ADD COLUMN active_seconds INTEGER NOT NULL DEFAULT 0;
+DROP TRIGGER locked_records_are_final;
+UPDATE records
+SET active_seconds = coalesce(json_extract(payload, '$.active_seconds'), 0),
+    payload = json_remove(payload, '$.active_seconds');
+CREATE TRIGGER locked_records_are_final BEFORE UPDATE ON records WHEN OLD.status = 'locked'
+BEGIN SELECT RAISE(ABORT, 'a locked record cannot be changed'); END;
+DROP INDEX records_case;
+CREATE INDEX records_listing ON records(case_ref, seq, status, words, active_seconds);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2)
+"""Migration `i` takes a file from schema version `i` to `i + 1`."""
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def file_version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Bring an open file up to `SCHEMA_VERSION` in one transaction; returns the version it had.
+
+    The version is read again inside the write lock, so two processes
+    opening an old file at once migrate it only once.
+    """
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        found = file_version(conn)
+        for step in MIGRATIONS[found:]:
+            for statement in _statements(step):
+                conn.execute(statement)
+        if found < SCHEMA_VERSION:
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return found
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration into statements (executescript would commit our transaction)."""
+    statements: list[str] = []
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            statements.append(pending.strip())
+            pending = ""
+    return [s for s in statements if s]

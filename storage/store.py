@@ -1,0 +1,212 @@
+"""The `Store` interface every storage engine implements, its value types and its errors.
+
+The UI, exports and tests talk only to this protocol, never to SQL, so the
+embedded SQLite engine and a later PostgreSQL engine are interchangeable
+and one test suite (parametrised by engine) holds them both to the same
+behaviour.  The store never loads form definitions: callers pass what it
+needs from the form (deadlines, the risk-level answer path, word counts).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from forms.model import Case, Deadlines, Record
+
+# ---------------------------------------------------------------- values
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    """One line of a caseload: the case and the state of its latest record, read in one query."""
+
+    ref: str
+    name: str
+    owner: str
+    start: str
+    initial_due: str
+    next_review: str
+    status: str | None
+    """Status of the latest record, `None` while the case has no record yet."""
+    words: int
+    active_seconds: int
+
+    @property
+    def due(self) -> str:
+        """The date that matters now: the initial due date until a record is approved, then the review."""
+        return self.next_review or self.initial_due
+
+
+@dataclass(frozen=True)
+class AuditEvent:
+    """One entry of a record's audit trail; entries are only ever appended."""
+
+    record_id: str
+    kind: str
+    """"created", "status" or "risk_level"."""
+    actor: str
+    at: str
+    """ISO 8601 timestamp (UTC)."""
+    field: str = ""
+    old: Any = None
+    new: Any = None
+    reason: str = ""
+
+
+# ---------------------------------------------------------------- errors
+
+
+class StoreError(Exception):
+    """Anything the store refuses or cannot do; `str()` is a message for a person."""
+
+
+class NotFoundError(StoreError):
+    pass
+
+
+class DuplicateError(StoreError):
+    pass
+
+
+class StaleVersionError(StoreError):
+    """A save based on an old version: someone else saved first.
+
+    Carries the stored record so the caller can show both texts and merge;
+    nothing of the refused save is written, and the caller still holds it.
+    """
+
+    def __init__(self, stored: Record, attempted_version: int) -> None:
+        super().__init__(
+            f"This record was changed elsewhere (now version {stored.version}, you started from "
+            f"version {attempted_version}). Your text is kept: compare it with the saved one and save again."
+        )
+        self.stored = stored
+        self.attempted_version = attempted_version
+
+
+class LockedRecordError(StoreError):
+    pass
+
+
+class ReasonRequiredError(StoreError):
+    pass
+
+
+class NotLockedError(StoreError):
+    """Only a locked record is amended; any other is still edited in place."""
+
+
+class InvalidTransitionError(StoreError):
+    def __init__(self, from_status: str, to_status: str, allowed: Iterable[str]) -> None:
+        allowed = tuple(allowed)
+        options = ", ".join(allowed) if allowed else "none (it is final)"
+        super().__init__(
+            f"A record that is {from_status} cannot become {to_status}. From {from_status} it can become: "
+            f"{options}."
+        )
+        self.from_status = from_status
+        self.to_status = to_status
+        self.allowed = allowed
+
+
+class CorruptStoreError(StoreError):
+    def __init__(self, path: Path, backup: Path | None) -> None:
+        if backup is not None:
+            advice = f"Restore the latest automatic backup: copy {backup} over {path}."
+        else:
+            advice = "No automatic backup was found; restore the file from your own backups."
+        super().__init__(f"The A4 database {path} is damaged or is not an A4 database. {advice}")
+        self.path = path
+        self.backup = backup
+
+
+class NewerSchemaError(StoreError):
+    def __init__(self, path: Path, found: int, supported: int) -> None:
+        super().__init__(
+            f"The A4 database {path} was written by a newer version of A4 (schema {found}; this version "
+            f"reads up to {supported}). Upgrade A4 to open it; the file has not been changed."
+        )
+        self.path = path
+        self.found = found
+        self.supported = supported
+
+
+class StorageUnavailableError(StoreError):
+    """The disk is full, read-only, or the file cannot be opened: nothing was saved."""
+
+
+# ---------------------------------------------------------------- protocol
+
+
+class Store(Protocol):
+    """Cases, records, their status workflow and audit trail, with optimistic versioning."""
+
+    # cases
+    def create_case(self, case: Case, deadlines: Deadlines) -> Case:
+        """Add a case; its due dates are derived from `deadlines`, never taken from `case`."""
+        ...
+
+    def get_case(self, ref: str) -> Case: ...
+
+    def update_case(self, case: Case) -> Case:
+        """Change name, owner, start or form; the initial due date follows a new start date."""
+        ...
+
+    def list_cases(self, owner: str | None = None) -> list[CaseSummary]:
+        """Every case (or one owner's), soonest due first."""
+        ...
+
+    # records
+    def create_record(self, record: Record, actor: str) -> Record: ...
+
+    def get_record(self, record_id: str) -> Record: ...
+
+    def latest_record(self, case_ref: str) -> Record | None: ...
+
+    def records_for_case(self, case_ref: str) -> list[Record]:
+        """Oldest first."""
+        ...
+
+    def save_record(
+        self,
+        record: Record,
+        actor: str,
+        *,
+        risk_path: str | None = None,
+        reason: str | None = None,
+        words: int | None = None,
+    ) -> Record:
+        """Save answers, plan, agreement and active time if `record.version` is still the stored one."""
+        ...
+
+    # workflow
+    def transition(self, record_id: str, to_status: str, actor: str, *, comment: str = "") -> Record: ...
+
+    def approve_and_lock(self, record_id: str, actor: str, *, comment: str = "") -> Record: ...
+
+    def amend(self, record_id: str, actor: str) -> Record: ...
+
+    def start_review(self, case_ref: str, actor: str) -> Record: ...
+
+    # audit
+    def audit_trail(self, record_id: str) -> list[AuditEvent]: ...
+
+    # bulk and maintenance
+    def bulk_import(
+        self,
+        cases: Iterable[Case],
+        records: Iterable[Record],
+        deadlines: Deadlines,
+        words: Callable[[Record], int] | None = None,
+    ) -> None:
+        """Add many cases and records in one transaction (demo data, imports), statuses as given."""
+        ...
+
+    def backup(self, destination: Path) -> Path:
+        """Write a consistent copy of the whole store to `destination`."""
+        ...
+
+    def close(self) -> None: ...

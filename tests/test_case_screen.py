@@ -1,0 +1,340 @@
+"""The case screen as a practitioner uses it: one-key answers, typing, jumping, autosave, refusals.
+
+Every test drives the real screen over a real SQLite store and the shipped
+form, and reads what was saved back from the store, not from the widgets.
+"""
+
+from __future__ import annotations
+
+import json
+import stat
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.app import App
+
+from forms.model import AssessmentForm, Case, Record
+from forms.registry import load_registry
+from storage.sqlite import SqliteStore
+from tui.case_screen import CaseScreen, PlanScreen, QAScreen
+from tui.counters import Counters
+from tui.goto_section import GotoSection
+from tui.group_input import GroupInput
+from tui.save_failure import SaveFailure
+from tui.section_editor import AnswerArea, FieldInput, SectionEditor
+from tui.short_answers import ShortAnswers
+
+TODAY = date(2026, 10, 5)
+
+
+class FakeClock:
+    """A monotonic clock the test moves by hand (autosave and active time read it)."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class CaseApp(App[None]):
+    def __init__(self, screen: CaseScreen) -> None:
+        super().__init__()
+        self.case_screen = screen
+
+    def on_mount(self) -> None:
+        self.push_screen(self.case_screen)
+
+
+@pytest.fixture
+def form() -> AssessmentForm:
+    registry, errors = load_registry([])
+    assert not errors
+    found = registry.assessment("a4-assessment")
+    assert found is not None
+    return found
+
+
+@pytest.fixture
+def case_store(tmp_path: Path) -> SqliteStore:
+    return SqliteStore(tmp_path / "a4.sqlite")
+
+
+def make_record(store: SqliteStore, form: AssessmentForm, **fields: Any) -> tuple[Case, Record]:
+    case = store.create_case(
+        Case(ref="AB123", name="Sam Taylor", start="2026-09-28", owner="pat", form_id=form.id), form.deadlines
+    )
+    record = Record(id="rec-1", case_ref=case.ref, form_id=form.id, form_version=form.version, **fields)
+    return case, store.create_record(record, "pat")
+
+
+def case_app(store: SqliteStore, form: AssessmentForm, clock: FakeClock, **fields: Any) -> CaseApp:
+    case, record = make_record(store, form, **fields)
+    screen = CaseScreen(
+        store=store, form=form, case=case, record=record, user="pat", clock=clock, today=lambda: TODAY
+    )
+    return CaseApp(screen)
+
+
+def screen_text(app: App[Any]) -> str:
+    strips = app.screen._compositor.render_strips()
+    return "\n".join("".join(segment.text for segment in strip) for strip in strips)
+
+
+async def wait_for_autosave(pilot: Any, clock: FakeClock) -> None:
+    clock.now += 2
+    await pilot.pause(0.35)
+
+
+def editor(app: CaseApp, section_id: str) -> SectionEditor:
+    return app.case_screen.query_one(f"#section-{section_id}", SectionEditor)
+
+
+async def test_answer_type_tab_and_find_it_all_in_the_store(case_store: SqliteStore, form: AssessmentForm) -> None:
+    clock = FakeClock()
+    app = case_app(case_store, form, clock)
+    async with app.run_test(size=(100, 40)) as pilot:
+        assert isinstance(app.focused, AnswerArea)  # first field of the first section
+        await pilot.press(*"He was angry")
+        await pilot.press("tab")  # accommodation: its one-key row
+        assert isinstance(app.focused, ShortAnswers)
+        await pilot.press("y", "n")  # linked to offending: yes; serious harm: no
+        await pilot.press("down")
+        assert isinstance(app.focused, AnswerArea)
+        await pilot.press(*"Stable flat")
+        await pilot.press("tab", "tab")  # finance
+        await pilot.press("n", "n")
+        await wait_for_autosave(pilot, clock)
+        saved = case_store.get_record("rec-1").answers
+    assert saved["offence.what_happened"] == "He was angry"
+    assert saved["accommodation.linked_offending"] == "yes"
+    assert saved["accommodation.linked_harm"] == "no"
+    assert saved["accommodation.strengths"] == "Stable flat"
+    assert saved["finance.linked_offending"] == "no"
+    assert not any(value == "" for value in saved.values())
+
+
+async def test_relaunch_shows_what_was_saved(case_store: SqliteStore, form: AssessmentForm) -> None:
+    clock = FakeClock()
+    app = case_app(case_store, form, clock)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press(*"first words")
+        await pilot.press("escape")  # back: saves first
+        await pilot.pause()
+    record = case_store.get_record("rec-1")
+    assert record.answers["offence.what_happened"] == "first words"
+    again = CaseApp(
+        CaseScreen(store=case_store, form=form, case=case_store.get_case("AB123"), record=record, user="pat",
+                   clock=clock, today=lambda: TODAY)
+    )
+    async with again.run_test(size=(100, 40)):
+        assert "first words" in screen_text(again)
+
+
+async def test_required_and_hidden_questions_change_live(case_store: SqliteStore, form: AssessmentForm) -> None:
+    clock = FakeClock()
+    app = case_app(case_store, form, clock)
+    async with app.run_test(size=(100, 40)) as pilot:
+        analysis = editor(app, "accommodation").fields["accommodation.analysis"]
+        assert not analysis.required
+        await pilot.press("alt+2")
+        await pilot.press("y")
+        assert analysis.required  # marked at once, before any autosave
+        assert "Why does it link, and on what evidence? (required)" in screen_text(app)
+
+        explain = editor(app, "health").fields["health.adjustments_what"]
+        assert not explain.display
+        await pilot.press("ctrl+g")
+        await pilot.press(*"health", "enter")
+        short = editor(app, "health").short_answers
+        assert app.focused is short
+        await pilot.press("right", "right", "right", "y")  # do they need adjustments? yes
+        assert explain.display
+        await pilot.press("backspace")
+        assert explain.display  # backspace cleared the question now under the cursor, not this one
+        await pilot.press("left", "backspace")
+        assert not explain.display
+
+
+async def test_counters_show_words_time_due_and_save_state(case_store: SqliteStore, form: AssessmentForm) -> None:
+    clock = FakeClock()
+    long_text = " ".join(["word"] * 260)
+    app = case_app(case_store, form, clock, answers={"ete.strengths": long_text}, active_seconds=600)
+    async with app.run_test(size=(120, 40)) as pilot:
+        counters = app.case_screen.query_one(Counters)
+        await pilot.press(*"one two")
+        clock.now += 10
+        await pilot.press(*" three")
+        await pilot.pause(0.35)
+        text = screen_text(app)
+        assert "1. Offence analysis: 3/820 words" in text
+        assert "total 263 words" in text
+        assert "due in" in text and "working days" in text
+        assert "unsaved changes" in text or "saved 0 s ago" in text
+        await wait_for_autosave(pilot, clock)
+        assert "saved 0 s ago" in screen_text(app)
+        assert "active 10 min (this session 0 min)" in screen_text(app)
+        await pilot.press("alt+3")
+        await pilot.pause(0.35)
+        text = screen_text(app)
+        assert "3. Education, training and employment: 260/340 words" in text
+        assert "260/60 words — over by 200" in text  # the strengths answer's own budget
+        assert not counters.has_class("-over")
+
+
+async def test_active_time_counts_keys_and_pauses_after_a_minute(
+    case_store: SqliteStore, form: AssessmentForm
+) -> None:
+    clock = FakeClock()
+    app = case_app(case_store, form, clock, active_seconds=120)
+    async with app.run_test(size=(100, 40)) as pilot:
+        for _ in range(4):
+            await pilot.press("a")
+            clock.now += 30
+        clock.now += 600  # away from the keyboard: counts at most one minute
+        await pilot.press("b")
+        await wait_for_autosave(pilot, clock)
+        assert "active 4 min (this session 2 min)" in screen_text(app)
+    assert case_store.get_record("rec-1").active_seconds == 120 + 3 * 30 + 60
+
+
+async def test_short_mode_hides_sections_and_keeps_their_text(case_store: SqliteStore, form: AssessmentForm) -> None:
+    clock = FakeClock()
+    app = case_app(case_store, form, clock)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("alt+4")  # finance: not part of the short form
+        await pilot.press("down", *"money worries")
+        await pilot.press("f8")
+        assert not editor(app, "finance").display
+        assert editor(app, "accommodation").display
+        assert app.focused is not None and app.focused.display
+        await pilot.press("f8")
+        assert editor(app, "finance").display
+        await wait_for_autosave(pilot, clock)
+    assert case_store.get_record("rec-1").answers["finance.strengths"] == "money worries"
+
+
+async def test_a_short_record_opens_in_short_mode(case_store: SqliteStore, form: AssessmentForm) -> None:
+    app = case_app(case_store, form, FakeClock(), kind="short")
+    async with app.run_test(size=(100, 40)):
+        shown = [e.section.id for e in app.case_screen.editors if e.display]
+    assert shown == [s.id for s in form.sections if s.short]
+
+
+async def test_evidence_sources_are_kept_in_date_order(case_store: SqliteStore, form: AssessmentForm) -> None:
+    clock = FakeClock()
+    app = case_app(case_store, form, clock)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("ctrl+g", *"evid", "enter")
+        await pilot.press(*"i, 3/10/2026, J Smith", "enter")
+        await pilot.press(*"psr, 2026-09-01, K Jones", "enter")
+        await pilot.press(*"police, 12/9, PC Brown", "enter")
+        await pilot.press(*"x, someday, Nobody", "enter")
+        group = app.case_screen.query_one(GroupInput)
+        text = screen_text(app)
+        assert "'x' is not one of" in text
+        assert app.focused is not None and getattr(app.focused, "value", None) == "x, someday, Nobody"
+        assert text.index("Tuesday 1 September 2026") < text.index("Saturday 12 September 2026")
+        assert text.index("Saturday 12 September 2026") < text.index("Saturday 3 October 2026")
+        assert len(group.entries) == 3
+        await wait_for_autosave(pilot, clock)
+        saved = case_store.get_record("rec-1").answers["evidence.sources"]
+        assert [s["date"] for s in saved] == ["2026-09-01", "2026-09-12", "2026-10-03"]
+        assert saved[2] == {"kind": "interview", "date": "2026-10-03", "author": "J Smith"}
+        await pilot.press("up", "up", "delete")  # the list: the first entry is selected
+        await wait_for_autosave(pilot, clock)
+    assert [s["date"] for s in case_store.get_record("rec-1").answers["evidence.sources"]] == [
+        "2026-09-12",
+        "2026-10-03",
+    ]
+
+
+async def test_grid_cells_take_one_key_each(case_store: SqliteStore, form: AssessmentForm) -> None:
+    clock = FakeClock()
+    app = case_app(case_store, form, clock)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("ctrl+g", *"serious harm", "enter")
+        await pilot.press("down")  # past the section's one-key row (imminence, level) to the grid
+        await pilot.press("h", "l", "m")
+        await wait_for_autosave(pilot, clock)
+    who = case_store.get_record("rec-1").answers["rosh.who"]
+    assert who == {"children": {"community": "high", "custody": "low"}, "public": {"community": "medium"}}
+
+
+async def test_goto_prompt_matches_titles_fuzzily(case_store: SqliteStore, form: AssessmentForm) -> None:
+    app = case_app(case_store, form, FakeClock())
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("ctrl+g")
+        assert isinstance(app.screen, GotoSection)
+        await pilot.press(*"alc", "enter")
+        assert app.case_screen.current is editor(app, "alcohol")
+        await pilot.press("shift+tab")
+        assert app.case_screen.current is editor(app, "drugs")
+
+
+async def test_help_plan_and_qa_are_one_key_away(case_store: SqliteStore, form: AssessmentForm) -> None:
+    app = case_app(case_store, form, FakeClock())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("alt+2", "f2")
+        section = form.section("accommodation")
+        assert section is not None and section.help
+        assert section.help.split()[0] in screen_text(app)
+        await pilot.press("y")  # still typing beside the help
+        assert editor(app, "accommodation").short_answers.values["accommodation.linked_offending"] == "yes"
+        await pilot.press("f5")
+        assert isinstance(app.screen, PlanScreen)
+        await pilot.press("escape", "f6")
+        assert isinstance(app.screen, QAScreen)
+        await pilot.press("escape")
+        assert app.screen is app.case_screen
+
+
+async def test_a_refused_save_shows_why_keeps_the_text_and_offers_a_copy(
+    case_store: SqliteStore, form: AssessmentForm, tmp_path: Path
+) -> None:
+    clock = FakeClock()
+    app = case_app(case_store, form, clock)
+    async with app.run_test(size=(100, 40)) as pilot:
+        elsewhere = SqliteStore(tmp_path / "a4.sqlite")  # a second window on the same store saves first
+        elsewhere.save_record(elsewhere.get_record("rec-1"), "pat")
+        await pilot.press(*"words that must not be lost")
+        await wait_for_autosave(pilot, clock)
+        assert isinstance(app.screen, SaveFailure)
+        assert "changed elsewhere" in screen_text(app)
+        copy = tmp_path / "copy.json"
+        await pilot.press("ctrl+a", "ctrl+k", *str(copy), "enter")  # clear the default path, type ours
+        await pilot.pause()
+        assert app.screen is app.case_screen
+        assert "save failed: This record was changed" in screen_text(app)
+        area = editor(app, "offence").fields["offence.what_happened"].field
+        assert isinstance(area, AnswerArea) and area.text == "words that must not be lost"
+    assert json.loads(copy.read_text())["answers"]["offence.what_happened"] == "words that must not be lost"
+    assert stat.S_IMODE(copy.stat().st_mode) == 0o600
+    assert "offence.what_happened" not in case_store.get_record("rec-1").answers
+
+
+async def test_a_locked_record_refuses_and_escape_stays(case_store: SqliteStore, form: AssessmentForm) -> None:
+    clock = FakeClock()
+    app = case_app(case_store, form, clock)
+    async with app.run_test(size=(100, 40)) as pilot:
+        case_store.transition("rec-1", "submitted", "pat")
+        case_store.approve_and_lock("rec-1", "qa")
+        await pilot.press(*"late words")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, SaveFailure)
+        assert "locked" in screen_text(app)
+        await pilot.press("escape")
+        assert app.screen is app.case_screen  # a refused save keeps the practitioner with their text
+
+
+async def test_date_field_says_what_it_understood(case_store: SqliteStore, form: AssessmentForm) -> None:
+    clock = FakeClock()
+    app = case_app(case_store, form, clock)
+    async with app.run_test(size=(100, 40)) as pilot:
+        line = editor(app, "health").fields["health.adjustments_what"]
+        assert isinstance(line.field, FieldInput)
+        await pilot.press("ctrl+g", *"health", "enter", "right", "right", "right", "y", "down", "down", "down")
+        assert app.focused is not None

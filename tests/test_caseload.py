@@ -1,0 +1,110 @@
+"""The caseload as a practitioner sees it: order, urgency markers, type-to-filter, narrow screens."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from a4_app_harness import TODAY, USER, add_case, caseload_shown, fill_demo, make_app, table_column
+from textual.widgets import DataTable
+
+from storage.sqlite import SqliteStore
+from tui.caseload import SHOW_LIMIT, CaseFilter, case_rows
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> SqliteStore:
+    store = SqliteStore(tmp_path / "a4.db")
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def three_cases(db: SqliteStore) -> SqliteStore:
+    """One case due in three weeks, one overdue, one due in four working days."""
+    add_case(db, "X300", "Priya Patel", TODAY + timedelta(days=5))  # due 10 working days later
+    add_case(db, "X100", "Alex Morgan", TODAY - timedelta(days=30))  # overdue
+    add_case(db, "X200", "Sam Okafor", TODAY - timedelta(days=9))  # due Friday: 4 working days on
+    add_case(db, "Y999", "Somebody Else", TODAY - timedelta(days=30), owner="another.person")
+    return db
+
+
+async def test_cases_are_sorted_soonest_due_first_with_urgency_in_words(three_cases: SqliteStore) -> None:
+    async with make_app(three_cases).run_test(size=(120, 30)) as pilot:
+        screen = await caseload_shown(pilot)
+        assert table_column(screen, "ref") == ["X100", "X200", "X300"]  # only the user's own cases
+        days = table_column(screen, "days")
+        assert "OVERDUE" in days[0]
+        assert days[1] == "4 due soon"
+        assert "OVERDUE" not in days[2] and "due" not in days[2]
+
+
+async def test_typing_filters_without_focusing_a_search_box(three_cases: SqliteStore) -> None:
+    async with make_app(three_cases).run_test(size=(120, 30)) as pilot:
+        screen = await caseload_shown(pilot)
+        await pilot.press("o", "k", "a")
+        assert table_column(screen, "name") == ["Sam Okafor"]
+        await pilot.press("backspace", "backspace", "backspace")
+        assert len(table_column(screen, "ref")) == 3
+        await pilot.press("m", "o", "r")
+        assert table_column(screen, "name")[0] == "Alex Morgan"
+        await pilot.press("escape")
+        assert screen.filter_text == ""
+        assert table_column(screen, "ref") == ["X100", "X200", "X300"]
+
+
+async def test_filter_matches_references_and_up_down_still_move(three_cases: SqliteStore) -> None:
+    async with make_app(three_cases).run_test(size=(120, 30)) as pilot:
+        screen = await caseload_shown(pilot)
+        await pilot.press("x", "3")
+        assert table_column(screen, "ref") == ["X300"]
+        await pilot.press("escape", "down", "down")
+        assert screen.selected_ref == "X300"
+
+
+async def test_question_mark_opens_key_help_only_while_the_filter_is_empty(three_cases: SqliteStore) -> None:
+    from tui.key_help import KeyHelpScreen
+
+    async with make_app(three_cases).run_test(size=(120, 30)) as pilot:
+        screen = await caseload_shown(pilot)
+        await pilot.press("a", "question_mark")
+        assert screen.filter_text == "a?"
+        assert not isinstance(pilot.app.screen, KeyHelpScreen)
+        await pilot.press("escape", "question_mark")
+        assert isinstance(pilot.app.screen, KeyHelpScreen)
+
+
+async def test_narrow_screen_hides_less_important_columns_and_resizing_brings_them_back(
+    three_cases: SqliteStore,
+) -> None:
+    async with make_app(three_cases).run_test(size=(80, 24)) as pilot:
+        screen = await caseload_shown(pilot)
+        table = screen.query_one(DataTable)
+        keys = [key.value for key in table.columns]
+        assert keys == ["ref", "name", "status", "due", "days"]
+        await pilot.resize_terminal(160, 50)
+        await pilot.pause()
+        keys = [key.value for key in table.columns]
+        assert keys == ["ref", "name", "status", "due", "days", "words", "minutes"]
+        assert table_column(screen, "ref") == ["X100", "X200", "X300"]
+
+
+async def test_a_big_caseload_shows_the_first_rows_and_says_how_many_more(db: SqliteStore) -> None:
+    fill_demo(db, SHOW_LIMIT + 50)
+    async with make_app(db).run_test(size=(120, 30)) as pilot:
+        screen = await caseload_shown(pilot)
+        assert len(table_column(screen, "ref")) == SHOW_LIMIT
+        assert "50 more" in str(screen.query_one("#more").render())
+
+
+def test_narrowing_from_the_previous_matches_gives_the_same_answer_as_starting_again(
+    db: SqliteStore,
+) -> None:
+    fill_demo(db, 500)
+    rows = case_rows(db.list_cases(USER), TODAY)
+    typed = CaseFilter(rows)
+    for query in ("m", "mo", "mor", "mo", "mor g", "x"):
+        fresh = CaseFilter(rows).apply(query)
+        assert typed.apply(query) == fresh, query
+    assert typed.apply("") == rows

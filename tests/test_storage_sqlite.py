@@ -1,0 +1,217 @@
+"""What only the SQLite file engine does: migrations, damaged and newer files, permissions, backups."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import stat
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from forms.model import Case, Deadlines, Record
+from storage.backup import KEEP_DAILY
+from storage.location import resolve_data_dir
+from storage.sqlite import SqliteStore, open_store
+from storage.sqlite_schema import SCHEMA_VERSION
+from storage.store import CorruptStoreError, LockedRecordError, NewerSchemaError, StorageUnavailableError
+from tests.conftest import Clock
+
+FIXTURE_V1 = Path(__file__).parent / "fixtures" / "storage" / "a4-schema-v1.sqlite"
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def a_case(store: SqliteStore, ref: str = "C-1") -> Record:
+    store.create_case(Case(ref=ref, name="Alex Morgan", start="2025-02-03", owner="sam"), Deadlines())
+    return store.create_record(
+        Record(id="", case_ref=ref, form_id="a4-assessment", form_version="1.0.0"), "sam"
+    )
+
+
+# ---------------------------------------------------------------- migrations
+
+
+def test_a_version_1_file_is_upgraded_in_place_keeping_everything(tmp_path: Path, clock: Clock) -> None:
+    db = tmp_path / "a4.db"
+    shutil.copy(FIXTURE_V1, db)
+    store = SqliteStore(db, now=clock)
+    assert store._conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    summaries = {s.ref: s for s in store.list_cases()}
+    assert (summaries["V1-001"].status, summaries["V1-001"].active_seconds, summaries["V1-001"].words) == (
+        "locked",
+        1500,
+        7,
+    )
+    assert summaries["V1-002"].active_seconds == 300
+    locked = store.get_record("rec-v1-a")
+    assert locked.answers["rosh.level"] == "high"
+    assert locked.plan[0].goal == "Find a settled place to live"
+    assert locked.agreement is not None and locked.agreement.choice == "agreed"
+    trail = store.audit_trail("rec-v1-a")
+    assert [(e.kind, e.old, e.new) for e in trail[1:3]] == [
+        ("risk_level", "medium", "high"),
+        ("status", "draft", "submitted"),
+    ]
+    with pytest.raises(LockedRecordError):
+        store.save_record(locked, "sam")
+    draft = store.get_record("rec-v1-b")
+    draft.active_seconds = 360
+    assert store.save_record(draft, "sam").active_seconds == 360
+    store.close()
+
+
+def test_the_old_file_is_backed_up_before_it_is_upgraded(tmp_path: Path, clock: Clock) -> None:
+    db = tmp_path / "a4.db"
+    shutil.copy(FIXTURE_V1, db)
+    SqliteStore(db, now=clock).close()
+    backup = tmp_path / "backups" / f"a4-{clock.now.date().isoformat()}.db"
+    with sqlite3.connect(backup) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+
+
+def test_a_newer_schema_is_refused_and_the_file_left_untouched(tmp_path: Path, clock: Clock) -> None:
+    db = tmp_path / "a4.db"
+    shutil.copy(FIXTURE_V1, db)
+    with sqlite3.connect(db) as conn:
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.close()
+    before = db.read_bytes()
+    with pytest.raises(NewerSchemaError, match="newer version of A4") as raised:
+        SqliteStore(db, now=clock)
+    assert "has not been changed" in str(raised.value)
+    assert db.read_bytes() == before
+
+
+# ---------------------------------------------------------------- damaged files
+
+
+def test_a_garbage_file_is_reported_as_damaged_with_the_backup_to_restore(
+    tmp_path: Path, clock: Clock
+) -> None:
+    db = tmp_path / "a4.db"
+    SqliteStore(db, now=clock).close()
+    clock.now += timedelta(days=1)
+    SqliteStore(db, now=clock).close()  # the second day's open writes a daily backup
+    db.write_bytes(b"this is not a database, just some garbage bytes " * 100)
+    for sidecar in ("a4.db-wal", "a4.db-shm"):
+        (tmp_path / sidecar).unlink(missing_ok=True)
+    before = db.read_bytes()
+    with pytest.raises(CorruptStoreError) as raised:
+        SqliteStore(db, now=clock)
+    message = str(raised.value)
+    assert str(db) in message and "damaged" in message
+    assert str(tmp_path / "backups" / f"a4-{clock.now.date().isoformat()}.db") in message
+    assert db.read_bytes() == before
+
+
+def test_a_sqlite_file_that_is_not_a4s_is_refused(tmp_path: Path, clock: Clock) -> None:
+    db = tmp_path / "a4.db"
+    with sqlite3.connect(db) as conn:
+        conn.execute("CREATE TABLE notes (body TEXT)")
+    conn.close()
+    with pytest.raises(CorruptStoreError, match="No automatic backup"):
+        SqliteStore(db, now=clock)
+
+
+def test_a_truncated_file_is_reported_as_damaged(tmp_path: Path, clock: Clock) -> None:
+    db = tmp_path / "a4.db"
+    store = SqliteStore(db, now=clock)
+    for n in range(30):
+        a_case(store, f"C-{n}")
+    store.close()
+    data = db.read_bytes()
+    db.write_bytes(data[: len(data) // 2] + b"\x00" * 10 + data[len(data) // 2 + 10 :][:100])
+    with pytest.raises(CorruptStoreError):
+        store = SqliteStore(db, now=clock)
+        store.list_cases()
+
+
+def test_a_read_only_file_gives_a_clear_message(tmp_path: Path, clock: Clock) -> None:
+    if os.geteuid() == 0:
+        pytest.skip("root ignores file permissions")
+    db = tmp_path / "a4.db"
+    store = SqliteStore(db, now=clock)
+    record = a_case(store)
+    store.close()
+    db.chmod(0o400)
+    store = SqliteStore(db, now=clock)
+    with pytest.raises(StorageUnavailableError, match="read-only"):
+        store.save_record(record, "sam")
+
+
+def test_a_full_disk_gives_a_clear_message_and_keeps_the_last_save(tmp_path: Path, clock: Clock) -> None:
+    store = SqliteStore(tmp_path / "a4.db", now=clock)
+    record = a_case(store)
+    pages = store._conn.execute("PRAGMA page_count").fetchone()[0]
+    store._conn.execute(f"PRAGMA max_page_count = {pages}")  # the file may not grow: as if the disk is full
+    record.answers["offence.what_happened"] = "A long answer. " * 5000
+    with pytest.raises(StorageUnavailableError, match="full: nothing was saved"):
+        store.save_record(record, "sam")
+    assert store.get_record(record.id).version == record.version
+    store.close()
+
+
+# ---------------------------------------------------------------- permissions and location
+
+
+def test_the_data_folder_is_private_and_every_database_file_too(tmp_path: Path, clock: Clock) -> None:
+    data = tmp_path / "new" / "a4-data"
+    store = open_store(str(data), now=clock)
+    a_case(store)
+    assert mode(data) == 0o700
+    files = [data / "a4.db", data / "a4.db-wal", data / "a4.db-shm"]
+    assert all(f.exists() for f in files)
+    assert [mode(f) for f in files] == [0o600] * 3
+    store.backup(tmp_path / "copy.db")
+    assert mode(tmp_path / "copy.db") == 0o600
+    store.close()
+
+
+def test_the_data_folder_comes_from_argument_then_environment_then_platform(tmp_path: Path) -> None:
+    env = {"A4_DATA_DIR": str(tmp_path / "env")}
+    assert resolve_data_dir(str(tmp_path / "arg"), env) == tmp_path / "arg"
+    assert resolve_data_dir(None, env) == tmp_path / "env"
+    assert resolve_data_dir(None, {}).name == "a4"
+
+
+# ---------------------------------------------------------------- backups and audit protection
+
+
+def test_a_backup_is_a_consistent_copy_that_opens_as_a_store(tmp_path: Path, clock: Clock) -> None:
+    store = SqliteStore(tmp_path / "live" / "a4.db", now=clock)
+    record = a_case(store)
+    record.answers["offence.what_happened"] = "Saved just before the backup."
+    store.save_record(record, "sam")
+    copy = store.backup(tmp_path / "copies" / "a4.db")
+    store.close()
+    restored = SqliteStore(copy, now=clock)
+    assert restored.get_record(record.id).answers["offence.what_happened"] == "Saved just before the backup."
+    restored.close()
+
+
+def test_daily_backups_roll_keeping_the_last_seven(tmp_path: Path, clock: Clock) -> None:
+    db = tmp_path / "a4.db"
+    for _ in range(KEEP_DAILY + 3):
+        SqliteStore(db, now=clock).close()
+        SqliteStore(db, now=clock).close()  # a second open on the same day writes nothing new
+        clock.now += timedelta(days=1)
+    kept = sorted(p.name for p in (tmp_path / "backups").iterdir())
+    assert len(kept) == KEEP_DAILY
+    assert kept[-1] == f"a4-{(clock.now - timedelta(days=1)).date().isoformat()}.db"
+
+
+def test_the_audit_table_refuses_changes_even_through_sql(tmp_path: Path, clock: Clock) -> None:
+    store = SqliteStore(tmp_path / "a4.db", now=clock)
+    record = a_case(store)
+    store.close()
+    with sqlite3.connect(tmp_path / "a4.db") as conn:
+        with pytest.raises(sqlite3.IntegrityError, match="audit trail cannot be changed"):
+            conn.execute("UPDATE audit SET actor = 'someone' WHERE record_id = ?", (record.id,))
+        with pytest.raises(sqlite3.IntegrityError, match="audit trail cannot be changed"):
+            conn.execute("DELETE FROM audit")
+    conn.close()

@@ -1,0 +1,1 @@
+"""How people work with A4: the Textual app and the `a4` command."""

@@ -1,0 +1,290 @@
+"""The A4 application: opens on the caseload, opens cases, and owns the keys that work everywhere.
+
+Everything the app needs comes in through the constructor (store, form
+registry, config, and the clock and calendar), so tests and benchmarks run
+the real app against a real store in a temporary folder, with time frozen.
+`run_app` is the one place that finds those things on the user's machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date
+from functools import partial
+from pathlib import Path
+from typing import ClassVar
+
+from textual import on
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.dom import DOMNode
+from textual.screen import Screen
+
+from forms.model import AssessmentForm, Case, Record
+from forms.registry import Registry
+from storage.store import Store, StoreError
+from tui.caseload import CaseloadScreen
+from tui.config import Config
+from tui.themes import THEMES
+
+DEFAULT_FORM_ID = "a4-assessment"
+"""The shipped assessment, used for new cases unless a case names another form."""
+
+SCREEN_MODULES: tuple[str, ...] = ("tui.case_screen", "tui.key_help", "tui.new_case")
+"""Screens imported only when first shown (to start fast); `binding_ids` imports them to see their keys."""
+
+NOTICE_LINES = 3
+"""Problems listed in a start-up notice before the rest are summed up as "and N more"."""
+
+
+class A4App(App[None], inherit_bindings=False):
+    """A4: the caseload, and one screen per case holding the whole assessment."""
+
+    TITLE = "A4"
+    CSS_PATH = "app.tcss"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
+        Binding("f1", "help", "Keys", id="app.help"),
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "Commands",
+            id="app.command_palette",
+            priority=True,
+            tooltip="Find and run any action by name",
+        ),
+        Binding("ctrl+c", "help_quit", show=False, system=True, id="app.quit_hint"),
+    ]
+
+    def __init__(
+        self,
+        *,
+        store: Store,
+        registry: Registry,
+        config: Config,
+        today: Callable[[], date] = date.today,
+        clock: Callable[[], float] = time.monotonic,
+        notices: Sequence[str] = (),
+    ) -> None:
+        """`notices` are problems found while starting (bad config, broken forms), shown once on screen."""
+        super().__init__()
+        self.store = store
+        self.registry = registry
+        self.config = config
+        self.today = today
+        self.clock = clock
+        self.notices = tuple(notices)
+        self._quit_unsaved = False
+        for theme in THEMES:
+            self.register_theme(theme)
+        self.theme = config.theme
+
+    # ------------------------------------------------------------ start
+
+    def get_default_screen(self) -> Screen[None]:
+        owner = self.config.user if self.config.role == "practitioner" else None
+        return CaseloadScreen(
+            store=self.store, owner=owner, form=self.form_for(DEFAULT_FORM_ID), today=self.today()
+        )
+
+    def on_mount(self) -> None:
+        self.set_keymap(dict(self.config.keys))
+        for notice in self.notices:
+            self.notify(notice, title="A4 started with problems", severity="warning", timeout=20)
+
+    # ------------------------------------------------------------ forms and cases
+
+    def form_for(self, form_id: str, version: str | None = None) -> AssessmentForm | None:
+        """The assessment form with this id (and version, when given), if it is installed."""
+        return self.registry.assessment(form_id, version)
+
+    @on(CaseloadScreen.Open)
+    def _open_case(self, event: CaseloadScreen.Open) -> None:
+        try:
+            case = self.store.get_case(event.ref)
+            record = self._record_to_open(case, review=event.review)
+        except StoreError as error:
+            self.notify(str(error), title="Cannot open the case", severity="error", timeout=15)
+            return
+        if record is None:
+            return
+        form = self.form_for(record.form_id, record.form_version)
+        if form is None:
+            self.notify(
+                f"This record uses form {record.form_id} version {record.form_version}, which is not "
+                "installed. Add its folder with --forms DIR and open the case again.",
+                title="Cannot open the case",
+                severity="error",
+                timeout=15,
+            )
+            return
+        from tui.case_screen import CaseScreen
+
+        self.push_screen(
+            CaseScreen(
+                store=self.store,
+                form=form,
+                case=case,
+                record=record,
+                user=self.config.user,
+                clock=self.clock,
+                today=self.today,
+            )
+        )
+
+    def _record_to_open(self, case: Case, *, review: bool) -> Record | None:
+        """A new review, else the latest record, else a new draft assessment against the case's form."""
+        if review:
+            return self.store.start_review(case.ref, self.config.user)
+        if latest := self.store.latest_record(case.ref):
+            return latest
+        form = self.form_for(case.form_id or DEFAULT_FORM_ID)
+        if form is None:
+            self.notify(
+                f"Case {case.ref} uses form {case.form_id or DEFAULT_FORM_ID}, which is not installed. "
+                "Add its folder with --forms DIR.",
+                title="Cannot start the assessment",
+                severity="error",
+                timeout=15,
+            )
+            return None
+        draft = Record(
+            id=uuid.uuid4().hex,
+            case_ref=case.ref,
+            form_id=form.id,
+            form_version=form.version,
+            kind="assessment",
+            author=self.config.user,
+        )
+        return self.store.create_record(draft, self.config.user)
+
+    # ------------------------------------------------------------ keys and commands
+
+    def action_help(self) -> None:
+        """Show every key of the current screen, unless the key help is already open."""
+        from tui.key_help import KeyHelpScreen
+
+        if not isinstance(self.screen, KeyHelpScreen):
+            self.push_screen(KeyHelpScreen(self.screen))
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """Every action that has a key on `screen` (with its key shown), then Textual's own few."""
+        seen: set[str] = set()
+        for active in screen.active_bindings.values():
+            binding = active.binding
+            title = binding.description
+            if binding.system or not title or not active.enabled or title in seen:
+                continue
+            seen.add(title)
+            key = self.get_key_display(binding)
+            yield SystemCommand(
+                title,
+                f"{key} · {binding.tooltip}" if binding.tooltip else key,
+                partial(self.run_action, binding.action, active.node),
+            )
+        for command in super().get_system_commands(screen):
+            if command.title not in seen and command.title != "Quit":
+                yield command
+
+    async def action_quit(self) -> None:
+        """Save any open case first; if a save is refused, say so and quit only on a second press."""
+        unsaved = [
+            screen for screen in self.screen_stack if hasattr(screen, "save_now") and not screen.save_now()
+        ]
+        if unsaved and not self._quit_unsaved:
+            self._quit_unsaved = True
+            self.notify(
+                "Your latest changes could not be saved (the case screen says why). Save a copy, "
+                "or press Ctrl+Q again to quit without them.",
+                title="Not saved",
+                severity="error",
+                timeout=20,
+            )
+            return
+        self.exit()
+
+
+# ---------------------------------------------------------------- starting from the command line
+
+
+def binding_ids() -> set[str]:
+    """Every binding id a user may remap in the config's [keys] table.
+
+    Read from the classes themselves (every screen and widget A4 defines,
+    and the Textual widgets they use), so a new binding is remappable the
+    moment it is written.
+    """
+    for module in SCREEN_MODULES:
+        importlib.import_module(module)  # defines the screens' widgets, and so their bindings
+    ids: set[str] = set()
+    pending: list[type] = [DOMNode]
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        ids.update(b.id for b in cls.__dict__.get("BINDINGS", ()) if isinstance(b, Binding) and b.id)
+    return ids
+
+
+def theme_names() -> set[str]:
+    from textual.theme import BUILTIN_THEMES
+
+    return set(BUILTIN_THEMES) | {theme.name for theme in THEMES}
+
+
+def summarise(heading: str, problems: Sequence[str], advice: str) -> str:
+    """One notice for many problems: the first few, then how many more and what to do."""
+    shown = list(problems[:NOTICE_LINES])
+    if len(problems) > NOTICE_LINES:
+        shown.append(f"…and {len(problems) - NOTICE_LINES} more.")
+    return "\n".join([heading, *shown, *([advice] if advice else [])])
+
+
+def build_app(args: argparse.Namespace) -> A4App:
+    """The app over the store, forms and config found on this machine (raises StoreError, OSError).
+
+    Problems in forms or config never stop the app: they become notices
+    shown on its first screen, and defaults stand in for what was wrong.
+    """
+    from forms.registry import load_registry
+    from storage.sqlite import open_store
+    from tui.config import config_path, load_config, user_forms_dir
+
+    store = open_store(args.data_dir)
+    notices = []
+    own_forms = user_forms_dir()
+    registry, form_errors = load_registry([*([own_forms] if own_forms else []), *map(Path, args.forms)])
+    if form_errors:
+        notices.append(
+            summarise(
+                "Some forms could not be loaded:",
+                [str(e) for e in form_errors],
+                "Run `a4 forms check DIR` for the full list.",
+            )
+        )
+    config, config_problems = load_config(config_path(), binding_ids=binding_ids(), themes=theme_names())
+    if config_problems:
+        notices.append(summarise("Problems in your config (defaults used):", config_problems, ""))
+    return A4App(store=store, registry=registry, config=config, notices=notices)
+
+
+def run_app(args: argparse.Namespace) -> int:
+    """Run A4 until the user quits; a store that cannot be opened is explained on stderr (exit 1)."""
+    try:
+        app = build_app(args)
+    except StoreError as error:
+        print(f"a4: {error}", file=sys.stderr)
+        return 1
+    except OSError as error:
+        print(f"a4: cannot use the data folder {error.filename} ({error.strerror}).", file=sys.stderr)
+        return 1
+    try:
+        app.run()
+    finally:
+        app.store.close()
+    return 0

@@ -1,0 +1,72 @@
+"""`a4 cases [--json]`: the caseload, soonest due first, with overdue flags."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("cases", help="list cases with their status and due dates")
+    parser.add_argument("--json", action="store_true", help="print JSON for scripts instead of a table")
+    parser.add_argument("--owner", help="only the cases of this practitioner")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    import json
+    from datetime import date
+
+    from forms.deadlines import days_left
+    from storage.store import StoreError
+    from tui.commands.storage_support import fail, open_store
+
+    try:
+        store = open_store(args)
+        try:
+            summaries = store.list_cases(owner=args.owner)
+        finally:
+            store.close()
+    except StoreError as error:
+        return fail(error)
+    today = date.today()
+    rows = []
+    for s in summaries:
+        left = days_left(date.fromisoformat(s.due), today)
+        rows.append(
+            {
+                "ref": s.ref,
+                "name": s.name,
+                "owner": s.owner,
+                "start": s.start,
+                "status": s.status,
+                "initial_due": s.initial_due,
+                "next_review": s.next_review or None,
+                "due": s.due,
+                "working_days_left": left,
+                "overdue": left < 0,
+                "words": s.words,
+                "active_seconds": s.active_seconds,
+            }
+        )
+    if args.json:
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return 0
+    if not rows:
+        print("No cases yet. Add one with `a4 new`, or try `a4 demo`.")
+        return 0
+    table = [("REF", "NAME", "STATUS", "DUE", "WHEN")] + [
+        (
+            r["ref"],
+            r["name"],
+            r["status"] or "not started",
+            r["due"],
+            f"OVERDUE by {-r['working_days_left']} working days"
+            if r["overdue"]
+            else f"in {r['working_days_left']} working days",
+        )
+        for r in rows
+    ]
+    widths = [max(len(row[i]) for row in table) for i in range(4)]
+    for row in table:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)) + "  " + row[4])
+    return 0
