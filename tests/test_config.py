@@ -17,11 +17,11 @@ from tui.new_case import NewCaseScreen
 def _load(tmp_path: Path, text: str) -> tuple[Config, list[str]]:
     path = tmp_path / "config.toml"
     path.write_text(text, encoding="utf-8")
-    return load_config(path, binding_ids=binding_ids(), themes=theme_names())
+    return load_config(path, binding_ids=binding_ids, themes=theme_names())
 
 
 def test_a_missing_file_means_defaults_and_no_complaint(tmp_path: Path) -> None:
-    config, problems = load_config(tmp_path / "absent.toml", binding_ids=binding_ids(), themes=theme_names())
+    config, problems = load_config(tmp_path / "absent.toml", binding_ids=binding_ids, themes=theme_names())
     assert problems == []
     assert (config.theme, config.role, dict(config.keys)) == ("a4-dark", "practitioner", {})
     assert config.user  # the login name

@@ -14,7 +14,10 @@ from tui import cli
 
 VALID = Path(__file__).parent / "fixtures" / "forms" / "valid"
 SCHEMA_FILE = Path(__file__).parent.parent / "forms" / "schema" / "form.schema.json"
-BROKEN = 'id = "broken"\nkind = "assessment"\ntitle = "Broken"\nversion = "1.0"\n[[section]]\nid = "s"\ntitle = "S"\n'
+BROKEN = (
+    'id = "broken"\nkind = "assessment"\ntitle = "Broken"\nversion = "1.0"\n'
+    '[[section]]\nid = "s"\ntitle = "S"\n'
+)
 
 
 @pytest.fixture

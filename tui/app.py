@@ -57,6 +57,7 @@ class A4App(App[None], inherit_bindings=False):
             "Commands",
             id="app.command_palette",
             priority=True,
+            show=False,  # the footer shows the palette key at its right already
             tooltip="Find and run any action by name",
         ),
         Binding("ctrl+c", "help_quit", show=False, system=True, id="app.quit_hint"),
@@ -267,7 +268,7 @@ def build_app(args: argparse.Namespace) -> A4App:
                 "Run `a4 forms check DIR` for the full list.",
             )
         )
-    config, config_problems = load_config(config_path(), binding_ids=binding_ids(), themes=theme_names())
+    config, config_problems = load_config(config_path(), binding_ids=binding_ids, themes=theme_names())
     if config_problems:
         notices.append(summarise("Problems in your config (defaults used):", config_problems, ""))
     return A4App(store=store, registry=registry, config=config, notices=notices)

@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
@@ -38,7 +38,7 @@ TICK_SECONDS = 0.25
 """How often the counters refresh and autosave looks for work."""
 SAVE_AFTER_PAUSE = 0.5
 """Save once typing has paused this long…"""
-SAVE_AT_MOST_EVERY = 0.75
+SAVE_AT_MOST_EVERY = 0.5
 """…or, while typing goes on, once the oldest unsaved change is this old (with the tick: ≤ 1 s)."""
 
 
@@ -137,13 +137,14 @@ class CaseScreen(Screen[None]):
     # ------------------------------------------------------------ building
 
     def compose(self) -> ComposeResult:
-        yield SectionHelp()
-        with VerticalScroll(classes="sections"):
-            heading = f"{self.case.ref} · {self.case.name} · {self.form.header.title}"
-            yield Static(heading, classes="case-title", markup=False)
-            yield from self.editors
-        yield Footer()
+        with Horizontal(classes="case-body"):
+            with VerticalScroll(classes="sections"):
+                heading = f"{self.case.ref} · {self.case.name} · {self.form.header.title}"
+                yield Static(heading, classes="case-title", markup=False)
+                yield from self.editors
+            yield SectionHelp()
         yield Counters()
+        yield Footer()
 
     def on_mount(self) -> None:
         self._apply_depth()
@@ -390,6 +391,9 @@ class CaseScreen(Screen[None]):
         help_panel.display = not help_panel.display
         if help_panel.display and self.current is not None:
             help_panel.show_section(self.current.section)
+        focused = self.focused
+        if focused is not None:  # the text narrows or widens: keep the cursor's field in view
+            self.call_after_refresh(focused.scroll_visible, animate=False)
 
     def action_save(self) -> None:
         self._offered_copy = False

@@ -29,7 +29,9 @@ from tui.fuzzy import fuzzy_filter
 
 DUE_SOON_WORKING_DAYS = 5
 SHOW_LIMIT = 200
-"""Rows put in the table at once: enough to scroll a real caseload, few enough to redraw on every key."""
+"""Rows in the table with no filter: enough to scroll a real caseload, few enough to draw at once."""
+FILTERED_LIMIT = 50
+"""Rows in the table while filtering: the best matches; the rest are noise until the next key."""
 
 
 @dataclass(frozen=True)
@@ -64,39 +66,47 @@ class CaseRow:
 
 
 def case_rows(summaries: Sequence[CaseSummary], today: date) -> list[CaseRow]:
-    """Caseload rows in the store's order (soonest due first), with working days left to each due date."""
+    """Caseload rows in the store's order (soonest due first), with working days left to each due date.
+
+    Thousands of cases share a few hundred due dates, so each date's count is worked out once.
+    """
+    left: dict[date, int] = {}
     rows = []
     for summary in summaries:
         due = date.fromisoformat(summary.due) if summary.due else None
-        rows.append(CaseRow(summary, due, days_left(due, today) if due else None))
+        if due is not None and due not in left:
+            left[due] = days_left(due, today)
+        rows.append(CaseRow(summary, due, left[due] if due else None))
     return rows
 
 
 class CaseFilter:
     """Fuzzy filtering of caseload rows on reference and name, ranked best first.
 
-    Typing usually adds one character at a time, and every match of a longer
-    query is a match of its prefix, so each key searches only the rows the
-    previous key left rather than the whole caseload.
+    Every match of a longer query is a match of its prefix, so a key that
+    extends the query searches only the rows the previous key left, and
+    the matches of each prefix are kept so that Backspace costs nothing.
     """
 
     def __init__(self, rows: Sequence[CaseRow]) -> None:
         self.rows = rows
         self._texts = [row.search_text for row in rows]
-        self._query = ""
-        self._candidates: list[int] = list(range(len(rows)))
+        self._by_query: dict[str, list[int]] = {}
+        """Indexes of the matches, best first, for each prefix of the current query."""
 
     def apply(self, query: str) -> list[CaseRow]:
         """Rows matching `query`, best first; every row in caseload order for an empty query."""
         if not query.strip():
-            self._query, self._candidates = "", list(range(len(self.rows)))
+            self._by_query.clear()
             return list(self.rows)
-        pool = self._candidates if self._query and query.startswith(self._query) else range(len(self.rows))
-        pool = sorted(pool)  # caseload order, so that equal scores keep the soonest due first
-        matches = fuzzy_filter(query, [self._texts[i] for i in pool])
-        self._query = query
-        self._candidates = [pool[m.index] for m in matches]
-        return [self.rows[i] for i in self._candidates]
+        self._by_query = {q: found for q, found in self._by_query.items() if query.startswith(q)}
+        if query not in self._by_query:
+            longest = max(self._by_query, key=len, default=None)
+            # caseload order, so that equal scores keep the soonest due first
+            pool = sorted(self._by_query[longest]) if longest is not None else range(len(self.rows))
+            matches = fuzzy_filter(query, [self._texts[i] for i in pool])
+            self._by_query[query] = [pool[m.index] for m in matches]
+        return [self.rows[i] for i in self._by_query[query]]
 
 
 @dataclass(frozen=True)
@@ -119,13 +129,16 @@ COLUMNS: tuple[Column, ...] = (
 )
 _CELL_PADDING = 2
 _MIN_NAME_WIDTH = 12
+_MAX_NAME_WIDTH = 40
 
 
 def visible_columns(screen_width: int) -> list[Column]:
     """The columns that fit, the name column widened to fill the rest of the line."""
     shown = [c for c in COLUMNS if screen_width >= c.min_screen_width]
     fixed = sum(c.width + _CELL_PADDING for c in shown if c.key != "name")
-    name_width = max(_MIN_NAME_WIDTH, screen_width - fixed - _CELL_PADDING - 2)  # 2: scrollbar
+    name_width = min(
+        _MAX_NAME_WIDTH, max(_MIN_NAME_WIDTH, screen_width - fixed - _CELL_PADDING - 2)
+    )  # 2: scrollbar
     return [Column(c.key, c.label, name_width, 0) if c.key == "name" else c for c in shown]
 
 
@@ -288,7 +301,7 @@ class CaseloadScreen(Screen[None]):
         theme = self.app.current_theme
         urgent = f"bold {theme.error}"
         soon = f"bold {theme.warning}"
-        self._shown = self._matches[:SHOW_LIMIT]
+        self._shown = self._matches[: FILTERED_LIMIT if self.filter_text else SHOW_LIMIT]
         table = self.query_one(CaseTable)
         table.clear()
         table.add_rows(_cells(row, self._columns, urgent, soon) for row in self._shown)

@@ -26,7 +26,7 @@ import getpass
 import os
 import re
 import tomllib
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -98,7 +98,7 @@ def _line_of(text: str, key: str, table: str | None = None) -> int:
 
 
 def _check_keys(
-    raw: object, text: str, where: str, binding_ids: Collection[str], problems: list[str]
+    raw: object, text: str, where: str, binding_ids: Callable[[], Collection[str]], problems: list[str]
 ) -> dict[str, str]:
     if not isinstance(raw, dict):
         problems.append(
@@ -107,12 +107,13 @@ def _check_keys(
         )
         return {}
     keys: dict[str, str] = {}
+    known = binding_ids() if raw else ()
     for binding_id, value in raw.items():
         position = f"{where}:{_line_of(text, binding_id, 'keys')}:1"
-        if binding_id not in binding_ids:
+        if binding_id not in known:
             problems.append(
                 f"{position}: keys.{binding_id}: no such key binding"
-                f"{_did_you_mean(binding_id, binding_ids)}; press F1 in A4 to see them (ignored)"
+                f"{_did_you_mean(binding_id, known)}; press F1 in A4 to see them (ignored)"
             )
         elif not isinstance(value, str) or not value.strip():
             problems.append(
@@ -138,13 +139,15 @@ def parse_config(
     text: str,
     where: str,
     *,
-    binding_ids: Collection[str],
+    binding_ids: Callable[[], Collection[str]],
     themes: Collection[str],
 ) -> tuple[Config, list[str]]:
     """Settings from the text of a config file, with one line per problem found.
 
-    `binding_ids` and `themes` are what the running app offers, so that a
+    `binding_ids()` and `themes` are what the running app offers, so that a
     misspelt id or theme is caught here rather than silently doing nothing.
+    The ids are asked for only when the file remaps keys: finding them means
+    importing every screen, which most start-ups need not wait for.
     """
     path = Path(where)
     try:
@@ -185,7 +188,7 @@ def parse_config(
 def load_config(
     path: Path,
     *,
-    binding_ids: Collection[str],
+    binding_ids: Callable[[], Collection[str]],
     themes: Collection[str],
 ) -> tuple[Config, list[str]]:
     """Settings from `path` (defaults when it does not exist), with one line per problem found."""

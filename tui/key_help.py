@@ -8,6 +8,7 @@ remapped; a key that does nothing at the moment is marked "not now".
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -35,11 +36,16 @@ def _where(node: DOMNode, app: App[object], screen: Screen[object]) -> str:
         return "Everywhere"
     if node is screen:
         return "This screen"
-    return node.__class__.__name__
+    words = re.findall(r"[A-Z][a-z0-9]*", node.__class__.__name__) or [node.__class__.__name__]
+    return " ".join([words[0], *(word.lower() for word in words[1:])])
+
+
+_ORDER = {"This screen": 0, "Everywhere": 1}
+"""The screen's own keys first, then the app's, then the focused widget's (cursor keys and such)."""
 
 
 def key_entries(screen: Screen[object]) -> list[KeyEntry]:
-    """The keys active on `screen`, focused widget first, then the screen, then the app."""
+    """The keys active on `screen`, as the screen would act on them now."""
     app = screen.app
     entries = []
     for active in screen.active_bindings.values():
@@ -50,7 +56,7 @@ def key_entries(screen: Screen[object]) -> list[KeyEntry]:
         entries.append(
             KeyEntry(app.get_key_display(binding), does, _where(active.node, app, screen), active.enabled)
         )
-    return entries
+    return sorted(entries, key=lambda entry: _ORDER.get(entry.where, 2))
 
 
 class KeyHelpScreen(ModalScreen[None]):

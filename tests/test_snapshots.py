@@ -1,0 +1,73 @@
+"""What the screens look like, frozen: caseload, key help, and the case screen at 80×24 and 160×50.
+
+Everything that could move between runs is pinned: the calendar and clock
+are injected, the demo data is seeded, and cursors do not blink.  Update
+after an intended change with `pytest tests/test_snapshots.py --snapshot-update`
+and look at the pictures before committing them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from a4_app_harness import caseload_shown, fill_demo, make_app
+from textual.pilot import Pilot
+
+from storage.sqlite import SqliteStore
+
+
+@pytest.fixture
+def demo_store(tmp_path: Path) -> SqliteStore:
+    store = SqliteStore(tmp_path / "a4.db")
+    fill_demo(store, 40)
+    yield store
+    store.close()
+
+
+async def _still_cursors(pilot: Pilot[None]) -> None:
+    for widget in pilot.app.screen.query("Input, TextArea"):
+        widget.cursor_blink = False
+    await pilot.pause()
+
+
+async def _caseload(pilot: Pilot[None]) -> None:
+    await caseload_shown(pilot)
+
+
+async def _filtered(pilot: Pilot[None]) -> None:
+    await caseload_shown(pilot)
+    await pilot.press(*"pat")
+
+
+async def _key_help(pilot: Pilot[None]) -> None:
+    await caseload_shown(pilot)
+    await pilot.press("f1")
+    await pilot.pause()
+
+
+async def _case_screen(pilot: Pilot[None]) -> None:
+    await caseload_shown(pilot)
+    await pilot.press("down", "down", "enter")
+    await pilot.pause()
+    await _still_cursors(pilot)
+
+
+def test_caseload(snap_compare, demo_store: SqliteStore) -> None:
+    assert snap_compare(make_app(demo_store), terminal_size=(100, 30), run_before=_caseload)
+
+
+def test_caseload_at_80_by_24_while_filtering(snap_compare, demo_store: SqliteStore) -> None:
+    assert snap_compare(make_app(demo_store), terminal_size=(80, 24), run_before=_filtered)
+
+
+def test_key_help(snap_compare, demo_store: SqliteStore) -> None:
+    assert snap_compare(make_app(demo_store), terminal_size=(100, 30), run_before=_key_help)
+
+
+def test_case_screen_80x24(snap_compare, demo_store: SqliteStore) -> None:
+    assert snap_compare(make_app(demo_store), terminal_size=(80, 24), run_before=_case_screen)
+
+
+def test_case_screen_160x50(snap_compare, demo_store: SqliteStore) -> None:
+    assert snap_compare(make_app(demo_store), terminal_size=(160, 50), run_before=_case_screen)
