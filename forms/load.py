@@ -1,6 +1,6 @@
 """TOML → form definitions, with every problem reported as a `FormError` (never raised).
 
-Three entry points, by how much is loaded together:
+Four entry points, by how much is loaded together:
 
 - `load_text` / `load_file`: one definition.  A rubric's or plan's `form`
   reference, and the names its conditions use, are checked only when the
@@ -14,6 +14,11 @@ Three entry points, by how much is loaded together:
 Assessments are built before rubrics and plans in a set, whatever order the
 files come in, so that references resolve against the latest version of each
 assessment form.
+
+TOML is read with the standard library's `tomllib`: it is several times
+faster than tomlkit (the shipped library loads in a few milliseconds) and
+reports every syntax error with a line and column.  tomlkit stays the tool
+for writing TOML back with the trainer's comments kept.
 """
 
 from __future__ import annotations
@@ -99,10 +104,6 @@ def library_files() -> list[Path]:
 
 
 # ---------------------------------------------------------------- reading
-
-
-_Source = tuple[str, str | FormError]
-"""A file name with its text, or with the problem that kept it from being read."""
 
 
 def _expand(paths: Iterable[str | Path]) -> list[Path]:

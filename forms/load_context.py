@@ -174,7 +174,11 @@ class Context:
         if not value:
             return ""
         if pattern is ID and value in RESERVED:
-            self.error((*path, key), f"'{value}' cannot be used as an id", "conditions read it as a word")
+            self.error(
+                (*path, key),
+                f"'{value}' cannot be used as an id",
+                "conditions read it as a word; choose another id",
+            )
             return ""
         if not pattern.fullmatch(value):
             suggestion = slug(value) if pattern is FORM_ID else slug(value).lstrip("0123456789_")

@@ -214,7 +214,7 @@ class _Scanner:
         index = 0
         while True:
             self.skip_blank(newlines=True)
-            if self.peek() in ("]", ""):
+            if self.peek() == "]":
                 self.pos += 1
                 return
             element = self.pos
@@ -223,12 +223,14 @@ class _Scanner:
             self.skip_blank(newlines=True)
             if self.peek() == ",":
                 self.pos += 1
+            elif self.peek() != "]":
+                raise IndexError("not an array")
 
     def inline_table(self, path: Path) -> None:
         self.pos += 1
         while True:
             self.skip_blank(newlines=True)
-            if self.peek() in ("}", ""):
+            if self.peek() == "}":
                 self.pos += 1
                 return
             parts = self.dotted_key()
@@ -241,6 +243,8 @@ class _Scanner:
             self.skip_blank(newlines=True)
             if self.peek() == ",":
                 self.pos += 1
+            elif self.peek() != "}":
+                raise IndexError("not an inline table")
 
     def string(self) -> str:
         """Consume a string of any of the four kinds; returns its raw source text."""

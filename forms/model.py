@@ -295,6 +295,40 @@ class Agreement:
 
 
 @dataclass
+class Grade:
+    """A QA assessor's grade of one hand-graded rubric criterion."""
+
+    criterion: str
+    level: str
+    comment: str = ""
+    by: str = ""
+    on: str = ""
+    """ISO timestamp."""
+
+
+@dataclass
+class Comment:
+    """A QA comment shown beside the part of the record it concerns, resolved one by one."""
+
+    id: str
+    path: str
+    """A section id, or an answer path ("section.question")."""
+    text: str
+    by: str = ""
+    on: str = ""
+    resolved_by: str = ""
+    resolved_on: str = ""
+
+
+@dataclass
+class Signature:
+    """One countersignature; a rubric may ask for two before a record locks."""
+
+    by: str
+    on: str
+
+
+@dataclass
 class Record:
     """One filled-in assessment, review or short assessment of one case."""
 
@@ -317,6 +351,13 @@ class Record:
     """Id of the record this one reviews."""
     amends: str | None = None
     """Id of the locked record this one amends."""
+    grades: list[Grade] = field(default_factory=list)
+    comments: list[Comment] = field(default_factory=list)
+    signatures: list[Signature] = field(default_factory=list)
+    carried_from: str = ""
+    """In a review: ISO date of the record whose answers were carried forward."""
+    confirmed: list[str] = field(default_factory=list)
+    """In a review: ids of sections the practitioner confirmed as unchanged."""
 
 
 @dataclass

@@ -15,7 +15,17 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
-from forms.model import Agreement, Case, Objective, ProgressNote, Record, Step
+from forms.model import (
+    Agreement,
+    Case,
+    Comment,
+    Grade,
+    Objective,
+    ProgressNote,
+    Record,
+    Signature,
+    Step,
+)
 
 
 def _required(data: Mapping[str, Any], key: str, what: str) -> Any:
@@ -62,6 +72,12 @@ def agreement_from_dict(data: Mapping[str, Any] | None) -> Agreement | None:
     )
 
 
+def _listed(cls: type, items: Any) -> list[Any]:
+    """Rebuild a list of simple dataclasses, ignoring keys a newer writer may have added."""
+    names = {f.name for f in dataclasses.fields(cls)}
+    return [cls(**{k: v for k, v in item.items() if k in names}) for item in items or []]
+
+
 def record_to_dict(record: Record) -> dict[str, Any]:
     """The whole record as a JSON-compatible dict."""
     return dataclasses.asdict(record)
@@ -86,6 +102,11 @@ def record_from_dict(data: Mapping[str, Any]) -> Record:
         updated_at=data.get("updated_at", ""),
         reviews=data.get("reviews"),
         amends=data.get("amends"),
+        grades=_listed(Grade, data.get("grades")),
+        comments=_listed(Comment, data.get("comments")),
+        signatures=_listed(Signature, data.get("signatures")),
+        carried_from=data.get("carried_from", ""),
+        confirmed=list(data.get("confirmed", [])),
     )
 
 

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from forms import __version__
 
 COMMAND_MODULES: tuple[str, ...] = (
+    "forms_cmd",
     "cases_cmd",
     "new_cmd",
     "demo_cmd",
