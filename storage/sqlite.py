@@ -65,6 +65,11 @@ _RECORD_COLUMNS = (
 _CASE_COLUMNS = "ref, name, start, owner, form_id, initial_due, next_review"
 
 
+def _writable(path: Path) -> bool:
+    """Whether this process may write the file (a read-only mount counts as not writable, even for root)."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
+
+
 def _local_now() -> datetime:
     return datetime.now().astimezone()
 
@@ -87,6 +92,10 @@ class SqliteStore:
             self._probe()
         else:
             os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, PRIVATE_FILE))
+        self.read_only = existed and not _writable(self.path)
+        if self.read_only:
+            self._open_read_only()
+            return
         with self._translated():
             self._conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
             for pragma in PRAGMAS:
@@ -96,6 +105,30 @@ class SqliteStore:
                 daily_backup(self._conn, self.path, self._now().date())
             migrate(self._conn)
 
+    def _open_read_only(self) -> None:
+        """Open a store we may only read (a read-only share, a file not ours): reads work, saves say why not.
+
+        WAL mode needs to write beside the file, so a folder we cannot write to
+        is opened as immutable; a file we cannot write in a folder we can is
+        opened read-only and still sees other writers' changes.
+        """
+        with self._translated():
+            self._conn = sqlite3.connect(
+                self._read_only_uri(),
+                uri=True,
+                isolation_level=None,
+                check_same_thread=False,
+            )
+            if file_version(self._conn) < SCHEMA_VERSION:
+                raise StorageUnavailableError(
+                    f"The A4 database {self.path} is read-only and from an older A4: "
+                    "open it once where it can be written so it can be upgraded."
+                )
+
+    def _read_only_uri(self) -> str:
+        immutable = "" if os.access(self.path.parent, os.W_OK) else "&immutable=1"
+        return f"{self.path.as_uri()}?mode=ro{immutable}"
+
     # ------------------------------------------------------------ plumbing
 
     def _sidecars(self) -> tuple[Path, Path]:
@@ -104,7 +137,7 @@ class SqliteStore:
     def _probe(self) -> None:
         """Check an existing file read-only before anything writes to it (WAL mode writes the header)."""
         try:
-            probe = sqlite3.connect(f"{self.path.as_uri()}?mode=ro", uri=True)
+            probe = sqlite3.connect(self._read_only_uri(), uri=True)
             try:
                 version = file_version(probe)
                 has_tables = probe.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
@@ -151,6 +184,11 @@ class SqliteStore:
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         """One write transaction, holding the database's write lock from its first read."""
+        if self.read_only:
+            raise StorageUnavailableError(
+                f"The A4 database {self.path} is read-only: nothing was saved. "
+                "Check the file's permissions, or save a copy elsewhere."
+            )
         with self._lock, self._translated():
             self._conn.execute("BEGIN IMMEDIATE")
             try:

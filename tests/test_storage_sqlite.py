@@ -6,6 +6,9 @@ import os
 import shutil
 import sqlite3
 import stat
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -131,17 +134,44 @@ def test_a_truncated_file_is_reported_as_damaged(tmp_path: Path, clock: Clock) -
         store.list_cases()
 
 
-def test_a_read_only_file_gives_a_clear_message(tmp_path: Path, clock: Clock) -> None:
-    if os.geteuid() == 0:
-        pytest.skip("root ignores file permissions")
-    db = tmp_path / "a4.db"
-    store = SqliteStore(db, now=clock)
+@contextmanager
+def read_only(folder: Path) -> Iterator[None]:
+    """Make `folder` truly read-only for this process.
+
+    Root ignores file permissions, so under root (as in CI) the folder is
+    bind-mounted read-only over itself, as on a read-only network share;
+    otherwise the folder and its files lose their write permission.
+    """
+    if os.geteuid() != 0:
+        for path in (*folder.iterdir(), folder):
+            path.chmod(0o555 if path.is_dir() else 0o444)
+        try:
+            yield
+        finally:
+            folder.chmod(0o755)
+        return
+    subprocess.run(["mount", "--bind", str(folder), str(folder)], check=True)
+    try:
+        subprocess.run(["mount", "-o", "remount,ro,bind", str(folder)], check=True)
+        yield
+    finally:
+        subprocess.run(["umount", str(folder)], check=True)
+
+
+def test_a_read_only_store_gives_a_clear_message(tmp_path: Path, clock: Clock) -> None:
+    folder = tmp_path / "share"
+    folder.mkdir()
+    store = SqliteStore(folder / "a4.db", now=clock)
     record = a_case(store)
     store.close()
-    db.chmod(0o400)
-    store = SqliteStore(db, now=clock)
-    with pytest.raises(StorageUnavailableError, match="read-only"):
-        store.save_record(record, "sam")
+    with read_only(folder):
+        store = SqliteStore(folder / "a4.db", now=clock)
+        try:
+            assert [case.ref for case in store.list_cases()] == ["C-1"]  # reading still works
+            with pytest.raises(StorageUnavailableError, match="read-only: nothing was saved"):
+                store.save_record(record, "sam")
+        finally:
+            store.close()
 
 
 def test_a_full_disk_gives_a_clear_message_and_keeps_the_last_save(tmp_path: Path, clock: Clock) -> None:
