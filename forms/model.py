@@ -147,13 +147,10 @@ class Header:
     """The file the definition was loaded from (empty for definitions built in code)."""
 
 
-@dataclass(frozen=True)
-class AssessmentForm:
+class _Headed:
+    """The id and version every definition exposes from its header."""
+
     header: Header
-    sections: tuple[Section, ...]
-    deadlines: Deadlines = Deadlines()
-    risk_level: str | None = None
-    """Path of the choice question holding the risk of serious harm level (audited on change)."""
 
     @property
     def id(self) -> str:
@@ -162,6 +159,15 @@ class AssessmentForm:
     @property
     def version(self) -> str:
         return self.header.version
+
+
+@dataclass(frozen=True)
+class AssessmentForm(_Headed):
+    header: Header
+    sections: tuple[Section, ...]
+    deadlines: Deadlines = Deadlines()
+    risk_level: str | None = None
+    """Path of the choice question holding the risk of serious harm level (audited on change)."""
 
     def section(self, section_id: str) -> Section | None:
         return next((s for s in self.sections if s.id == section_id), None)
@@ -198,21 +204,13 @@ class Criterion:
 
 
 @dataclass(frozen=True)
-class Rubric:
+class Rubric(_Headed):
     header: Header
     form: str
     """Id of the assessment form this rubric judges."""
     levels: tuple[str, ...] = ("Insufficient", "Sufficient", "Good")
     criteria: tuple[Criterion, ...] = ()
     second_countersign_if: Expr | None = None
-
-    @property
-    def id(self) -> str:
-        return self.header.id
-
-    @property
-    def version(self) -> str:
-        return self.header.version
 
 
 @dataclass(frozen=True)
@@ -230,7 +228,7 @@ PLAN_FIELDS: tuple[str, ...] = ("goal", "actions", "who", "by", "measure", "area
 
 
 @dataclass(frozen=True)
-class PlanTemplate:
+class PlanTemplate(_Headed):
     header: Header
     form: str
     labels: dict[str, str] = field(default_factory=dict)
@@ -238,14 +236,6 @@ class PlanTemplate:
     areas_when: Expr | None = None
     """Evaluated in each section: true where that section is a linked area a plan must address."""
     suggestions: tuple[Suggestion, ...] = ()
-
-    @property
-    def id(self) -> str:
-        return self.header.id
-
-    @property
-    def version(self) -> str:
-        return self.header.version
 
 
 Definition = AssessmentForm | Rubric | PlanTemplate
@@ -328,6 +318,28 @@ class Signature:
     on: str
 
 
+@dataclass(frozen=True)
+class LeftBehind:
+    """An answer that could not move to a newer version of its form, kept so nothing is silently lost.
+
+    Written when a review or amendment moves a record to a newer form
+    version and the answer no longer fits (its question was removed or
+    retyped, its choice is no longer offered…).
+    """
+
+    path: str
+    """Where it was: "section.question", a grid cell "section.question.row.column", or a group field
+    "section.question[i].field" (i counted from 0)."""
+    label: str
+    """The question as the practitioner read it in the old version."""
+    value: Any
+    """The answer as it was, in the old version's terms."""
+    reason: str
+    """Why it could not carry over, in plain words."""
+    form_version: str
+    """The form version the answer was written against."""
+
+
 @dataclass
 class Record:
     """One filled-in assessment, review or short assessment of one case."""
@@ -358,6 +370,8 @@ class Record:
     """In a review: ISO date of the record whose answers were carried forward."""
     confirmed: list[str] = field(default_factory=list)
     """In a review: ids of sections the practitioner confirmed as unchanged."""
+    left_behind: list[LeftBehind] = field(default_factory=list)
+    """Answers that could not carry over when the record moved to a newer form version."""
 
 
 @dataclass

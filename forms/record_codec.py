@@ -20,6 +20,7 @@ from forms.model import (
     Case,
     Comment,
     Grade,
+    LeftBehind,
     Objective,
     ProgressNote,
     Record,
@@ -83,6 +84,27 @@ def record_to_dict(record: Record) -> dict[str, Any]:
     return dataclasses.asdict(record)
 
 
+def record_to_dict_view(record: Record) -> dict[str, Any]:
+    """What `record_to_dict` gives, built without copying the answers: for writing out at once.
+
+    `dataclasses.asdict` deep-copies every answer, which is most of the cost
+    of exporting thousands of records.  The dict shares the record's answer
+    values, so it must be written out (or copied) before the record changes.
+    """
+    return {
+        f.name: _plain(getattr(record, f.name)) if f.name != "answers" else record.answers
+        for f in dataclasses.fields(record)
+    }
+
+
+def _plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.asdict(value)
+    if isinstance(value, list) and value and dataclasses.is_dataclass(value[0]):
+        return [dataclasses.asdict(v) for v in value]
+    return value
+
+
 def record_from_dict(data: Mapping[str, Any]) -> Record:
     """The record a dict from `record_to_dict` describes; raises `ValueError` on a missing id key."""
     return Record(
@@ -107,6 +129,7 @@ def record_from_dict(data: Mapping[str, Any]) -> Record:
         signatures=_listed(Signature, data.get("signatures")),
         carried_from=data.get("carried_from", ""),
         confirmed=list(data.get("confirmed", [])),
+        left_behind=_listed(LeftBehind, data.get("left_behind")),
     )
 
 

@@ -170,7 +170,11 @@ def demo_data(form: AssessmentForm, count: int, owner: str, today: date, seed: i
     words: dict[str, int] = {}
     for number in range(1, count + 1):
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
-        start = today - timedelta(days=rng.randint(0, 200))
+        status = rng.choices(statuses, weights)[0]
+        # Like a real caseload: work in progress started recently (a few are
+        # late), approved work is older and mostly not yet due for review.
+        settled = status in ("approved", "locked")
+        start = today - timedelta(days=rng.randint(20, 120) if settled else rng.randint(0, 20))
         case = Case(
             ref=f"DEMO-{number:05d}",
             name=f"{first} {last}",
@@ -179,7 +183,6 @@ def demo_data(form: AssessmentForm, count: int, owner: str, today: date, seed: i
             form_id=form.id,
         )
         cases.append(case)
-        status = rng.choices(statuses, weights)[0]
         if status is None:
             continue
         record = _record(form, case, first, status, start, today, rng)

@@ -21,15 +21,16 @@ import os
 import sqlite3
 import threading
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from forms.deadlines import initial_due, next_review
-from forms.model import Case, Deadlines, Record
+from forms.model import Case, Comment, Deadlines, Grade, LeftBehind, Record, Signature
 from forms.record_codec import agreement_from_dict, objective_from_dict, objective_to_dict
+from forms.review import carry_forward
 from storage.backup import copy_database, daily_backup, latest_backup
 from storage.location import PRIVATE_FILE, db_path, ensure_private_dir, make_private, resolve_data_dir
 from storage.sqlite_schema import SCHEMA_VERSION, file_version, migrate
@@ -324,6 +325,16 @@ class SqliteStore:
             )
             return [_record_from_row(row) for row in rows]
 
+    def list_records(self, status: str | None = None) -> list[Record]:
+        with self._read() as conn:
+            if status is None:
+                rows = conn.execute(f"SELECT {_RECORD_COLUMNS} FROM records ORDER BY seq")
+            else:
+                rows = conn.execute(
+                    f"SELECT {_RECORD_COLUMNS} FROM records WHERE status = ? ORDER BY seq", (status,)
+                )
+            return [_record_from_row(row) for row in rows]
+
     def save_record(
         self,
         record: Record,
@@ -385,6 +396,9 @@ class SqliteStore:
             updated_at=at,
             reviews=record.reviews,
             amends=record.amends,
+            carried_from=record.carried_from,
+            confirmed=record.confirmed,
+            left_behind=record.left_behind,
         )
         self._insert_records(conn, [new], lambda _r: 0)
         self._audit(conn, new.id, "created", actor, at, "kind", None, new.kind, "")
@@ -482,7 +496,7 @@ class SqliteStore:
                     f"Case {case_ref} has no approved record to review yet; finish its assessment first."
                 )
             source = _record_from_row(row)
-            return self._insert_new_record(conn, _derived(source, "review", reviews=source.id), actor)
+            return self._insert_new_record(conn, carry_forward(source, ""), actor)
 
     # ------------------------------------------------------------ audit
 
@@ -551,6 +565,71 @@ class SqliteStore:
                 ],
             )
 
+    def import_record(
+        self,
+        case: Case,
+        record: Record,
+        audit: Sequence[AuditEvent],
+        deadlines: Deadlines,
+        *,
+        words: int = 0,
+        replace: bool = False,
+    ) -> Record:
+        with self._write() as conn:
+            conn.execute(
+                "INSERT OR IGNORE INTO cases (ref, name, start, owner, form_id, initial_working_days, "
+                "review_weeks, initial_due, next_review) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (case.ref, case.name, case.start, case.owner, case.form_id, deadlines.initial_working_days,
+                 deadlines.review_weeks, case.initial_due or self._initial_due(case, deadlines),
+                 case.next_review),
+            )  # fmt: skip
+            row = conn.execute("SELECT status FROM records WHERE id = ?", (record.id,)).fetchone()
+            if row is None:
+                self._insert_records(conn, [record], lambda _r: words)
+            elif not replace:
+                raise DuplicateError(f"Record {record.id} is already in this store.")
+            elif row[0] == "locked":
+                raise LockedRecordError(f"Record {record.id} is locked (countersigned) and cannot change.")
+            else:
+                conn.execute(
+                    "UPDATE records SET case_ref = ?, form_id = ?, form_version = ?, kind = ?, status = ?, "
+                    "author = ?, version = ?, created_at = ?, updated_at = ?, reviews = ?, amends = ?, "
+                    "words = ?, active_seconds = ?, payload = ? WHERE id = ?",
+                    (record.case_ref, record.form_id, record.form_version, record.kind, record.status,
+                     record.author, record.version, record.created_at, record.updated_at, record.reviews,
+                     record.amends, words, record.active_seconds, _payload(record), record.id),
+                )  # fmt: skip
+            stored = {_audit_key(e) for e in self.audit_trail(record.id)}
+            conn.executemany(
+                "INSERT INTO audit (record_id, kind, actor, at, field, old, new, reason) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [(record.id, *_audit_key(e)) for e in audit if _audit_key(e) not in stored],
+            )
+            return self._record(conn, record.id)
+
+    # ------------------------------------------------------------ form definitions
+
+    def save_definition(self, kind: str, form_id: str, version: str, source: str) -> bool:
+        with self._write() as conn:
+            cursor = conn.execute(
+                "INSERT OR IGNORE INTO definitions (kind, id, version, source, saved_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (kind, form_id, version, source, self._timestamp()),
+            )
+            return cursor.rowcount == 1
+
+    def get_definition(self, kind: str, form_id: str, version: str) -> str | None:
+        with self._read() as conn:
+            row = conn.execute(
+                "SELECT source FROM definitions WHERE kind = ? AND id = ? AND version = ?",
+                (kind, form_id, version),
+            ).fetchone()
+            return row[0] if row else None
+
+    def list_definitions(self) -> list[tuple[str, str, str]]:
+        with self._read() as conn:
+            return list(conn.execute("SELECT kind, id, version FROM definitions ORDER BY kind, id, version"))
+
     def backup(self, destination: Path) -> Path:
         with self._lock, self._translated():
             try:
@@ -575,10 +654,22 @@ def _payload(record: Record) -> str:
             "answers": record.answers,
             "plan": [objective_to_dict(o) for o in record.plan],
             "agreement": None if record.agreement is None else vars(record.agreement),
+            "carried_from": record.carried_from,
+            "confirmed": record.confirmed,
+            "grades": [vars(g) for g in record.grades],
+            "comments": [vars(c) for c in record.comments],
+            "signatures": [vars(g) for g in record.signatures],
+            "left_behind": [vars(x) for x in record.left_behind],
         },
         ensure_ascii=False,
         separators=(",", ":"),
     )
+
+
+def _audit_key(event: AuditEvent) -> tuple[str, str, str, str, str, str, str]:
+    """An audit event as stored (values JSON-encoded), without its record id: what makes two alike."""
+    return (event.kind, event.actor, event.at, event.field, json.dumps(event.old), json.dumps(event.new),
+            event.reason)  # fmt: skip
 
 
 def _record_from_row(row: tuple[Any, ...]) -> Record:
@@ -602,10 +693,16 @@ def _record_from_row(row: tuple[Any, ...]) -> Record:
         updated_at=updated,
         reviews=reviews,
         amends=amends,
+        carried_from=data.get("carried_from", ""),
+        confirmed=list(data.get("confirmed", [])),
+        grades=[Grade(**g) for g in data.get("grades", [])],
+        comments=[Comment(**c) for c in data.get("comments", [])],
+        signatures=[Signature(**g) for g in data.get("signatures", [])],
+        left_behind=[LeftBehind(**x) for x in data.get("left_behind", [])],
     )
 
 
-def _derived(source: Record, kind: str, *, reviews: str | None = None, amends: str | None = None) -> Record:
+def _derived(source: Record, kind: str, *, amends: str) -> Record:
     """A new draft starting from `source`'s answers and plan, deep-copied through the payload encoding."""
     data = json.loads(_payload(source))
     return Record(
@@ -617,6 +714,5 @@ def _derived(source: Record, kind: str, *, reviews: str | None = None, amends: s
         answers=data["answers"],
         plan=[objective_from_dict(o) for o in data["plan"]],
         agreement=agreement_from_dict(data["agreement"]),
-        reviews=reviews,
         amends=amends,
     )

@@ -82,7 +82,24 @@ DROP INDEX records_case;
 CREATE INDEX records_listing ON records(case_ref, seq, status, words, active_seconds);
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2)
+_V3 = """
+-- A copy of every form definition a record was written against, so a record
+-- opens with its own version even after the file is changed or deleted.
+CREATE TABLE definitions (
+    kind TEXT NOT NULL,
+    id TEXT NOT NULL,
+    version TEXT NOT NULL,
+    source TEXT NOT NULL,
+    saved_at TEXT NOT NULL,
+    PRIMARY KEY (kind, id, version)
+);
+CREATE TRIGGER definitions_are_kept_update BEFORE UPDATE ON definitions
+BEGIN SELECT RAISE(ABORT, 'a kept definition cannot be changed'); END;
+CREATE TRIGGER definitions_are_kept_delete BEFORE DELETE ON definitions
+BEGIN SELECT RAISE(ABORT, 'a kept definition cannot be deleted'); END;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
 """Migration `i` takes a file from schema version `i` to `i + 1`."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -9,7 +9,7 @@ needs from the form (deadlines, the risk-level answer path, word counts).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -124,7 +124,8 @@ class CorruptStoreError(StoreError):
 
 
 class NewerSchemaError(StoreError):
-    def __init__(self, path: Path, found: int, supported: int) -> None:
+    def __init__(self, path: Path | str, found: int, supported: int) -> None:
+        """`path` names the database: a file, or a team database's address."""
         super().__init__(
             f"The A4 database {path} was written by a newer version of A4 (schema {found}; this version "
             f"reads up to {supported}). Upgrade A4 to open it; the file has not been changed."
@@ -136,6 +137,14 @@ class NewerSchemaError(StoreError):
 
 class StorageUnavailableError(StoreError):
     """The disk is full, read-only, or the file cannot be opened: nothing was saved."""
+
+
+class ServerUnreachableError(StorageUnavailableError):
+    """A team database cannot be reached (server down, network drop, login refused): nothing was saved.
+
+    Unlike a full disk, this usually passes by itself, so callers hold the
+    unsaved text and try again later (see `storage.recovery`).
+    """
 
 
 # ---------------------------------------------------------------- protocol
@@ -168,6 +177,10 @@ class Store(Protocol):
 
     def records_for_case(self, case_ref: str) -> list[Record]:
         """Oldest first."""
+        ...
+
+    def list_records(self, status: str | None = None) -> list[Record]:
+        """Every record (or those with `status`), oldest first: the QA queue and workload statistics."""
         ...
 
     def save_record(
@@ -203,6 +216,44 @@ class Store(Protocol):
         words: Callable[[Record], int] | None = None,
     ) -> None:
         """Add many cases and records in one transaction (demo data, imports), statuses as given."""
+        ...
+
+    def import_record(
+        self,
+        case: Case,
+        record: Record,
+        audit: Sequence[AuditEvent],
+        deadlines: Deadlines,
+        *,
+        words: int = 0,
+        replace: bool = False,
+    ) -> Record:
+        """Write a record exactly as exported (id, version, status, dates, audit trail) in one transaction.
+
+        The case is added as given, due dates included, when no case has its
+        reference; an existing case is kept unchanged.  A stored record with
+        the same id raises `DuplicateError` unless `replace`; then its fields
+        are overwritten (a locked one raises `LockedRecordError`) and the
+        events of `audit` its trail lacks are appended: a trail never shrinks.
+        """
+        ...
+
+    # form definitions
+    def save_definition(self, kind: str, form_id: str, version: str, source: str) -> bool:
+        """Keep a copy of a definition's TOML text, so records never depend on a file that may change.
+
+        The first copy of a (kind, id, version) is kept for good: a later
+        call with the same key stores nothing and returns False (True when
+        this call stored the copy).
+        """
+        ...
+
+    def get_definition(self, kind: str, form_id: str, version: str) -> str | None:
+        """The kept TOML text of that definition, or None when the store has no copy."""
+        ...
+
+    def list_definitions(self) -> list[tuple[str, str, str]]:
+        """(kind, id, version) of every kept definition, sorted by kind, id and version text."""
         ...
 
     def backup(self, destination: Path) -> Path:

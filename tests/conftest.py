@@ -1,7 +1,8 @@
 """Shared fixtures.  `store` runs each storage test once per engine.
 
-A PostgreSQL engine joins by adding "postgres" to `ENGINES` and a branch in
-`open_store` that connects to a fresh test database.
+"postgres" runs against a real server the tests start themselves
+(`tests/pg_server.py`): one server per session, a fresh database per test.
+If the server cannot start, those tests fail with the reason; never skip.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from pathlib import Path
 import pytest
 
 from storage.store import Store
+from tests.pg_server import PgServer, TeamServer
 
-ENGINES: tuple[str, ...] = ("sqlite",)
+ENGINES: tuple[str, ...] = ("sqlite", "postgres")
 
 
 @dataclass
@@ -33,6 +35,24 @@ def clock() -> Clock:
     return Clock(datetime(2025, 3, 3, 9, 30, tzinfo=UTC))
 
 
+@pytest.fixture(scope="session")
+def team_server() -> Iterator[TeamServer]:
+    """A PostgreSQL server with the A4 schema and a team of logins, for the whole session."""
+    server = PgServer()
+    try:
+        yield TeamServer(server.start())
+    finally:
+        server.destroy()
+
+
+@pytest.fixture
+def team_database(team_server: TeamServer) -> Iterator[str]:
+    """A fresh database (schema, roles, staff; no cases) for one test; dropped afterwards."""
+    name = team_server.new_database()
+    yield name
+    team_server.drop_database(name)
+
+
 @pytest.fixture(params=ENGINES)
 def open_store(request: pytest.FixtureRequest, tmp_path: Path, clock: Clock) -> Iterator[Callable[[], Store]]:
     """Opens a Store on the test's database; call it twice for two app windows on one store."""
@@ -43,6 +63,11 @@ def open_store(request: pytest.FixtureRequest, tmp_path: Path, clock: Clock) -> 
             from storage.sqlite import SqliteStore
 
             store: Store = SqliteStore(tmp_path / "data" / "a4.db", now=clock)
+        elif request.param == "postgres":
+            from storage.postgres import PostgresStore
+
+            team: TeamServer = request.getfixturevalue("team_server")
+            store = PostgresStore(team.url(request.getfixturevalue("team_database")), now=clock)
         else:  # pragma: no cover - engines are added above
             raise ValueError(request.param)
         opened.append(store)

@@ -6,11 +6,22 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from a4_app_harness import TODAY, USER, add_case, caseload_shown, fill_demo, make_app, table_column
-from textual.widgets import DataTable
+from a4_app_harness import TODAY, USER, add_case, caseload_shown, fill_demo, make_app
 
 from storage.sqlite import SqliteStore
-from tui.caseload import SHOW_LIMIT, CaseFilter, case_rows
+from tui.case_list import CURSOR_MARK, CaseList
+from tui.caseload import SHOW_LIMIT, CaseFilter, CaseloadScreen
+
+
+def table_column(screen: CaseloadScreen, key: str) -> list[str]:
+    """The text of one column of the caseload, top to bottom."""
+    return screen.query_one(CaseList).column_text(key)
+
+
+def list_lines(screen: CaseloadScreen) -> list[str]:
+    """The lines of the case list as drawn on screen, top to bottom."""
+    cases = screen.query_one(CaseList)
+    return [cases.render_line(y).text.rstrip() for y in range(cases.size.height)]
 
 
 @pytest.fixture
@@ -38,6 +49,38 @@ async def test_cases_are_sorted_soonest_due_first_with_urgency_in_words(three_ca
         assert "OVERDUE" in days[0]
         assert days[1] == "4 due soon"
         assert "OVERDUE" not in days[2] and "due" not in days[2]
+
+
+async def test_the_cursor_row_and_urgent_cases_are_marked_in_words_not_only_colour(
+    three_cases: SqliteStore,
+) -> None:
+    async with make_app(three_cases).run_test(size=(120, 30)) as pilot:
+        screen = await caseload_shown(pilot)
+        lines = list_lines(screen)
+        assert lines[0].startswith(f"{CURSOR_MARK} X100") and "OVERDUE" in lines[0]
+        assert lines[1].startswith("   X200") and "4 due soon" in lines[1]
+        await pilot.press("down")
+        lines = list_lines(screen)
+        assert lines[0].startswith("   X100") and lines[1].startswith(f"{CURSOR_MARK} X200")
+
+
+async def test_page_keys_home_and_end_move_the_cursor_and_keep_it_in_view(db: SqliteStore) -> None:
+    fill_demo(db, 120)
+    async with make_app(db).run_test(size=(120, 30)) as pilot:
+        screen = await caseload_shown(pilot)
+        cases = screen.query_one(CaseList)
+        refs = table_column(screen, "ref")
+        page = cases.scrollable_content_region.height
+        await pilot.press("pagedown")
+        assert screen.selected_ref == refs[page]
+        await pilot.press("end")
+        assert screen.selected_ref == refs[-1]
+        assert any(line.startswith(f"{CURSOR_MARK} {refs[-1]}") for line in list_lines(screen))
+        await pilot.press("pageup")
+        assert screen.selected_ref == refs[-1 - page]
+        await pilot.press("home")
+        assert screen.selected_ref == refs[0]
+        assert list_lines(screen)[0].startswith(f"{CURSOR_MARK} {refs[0]}")
 
 
 async def test_typing_filters_without_focusing_a_search_box(three_cases: SqliteStore) -> None:
@@ -80,13 +123,11 @@ async def test_narrow_screen_hides_less_important_columns_and_resizing_brings_th
 ) -> None:
     async with make_app(three_cases).run_test(size=(80, 24)) as pilot:
         screen = await caseload_shown(pilot)
-        table = screen.query_one(DataTable)
-        keys = [key.value for key in table.columns]
-        assert keys == ["ref", "name", "status", "due", "days"]
+        cases = screen.query_one(CaseList)
+        assert [c.key for c in cases.columns] == ["ref", "name", "status", "due", "days"]
         await pilot.resize_terminal(160, 50)
         await pilot.pause()
-        keys = [key.value for key in table.columns]
-        assert keys == ["ref", "name", "status", "due", "days", "words", "minutes"]
+        assert [c.key for c in cases.columns] == ["ref", "name", "status", "due", "days", "words", "minutes"]
         assert table_column(screen, "ref") == ["X100", "X200", "X300"]
 
 
@@ -102,7 +143,7 @@ def test_narrowing_from_the_previous_matches_gives_the_same_answer_as_starting_a
     db: SqliteStore,
 ) -> None:
     fill_demo(db, 500)
-    rows = case_rows(db.list_cases(USER), TODAY)
+    rows = db.list_cases(USER)
     typed = CaseFilter(rows)
     for query in ("m", "mo", "mor", "mo", "mor g", "x"):
         fresh = CaseFilter(rows).apply(query)

@@ -35,7 +35,7 @@ from tui.themes import THEMES
 DEFAULT_FORM_ID = "a4-assessment"
 """The shipped assessment, used for new cases unless a case names another form."""
 
-SCREEN_MODULES: tuple[str, ...] = ("tui.case_screen", "tui.key_help", "tui.new_case")
+SCREEN_MODULES: tuple[str, ...] = ("tui.case_screen", "tui.key_help", "tui.new_case", "tui.qa_queue")
 """Screens imported only when first shown (to start fast); `binding_ids` imports them to see their keys."""
 
 NOTICE_LINES = 3
@@ -91,7 +91,7 @@ class A4App(App[None], inherit_bindings=False):
     def get_default_screen(self) -> Screen[None]:
         owner = self.config.user if self.config.role == "practitioner" else None
         return CaseloadScreen(
-            store=self.store, owner=owner, form=self.form_for(DEFAULT_FORM_ID), today=self.today()
+            store=self.store, owner=owner, form=partial(self.form_for, DEFAULT_FORM_ID), today=self.today()
         )
 
     def on_mount(self) -> None:
@@ -115,16 +115,23 @@ class A4App(App[None], inherit_bindings=False):
             return
         if record is None:
             return
-        form = self.form_for(record.form_id, record.form_version)
+        from tui.form_versions import form_for_record, keep_definition
+
+        form = form_for_record(self.registry, self.store, record)
         if form is None:
             self.notify(
                 f"This record uses form {record.form_id} version {record.form_version}, which is not "
-                "installed. Add its folder with --forms DIR and open the case again.",
+                "installed and has no copy in this store. Add its folder with --forms DIR and open the "
+                "case again.",
                 title="Cannot open the case",
                 severity="error",
                 timeout=15,
             )
             return
+        try:
+            keep_definition(self.store, form)  # the record relies on this version from now on
+        except StoreError as error:
+            self.notify(str(error), title="The form's copy was not kept", severity="warning", timeout=15)
         from tui.case_screen import CaseScreen
 
         self.push_screen(
@@ -136,6 +143,7 @@ class A4App(App[None], inherit_bindings=False):
                 user=self.config.user,
                 clock=self.clock,
                 today=self.today,
+                role=self.config.role,
             )
         )
 
@@ -252,12 +260,14 @@ def build_app(args: argparse.Namespace) -> A4App:
     Problems in forms or config never stop the app: they become notices
     shown on its first screen, and defaults stand in for what was wrong.
     """
+    from dataclasses import replace
+
     from forms.registry import load_registry
-    from storage.sqlite import open_store
+    from tui.commands.storage_support import open_store
     from tui.config import config_path, load_config, user_forms_dir
 
-    store = open_store(args.data_dir)
-    notices = []
+    store = open_store(args)
+    notices = list(getattr(store, "notices", ()))  # a team store's saves held while its server was away
     own_forms = user_forms_dir()
     registry, form_errors = load_registry([*([own_forms] if own_forms else []), *map(Path, args.forms)])
     if form_errors:
@@ -271,6 +281,8 @@ def build_app(args: argparse.Namespace) -> A4App:
     config, config_problems = load_config(config_path(), binding_ids=binding_ids, themes=theme_names())
     if config_problems:
         notices.append(summarise("Problems in your config (defaults used):", config_problems, ""))
+    if login := getattr(store, "login", None):  # on a team database you are who you logged in as
+        config = replace(config, user=login, role=store.role)
     return A4App(store=store, registry=registry, config=config, notices=notices)
 
 

@@ -25,11 +25,22 @@ from textual.widgets import Footer, Static
 
 from forms.activity import ActivityClock
 from forms.deadlines import days_left
-from forms.model import AssessmentForm, Case, Record
+from forms.findings import Finding, summary
+from forms.model import AssessmentForm, Case, PlanTemplate, Record, Rubric
+from forms.plan_ops import long_date
+from forms.review import review_summary, section_diff, unconfirmed_sections
 from forms.visibility import is_required, is_visible
-from storage.store import Store, StoreError
-from tui.counters import Counters, CounterState, save_state_text
+from storage.store import ReasonRequiredError, ServerUnreachableError, Store, StoreError
+from tui.comments import show_comments
+from tui.counters import Counters, CounterState, qa_text, save_state_text
+from tui.export_prompt import ExportPrompt
 from tui.goto_section import GotoSection
+from tui.phrase_marks import apply_marks, phrase_findings
+from tui.plan_screen import PlanScreen, plan_definitions
+from tui.qa_panel import QAScreen, go_to
+from tui.qa_runner import QARunner, Results
+from tui.review_bar import ReviewBar, ReviewSummaryScreen
+from tui.risk_reason import ask_reason, show_level_changes
 from tui.save_failure import SaveFailure, default_copy_path
 from tui.section_editor import SectionEditor
 from tui.section_help import SectionHelp
@@ -40,6 +51,8 @@ SAVE_AFTER_PAUSE = 0.5
 """Save once typing has paused this long…"""
 SAVE_AT_MOST_EVERY = 0.5
 """…or, while typing goes on, once the oldest unsaved change is this old (with the tick: ≤ 1 s)."""
+RETRY_UNREACHABLE_SECONDS = 10.0
+"""While a team server cannot be reached, try the save again this often, typing or not."""
 
 
 def _is_answered(value: Any) -> bool:
@@ -63,21 +76,10 @@ class PlaceholderScreen(Screen[None]):
         yield Footer()
 
 
-class PlanScreen(PlaceholderScreen):
-    def __init__(self, record: Record) -> None:
-        count = len(record.plan)
-        super().__init__("Sentence plan", f"{count} objective{'s' if count != 1 else ''}. Escape goes back.")
-
-
-class QAScreen(PlaceholderScreen):
-    def __init__(self, record: Record) -> None:
-        super().__init__("Quality assurance", f"Record status: {record.status}. Escape goes back.")
-
-
 class CaseScreen(Screen[None]):
     """One case's record, every section on one screen, with live counters and autosave."""
 
-    CSS_PATH: ClassVar[list[str]] = ["case_screen.tcss", "counters.tcss"]
+    CSS_PATH: ClassVar[list[str]] = ["case_screen.tcss", "counters.tcss", "review_bar.tcss"]
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("tab", "next_section", "Next section", id="case.next_section"),
@@ -88,9 +90,16 @@ class CaseScreen(Screen[None]):
             for n in range(1, 10)
         ),
         Binding("f2", "toggle_help", "Help", id="case.help"),
+        Binding("f3", "confirm_section", "No change", id="case.confirm_section"),
+        Binding("f4", "toggle_diff", "Changes", id="case.toggle_diff"),
+        Binding("f9", "review_summary", "Review summary", id="case.review_summary"),
+        Binding("ctrl+r", "start_review", "Start review", show=False, id="case.start_review"),
         Binding("f5", "plan", "Plan", id="case.plan"),
-        Binding("f6", "qa", "QA", id="case.qa"),
+        Binding("f6", "qa", "QA", id="case.qa", priority=True),  # TextArea uses F6 too
+        Binding("f7", "signoff", "Sign off", id="case.signoff", priority=True),  # and F7
+        Binding("f10", "submit", "Submit for QA", id="case.submit"),
         Binding("f8", "toggle_short", "Short/full", id="case.toggle_short"),
+        Binding("f12", "export", "Export", id="case.export"),
         Binding("ctrl+s", "save", "Save", id="case.save"),
         Binding("escape", "back", "Back", id="case.back"),
     ]
@@ -105,8 +114,20 @@ class CaseScreen(Screen[None]):
         user: str,
         clock: Callable[[], float] = time.monotonic,
         today: Callable[[], date] = date.today,
+        role: str = "practitioner",
+        live_checks: bool = True,
     ) -> None:
+        """`role` is the user's (config) role; `live_checks` False leaves the QA checks to the QA panel."""
         super().__init__(classes="case-screen")
+        self.role = role
+        self.live_checks = live_checks
+        self.rubric: Rubric | None = None
+        self.plan_template: PlanTemplate | None = None
+        self.qa: QARunner | None = None
+        self.qa_text = "QA —"
+        self.risk_reason: str | None = None
+        """The reason given for a risk level change, used by the next save."""
+        self.asking_reason = False
         self.store = store
         self.form = form
         self.case = case
@@ -133,6 +154,16 @@ class CaseScreen(Screen[None]):
         self._text_conditions_stale = False
         self._changed_since_attempt = False
         """A refused save is retried only once something new was typed."""
+        self._retry_at: float | None = None
+        """While the team server is unreachable: when to try again (the text is held meanwhile)."""
+        self.previous: Record | None = None
+        """In a review: the record it reviews, to diff against and confirm sections from."""
+        if record.kind == "review" and record.reviews:
+            try:
+                self.previous = store.get_record(record.reviews)
+            except StoreError:
+                self.previous = None
+        self.review_bars: dict[str, ReviewBar] = {}
 
     # ------------------------------------------------------------ building
 
@@ -141,12 +172,20 @@ class CaseScreen(Screen[None]):
             with VerticalScroll(classes="sections"):
                 heading = f"{self.case.ref} · {self.case.name} · {self.form.header.title}"
                 yield Static(heading, classes="case-title", markup=False)
+                yield Static("", id="risk-changes", classes="risk-changes", markup=False)
                 yield from self.editors
             yield SectionHelp()
         yield Counters()
         yield Footer()
 
     def on_mount(self) -> None:
+        self._start_qa()
+        if self.previous is not None:
+            carried = long_date(self.record.carried_from or self.previous.updated_at[:10])
+            for editor in self.editors:
+                bar = self.review_bars[editor.section.id] = ReviewBar(editor.section.id, carried)
+                editor.mount(bar, after=editor.query_one(".section-title"))
+            self.call_after_refresh(self._refresh_review, self.editors)
         self._apply_depth()
         self._apply_conditions()
         self.set_interval(TICK_SECONDS, self._tick)
@@ -205,13 +244,20 @@ class CaseScreen(Screen[None]):
 
     def _tick(self) -> None:
         now = self.clock()
-        if (self._unsaved_since is not None and self._error is None) or (self._touched and self._error):
+        waiting = self._retry_at is not None
+        if (
+            (self._unsaved_since is not None and self._error is None)
+            or (self._touched and self._error and not waiting)
+            or (waiting and now >= self._retry_at)
+        ):
             pause = now - self._last_change
             if self._unsaved_since is not None and (
                 pause >= SAVE_AFTER_PAUSE or now - self._unsaved_since >= SAVE_AT_MOST_EVERY
             ):
                 self.save_now()
         self._collect()
+        if self.qa is not None:
+            self.qa.tick(self._last_change)
         self._refresh_counters()
 
     def _collect(self) -> None:
@@ -221,8 +267,10 @@ class CaseScreen(Screen[None]):
         for editor in self._touched:
             self.answers.update(editor.take_changes())
             editor.recount()
+        touched = list(self._touched)
         self._touched.clear()
         self.total_words = sum(e.words for e in self.editors)
+        self._refresh_review(touched)
 
     def _refresh_counters(self) -> None:
         editor = self.current
@@ -244,6 +292,7 @@ class CaseScreen(Screen[None]):
                 save_state=save_state_text(
                     saved_ago=saved_ago, dirty=self._unsaved_since is not None, error=self._error
                 ),
+                qa=self.qa_text,
             )
         )
 
@@ -273,11 +322,28 @@ class CaseScreen(Screen[None]):
         self._changed_since_attempt = False
         try:
             saved = self.store.save_record(
-                record, self.user, risk_path=self.form.risk_level, words=self.total_words
+                record,
+                self.user,
+                risk_path=self.form.risk_level,
+                reason=self.risk_reason,
+                words=self.total_words,
             )
+        except ReasonRequiredError as error:
+            self._error = str(error)
+            self._refresh_counters()
+            ask_reason(self, record)
+            return False
+        except ServerUnreachableError as error:  # held until the server is back: typing goes on, no dialog
+            if self._retry_at is None:
+                self.notify(str(error), title="Not saved yet", severity="warning", timeout=8)
+            self._retry_at = self.clock() + RETRY_UNREACHABLE_SECONDS
+            self._error = str(error)
+            self._refresh_counters()
+            return False
         except StoreError as error:
             self._failed(str(error), record)
             return False
+        self._retry_at = None
         self.record = saved
         self._unsaved_since = None
         self._saved_at = self.clock()
@@ -402,13 +468,185 @@ class CaseScreen(Screen[None]):
 
     def action_plan(self) -> None:
         self.save_now()
-        self.app.push_screen(PlanScreen(self.record))
+        template, rubric = plan_definitions(self.app, self.form)
+        current = dataclasses.replace(self.build_record(), version=self.record.version)
+        screen = PlanScreen(
+            store=self.store,
+            form=self.form,
+            record=current,
+            user=self.user,
+            template=template,
+            rubric=rubric,
+            today=self.today,
+            title=f"{self.case.ref} · {self.case.name}",
+        )
+        self.app.push_screen(screen, self._plan_closed)
+
+    def _plan_closed(self, record: Record | None) -> None:
+        if record is not None:
+            self.record = dataclasses.replace(record, active_seconds=self.record.active_seconds)
+
+    # ------------------------------------------------------------ reviews
+
+    def _refresh_review(self, editors: list[SectionEditor]) -> None:
+        """Repaint the review bars of `editors`: carried, confirmed or changed (with the diff)."""
+        if self.previous is None or not editors:
+            return
+        current = {path: value for path, value in self.answers.items() if _is_answered(value)}
+        for editor in editors:
+            section_id = editor.section.id
+            self.review_bars[section_id].show_state(
+                confirmed=section_id in self.record.confirmed,
+                changes=section_diff(self.form, section_id, self.previous.answers, current),
+            )
+
+    def unconfirmed(self) -> list[str]:
+        """Ids of the shown sections neither confirmed nor edited (empty unless this is a review)."""
+        shown = [e.section.id for e in self._visible_editors()]
+        return unconfirmed_sections(self.build_record(), self.previous, shown)
+
+    def action_confirm_section(self) -> None:
+        """Confirm the current section has not changed since last time, then go to the next one to look at."""
+        editor = self.current
+        if self.previous is None or editor is None:
+            self.notify('Confirming "no change" is for reviews: start one with Ctrl+R.', severity="warning")
+            return
+        self._collect()  # typing not yet collected still counts as an edit
+        bar = self.review_bars[editor.section.id]
+        if not bar.changed and editor.section.id not in self.record.confirmed:
+            confirmed = [*self.record.confirmed, editor.section.id]
+            self.record = dataclasses.replace(self.record, confirmed=confirmed)
+            self._changed(editor, at_once=True)
+        waiting = self.unconfirmed()
+        if not waiting:
+            self.action_review_summary()
+            return
+        visible = self._visible_editors()
+        after = visible[visible.index(editor) + 1 :] if editor in visible else visible
+        target = next((e for e in after if e.section.id in waiting), None)
+        target = target or next(e for e in visible if e.section.id in waiting)
+        self._go_to(target)
+
+    def action_toggle_diff(self) -> None:
+        """Show or hide what changed in the current section since last time."""
+        bar = self.review_bars.get(self.current.section.id) if self.current else None
+        if bar is None or not bar.toggle_diff():
+            self.notify("Nothing in this section has changed since last time.")
+
+    def action_review_summary(self) -> None:
+        if self.previous is None:
+            self.notify("The review summary is for reviews: start one with Ctrl+R.", severity="warning")
+            return
+        template, _rubric = plan_definitions(self.app, self.form)
+        summary = review_summary(self.previous, self.build_record(), self.form, template)
+        titles = {s.id: s.title for s in self.form.sections}
+        waiting = [titles[s] for s in self.unconfirmed()]
+        self.app.push_screen(ReviewSummaryScreen(summary.lines(), waiting))
+
+    def action_start_review(self) -> None:
+        """Start a review of this case from its last countersigned record, and open it here."""
+        if not self.save_now():
+            return
+        try:
+            review = self.store.start_review(self.case.ref, self.user)
+        except StoreError as error:
+            self.notify(str(error), title="Cannot start a review", severity="error", timeout=10)
+            return
+        screen = CaseScreen(
+            store=self.store,
+            form=self.form,
+            case=self.case,
+            record=review,
+            user=self.user,
+            clock=self.clock,
+            today=self.today,
+        )
+        self.app.switch_screen(screen)
 
     def action_qa(self) -> None:
+        """Show every criterion with its findings; Enter on a finding comes back to its place."""
         self.save_now()
-        self.app.push_screen(QAScreen(self.record))
+        unresolved = sum(not c.resolved_by for c in self.record.comments)
+        note = f"{unresolved} QA comment{'s' if unresolved != 1 else ''} to resolve." if unresolved else ""
+        screen = QAScreen(self.qa_results(), status=self.record.status, note=note)
+        self.app.push_screen(screen, self._finding_chosen)
+
+    def action_export(self) -> None:
+        """Export the open record (saved first) in a format chosen in a short prompt, which says where."""
+        self.save_now()
+        self.app.push_screen(ExportPrompt(self.store, self.form, self.case, self.record))
 
     def action_back(self) -> None:
         """Leave the case (after saving); a refused save keeps the practitioner here with their text."""
         if self.save_now():
             self.dismiss(None)
+
+    # ------------------------------------------------------------ QA and sign-off
+
+    def _start_qa(self) -> None:
+        """Find the rubric, show what was returned and changed, and start the live checks."""
+        self.plan_template, self.rubric = plan_definitions(self.app, self.form)
+        show_level_changes(self)
+        show_comments(self)
+        if self.rubric is not None and self.live_checks:
+            self.qa = QARunner(
+                self,
+                rubric=self.rubric,
+                form=self.form,
+                plan=self.plan_template,
+                today=self.today,
+                clock=self.clock,
+                snapshot=self.build_record,
+                deliver=self._qa_arrived,
+            )
+            self.qa_text = qa_text(0, 0, pending=True)
+            self.qa.run_now()
+
+    def _qa_arrived(self, results: Results) -> None:
+        met, judged = summary(results)
+        self.qa_text = qa_text(met, judged)
+        self._refresh_counters()
+        checked = (self.qa.checked if self.qa else None) or self.record
+        texts = {path: value for path, value in checked.answers.items() if isinstance(value, str)}
+        blocks = {path: block for editor in self.editors for path, block in editor.fields.items()}
+        apply_marks(blocks, texts, phrase_findings(results))
+
+    def qa_results(self) -> Results:
+        """The latest live results, or the rubric run now on the record as on screen."""
+        if self.qa is not None and self.qa.results is not None:
+            return self.qa.results
+        if self.rubric is None:
+            return []
+        from forms.checks import run_checks
+
+        return run_checks(
+            self.rubric, self.form, self.build_record(), plan=self.plan_template, today=self.today()
+        )
+
+    def _finding_chosen(self, finding: Finding | None) -> None:
+        if finding is not None:
+            go_to(self, finding.path, finding.span)
+
+    def mark_unsaved(self) -> None:
+        """Something besides the editors (a resolved comment) changed the record: save it like typing."""
+        now = self.clock()
+        self._last_change = now
+        self._unsaved_since = self._unsaved_since if self._unsaved_since is not None else now
+        self._changed_since_attempt = True
+
+    def retry_save(self) -> None:
+        """Save again after the risk level prompt closed; the reason is used once."""
+        self._error = None
+        self.mark_unsaved()
+        self.save_now()
+        self.risk_reason = None
+
+    def action_submit(self) -> None:
+        from tui.signoff import start_submit
+
+        start_submit(self)
+
+    def action_signoff(self) -> None:
+        from tui.signoff import start_signoff
+
+        start_signoff(self)

@@ -15,6 +15,11 @@ COMMAND_MODULES: tuple[str, ...] = (
     "new_cmd",
     "demo_cmd",
     "backup_cmd",
+    "stats_cmd",
+    "export_cmd",
+    "import_cmd",
+    "schema_cmd",
+    "db_cmd",
 )
 """Subcommand modules under `tui.commands`, in the order `a4 --help` lists them."""
 
@@ -31,6 +36,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--data-dir",
         metavar="DIR",
         help="where the embedded store lives (default: $A4_DATA_DIR, else your user data folder)",
+    )
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        help="use a team's PostgreSQL database, e.g. postgresql://host/dbname "
+        "(default: $A4_DATABASE_URL, else `database` in the config file, else the embedded store)",
     )
     parser.add_argument(
         "--forms",

@@ -74,6 +74,13 @@ def save_state_text(*, saved_ago: float | None, dirty: bool, error: str | None) 
     return f"saved {int(saved_ago // 60)} min ago"
 
 
+def qa_text(met: int, judged: int, *, pending: bool = False) -> str:
+    """The compact QA result: "QA 6/8" (criteria whose automatic checks pass, of those checked)."""
+    if pending:
+        return "QA …"
+    return f"QA {met}/{judged}" + (" ✓" if judged and met == judged else "")
+
+
 class KeyActivity:
     """Mixin for fields of the case screen: every key pressed in them counts as active writing time.
 

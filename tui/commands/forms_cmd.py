@@ -1,4 +1,4 @@
-"""`a4 forms check|list|schema`: the trainer's tools for writing form definitions.
+"""`a4 forms check|list|schema|new|preview|diff`: the trainer's tools for writing form definitions.
 
 `check` lists every problem as `file:line:col: key path: message (hint)`, the
 shape editors and terminals turn into links, and exits 1 when there is any,
@@ -8,6 +8,10 @@ so it can guard a team's forms folder in CI.
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
+
+from forms.model import FORM_KINDS
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -25,6 +29,29 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     schema = actions.add_parser("schema", help="print the JSON Schema of the format, for editor completion")
     schema.set_defaults(func=run_schema)
+
+    new = actions.add_parser("new", help="write a commented starter definition, valid as written")
+    new.add_argument("kind", choices=FORM_KINDS, help="the kind of definition")
+    new.add_argument("name", metavar="NAME", help="the new definition's id, also its file name (NAME.toml)")
+    new.add_argument("--dir", default=".", metavar="DIR", help="the folder to write it in (default: here)")
+    new.add_argument(
+        "--form", metavar="ID", help="for a rubric or plan: its assessment's id (default: the shipped one)"
+    )
+    new.set_defaults(func=run_new)
+
+    preview = actions.add_parser(
+        "preview", help="show a definition as a practitioner will see it, reloading on every save"
+    )
+    preview.add_argument("file", metavar="FILE.toml", help="the definition to show")
+    preview.add_argument("--sample", action="store_true", help="fill the record with invented answers")
+    preview.set_defaults(func=run_preview)
+
+    diff = actions.add_parser(
+        "diff", help="what changed between two versions of an assessment form, and the version it needs"
+    )
+    diff.add_argument("old", metavar="OLD.toml", help="the earlier version")
+    diff.add_argument("new", metavar="NEW.toml", help="the later version")
+    diff.set_defaults(func=run_diff)
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -66,10 +93,85 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_schema(args: argparse.Namespace) -> int:
+    print(_schema_text(), end="")
+    return 0
+
+
+def run_new(args: argparse.Namespace) -> int:
+    from forms.errors import did_you_mean
+    from forms.load_context import FORM_ID
+    from forms.model import AssessmentForm
+    from forms.registry import load_registry
+    from forms.starters import SCHEMA_FILE, starter_text
+    from tui.config import user_forms_dir
+
+    if not FORM_ID.fullmatch(args.name):
+        print(
+            f"a4: '{args.name}' cannot be an id: use lower-case letters, digits, - and _, "
+            "starting with a letter or digit.",
+            file=sys.stderr,
+        )
+        return 1
+    folder = Path(args.dir)
+    target = folder / f"{args.name}.toml"
+    if target.exists():
+        print(f"a4: {target} already exists; choose another NAME or --dir.", file=sys.stderr)
+        return 1
+    form = None
+    if args.form and args.kind != "assessment":
+        own = user_forms_dir()
+        registry, _problems = load_registry([*([own] if own else []), *map(Path, args.forms), folder])
+        form = registry.assessment(args.form)
+        if form is None:
+            known = [d.id for d in registry.all() if isinstance(d, AssessmentForm)]
+            hint = did_you_mean(args.form, known) or "`a4 forms list` shows the assessment forms A4 finds"
+            print(f"a4: there is no assessment form '{args.form}' ({hint}).", file=sys.stderr)
+            return 1
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        target.write_text(starter_text(args.kind, args.name, form), encoding="utf-8")
+        schema = folder / SCHEMA_FILE
+        if not schema.exists():
+            schema.write_text(_schema_text(), encoding="utf-8")
+    except OSError as error:
+        print(f"a4: cannot write in {folder} ({error.strerror}); choose another --dir.", file=sys.stderr)
+        return 1
+    print(f"Wrote {target}: a starter {args.kind} to change as you need (its notes start with #).")
+    print(f"Check it with `a4 forms check {target}`; see it live with `a4 forms preview {target}`.")
+    return 0
+
+
+def run_preview(args: argparse.Namespace) -> int:
+    from tui.preview import run_preview as preview
+
+    return preview(args)
+
+
+def run_diff(args: argparse.Namespace) -> int:
+    from forms.form_diff import diff_forms, render, version_warnings
+    from forms.load import load_file
+    from forms.model import AssessmentForm
+
+    results = [load_file(args.old), load_file(args.new)]
+    problems = [error for result in results for error in result.errors]
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        print("a4: fix these problems first (`a4 forms check FILE` lists them too).", file=sys.stderr)
+        return 1
+    old, new = (result.definition for result in results)
+    if not isinstance(old, AssessmentForm) or not isinstance(new, AssessmentForm):
+        print("a4: `a4 forms diff` compares two versions of an assessment form.", file=sys.stderr)
+        return 1
+    diff = diff_forms(old, new)
+    print(render(diff))
+    return 1 if version_warnings(diff) else 0
+
+
+def _schema_text() -> str:
     from importlib import resources
 
-    print(resources.files("forms.schema").joinpath("form.schema.json").read_text(encoding="utf-8"), end="")
-    return 0
+    return resources.files("forms.schema").joinpath("form.schema.json").read_text(encoding="utf-8")
 
 
 def _count(number: int, noun: str) -> str:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from forms.model import AssessmentForm
-    from storage.sqlite import SqliteStore
+    from storage.store import Store
 
 DEFAULT_FORM = "a4-assessment"
 
@@ -23,11 +23,23 @@ def fail(message: object) -> int:
     return 1
 
 
-def open_store(args: argparse.Namespace) -> SqliteStore:
-    """The store chosen by `--data-dir` / `A4_DATA_DIR`; raises `StoreError` with a message."""
-    from storage.sqlite import open_store as open_sqlite
+def open_store(args: argparse.Namespace) -> Store:
+    """The team database named by `--db`, `A4_DATABASE_URL` or the config, else the local store.
 
-    return open_sqlite(args.data_dir)
+    The local store is the one in `--data-dir` / `A4_DATA_DIR`.  Raises `StoreError` with a message.
+    """
+    from storage.connect import open_store as open_chosen
+    from tui.config import config_path
+
+    return open_chosen(args.data_dir, getattr(args, "db", None), config_file=config_path())
+
+
+def database_url(args: argparse.Namespace) -> str | None:
+    """The team database's URL by the same order as `open_store`, or None; raises `StoreError`."""
+    from storage.connect import database_url as chosen_url
+    from tui.config import config_path
+
+    return chosen_url(getattr(args, "db", None), config_file=config_path())
 
 
 def load_form(args: argparse.Namespace, form_id: str) -> AssessmentForm | None:

@@ -1,0 +1,145 @@
+"""Choosing records to export from a store, and rendering each in the format asked for.
+
+Shared by `a4 export` and the case screen's export prompt, so a record
+exported either way is the same text.  Each format itself stays a pure
+function in its own module; this is only the plumbing around them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from exports.csv_format import CaseRow, to_csv
+from exports.fhir import to_fhir
+from exports.json_format import to_json
+from exports.markdown import to_markdown
+from exports.text import iso_day
+from forms.model import AssessmentForm, Case, Record, Rubric
+from forms.registry import Registry
+from storage.store import AuditEvent, Store
+
+
+@dataclass(frozen=True)
+class Exportable:
+    """Everything one record's export is made from."""
+
+    case: Case
+    record: Record
+    form: AssessmentForm
+    audit: tuple[AuditEvent, ...] = ()
+    rubric: Rubric | None = None
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    label: str
+    extension: str
+    render: Callable[[Exportable], str]
+
+
+def _markdown(e: Exportable) -> str:
+    return to_markdown(e.record, e.case, e.form, e.audit, e.rubric)
+
+
+def _json(e: Exportable) -> str:
+    return to_json(e.record, e.case, e.form, e.audit)
+
+
+def _fhir(e: Exportable) -> str:
+    return to_fhir(e.record, e.case, e.form)
+
+
+def _csv(e: Exportable) -> str:
+    return to_csv([_row(e)])
+
+
+FORMATS: dict[str, Format] = {
+    f.name: f
+    for f in (
+        Format("md", "Markdown report", "md", _markdown),
+        Format("json", "A4 JSON", "json", _json),
+        Format("fhir", "FHIR R4 (Questionnaire and response)", "fhir.json", _fhir),
+        Format("csv", "CSV (one row per case)", "csv", _csv),
+    )
+}
+
+
+class ExportProblem(Exception):
+    """Why a record could not be exported; `str()` is a message for a person."""
+
+
+@dataclass(frozen=True)
+class Selected:
+    case: Case
+    record: Record | None
+    """`None` for a case with no record yet (listed in CSV only)."""
+
+
+def select(
+    store: Store, refs: Sequence[str], *, all_cases: bool, since: date | None, history: bool
+) -> list[Selected]:
+    """The cases asked for (all of them with `all_cases` or `since` alone), with their records.
+
+    Each case's latest record, or with `history` every record, oldest first;
+    `since` keeps records last changed on or after that day (and drops
+    cases without one).  Raises `NotFoundError` for an unknown reference.
+    """
+    wanted = list(dict.fromkeys(refs)) or [s.ref for s in store.list_cases()]
+    chosen: list[Selected] = []
+    for ref in wanted:
+        case = store.get_case(ref)
+        if history:
+            records: list[Record] = store.records_for_case(ref)
+        else:
+            latest = store.latest_record(ref)
+            records = [latest] if latest else []
+        if since is not None:
+            records = [r for r in records if iso_day(r.updated_at) >= since.isoformat()]
+            if not records:
+                continue
+        chosen.extend([Selected(case, r) for r in records] or [Selected(case, None)])
+    return chosen
+
+
+class FormCache:
+    """The form (and rubric) each record was written against, each looked up once."""
+
+    def __init__(self, registry: Registry) -> None:
+        self.registry = registry
+        self._forms: dict[tuple[str, str], AssessmentForm | None] = {}
+
+    def form_for(self, record: Record) -> AssessmentForm:
+        """Its own version of the form, else the newest loaded version; `ExportProblem` if none."""
+        key = (record.form_id, record.form_version)
+        if key not in self._forms:
+            self._forms[key] = self.registry.assessment(*key) or self.registry.assessment(record.form_id)
+        form = self._forms[key]
+        if form is None:
+            raise ExportProblem(
+                f"record {record.id} of case {record.case_ref} was written with form '{record.form_id}', "
+                "which is not loaded; add its file to your forms folder (see `a4 forms list`)"
+            )
+        return form
+
+    def exportable(self, store: Store, case: Case, record: Record) -> Exportable:
+        form = self.form_for(record)
+        audit = tuple(store.audit_trail(record.id))
+        return Exportable(case, record, form, audit, self.registry.rubric_for(form.id))
+
+
+def _row(item: Exportable) -> CaseRow:
+    return CaseRow(item.case, item.record, item.form, item.audit)
+
+
+def csv_text(store: Store, forms: FormCache, chosen: Iterable[Selected]) -> str:
+    """One CSV row per case, from its latest chosen record."""
+    latest: dict[str, Selected] = {}
+    for item in chosen:
+        latest[item.case.ref] = item  # records come oldest first, so the last one wins
+    return to_csv(
+        _row(forms.exportable(store, s.case, s.record)) if s.record else CaseRow(s.case)
+        for s in latest.values()
+    )

@@ -1,0 +1,28 @@
+"""Writing exports to disk: readable by their owner only, because records are sensitive.
+
+The same mode as the store's own files (`storage.location`): 0600; a folder
+for many exports is made with `storage.location.ensure_private_dir` (0700).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from storage.location import PRIVATE_FILE
+
+
+def write_private(path: Path, text: str) -> Path:
+    """Write `text` (UTF-8) to `path` with mode 0600, even over an existing file; OSError on failure."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE)
+    with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+        handle.write(text)
+    os.chmod(path, PRIVATE_FILE)
+    return path
+
+
+def file_name(case_ref: str, record_id: str, extension: str) -> str:
+    """A safe, unique file name for one record's export: its case reference and record id."""
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", case_ref).strip("._") or "case"
+    return f"{safe}-{record_id}.{extension}"

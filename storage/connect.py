@@ -1,0 +1,93 @@
+"""Which store A4 opens: a team's PostgreSQL database when one is named, else the local SQLite file.
+
+Order of precedence, first found wins:
+
+1. `a4 --db postgresql://…`
+2. the `A4_DATABASE_URL` environment variable
+3. `database = "postgresql://…"` in the config file
+4. the embedded SQLite store in the data folder (the default)
+
+The PostgreSQL engine (and psycopg) is imported only when a URL is given,
+so a practitioner on the embedded store never pays for it at start-up.
+Keep passwords out of the URL: libpq reads `~/.pgpass` and `PGPASSWORD`.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from pathlib import Path
+
+from storage.location import ensure_private_dir, resolve_data_dir
+from storage.store import Store, StoreError
+
+ENV_VAR = "A4_DATABASE_URL"
+CONFIG_KEY = "database"
+SCHEMES = ("postgresql://", "postgres://")
+
+
+def database_url(
+    arg: str | None = None,
+    environ: Mapping[str, str] | None = None,
+    config_file: Path | None = None,
+) -> str | None:
+    """The team database's URL by the order above, or `None` for the embedded store.
+
+    Raises `StoreError` for a value that is not a PostgreSQL URL, naming where it came from.
+    """
+    env = os.environ if environ is None else environ
+    for value, source in (
+        (arg, "--db"),
+        (env.get(ENV_VAR), ENV_VAR),
+        (_from_config(config_file), f"`{CONFIG_KEY}` in {config_file}"),
+    ):
+        if value:
+            if not value.startswith(SCHEMES):
+                raise StoreError(
+                    f"{source} must be a PostgreSQL address like postgresql://host/dbname, not {value!r}. "
+                    "Leave it out to use the local store."
+                )
+            return value
+    return None
+
+
+def _from_config(path: Path | None) -> str | None:
+    """The config file's `database` value; a missing or broken file means none (the app reports it)."""
+    if path is None:
+        return None
+    try:
+        value = tomllib.loads(path.read_text(encoding="utf-8")).get(CONFIG_KEY)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+    return value if isinstance(value, str) else None
+
+
+def open_store(
+    data_dir: str | None = None,
+    database: str | None = None,
+    *,
+    environ: Mapping[str, str] | None = None,
+    config_file: Path | None = None,
+    now: Callable[[], datetime] | None = None,
+) -> Store:
+    """The store chosen by `--db`, `A4_DATABASE_URL`, the config file, else `--data-dir`'s SQLite file.
+
+    A team store is wrapped so that saves made while the server is away are
+    held in the local data folder's recovery files (see `storage.recovery`),
+    and the saves held by an earlier session are saved now if the server takes them.
+    """
+    url = database_url(database, environ, config_file)
+    if url is None:
+        from storage.sqlite import open_store as open_sqlite
+
+        return open_sqlite(data_dir, now=now)
+    from storage.postgres import PostgresStore
+    from storage.recovery import RecoveringStore
+
+    store = RecoveringStore(
+        PostgresStore(url, now=now), ensure_private_dir(resolve_data_dir(data_dir, environ))
+    )
+    store.save_held()
+    return store

@@ -1,0 +1,157 @@
+"""Records leave and come back intact: export JSON, import into an empty store, export again, same bytes.
+
+Run over every record of a demo store (as `a4 demo` makes it), plus
+records that have been through the workflow, so that statuses, audit
+trails with reasons, QA grades and countersignatures all make the trip.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import stat
+import subprocess
+import sys
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from exports.importer import ImportProblem, import_incoming, parse_export
+from exports.json_format import to_json
+from forms.model import AssessmentForm, Grade, Record, Signature
+from forms.registry import Registry, load_registry
+from forms.words import total_words
+from storage.demo import demo_data, word_lookup
+from storage.sqlite import SqliteStore
+
+NOW = "2025-03-04T12:00:00+00:00"
+MINE = ("export_cmd", "import_cmd", "schema_cmd", "demo_cmd")
+BOOT = (
+    "import sys, tui.cli as cli; "
+    f"cli.COMMAND_MODULES = tuple(dict.fromkeys(cli.COMMAND_MODULES + {MINE!r})); "
+    "sys.exit(cli.main(sys.argv[1:]))"
+)
+
+
+def a4(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "A4_DATA_DIR": str(data)}
+    return subprocess.run(
+        [sys.executable, "-c", BOOT, *args], env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+@pytest.fixture(scope="module")
+def registry() -> Registry:
+    found, errors = load_registry([])
+    assert not errors
+    return found
+
+
+@pytest.fixture(scope="module")
+def form(registry: Registry) -> AssessmentForm:
+    found = registry.assessment("a4-assessment")
+    assert found is not None
+    return found
+
+
+def demo_store(path: Path, form: AssessmentForm, count: int = 40) -> SqliteStore:
+    """A demo store, then some records taken through the workflow by two people."""
+    store = SqliteStore(path, now=lambda: datetime(2025, 3, 3, 9, 30, tzinfo=UTC))
+    data = demo_data(form, count, "sam.p", date(2025, 3, 3))
+    store.bulk_import(data.cases, data.records, form.deadlines, word_lookup(data))
+    drafts = [r for r in data.records if r.status == "draft"][:3]
+    for record in drafts:
+        stored = store.get_record(record.id)
+        stored.answers["rosh.level"] = "very_high"
+        stored.grades = [Grade("analysis", "Good", "Clear.", "jo.k", NOW)]
+        stored.signatures = [Signature("jo.k", NOW)]
+        store.save_record(stored, "jo.k", risk_path=form.risk_level, reason="New information, said plainly.")
+        store.transition(record.id, "submitted", "sam.p")
+    store.transition(drafts[0].id, "returned", "jo.k", comment="Say why the level rose.")
+    store.approve_and_lock(drafts[1].id, "jo.k")
+    return store
+
+
+def every_record(store: SqliteStore) -> list[Record]:
+    return [r for s in store.list_cases() for r in store.records_for_case(s.ref)]
+
+
+def export_all(store: SqliteStore, registry: Registry) -> dict[str, str]:
+    form = registry.assessment("a4-assessment")
+    assert form is not None
+    return {
+        r.id: to_json(r, store.get_case(r.case_ref), form, store.audit_trail(r.id))
+        for r in every_record(store)
+    }
+
+
+def test_every_demo_record_round_trips_byte_for_byte(
+    tmp_path: Path, registry: Registry, form: AssessmentForm
+) -> None:
+    source = demo_store(tmp_path / "one" / "a4.db", form)
+    first = export_all(source, registry)
+    assert len(first) > 25
+    target = SqliteStore(tmp_path / "two" / "a4.db")
+    for text in sorted(first.values()):
+        incoming = parse_export(text, "export.json", registry)
+        import_incoming(target, incoming, actor="ana", now=lambda: NOW)
+    assert export_all(target, registry) == first
+    words = {s.ref: s.words for s in target.list_cases()}
+    assert all(words[r.case_ref] == total_words(form, r.answers) for r in every_record(target))
+
+
+def test_the_cli_round_trip_is_byte_identical_and_files_are_private(tmp_path: Path) -> None:
+    one, two = tmp_path / "one", tmp_path / "two"
+    assert a4(one, "demo", "--cases", "25").returncode == 0
+    first = a4(one, "export", "--all", "--format", "json", "--out", str(tmp_path / "first"))
+    assert first.returncode == 0, first.stderr
+    files = sorted((tmp_path / "first").iterdir())
+    assert len(files) > 15
+    assert stat.S_IMODE((tmp_path / "first").stat().st_mode) == 0o700
+    assert all(stat.S_IMODE(f.stat().st_mode) == 0o600 for f in files)
+    imported = a4(two, "import", *map(str, files))
+    assert imported.returncode == 0, imported.stderr
+    again = a4(two, "export", "--all", "--format", "json", "--out", str(tmp_path / "again"))
+    assert again.returncode == 0, again.stderr
+    for file in files:
+        assert (tmp_path / "again" / file.name).read_bytes() == file.read_bytes(), file.name
+
+
+def test_an_existing_record_is_refused_unless_told(
+    tmp_path: Path, registry: Registry, form: AssessmentForm
+) -> None:
+    store = demo_store(tmp_path / "a4.db", form)
+    draft = next(r for r in every_record(store) if r.status == "draft")
+    text = to_json(draft, store.get_case(draft.case_ref), form, store.audit_trail(draft.id))
+    incoming = parse_export(text, "mine.json", registry)
+    with pytest.raises(ImportProblem, match=r"mine\.json: \$\.record\.id: .* already in this store"):
+        import_incoming(store, incoming, actor="ana", now=lambda: NOW)
+
+    copy = import_incoming(store, incoming, mode="as_new", actor="ana", now=lambda: NOW)
+    assert copy.id != draft.id and copy.answers == draft.answers
+    assert store.audit_trail(copy.id)[-1].reason == f"imported as a copy of record {draft.id}"
+
+    changed = dataclasses.replace(incoming, record=dataclasses.replace(draft, answers={"rosh.level": "low"}))
+    replaced = import_incoming(store, changed, mode="replace", actor="ana", now=lambda: NOW)
+    assert replaced.answers == {"rosh.level": "low"}
+    trail = store.audit_trail(draft.id)
+    assert trail[-1].kind == "imported" and len(trail) == len(incoming.audit) + 1
+
+
+def test_a_locked_or_newer_record_is_never_replaced(
+    tmp_path: Path, registry: Registry, form: AssessmentForm
+) -> None:
+    store = demo_store(tmp_path / "a4.db", form)
+    records = every_record(store)
+    locked = next(r for r in records if r.status == "locked")
+    text = to_json(locked, store.get_case(locked.case_ref), form, store.audit_trail(locked.id))
+    incoming = parse_export(text, "f.json", registry)
+    with pytest.raises(ImportProblem, match=r"locked \(countersigned\), so it cannot be replaced"):
+        import_incoming(store, incoming, mode="replace", actor="a", now=lambda: NOW)
+    saved = next(r for r in records if r.status == "submitted" and r.version > 1)
+    older = dataclasses.replace(saved, version=saved.version - 1, answers={})
+    incoming = parse_export(to_json(older, store.get_case(saved.case_ref), form, []), "f.json", registry)
+    with pytest.raises(ImportProblem, match=r"\$\.record\.version: the stored record is newer"):
+        import_incoming(store, incoming, mode="replace", actor="a", now=lambda: NOW)
+    assert store.get_record(locked.id) == locked and store.get_record(saved.id) == saved

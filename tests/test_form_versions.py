@@ -1,0 +1,100 @@
+"""A record opens with the form version it was written against, even after that file is gone."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from forms.model import Case, Record
+from forms.registry import load_registry
+from storage.sqlite import SqliteStore
+from storage.store import Store
+from tests.a4_app_harness import add_case, caseload_shown, make_app
+from tui.case_screen import CaseScreen
+from tui.form_versions import form_for_record, keep_definition
+
+VALID = Path(__file__).parent / "fixtures" / "forms" / "valid"
+
+
+def own_form(folder: Path, version: str = "1.0.0", title: str = "Mini assessment") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "mini.toml"
+    text = (VALID / "mini.toml").read_text(encoding="utf-8")
+    path.write_text(
+        text.replace('version = "1.0.0"', f'version = "{version}"').replace("Mini assessment", title),
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_the_store_keeps_the_first_copy_of_each_definition(store: Store) -> None:
+    assert store.get_definition("assessment", "mini", "1.0.0") is None
+    assert store.save_definition("assessment", "mini", "1.0.0", "first text") is True
+    assert store.save_definition("assessment", "mini", "1.0.0", "changed text") is False
+    store.save_definition("assessment", "mini", "1.1.0", "newer")
+    assert store.get_definition("assessment", "mini", "1.0.0") == "first text"
+    assert store.list_definitions() == [("assessment", "mini", "1.0.0"), ("assessment", "mini", "1.1.0")]
+
+
+def test_the_stores_copy_is_used_after_the_file_is_deleted(tmp_path: Path, store: Store) -> None:
+    path = own_form(tmp_path / "forms", title="Housing check")
+    registry, errors = load_registry([path.parent])
+    assert errors == []
+    form = registry.assessment("mini", "1.0.0")
+    assert form is not None and form.header.title == "Housing check"
+    assert keep_definition(store, form) is True
+    record = Record("r1", "C1", "mini", "1.0.0")
+
+    path.unlink()
+    after, _ = load_registry([path.parent])
+    assert after.assessment("mini", "1.0.0") is None
+
+    kept = form_for_record(after, store, record)
+    assert kept is not None
+    assert kept.header.title == "Housing check"
+    assert [s.id for s in kept.sections] == [s.id for s in form.sections]
+
+
+def test_no_copy_is_kept_of_a_file_changed_since_it_was_loaded(tmp_path: Path, store: Store) -> None:
+    path = own_form(tmp_path / "forms")
+    registry, _ = load_registry([path.parent])
+    form = registry.assessment("mini", "1.0.0")
+    assert form is not None
+    own_form(tmp_path / "forms", title="Edited under the same version")
+    assert keep_definition(store, form) is False
+    assert store.get_definition("assessment", "mini", "1.0.0") is None
+
+
+def test_a_record_with_no_installed_form_and_no_copy_has_no_form(store: Store) -> None:
+    registry, _ = load_registry([])
+    assert form_for_record(registry, store, Record("r1", "C1", "mini", "9.9.9")) is None
+
+
+async def test_the_app_opens_a_record_with_its_own_version_after_the_file_is_gone(tmp_path: Path) -> None:
+    path = own_form(tmp_path / "forms", title="Version one")
+    store = SqliteStore(tmp_path / "data" / "a4.db")
+    registry, _ = load_registry([path.parent])
+    case = add_case(store, "C1", "Sam Morgan", date(2026, 2, 2))
+    store.update_case(Case(case.ref, case.name, case.start, case.owner, "mini"))
+
+    app = make_app(store, registry=registry)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await caseload_shown(pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, CaseScreen)
+        assert app.screen.form.header.title == "Version one"
+    assert store.get_definition("assessment", "mini", "1.0.0") == path.read_text(encoding="utf-8")
+
+    path.unlink()
+    own_form(tmp_path / "forms", version="2.0.0", title="Version two")
+    newer, _ = load_registry([path.parent])
+    app = make_app(store, registry=newer)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await caseload_shown(pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, CaseScreen)
+        assert app.screen.form.header.title == "Version one"
+        assert app.screen.form.version == "1.0.0"
+    store.close()

@@ -1,0 +1,161 @@
+"""Connection trouble on a real server: stopped mid-session, connection dropped, wrong password.
+
+These tests stop and restart a server, so they run their own, apart from
+the one the rest of the suite shares.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from forms.model import Case, Deadlines, Record
+from storage.connect import open_store
+from storage.recovery import RecoveringStore
+from storage.store import ServerUnreachableError, StoreError
+from tests.pg_server import PgServer, TeamServer, password
+
+
+@pytest.fixture(scope="module")
+def own_team() -> Iterator[TeamServer]:
+    server = PgServer()
+    try:
+        yield TeamServer(server.start())
+    finally:
+        server.destroy()
+
+
+@pytest.fixture
+def url(own_team: TeamServer) -> Iterator[str]:
+    if not own_team.server.running:
+        own_team.server.restart()
+    name = own_team.new_database()
+    yield own_team.url(name, "sam")
+    if not own_team.server.running:
+        own_team.server.restart()
+    own_team.drop_database(name)
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def sams_record(store: RecoveringStore) -> Record:
+    store.create_case(Case(ref="C-1", name="Alex Morgan", start="2025-02-03", owner="sam"), Deadlines())
+    record = store.create_record(Record(id="", case_ref="C-1", form_id="f", form_version="1"), "sam")
+    record.answers["offence.what_happened"] = "Saved while the server was up."
+    return store.save_record(record, "sam")
+
+
+def test_a_stopped_server_gets_a_clear_message_and_the_text_is_held_then_saved(
+    own_team: TeamServer, url: str, tmp_path: Path
+) -> None:
+    store = open_store(str(tmp_path / "data"), url)
+    record = sams_record(store)
+    own_team.server.stop()
+    record.answers["offence.what_happened"] = "Typed while the server was down."
+    with pytest.raises(ServerUnreachableError) as raised:
+        store.save_record(record, "sam")
+    message = str(raised.value)
+    assert "not answering" in message and "server is down" in message and "Traceback" not in message
+    held_file = tmp_path / "data" / "recovery" / f"{record.id}.json"
+    assert str(held_file) in message
+    assert mode(held_file) == 0o600 and mode(held_file.parent) == 0o700
+    held = json.loads(held_file.read_text())
+    assert held["record"]["answers"]["offence.what_happened"] == "Typed while the server was down."
+    with pytest.raises(ServerUnreachableError):
+        store.get_record(record.id)
+    own_team.server.restart()
+    saved = store.save_record(record, "sam")  # the case screen's retry: reconnects by itself
+    assert saved.answers["offence.what_happened"] == "Typed while the server was down."
+    assert saved.version == record.version + 1
+    assert not held_file.exists()
+    store.close()
+
+
+def test_saves_held_when_a4_closed_are_saved_at_the_next_start(
+    own_team: TeamServer, url: str, tmp_path: Path
+) -> None:
+    data = str(tmp_path / "data")
+    store = open_store(data, url)
+    record = sams_record(store)
+    own_team.server.stop()
+    record.answers["offence.what_happened"] = "Typed just before closing A4, server down."
+    with pytest.raises(ServerUnreachableError):
+        store.save_record(record, "sam")
+    store.close()
+    own_team.server.restart()
+    reopened = open_store(data, url)
+    assert reopened.notices == ["Saved the changes to case C-1 held while the server was away."]
+    assert reopened.get_record(record.id).answers["offence.what_happened"].startswith("Typed just before")
+    assert reopened.held() == []
+    reopened.close()
+
+
+def test_held_text_that_clashes_with_a_newer_save_is_kept_not_forced(
+    own_team: TeamServer, url: str, tmp_path: Path
+) -> None:
+    data = str(tmp_path / "data")
+    store = open_store(data, url)
+    record = sams_record(store)
+    own_team.server.stop()
+    mine = Record(**{**vars(record), "answers": {"offence.what_happened": "Held text."}})
+    with pytest.raises(ServerUnreachableError):
+        store.save_record(mine, "sam")
+    store.close()
+    own_team.server.restart()
+    other_window = open_store(str(tmp_path / "elsewhere"), url)
+    record.answers["offence.what_happened"] = "Saved from another window meanwhile."
+    other_window.save_record(record, "sam")
+    reopened = open_store(data, url)
+    assert "clash with a newer save" in reopened.notices[0]
+    assert reopened.held()[0].record.answers == {"offence.what_happened": "Held text."}
+    assert reopened.get_record(record.id).answers["offence.what_happened"].endswith("meanwhile.")
+    reopened.close()
+    other_window.close()
+
+
+def test_a_dropped_connection_is_reopened_without_losing_the_save(
+    own_team: TeamServer, url: str, tmp_path: Path
+) -> None:
+    store = open_store(str(tmp_path / "data"), url)
+    record = sams_record(store)
+    with psycopg.connect(own_team.server.url(), autocommit=True) as admin:
+        dropped = admin.execute(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE usename = 'sam'"
+        ).fetchone()[0]
+    assert dropped == 1
+    record.answers["offence.what_happened"] = "Saved after the connection dropped."
+    saved = store.save_record(record, "sam")
+    assert saved.answers["offence.what_happened"] == "Saved after the connection dropped."
+    assert store.held() == []
+    store.close()
+
+
+def test_a_wrong_password_or_database_gets_a_clear_message(
+    own_team: TeamServer, url: str, tmp_path: Path
+) -> None:
+    wrong = url.replace(password("sam"), "not-the-password")
+    with pytest.raises(ServerUnreachableError, match="password is wrong"):
+        open_store(str(tmp_path), wrong)
+    missing = own_team.url("no_such_db", "sam")
+    with pytest.raises(StoreError, match="There is no team database no_such_db"):
+        open_store(str(tmp_path), missing)
+    shown = subprocess.run(
+        [sys.executable, "-m", "tui.cli", "--db", wrong, "cases"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "A4_DATA_DIR": str(tmp_path)},
+    )
+    assert shown.returncode == 1
+    assert "password is wrong" in shown.stderr and "Traceback" not in shown.stderr
+    assert "not-the-password" not in shown.stderr

@@ -1,0 +1,54 @@
+"""Which form a record opens with: the very version it was written against, whatever the files say now.
+
+Trainers change forms, and a form file may be edited, replaced by a newer
+version or deleted.  A record names its form's id and version; it opens
+with that version from the installed forms when they still have it, else
+from the copy the store kept when the record first used it.  So a record
+never depends on a file that may change.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from forms.load import load_text
+from forms.model import AssessmentForm, Record
+from forms.registry import Registry
+from storage.store import Store
+
+
+def form_for_record(registry: Registry, store: Store, record: Record) -> AssessmentForm | None:
+    """The form version `record` was written against: installed, else the store's copy; None if neither."""
+    form = registry.assessment(record.form_id, record.form_version)
+    if form is not None:
+        return form
+    text = store.get_definition("assessment", record.form_id, record.form_version)
+    if text is None:
+        return None
+    kept = load_text(text, f"{record.form_id} {record.form_version} (copy kept in the store)").definition
+    return kept if isinstance(kept, AssessmentForm) else None
+
+
+def keep_definition(store: Store, form: AssessmentForm) -> bool:
+    """Give the store its copy of `form` if it has none yet; True when the store now holds one.
+
+    The copy is the file's text, taken only while the file still holds
+    exactly the definition in use (a trainer may have saved a change since
+    A4 loaded it): a copy must be the version records were written against.
+    """
+    if store.get_definition(form.header.kind, form.id, form.version) is not None:
+        return True
+    source = _source_text(form)
+    if source is None:
+        return False
+    store.save_definition(form.header.kind, form.id, form.version, source)
+    return True
+
+
+def _source_text(form: AssessmentForm) -> str | None:
+    """The TOML text `form` was loaded from, when its file still holds that same definition."""
+    try:
+        text = Path(form.header.source).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None
+    return text if load_text(text, form.header.source).definition == form else None
