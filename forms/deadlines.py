@@ -12,26 +12,91 @@ into each year's holidays, so a caseload of thousands of cases can show
 
 from __future__ import annotations
 
+import importlib.util
+import json
+import os
 from bisect import bisect_right
 from datetime import date, timedelta
 from functools import cache
+from pathlib import Path
+
+import platformdirs
 
 from forms.model import Deadlines
 
 _ONE_DAY = timedelta(days=1)
 
 
-@cache
-def _weekday_holidays(year: int) -> tuple[date, ...]:
-    """England and Wales bank holidays of one year that fall Monday to Friday, sorted.
+CACHE_ENV = "A4_CACHE_DIR"
+"""Overrides where the bank-holiday cache is kept (tests and shared machines use it)."""
 
-    `holidays` is imported here, not at module level: it costs tens of
-    milliseconds and most runs of A4 (a CLI call, a form check) never need it.
+_CACHED_YEARS = range(2000, 2051)
+
+
+def _compute(years: range) -> dict[int, tuple[date, ...]]:
+    """England and Wales bank holidays that fall Monday to Friday, by year, from the `holidays` package.
+
+    `holidays` is imported here, not at module level: loading it costs about
+    90 ms, which start-up pays only when the cache below is missing or stale.
     """
     import holidays
 
-    calendar = holidays.country_holidays("GB", subdiv="ENG", years=year)
-    return tuple(sorted(d for d in calendar if d.weekday() < 5))
+    calendar = holidays.country_holidays("GB", subdiv="ENG", years=list(years))
+    by_year: dict[int, list[date]] = {year: [] for year in years}
+    for day in calendar:
+        if day.weekday() < 5:
+            by_year[day.year].append(day)
+    return {year: tuple(sorted(days)) for year, days in by_year.items()}
+
+
+def _package_stamp() -> str:
+    """Identifies the installed `holidays` package without importing it: a new release means a new stamp."""
+    spec = importlib.util.find_spec("holidays")
+    if spec is None or spec.origin is None:
+        return "missing"
+    info = os.stat(spec.origin)
+    return f"{spec.origin}:{info.st_mtime_ns}:{info.st_size}"
+
+
+def _cache_file() -> Path:
+    folder = os.environ.get(CACHE_ENV) or platformdirs.user_cache_dir("a4")
+    return Path(folder) / "bank-holidays.json"
+
+
+@cache
+def _calendar() -> dict[int, tuple[date, ...]]:
+    """Weekday bank holidays for 2000–2050, read from a small cache file while `holidays` is unchanged.
+
+    The dates still come from the maintained package; the file only spares
+    every start-up the package's import.  A missing, damaged or stale file is
+    rebuilt; one that cannot be written is simply not kept.
+    """
+    stamp = _package_stamp()
+    path = _cache_file()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data["stamp"] == stamp:
+            return {int(year): tuple(map(date.fromisoformat, days)) for year, days in data["years"].items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        pass
+    calendar = _compute(_CACHED_YEARS)
+    years = {str(year): [day.isoformat() for day in days] for year, days in calendar.items()}
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(".tmp")
+        partial.write_text(json.dumps({"stamp": stamp, "years": years}), encoding="utf-8")
+        partial.replace(path)
+    except OSError:
+        pass
+    return calendar
+
+
+@cache
+def _weekday_holidays(year: int) -> tuple[date, ...]:
+    """England and Wales bank holidays of one year that fall Monday to Friday, sorted."""
+    if year in _CACHED_YEARS:
+        return _calendar()[year]
+    return _compute(range(year, year + 1))[year]
 
 
 def is_working_day(d: date) -> bool:

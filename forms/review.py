@@ -14,12 +14,10 @@ import copy
 import difflib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
 from typing import Any, Literal
 
-from forms.dates import format_long
 from forms.model import AssessmentForm, PlanTemplate, Question, Record
-from forms.plan_ops import linked_areas
+from forms.plan_ops import linked_areas, long_date
 
 DiffOp = Literal["same", "added", "removed"]
 
@@ -126,10 +124,7 @@ def answer_text(question: Question, value: Any) -> str:
     if question.type == "multi":
         return ", ".join(answer_text(_as_choice(question), v) for v in value)
     if question.type == "date":
-        try:
-            return format_long(date.fromisoformat(str(value)))
-        except ValueError:
-            return str(value)
+        return long_date(str(value))
     if question.type == "grid" and isinstance(value, Mapping):
         rows = {r.id: r.label for r in question.rows}
         columns = {c.id: c.label for c in question.columns}

@@ -345,7 +345,7 @@ class PostgresStore:
             ORDER BY CASE WHEN c.next_review <> '' THEN c.next_review ELSE c.initial_due END, c.ref
         """
         params = () if owner is None else (owner,)
-        return self._read(lambda conn: [CaseSummary(*row) for row in conn.execute(query, params)])
+        return self._read(lambda conn: list(map(CaseSummary._make, conn.execute(query, params))))
 
     def _insert_cases(
         self, conn: psycopg.Connection[Any], cases: Iterable[Case], deadlines: Deadlines

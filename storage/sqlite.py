@@ -255,7 +255,7 @@ class SqliteStore:
                 rows = conn.execute(query.format(where=""))
             else:
                 rows = conn.execute(query.format(where="WHERE c.owner = ?"), (owner,))
-            return [CaseSummary(*row) for row in rows]
+            return list(map(CaseSummary._make, rows))
 
     def _insert_cases(self, conn: sqlite3.Connection, cases: Iterable[Case], deadlines: Deadlines) -> None:
         rows = [

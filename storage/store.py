@@ -12,16 +12,19 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from forms.model import Case, Deadlines, Record
 
 # ---------------------------------------------------------------- values
 
 
-@dataclass(frozen=True)
-class CaseSummary:
-    """One line of a caseload: the case and the state of its latest record, read in one query."""
+class CaseSummary(NamedTuple):
+    """One line of a caseload: the case and the state of its latest record, read in one query.
+
+    A NamedTuple rather than a frozen dataclass: a caseload builds ten
+    thousand of these at start-up, and a tuple is several times cheaper to make.
+    """
 
     ref: str
     name: str

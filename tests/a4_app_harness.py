@@ -82,7 +82,6 @@ async def caseload_shown(pilot: Pilot[None]) -> CaseloadScreen:
 
 def table_column(screen: CaseloadScreen, key: str) -> list[str]:
     """The text of one column of the caseload table, top to bottom."""
-    from textual.widgets import DataTable
+    from tui.case_list import CaseList
 
-    table = screen.query_one(DataTable)
-    return [str(cell) for cell in table.get_column(key)]
+    return screen.query_one(CaseList).column_text(key)

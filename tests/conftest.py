@@ -7,6 +7,8 @@ If the server cannot start, those tests fail with the reason; never skip.
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -18,6 +20,10 @@ from storage.store import Store
 from tests.pg_server import PgServer, TeamServer
 
 ENGINES: tuple[str, ...] = ("sqlite", "postgres")
+
+# Keep the bank-holiday cache (forms/deadlines.py) out of the user's own cache
+# folder; subprocesses started by tests inherit this.
+os.environ.setdefault("A4_CACHE_DIR", tempfile.mkdtemp(prefix="a4-test-cache-"))
 
 
 @dataclass

@@ -57,8 +57,8 @@ def test_each_bad_entry_is_explained_and_only_it_falls_back(tmp_path: Path) -> N
     assert dict(config.keys) == {"caseload.review": "ctrl+e"}
     assert (config.theme, config.role) == ("a4-dark", "practitioner")
     assert problems == [
-        f"{where}:4:1: them: unknown setting (did you mean 'theme'?); known: keys, theme, user, role "
-        "(ignored)",
+        f"{where}:4:1: them: unknown setting (did you mean 'theme'?); "
+        "known: keys, theme, user, role, database (ignored)",
         f"{where}:7:1: keys.caseload.nwe: no such key binding (did you mean 'caseload.new'?); "
         "press F1 in A4 to see them (ignored)",
         f"{where}:9:1: keys.app.help: 'not a key!' is not a key name; "
@@ -125,6 +125,6 @@ async def test_the_high_contrast_theme_is_chosen_in_the_config(tmp_path: Path) -
         assert pilot.app.theme == "a4-high-contrast"
         table = pilot.app.screen.query_one("#cases")
         assert "reverse" in str(
-            table.get_component_styles("datatable--cursor").text_style
+            table.get_component_styles("case-list--cursor").text_style
         )  # not colour alone
     store.close()

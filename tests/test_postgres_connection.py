@@ -6,22 +6,30 @@ the one the rest of the suite shares.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import socket
 import stat
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import psycopg
 import pytest
 
 from forms.model import Case, Deadlines, Record
+from forms.registry import load_registry
 from storage.connect import open_store
 from storage.recovery import RecoveringStore
 from storage.store import ServerUnreachableError, StoreError
-from tests.pg_server import PgServer, TeamServer, password
+from tests.pg_server import PORT, PgServer, TeamServer, password
+from tests.test_case_screen import CaseApp, FakeClock, wait_for_autosave
+from tui.case_screen import RETRY_UNREACHABLE_SECONDS, CaseScreen
+from tui.save_failure import SaveFailure
 
 
 @pytest.fixture(scope="module")
@@ -159,3 +167,104 @@ def test_a_wrong_password_or_database_gets_a_clear_message(
     assert shown.returncode == 1
     assert "password is wrong" in shown.stderr and "Traceback" not in shown.stderr
     assert "not-the-password" not in shown.stderr
+
+
+async def test_the_case_screen_keeps_typing_while_the_server_is_away_and_saves_once_back(
+    own_team: TeamServer, url: str, tmp_path: Path
+) -> None:
+    registry, _ = load_registry([])
+    form = registry.assessment("a4-assessment")
+    assert form is not None
+    store = open_store(str(tmp_path / "data"), url)
+    case = store.create_case(Case("AB123", "Sam Taylor", "2026-09-28", "sam", form.id), form.deadlines)
+    record = store.create_record(Record("rec-1", case.ref, form.id, form.version), "sam")
+    clock = FakeClock()
+    screen = CaseScreen(
+        store=store, form=form, case=case, record=record, user="sam", clock=clock, today=date.today
+    )
+    app = CaseApp(screen)
+    held = tmp_path / "data" / "recovery" / "rec-1.json"
+    async with app.run_test() as pilot:
+        own_team.server.stop()
+        await pilot.press(*"Typed offline")
+        await wait_for_autosave(pilot, clock)
+        assert held.exists()
+        assert not any(isinstance(s, SaveFailure) for s in app.screen_stack), "no dialog: typing goes on"
+        await pilot.press(*" and more")
+        await wait_for_autosave(pilot, clock)
+        own_team.server.restart()
+        clock.now += RETRY_UNREACHABLE_SECONDS
+        await pilot.pause(0.35)
+        assert not held.exists()
+    assert "Typed offline and more" in json.dumps(store.get_record("rec-1").answers)
+    store.close()
+
+
+class FlakyNetwork:
+    """A loopback TCP hop in front of the server's socket that the test can cut and mend, like a network."""
+
+    def __init__(self, socket_path: Path) -> None:
+        self.target = str(socket_path)
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.cut = False
+        self.open: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            if self.cut:
+                client.close()
+                continue
+            server = socket.socket(socket.AF_UNIX)
+            server.connect(self.target)
+            self.open += [client, server]
+            for a, b in ((client, server), (server, client)):
+                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pump(source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        for end in (source, sink):
+            end.close()
+
+    def drop(self) -> None:
+        """Every connection through the hop dies at once, and new ones are turned away."""
+        self.cut = True
+        for end in self.open:
+            with contextlib.suppress(OSError):
+                end.shutdown(socket.SHUT_RDWR)
+        self.open.clear()
+
+    def close(self) -> None:
+        self.drop()
+        self.listener.close()
+
+
+def test_a_network_drop_gets_its_own_message_and_the_save_goes_through_once_mended(
+    own_team: TeamServer, url: str, tmp_path: Path
+) -> None:
+    network = FlakyNetwork(own_team.server.socket_dir / f".s.PGSQL.{PORT}")
+    dbname = url.split("/")[-1].split("?")[0]
+    via_network = f"postgresql://sam:{password('sam')}@127.0.0.1:{network.port}/{dbname}"
+    store = open_store(str(tmp_path / "data"), via_network)
+    record = sams_record(store)
+    network.drop()
+    record.answers["offence.what_happened"] = "Typed while the network was down."
+    with pytest.raises(ServerUnreachableError, match="was lost \\(a network drop\\?\\)") as raised:
+        store.save_record(record, "sam")
+    assert "127.0.0.1" in str(raised.value) and password("sam") not in str(raised.value)
+    network.cut = False
+    saved = store.save_record(record, "sam")
+    assert saved.answers["offence.what_happened"] == "Typed while the network was down."
+    assert store.held() == []
+    store.close()
+    network.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import stat
 import subprocess
@@ -20,6 +21,7 @@ from storage.sqlite import SqliteStore
 from storage.store import NewerSchemaError, Store, StoreError
 from tests.conftest import Clock
 from tests.pg_server import ADMIN, PgServer, TeamServer
+from tui.app import build_app
 
 
 def a4(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -155,3 +157,16 @@ def test_a_backup_is_an_embedded_store_holding_what_the_login_sees(
 def test_the_team_engine_implements_every_store_method() -> None:
     wanted = {name for name in vars(Store) if not name.startswith("_")}
     assert wanted - set(dir(PostgresStore)) == set()
+
+
+def test_the_app_opens_the_team_database_as_the_login_with_its_role(
+    team_server: TeamServer, team_database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("A4_CONFIG", str(tmp_path / "config.toml"))
+    (tmp_path / "config.toml").write_text('user = "someone.else"\n')
+    args = argparse.Namespace(
+        data_dir=str(tmp_path / "data"), db=team_server.url(team_database, "kim"), forms=[]
+    )
+    app = build_app(args)
+    assert (app.config.user, app.config.role) == ("kim", "qa_assessor")
+    app.store.close()

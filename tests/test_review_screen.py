@@ -156,3 +156,33 @@ async def test_a_review_where_two_sections_change_and_the_rest_are_confirmed(
     assert saved.answers["accommodation.strengths"].startswith("Moved to a hostel in February. ")
     assert saved.answers["rosh.level"] == "high"
     assert saved.carried_from == previous.updated_at[:10]
+
+
+async def test_ctrl_r_on_the_case_screen_starts_a_review_that_starts_from_last_time(
+    tmp_path: Path, form: AssessmentForm
+) -> None:
+    store = SqliteStore(tmp_path / "a4.sqlite")
+    previous = countersigned_demo(store, form)
+    app = CaseApp(
+        lambda: CaseScreen(
+            store=store,
+            form=form,
+            case=store.get_case(previous.case_ref),
+            record=previous,
+            user="pat",
+            clock=Clock(),
+            today=lambda: TODAY,
+        )
+    )
+    async with app.run_test(size=(120, 50)) as pilot:
+        await pilot.pause()
+        assert not app.screen.query(ReviewBar)  # no review markers outside a review
+        await pilot.press("f3")  # and no confirming either
+        assert app.case_screen.record.confirmed == []
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, CaseScreen) and screen is not app.case_screen
+        assert (screen.record.kind, screen.record.reviews) == ("review", previous.id)
+        assert screen.record.answers == previous.answers
+        assert len(screen.query(ReviewBar)) == len(form.sections)

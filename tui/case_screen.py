@@ -59,23 +59,6 @@ def _is_answered(value: Any) -> bool:
     return value is not None and value != "" and value != [] and value != {}
 
 
-class PlaceholderScreen(Screen[None]):
-    """A view that exists and is one key away; its full logic comes with a later issue."""
-
-    CSS_PATH = "case_screen.tcss"
-
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "app.pop_screen", "Back to the assessment")]
-
-    def __init__(self, title: str, text: str) -> None:
-        super().__init__(classes="placeholder-view")
-        self.view_title = title
-        self.text = text
-
-    def compose(self) -> ComposeResult:
-        yield Static(f"{self.view_title}\n\n{self.text}", markup=False)
-        yield Footer()
-
-
 class CaseScreen(Screen[None]):
     """One case's record, every section on one screen, with live counters and autosave."""
 
@@ -488,6 +471,14 @@ class CaseScreen(Screen[None]):
 
     # ------------------------------------------------------------ reviews
 
+    REVIEW_ACTIONS: ClassVar[frozenset[str]] = frozenset({"confirm_section", "toggle_diff", "review_summary"})
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Review keys exist only in a review (and stay out of the footer elsewhere)."""
+        if action in self.REVIEW_ACTIONS:
+            return self.previous is not None
+        return True
+
     def _refresh_review(self, editors: list[SectionEditor]) -> None:
         """Repaint the review bars of `editors`: carried, confirmed or changed (with the diff)."""
         if self.previous is None or not editors:
@@ -529,6 +520,7 @@ class CaseScreen(Screen[None]):
 
     def action_toggle_diff(self) -> None:
         """Show or hide what changed in the current section since last time."""
+        self._collect()  # so the diff includes the last words typed
         bar = self.review_bars.get(self.current.section.id) if self.current else None
         if bar is None or not bar.toggle_diff():
             self.notify("Nothing in this section has changed since last time.")
@@ -545,7 +537,7 @@ class CaseScreen(Screen[None]):
 
     def action_start_review(self) -> None:
         """Start a review of this case from its last countersigned record, and open it here."""
-        if not self.save_now():
+        if self.record.status != "locked" and not self.save_now():  # a locked record never saves
             return
         try:
             review = self.store.start_review(self.case.ref, self.user)
@@ -599,8 +591,7 @@ class CaseScreen(Screen[None]):
                 snapshot=self.build_record,
                 deliver=self._qa_arrived,
             )
-            self.qa_text = qa_text(0, 0, pending=True)
-            self.qa.run_now()
+            self.qa.run_at_once()  # a few ms, once: the screen opens with its QA result
 
     def _qa_arrived(self, results: Results) -> None:
         met, judged = summary(results)

@@ -38,7 +38,7 @@ ENV_VAR = "A4_CONFIG"
 FILE_NAME = "config.toml"
 DEFAULT_THEME = "a4-dark"
 ROLES: tuple[str, ...] = ("practitioner", "qa_assessor", "manager")
-KNOWN_SETTINGS: tuple[str, ...] = ("keys", "theme", "user", "role")
+KNOWN_SETTINGS: tuple[str, ...] = ("keys", "theme", "user", "role", "database")
 
 _TOML_POSITION = re.compile(r"^(?P<what>.*) \(at line (?P<line>\d+), column (?P<col>\d+)\)$")
 _KEY_NAME = re.compile(r"^[a-z0-9_+\-]+$")
@@ -61,6 +61,8 @@ class Config:
     theme: str = DEFAULT_THEME
     user: str = field(default_factory=default_user)
     role: str = "practitioner"
+    database: str = ""
+    """A team's PostgreSQL URL (`storage.connect` reads it); empty for the embedded store."""
     path: Path | None = None
     """The file the settings came from, or None when there was none."""
 
@@ -168,7 +170,7 @@ def parse_config(
             )
     if "keys" in data:
         config = replace(config, keys=_check_keys(data["keys"], text, where, binding_ids, problems))
-    for name, allowed in (("theme", themes), ("role", ROLES), ("user", None)):
+    for name, allowed in (("theme", themes), ("role", ROLES), ("user", None), ("database", None)):
         if name not in data:
             continue
         value = data[name]

@@ -74,10 +74,8 @@ def save_state_text(*, saved_ago: float | None, dirty: bool, error: str | None) 
     return f"saved {int(saved_ago // 60)} min ago"
 
 
-def qa_text(met: int, judged: int, *, pending: bool = False) -> str:
+def qa_text(met: int, judged: int) -> str:
     """The compact QA result: "QA 6/8" (criteria whose automatic checks pass, of those checked)."""
-    if pending:
-        return "QA …"
     return f"QA {met}/{judged}" + (" ✓" if judged and met == judged else "")
 
 

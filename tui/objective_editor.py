@@ -73,12 +73,8 @@ class AreaPicker(Widget, can_focus=True):
         self.others = [a for a in chosen if a not in known]
         """Areas the objective lists that are not linked now: kept, shown, not toggled."""
 
-    def key_of(self, area_id: str) -> str:
-        index = next(i for i, (a, _) in enumerate(self.areas) if a == area_id)
-        return AREA_KEYS[index]
-
     def on_key(self, event: events.Key) -> None:
-        index = AREA_KEYS.find(event.character or "\0") if event.character else -1
+        index = AREA_KEYS.find(event.character) if event.character else -1
         if 0 <= index < len(self.areas):
             event.stop()
             event.prevent_default()

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any, ClassVar
 
+from textual import events
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -104,7 +105,7 @@ class ChoiceDialog(ModalScreen[tuple[str, str] | None]):
             yield Static(self.note_label, classes="field-label")
             yield Input(placeholder="Optional; Enter records it", id="dialog-note", disabled=True)
 
-    def on_key(self, event: Any) -> None:
+    def on_key(self, event: events.Key) -> None:
         if self.chosen is None and (event.character or "").lower() in self.choices:
             event.stop()
             event.prevent_default()

@@ -79,6 +79,12 @@ class QARunner:
             lambda: self._work(record), thread=True, exclusive=True, group="qa-checks", exit_on_error=False
         )
 
+    def run_at_once(self) -> None:
+        """Check the record now, on this thread: the first run, so the screen opens with its results."""
+        self._checked_change = self._last_run = self.clock()
+        record = self.snapshot()
+        self._arrived(record, self.check(record))
+
     def check(self, record: Record) -> Results:
         """The rubric's results for `record` (used directly where an answer is needed at once)."""
         return run_checks(
