@@ -53,7 +53,7 @@ from storage.postgres_schema import (
     SCHEMA_VERSION,
     stored_version,
 )
-from storage.sqlite import SqliteStore, _audit_key, _derived, _payload, _record_from_row
+from storage.rows import RECORD_COLUMNS, audit_key, derived, initial_due_text, payload, record_from_row
 from storage.sqlite_schema import migrate as migrate_sqlite
 from storage.store import (
     AuditEvent,
@@ -95,12 +95,9 @@ ROLE_NAMES: dict[str, str] = {
 }
 """Group role → the app's role name (`tui.config.ROLES`), in order of precedence."""
 
-_RECORD_COLUMNS = (
-    "id, case_ref, form_id, form_version, kind, status, author, version, created_at, updated_at, "
-    "reviews, amends, words, active_seconds, payload::text"
-)
-"""The columns `_record_from_row` (shared with the SQLite engine) reads, in its order."""
-_INSERT_COLUMNS = _RECORD_COLUMNS.replace("::text", "")
+_INSERT_COLUMNS = ", ".join(RECORD_COLUMNS)
+_RECORD_COLUMNS = _INSERT_COLUMNS.replace("payload", "payload::text")
+"""The columns `storage.rows.record_from_row` reads, in its order (the payload as text to parse once)."""
 _CASE_COLUMNS = "ref, name, start, owner, form_id, initial_due, next_review"
 _LOCKED = "This record is locked (countersigned) and cannot change; amend it instead."
 
@@ -324,7 +321,7 @@ class PostgresStore:
                     case.start,
                     case.owner,
                     case.form_id,
-                    SqliteStore._initial_due(case, Deadlines(*row)),
+                    initial_due_text(case, Deadlines(*row)),
                     case.ref,
                 ),
             )
@@ -359,7 +356,7 @@ class PostgresStore:
                 c.form_id,
                 deadlines.initial_working_days,
                 deadlines.review_weeks,
-                SqliteStore._initial_due(c, deadlines),
+                initial_due_text(c, deadlines),
             )
             for c in cases
         ]
@@ -395,14 +392,14 @@ class PostgresStore:
                 f"SELECT {_RECORD_COLUMNS} FROM records WHERE case_ref = %s ORDER BY seq DESC LIMIT 1",
                 (case_ref,),
             ).fetchone()
-            return _record_from_row(row) if row else None
+            return record_from_row(row) if row else None
 
         return self._read(work)
 
     def records_for_case(self, case_ref: str) -> list[Record]:
         return self._read(
             lambda conn: [
-                _record_from_row(row)
+                record_from_row(row)
                 for row in conn.execute(
                     f"SELECT {_RECORD_COLUMNS} FROM records WHERE case_ref = %s ORDER BY seq", (case_ref,)
                 )
@@ -414,7 +411,7 @@ class PostgresStore:
         params = () if status is None else (status,)
         return self._read(
             lambda conn: [
-                _record_from_row(row)
+                record_from_row(row)
                 for row in conn.execute(f"SELECT {_RECORD_COLUMNS} FROM records {where} ORDER BY seq", params)
             ]
         )
@@ -455,9 +452,9 @@ class PostgresStore:
             saved = conn.execute(
                 "UPDATE records SET version = version + 1, updated_at = %s, words = coalesce(%s, words), "
                 f"active_seconds = %s, payload = %s::jsonb WHERE id = %s RETURNING {_RECORD_COLUMNS}",
-                (at, words, record.active_seconds, _payload(record), record.id),
+                (at, words, record.active_seconds, payload(record), record.id),
             ).fetchone()
-            return _record_from_row(saved)
+            return record_from_row(saved)
 
         return self._run(work)
 
@@ -553,7 +550,7 @@ class PostgresStore:
                 raise NotLockedError(
                     f"Only a locked record is amended; this one is {source.status}, so edit it directly."
                 )
-            return self._insert_new_record(conn, _derived(source, source.kind, amends=source.id), actor)
+            return self._insert_new_record(conn, derived(source, source.kind, amends=source.id), actor)
 
         return self._run(work)
 
@@ -571,7 +568,7 @@ class PostgresStore:
                 raise NotFoundError(
                     f"Case {case_ref} has no approved record to review yet; finish its assessment first."
                 )
-            return self._insert_new_record(conn, carry_forward(_record_from_row(row), ""), actor)
+            return self._insert_new_record(conn, carry_forward(record_from_row(row), ""), actor)
 
         return self._run(work)
 
@@ -645,7 +642,7 @@ class PostgresStore:
                 "initial_due, next_review) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) "
                 "ON CONFLICT DO NOTHING",
                 (case.ref, case.name, case.start, case.owner, case.form_id, deadlines.initial_working_days,
-                 deadlines.review_weeks, case.initial_due or SqliteStore._initial_due(case, deadlines),
+                 deadlines.review_weeks, case.initial_due or initial_due_text(case, deadlines),
                  case.next_review),
             )  # fmt: skip
             row = conn.execute("SELECT status FROM records WHERE id = %s FOR UPDATE", (record.id,)).fetchone()
@@ -662,14 +659,14 @@ class PostgresStore:
                     "amends = %s, words = %s, active_seconds = %s, payload = %s::jsonb WHERE id = %s",
                     (record.case_ref, record.form_id, record.form_version, record.kind, record.status,
                      record.author, record.version, record.created_at, record.updated_at, record.reviews,
-                     record.amends, words, record.active_seconds, _payload(record), record.id),
+                     record.amends, words, record.active_seconds, payload(record), record.id),
                 )  # fmt: skip
-            stored = {_audit_key(AuditEvent(*r)) for r in conn.execute(
+            stored = {audit_key(AuditEvent(*r)) for r in conn.execute(
                 "SELECT record_id, kind, actor, at, field, old, new, reason FROM audit WHERE record_id = %s",
                 (record.id,),
             )}  # fmt: skip
             for event in audit:
-                if _audit_key(event) not in stored:
+                if audit_key(event) not in stored:
                     _audit(conn, record.id, event.kind, event.actor, event.at, event.field, event.old,
                            event.new, event.reason)  # fmt: skip
             return _record(conn, record.id)
@@ -784,7 +781,7 @@ def _record(conn: psycopg.Connection[Any], record_id: str) -> Record:
     row = conn.execute(f"SELECT {_RECORD_COLUMNS} FROM records WHERE id = %s", (record_id,)).fetchone()
     if row is None:
         raise NotFoundError(f"There is no record {record_id}.")
-    return _record_from_row(row)
+    return record_from_row(row)
 
 
 def _insert_records(
@@ -796,7 +793,7 @@ def _insert_records(
                 f"INSERT INTO records ({_INSERT_COLUMNS}) VALUES ({', '.join(['%s'] * 14)}, %s::jsonb)",
                 [
                     (r.id, r.case_ref, r.form_id, r.form_version, r.kind, r.status, r.author, r.version,
-                     r.created_at, r.updated_at, r.reviews, r.amends, words(r), r.active_seconds, _payload(r))
+                     r.created_at, r.updated_at, r.reviews, r.amends, words(r), r.active_seconds, payload(r))
                     for r in records
                 ],
             )  # fmt: skip

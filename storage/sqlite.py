@@ -27,12 +27,12 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from forms.deadlines import initial_due, next_review
-from forms.model import Case, Comment, Deadlines, Grade, LeftBehind, Record, Signature
-from forms.record_codec import agreement_from_dict, objective_from_dict, objective_to_dict
+from forms.deadlines import next_review
+from forms.model import Case, Deadlines, Record
 from forms.review import carry_forward
 from storage.backup import copy_database, daily_backup, latest_backup
 from storage.location import PRIVATE_FILE, db_path, ensure_private_dir, make_private, resolve_data_dir
+from storage.rows import RECORD_COLUMNS, audit_key, derived, initial_due_text, payload, record_from_row
 from storage.sqlite_schema import SCHEMA_VERSION, file_version, migrate
 from storage.store import (
     AuditEvent,
@@ -59,10 +59,7 @@ PRAGMAS: tuple[str, ...] = (
 )
 """Connection settings; the benchmark applies the same ones to its bare-sqlite baseline."""
 
-_RECORD_COLUMNS = (
-    "id, case_ref, form_id, form_version, kind, status, author, version, created_at, updated_at, "
-    "reviews, amends, words, active_seconds, payload"
-)
+_RECORD_COLUMNS = ", ".join(RECORD_COLUMNS)
 _CASE_COLUMNS = "ref, name, start, owner, form_id, initial_due, next_review"
 
 
@@ -234,7 +231,7 @@ class SqliteStore:
                     case.start,
                     case.owner,
                     case.form_id,
-                    self._initial_due(case, deadlines),
+                    initial_due_text(case, deadlines),
                     case.ref,
                 ),
             )
@@ -267,7 +264,7 @@ class SqliteStore:
                 c.form_id,
                 deadlines.initial_working_days,
                 deadlines.review_weeks,
-                self._initial_due(c, deadlines),
+                initial_due_text(c, deadlines),
             )
             for c in cases
         ]
@@ -281,16 +278,6 @@ class SqliteStore:
             raise DuplicateError(
                 "A case with one of these references already exists; choose another reference."
             ) from None
-
-    @staticmethod
-    def _initial_due(case: Case, deadlines: Deadlines) -> str:
-        try:
-            start = date.fromisoformat(case.start)
-        except ValueError:
-            raise StoreError(
-                f"The start date '{case.start}' of case {case.ref} is not a date; write it as YYYY-MM-DD."
-            ) from None
-        return initial_due(start, deadlines).isoformat()
 
     @staticmethod
     def _case(conn: sqlite3.Connection, ref: str) -> Case:
@@ -316,14 +303,14 @@ class SqliteStore:
                 f"SELECT {_RECORD_COLUMNS} FROM records WHERE case_ref = ? ORDER BY seq DESC LIMIT 1",
                 (case_ref,),
             ).fetchone()
-            return _record_from_row(row) if row else None
+            return record_from_row(row) if row else None
 
     def records_for_case(self, case_ref: str) -> list[Record]:
         with self._read() as conn:
             rows = conn.execute(
                 f"SELECT {_RECORD_COLUMNS} FROM records WHERE case_ref = ? ORDER BY seq", (case_ref,)
             )
-            return [_record_from_row(row) for row in rows]
+            return [record_from_row(row) for row in rows]
 
     def list_records(self, status: str | None = None) -> list[Record]:
         with self._read() as conn:
@@ -333,7 +320,7 @@ class SqliteStore:
                 rows = conn.execute(
                     f"SELECT {_RECORD_COLUMNS} FROM records WHERE status = ? ORDER BY seq", (status,)
                 )
-            return [_record_from_row(row) for row in rows]
+            return [record_from_row(row) for row in rows]
 
     def save_record(
         self,
@@ -373,7 +360,7 @@ class SqliteStore:
             conn.execute(
                 "UPDATE records SET version = version + 1, updated_at = ?, words = coalesce(?, words), "
                 "active_seconds = ?, payload = ? WHERE id = ?",
-                (at, words, record.active_seconds, _payload(record), record.id),
+                (at, words, record.active_seconds, payload(record), record.id),
             )
             return self._record(conn, record.id)
 
@@ -424,7 +411,7 @@ class SqliteStore:
                 r.amends,
                 words(r),
                 r.active_seconds,
-                _payload(r),
+                payload(r),
             )
             for r in records
         ]
@@ -440,7 +427,7 @@ class SqliteStore:
         row = conn.execute(f"SELECT {_RECORD_COLUMNS} FROM records WHERE id = ?", (record_id,)).fetchone()
         if row is None:
             raise NotFoundError(f"There is no record {record_id}.")
-        return _record_from_row(row)
+        return record_from_row(row)
 
     # ------------------------------------------------------------ workflow
 
@@ -480,7 +467,7 @@ class SqliteStore:
                 raise NotLockedError(
                     f"Only a locked record is amended; this one is {source.status}, so edit it directly."
                 )
-            return self._insert_new_record(conn, _derived(source, source.kind, amends=source.id), actor)
+            return self._insert_new_record(conn, derived(source, source.kind, amends=source.id), actor)
 
     def start_review(self, case_ref: str, actor: str) -> Record:
         marks = ", ".join("?" * len(REVIEWABLE))
@@ -495,7 +482,7 @@ class SqliteStore:
                 raise NotFoundError(
                     f"Case {case_ref} has no approved record to review yet; finish its assessment first."
                 )
-            source = _record_from_row(row)
+            source = record_from_row(row)
             return self._insert_new_record(conn, carry_forward(source, ""), actor)
 
     # ------------------------------------------------------------ audit
@@ -580,7 +567,7 @@ class SqliteStore:
                 "INSERT OR IGNORE INTO cases (ref, name, start, owner, form_id, initial_working_days, "
                 "review_weeks, initial_due, next_review) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (case.ref, case.name, case.start, case.owner, case.form_id, deadlines.initial_working_days,
-                 deadlines.review_weeks, case.initial_due or self._initial_due(case, deadlines),
+                 deadlines.review_weeks, case.initial_due or initial_due_text(case, deadlines),
                  case.next_review),
             )  # fmt: skip
             row = conn.execute("SELECT status FROM records WHERE id = ?", (record.id,)).fetchone()
@@ -597,13 +584,13 @@ class SqliteStore:
                     "words = ?, active_seconds = ?, payload = ? WHERE id = ?",
                     (record.case_ref, record.form_id, record.form_version, record.kind, record.status,
                      record.author, record.version, record.created_at, record.updated_at, record.reviews,
-                     record.amends, words, record.active_seconds, _payload(record), record.id),
+                     record.amends, words, record.active_seconds, payload(record), record.id),
                 )  # fmt: skip
-            stored = {_audit_key(e) for e in self.audit_trail(record.id)}
+            stored = {audit_key(e) for e in self.audit_trail(record.id)}
             conn.executemany(
                 "INSERT INTO audit (record_id, kind, actor, at, field, old, new, reason) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [(record.id, *_audit_key(e)) for e in audit if _audit_key(e) not in stored],
+                [(record.id, *audit_key(e)) for e in audit if audit_key(e) not in stored],
             )
             return self._record(conn, record.id)
 
@@ -642,77 +629,3 @@ class SqliteStore:
     def close(self) -> None:
         with self._lock:
             self._conn.close()
-
-
-# ---------------------------------------------------------------- rows
-
-
-def _payload(record: Record) -> str:
-    """The JSON payload column: everything a record holds that is not listed or filtered on."""
-    return json.dumps(
-        {
-            "answers": record.answers,
-            "plan": [objective_to_dict(o) for o in record.plan],
-            "agreement": None if record.agreement is None else vars(record.agreement),
-            "carried_from": record.carried_from,
-            "confirmed": record.confirmed,
-            "grades": [vars(g) for g in record.grades],
-            "comments": [vars(c) for c in record.comments],
-            "signatures": [vars(g) for g in record.signatures],
-            "left_behind": [vars(x) for x in record.left_behind],
-        },
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
-
-
-def _audit_key(event: AuditEvent) -> tuple[str, str, str, str, str, str, str]:
-    """An audit event as stored (values JSON-encoded), without its record id: what makes two alike."""
-    return (event.kind, event.actor, event.at, event.field, json.dumps(event.old), json.dumps(event.new),
-            event.reason)  # fmt: skip
-
-
-def _record_from_row(row: tuple[Any, ...]) -> Record:
-    (rid, case_ref, form_id, form_version, kind, status, author, version, created, updated, reviews,
-     amends, _words, active_seconds, payload) = row  # fmt: skip
-    data = json.loads(payload)
-    return Record(
-        id=rid,
-        case_ref=case_ref,
-        form_id=form_id,
-        form_version=form_version,
-        kind=kind,
-        answers=data["answers"],
-        plan=[objective_from_dict(o) for o in data["plan"]],
-        agreement=agreement_from_dict(data["agreement"]),
-        active_seconds=active_seconds,
-        status=status,
-        author=author,
-        version=version,
-        created_at=created,
-        updated_at=updated,
-        reviews=reviews,
-        amends=amends,
-        carried_from=data.get("carried_from", ""),
-        confirmed=list(data.get("confirmed", [])),
-        grades=[Grade(**g) for g in data.get("grades", [])],
-        comments=[Comment(**c) for c in data.get("comments", [])],
-        signatures=[Signature(**g) for g in data.get("signatures", [])],
-        left_behind=[LeftBehind(**x) for x in data.get("left_behind", [])],
-    )
-
-
-def _derived(source: Record, kind: str, *, amends: str) -> Record:
-    """A new draft starting from `source`'s answers and plan, deep-copied through the payload encoding."""
-    data = json.loads(_payload(source))
-    return Record(
-        id="",
-        case_ref=source.case_ref,
-        form_id=source.form_id,
-        form_version=source.form_version,
-        kind=kind,
-        answers=data["answers"],
-        plan=[objective_from_dict(o) for o in data["plan"]],
-        agreement=agreement_from_dict(data["agreement"]),
-        amends=amends,
-    )

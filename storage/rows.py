@@ -1,0 +1,88 @@
+"""How a record becomes a row and back, shared by every storage engine.
+
+A record is stored as a few listed columns (what the caseload sorts and
+filters on) plus one JSON payload holding everything else.  The payload is
+the record's own codec dict (`forms.record_codec`) minus the listed columns,
+so a field added to `Record` is stored by every engine without touching SQL.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from forms.deadlines import initial_due
+from forms.model import Case, Deadlines, Record
+from forms.record_codec import record_from_dict, record_to_dict_view
+from storage.store import AuditEvent, StoreError
+
+RECORD_COLUMNS: tuple[str, ...] = (
+    "id",
+    "case_ref",
+    "form_id",
+    "form_version",
+    "kind",
+    "status",
+    "author",
+    "version",
+    "created_at",
+    "updated_at",
+    "reviews",
+    "amends",
+    "words",
+    "active_seconds",
+    "payload",
+)
+"""The records table's columns in the order every engine selects them."""
+
+_LISTED = frozenset(RECORD_COLUMNS)
+
+
+def payload(record: Record) -> str:
+    """The JSON payload column: everything a record holds that has no column of its own."""
+    data = {key: value for key, value in record_to_dict_view(record).items() if key not in _LISTED}
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def record_from_row(row: tuple[Any, ...]) -> Record:
+    """The record a row selected as `RECORD_COLUMNS` describes."""
+    data: dict[str, Any] = json.loads(row[-1])
+    data.update(zip(RECORD_COLUMNS[:-1], row[:-1], strict=True))
+    return record_from_dict(data)
+
+
+def derived(source: Record, kind: str, *, amends: str) -> Record:
+    """A new draft starting from `source`'s answers and plan, deep-copied through the payload encoding."""
+    data = json.loads(payload(source))
+    fresh = record_from_dict(
+        {
+            "id": "",
+            "case_ref": source.case_ref,
+            "form_id": source.form_id,
+            "form_version": source.form_version,
+            "answers": data["answers"],
+            "plan": data["plan"],
+            "agreement": data["agreement"],
+        }
+    )
+    fresh.kind = kind
+    fresh.amends = amends
+    return fresh
+
+
+def audit_key(event: AuditEvent) -> tuple[str, str, str, str, str, str, str]:
+    """An audit event as stored (values JSON-encoded), without its record id: what makes two alike."""
+    return (event.kind, event.actor, event.at, event.field, json.dumps(event.old), json.dumps(event.new),
+            event.reason)  # fmt: skip
+
+
+def initial_due_text(case: Case, deadlines: Deadlines) -> str:
+    """The case's first due date as stored (ISO), or a plain error when its start is not a date."""
+    try:
+        start = date.fromisoformat(case.start)
+    except ValueError:
+        raise StoreError(
+            f"The start date '{case.start}' of case {case.ref} is not a date; write it as YYYY-MM-DD."
+        ) from None
+    return initial_due(start, deadlines).isoformat()
