@@ -350,3 +350,20 @@ async def test_a_locked_record_refuses_and_escape_stays(
         assert "locked" in screen_text(app)
         await pilot.press("escape")
         assert app.screen is app.case_screen  # a refused save keeps the practitioner with their text
+
+
+async def test_opening_a_record_with_answered_line_fields_leaves_it_saved(
+    case_store: SqliteStore, form: AssessmentForm
+) -> None:
+    clock = FakeClock()
+    answers = {"health.adjustments": "yes", "health.adjustments_what": "Large print letters"}
+    app = case_app(case_store, form, clock, answers=answers)
+    stored = case_store.get_record("rec-1").version
+    async with app.run_test(size=(100, 40)) as pilot:
+        await wait_for_autosave(pilot, clock)
+        text = screen_text(app)
+        assert "unsaved changes" not in text
+        assert "nothing to save yet" in text
+    record = case_store.get_record("rec-1")
+    assert record.version == stored
+    assert record.answers["health.adjustments_what"] == "Large print letters"
