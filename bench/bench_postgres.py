@@ -27,12 +27,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 import psycopg
-from bench_storage import CASES, SAVES, SECTIONS, WORDS, full_answers, median_ms
+from bench_storage import CASES, FULL_WORDS, SAVES, SECTIONS, WORDS, full_answers, median_ms
 from pg_server import PgServer
 
 from forms.model import Case, Deadlines, Record
 from forms.registry import load_registry
-from storage.demo import demo_data, word_lookup
+from storage.demo import demo_data
 from storage.postgres import PostgresStore
 from storage.postgres_schema import initialise
 from storage.sqlite import SqliteStore
@@ -50,7 +50,8 @@ def bench_save(store: Store) -> float:
     def save(i: int) -> None:
         nonlocal record
         record.answers = full_answers(i)
-        record = store.save_record(record, "bench", risk_path="rosh.level", words=SECTIONS * WORDS)
+        record.words = FULL_WORDS
+        record = store.save_record(record, "bench", risk_path="rosh.level")
 
     return median_ms(save, SAVES)
 
@@ -63,7 +64,7 @@ def bench_listing(fill: Store, readers: list[Store]) -> tuple[float, list[float]
         sys.exit("the shipped a4-assessment form did not load")
     start = time.perf_counter()
     data = demo_data(form, CASES, "bench", date.today())
-    fill.bulk_import(data.cases, data.records, form.deadlines, word_lookup(data))
+    fill.bulk_import(data.cases, data.records, form.deadlines)
     imported = time.perf_counter() - start
     for reader in readers:
         assert len(reader.list_cases()) == CASES
@@ -93,8 +94,9 @@ def bench_writers(open_store: Callable[[], PostgresStore], *, shared: bool) -> t
         for i in range(WRITER_SAVES):
             record = store.get_record(ids[(n + i) % count] if shared else ids[n])
             record.answers = full_answers(n * WRITER_SAVES + i)
+            record.words = FULL_WORDS
             try:
-                store.save_record(record, "bench", words=SECTIONS * WORDS)
+                store.save_record(record, "bench")
                 taken[n] += 1
             except StaleVersionError:
                 refused[n] += 1

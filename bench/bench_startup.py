@@ -62,7 +62,7 @@ asyncio.run(main())
 
 def fill(data_dir: Path, cases: int, owner: str) -> None:
     from forms.registry import load_registry
-    from storage.demo import demo_data, word_lookup
+    from storage.demo import demo_data
     from storage.sqlite import SqliteStore
 
     registry, _ = load_registry([])
@@ -70,7 +70,7 @@ def fill(data_dir: Path, cases: int, owner: str) -> None:
     assert form is not None
     store = SqliteStore(data_dir / "a4.db")
     data = demo_data(form, cases, owner, date.today())
-    store.bulk_import(data.cases, data.records, form.deadlines, word_lookup(data))
+    store.bulk_import(data.cases, data.records, form.deadlines)
     store.close()
 
 

@@ -70,7 +70,7 @@ def csv_row(row: CaseRow) -> list[str]:
         _last_change_to(row.audit, "submitted"),
         _last_change_to(row.audit, "approved") or _approved_day(record),
         str(round(record.active_seconds / 60)),
-        str(total_words(row.form, record.answers)) if row.form else "",
+        str(total_words(row.form, record)) if row.form else "",
         QA_OUTCOMES.get(record.status, record.status),
         _text("; ".join(s.by for s in record.signatures)),
     ]

@@ -33,7 +33,7 @@ from exports.schema import record_schema
 from forms.model import AssessmentForm, Case, Record
 from forms.record_codec import case_from_dict, record_from_dict
 from forms.registry import Registry
-from forms.words import total_words
+from forms.words import record_word_counts
 from storage.store import AuditEvent, NotFoundError, Store, StoreError
 
 Mode = Literal["refuse", "as_new", "replace"]
@@ -276,15 +276,10 @@ def import_incoming(
         audit = [dataclasses.replace(e, record_id=record.id) for e in audit]
         audit.append(_event(record, "created", actor, now(), f"imported as a copy of record {old_id}"))
     _check_links(store, record, source)
+    # Counted again rather than trusted from the file: imports are rare, and stored counts stay right.
+    record = dataclasses.replace(record, words=record_word_counts(incoming.form, record.answers))
     try:
-        return store.import_record(
-            case,
-            record,
-            audit,
-            incoming.form.deadlines,
-            words=total_words(incoming.form, record.answers),
-            replace=mode == "replace",
-        )
+        return store.import_record(case, record, audit, incoming.form.deadlines, replace=mode == "replace")
     except StoreError as error:
         raise ImportProblem(source, "", f"{error} Nothing was written.") from None
 

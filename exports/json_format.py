@@ -2,9 +2,11 @@
 
 The format is documented in docs/exports.md and described exactly by the
 JSON Schema shipped beside this module (`a4 schema` prints it).  Output is
-deterministic (keys sorted, two-space indent, one final newline, ISO 8601
+deterministic (keys sorted, compact, one line and a final newline, ISO 8601
 dates as stored), so exporting, importing and exporting again gives the
-same bytes, and two exports can be compared with `diff`.
+same bytes.  Compact because an indent turns off CPython's C encoder and
+makes export several times slower; `python3 -m json.tool` indents a file
+for reading or `diff`.
 
 The record itself is carried by `forms.record_codec`, the one codec every
 engine uses, so a field added to `Record` travels without changes here.
@@ -18,7 +20,7 @@ from typing import Any
 
 from forms.model import AssessmentForm, Case, Record
 from forms.record_codec import case_to_dict, record_to_dict_view
-from forms.words import record_word_counts
+from forms.words import section_words
 from storage.store import AuditEvent
 
 FORMAT = "a4-record"
@@ -40,13 +42,15 @@ def audit_from_dict(data: Mapping[str, Any], record_id: str) -> AuditEvent:
 
 def envelope(record: Record, case: Case, form: AssessmentForm, audit: Sequence[AuditEvent]) -> dict[str, Any]:
     """The export as a JSON-compatible dict: what `to_json` writes and the importer reads back."""
-    by_section = record_word_counts(form, record.answers)
+    by_section = section_words(form, record)
+    stored = record_to_dict_view(record)
+    stored["words"] = by_section  # counted now if saved without: importing counts them again, the same
     return {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "form": {"id": record.form_id, "version": record.form_version},
         "case": case_to_dict(case),
-        "record": record_to_dict_view(record),
+        "record": stored,
         "audit": [audit_to_dict(e) for e in audit],
         "words": {"total": sum(by_section.values()), "by_section": by_section},
     }
@@ -54,7 +58,7 @@ def envelope(record: Record, case: Case, form: AssessmentForm, audit: Sequence[A
 
 def dumps(document: Mapping[str, Any]) -> str:
     """The one way A4 writes export JSON, so that equal documents are equal bytes."""
-    return json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def to_json(record: Record, case: Case, form: AssessmentForm, audit: Sequence[AuditEvent] = ()) -> str:

@@ -80,6 +80,7 @@ def move_record(record: Record, old: AssessmentForm, new: AssessmentForm) -> Rec
         form_version=new.version,
         answers=result.answers,
         left_behind=[*record.left_behind, *result.left_behind],
+        words={},  # counted afresh against the new form: sections and text questions may differ
     )
 
 

@@ -372,6 +372,13 @@ class Record:
     """In a review: ids of sections the practitioner confirmed as unchanged."""
     left_behind: list[LeftBehind] = field(default_factory=list)
     """Answers that could not carry over when the record moved to a newer form version."""
+    words: dict[str, int] = field(default_factory=dict)
+    """Words written in each section (section id → words), counted by whoever saves the answers.
+
+    Stored so that exports and lists need not read every answer again.
+    Empty for a record saved before counts were stored: `forms.words.section_words`
+    counts those once when asked.
+    """
 
 
 @dataclass

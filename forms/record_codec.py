@@ -130,6 +130,7 @@ def record_from_dict(data: Mapping[str, Any]) -> Record:
         carried_from=data.get("carried_from", ""),
         confirmed=list(data.get("confirmed", [])),
         left_behind=_listed(LeftBehind, data.get("left_behind")),
+        words={str(k): int(v) for k, v in (data.get("words") or {}).items()},
     )
 
 

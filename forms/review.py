@@ -44,6 +44,7 @@ def carry_forward(previous: Record, new_id: str, *, author: str = "") -> Record:
         form_version=previous.form_version,
         kind="review",
         answers=copy.deepcopy(previous.answers),
+        words=dict(previous.words),  # so the caseload shows the carried words before the first save
         plan=copy.deepcopy(previous.plan),
         agreement=copy.deepcopy(previous.agreement),
         author=author,

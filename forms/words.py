@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from forms.findings import entry_path
-from forms.model import AssessmentForm, Question, Section
+from forms.model import AssessmentForm, Question, Record, Section
 
 TEXT_TYPES: frozenset[str] = frozenset({"text", "line"})
 """Question types whose answers are free text that can be counted and searched."""
@@ -80,14 +80,26 @@ def text_answers(
                             yield TextAnswer(section, question, field, where, text)
 
 
+def section_word_count(form: AssessmentForm, answers: Mapping[str, Any], section: Section) -> int:
+    """Words written in one section, group entry fields included."""
+    return sum(count_words(answer.text) for answer in text_answers(form, answers, (section,)))
+
+
 def record_word_counts(form: AssessmentForm, answers: Mapping[str, Any]) -> dict[str, int]:
     """Words written in each section (every section of the form, 0 where nothing is written)."""
-    counts = dict.fromkeys((s.id for s in form.sections), 0)
-    for answer in text_answers(form, answers):
-        counts[answer.section.id] += count_words(answer.text)
-    return counts
+    return {section.id: section_word_count(form, answers, section) for section in form.sections}
 
 
-def total_words(form: AssessmentForm, answers: Mapping[str, Any]) -> int:
+def section_words(form: AssessmentForm, record: Record) -> dict[str, int]:
+    """The record's words per section: as saved with it, or counted once for a record saved without.
+
+    Whoever saves a record stores its counts (`Record.words`), so exports
+    and lists need not read every answer again; only a record saved before
+    counts were stored has none, and gets them counted here.
+    """
+    return record.words or record_word_counts(form, record.answers)
+
+
+def total_words(form: AssessmentForm, record: Record) -> int:
     """Words written in the whole record."""
-    return sum(record_word_counts(form, answers).values())
+    return sum(section_words(form, record).values())

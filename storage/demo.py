@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import random
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from forms.model import AssessmentForm, Case, Objective, Question, Record, Step
-from forms.words import total_words
+from forms.words import record_word_counts
 
 FIRST_NAMES = (
     "Alex", "Sam", "Jordan", "Priya", "Callum", "Aisha", "Dylan", "Megan", "Tomasz", "Chloe",
@@ -157,8 +156,6 @@ PRACTITIONERS = ("sam.p", "jo.k", "alex.r")
 class DemoData:
     cases: list[Case]
     records: list[Record]
-    words: dict[str, int]
-    """Words written in each record, by record id (for the caseload's word column)."""
 
 
 def demo_data(form: AssessmentForm, count: int, owner: str, today: date, seed: int = 4) -> DemoData:
@@ -167,7 +164,6 @@ def demo_data(form: AssessmentForm, count: int, owner: str, today: date, seed: i
     statuses, weights = zip(*STATUS_MIX, strict=True)
     cases: list[Case] = []
     records: list[Record] = []
-    words: dict[str, int] = {}
     for number in range(1, count + 1):
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
         status = rng.choices(statuses, weights)[0]
@@ -185,10 +181,8 @@ def demo_data(form: AssessmentForm, count: int, owner: str, today: date, seed: i
         cases.append(case)
         if status is None:
             continue
-        record = _record(form, case, first, status, start, today, rng)
-        records.append(record)
-        words[record.id] = total_words(form, record.answers)
-    return DemoData(cases, records, words)
+        records.append(_record(form, case, first, status, start, today, rng))
+    return DemoData(cases, records)
 
 
 def _record(
@@ -215,6 +209,7 @@ def _record(
         version=1,
         created_at=_stamp(created),
         updated_at=_stamp(updated),
+        words=record_word_counts(form, answers),
     )
 
 
@@ -268,8 +263,3 @@ def _plan(linked: list[str], created: date, rng: random.Random) -> list[Objectiv
 
 def _stamp(day: date) -> str:
     return datetime.combine(day, time(10, 0), tzinfo=UTC).isoformat(timespec="seconds")
-
-
-def word_lookup(data: DemoData) -> Callable[[Record], int]:
-    """The words of each demo record, in the shape `Store.bulk_import` takes."""
-    return lambda record: data.words.get(record.id, 0)

@@ -53,7 +53,16 @@ from storage.postgres_schema import (
     SCHEMA_VERSION,
     stored_version,
 )
-from storage.rows import RECORD_COLUMNS, audit_key, derived, initial_due_text, payload, record_from_row
+from storage.rows import (
+    RECORD_COLUMNS,
+    audit_key,
+    derived,
+    initial_due_text,
+    listed_words,
+    payload,
+    record_from_row,
+    row_values,
+)
 from storage.sqlite_schema import migrate as migrate_sqlite
 from storage.store import (
     AuditEvent,
@@ -423,7 +432,6 @@ class PostgresStore:
         *,
         risk_path: str | None = None,
         reason: str | None = None,
-        words: int | None = None,
     ) -> Record:
         actor = self._actor(actor)
 
@@ -452,7 +460,7 @@ class PostgresStore:
             saved = conn.execute(
                 "UPDATE records SET version = version + 1, updated_at = %s, words = coalesce(%s, words), "
                 f"active_seconds = %s, payload = %s::jsonb WHERE id = %s RETURNING {_RECORD_COLUMNS}",
-                (at, words, record.active_seconds, payload(record), record.id),
+                (at, listed_words(record), record.active_seconds, payload(record), record.id),
             ).fetchone()
             return record_from_row(saved)
 
@@ -492,8 +500,9 @@ class PostgresStore:
             carried_from=record.carried_from,
             confirmed=record.confirmed,
             left_behind=record.left_behind,
+            words=record.words,
         )
-        _insert_records(conn, [new], lambda _r: 0)
+        _insert_records(conn, [new])
         _audit(conn, new.id, "created", actor, at, "kind", None, new.kind, "")
         return new
 
@@ -593,7 +602,6 @@ class PostgresStore:
         cases: Iterable[Case],
         records: Iterable[Record],
         deadlines: Deadlines,
-        words: Callable[[Record], int] | None = None,
     ) -> None:
         """Add many cases and records in one transaction, keeping each record's status and dates.
 
@@ -608,7 +616,7 @@ class PostgresStore:
 
         def work(conn: psycopg.Connection[Any]) -> None:
             self._insert_cases(conn, cases, deadlines)
-            _insert_records(conn, records, words or (lambda _r: 0))
+            _insert_records(conn, records)
             with conn.cursor() as cursor:
                 cursor.executemany(
                     "INSERT INTO audit (record_id, kind, actor, at, field, old, new, reason) "
@@ -633,7 +641,6 @@ class PostgresStore:
         audit: Sequence[AuditEvent],
         deadlines: Deadlines,
         *,
-        words: int = 0,
         replace: bool = False,
     ) -> Record:
         def work(conn: psycopg.Connection[Any]) -> Record:
@@ -647,7 +654,7 @@ class PostgresStore:
             )  # fmt: skip
             row = conn.execute("SELECT status FROM records WHERE id = %s FOR UPDATE", (record.id,)).fetchone()
             if row is None:
-                _insert_records(conn, [record], lambda _r: words)
+                _insert_records(conn, [record])
             elif not replace:
                 raise DuplicateError(f"Record {record.id} is already in this store.")
             elif row[0] == "locked":
@@ -659,7 +666,8 @@ class PostgresStore:
                     "amends = %s, words = %s, active_seconds = %s, payload = %s::jsonb WHERE id = %s",
                     (record.case_ref, record.form_id, record.form_version, record.kind, record.status,
                      record.author, record.version, record.created_at, record.updated_at, record.reviews,
-                     record.amends, words, record.active_seconds, payload(record), record.id),
+                     record.amends, listed_words(record) or 0, record.active_seconds, payload(record),
+                     record.id),
                 )  # fmt: skip
             stored = {audit_key(AuditEvent(*r)) for r in conn.execute(
                 "SELECT record_id, kind, actor, at, field, old, new, reason FROM audit WHERE record_id = %s",
@@ -784,19 +792,13 @@ def _record(conn: psycopg.Connection[Any], record_id: str) -> Record:
     return record_from_row(row)
 
 
-def _insert_records(
-    conn: psycopg.Connection[Any], records: Iterable[Record], words: Callable[[Record], int]
-) -> None:
+def _insert_records(conn: psycopg.Connection[Any], records: Iterable[Record]) -> None:
     try:
         with conn.cursor() as cursor:
             cursor.executemany(
                 f"INSERT INTO records ({_INSERT_COLUMNS}) VALUES ({', '.join(['%s'] * 14)}, %s::jsonb)",
-                [
-                    (r.id, r.case_ref, r.form_id, r.form_version, r.kind, r.status, r.author, r.version,
-                     r.created_at, r.updated_at, r.reviews, r.amends, words(r), r.active_seconds, payload(r))
-                    for r in records
-                ],
-            )  # fmt: skip
+                map(row_values, records),
+            )
     except (errors.UniqueViolation, errors.ForeignKeyViolation):
         raise DuplicateError(
             "A record with this id already exists, or its case or linked record is missing."

@@ -39,7 +39,6 @@ class HeldSave:
     actor: str
     risk_path: str | None = None
     reason: str | None = None
-    words: int | None = None
 
     def to_json(self) -> str:
         return json.dumps(
@@ -48,7 +47,6 @@ class HeldSave:
                 "actor": self.actor,
                 "risk_path": self.risk_path,
                 "reason": self.reason,
-                "words": self.words,
             },
             ensure_ascii=False,
             indent=1,
@@ -57,9 +55,7 @@ class HeldSave:
     @classmethod
     def from_json(cls, text: str) -> HeldSave:
         data = json.loads(text)
-        return cls(
-            record_from_dict(data["record"]), data["actor"], data["risk_path"], data["reason"], data["words"]
-        )
+        return cls(record_from_dict(data["record"]), data["actor"], data["risk_path"], data["reason"])
 
 
 class RecoveringStore:
@@ -89,11 +85,10 @@ class RecoveringStore:
         *,
         risk_path: str | None = None,
         reason: str | None = None,
-        words: int | None = None,
     ) -> Record:
-        held = HeldSave(record, actor, risk_path, reason, words)
+        held = HeldSave(record, actor, risk_path, reason)
         try:
-            saved = self.inner.save_record(record, actor, risk_path=risk_path, reason=reason, words=words)
+            saved = self.inner.save_record(record, actor, risk_path=risk_path, reason=reason)
         except ServerUnreachableError as error:
             try:
                 path = self._hold(held)
@@ -124,9 +119,7 @@ class RecoveringStore:
         said: list[str] = []
         for held in self.held():
             try:
-                self.inner.save_record(
-                    held.record, held.actor, risk_path=held.risk_path, reason=held.reason, words=held.words
-                )
+                self.inner.save_record(held.record, held.actor, risk_path=held.risk_path, reason=held.reason)
             except ServerUnreachableError:
                 break
             except StaleVersionError as error:

@@ -36,7 +36,20 @@ RECORD_COLUMNS: tuple[str, ...] = (
 )
 """The records table's columns in the order every engine selects them."""
 
-_LISTED = frozenset(RECORD_COLUMNS)
+_TOTALS = frozenset({"words"})
+"""Listed columns summed from a record field of the same name (the caseload's total of `Record.words`),
+so that field stays in the payload and the column is never read back into it."""
+_LISTED = frozenset(RECORD_COLUMNS) - _TOTALS
+_READ_BACK = tuple((index, name) for index, name in enumerate(RECORD_COLUMNS[:-1]) if name not in _TOTALS)
+
+
+def listed_words(record: Record) -> int | None:
+    """The words column of a saved record: its sections' words, or None when it has no counts to store.
+
+    None (a record saved before counts were stored, saved again by a screen
+    that does not count) keeps the column's previous value rather than zero.
+    """
+    return sum(record.words.values()) if record.words else None
 
 
 def payload(record: Record) -> str:
@@ -45,10 +58,18 @@ def payload(record: Record) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
+def row_values(record: Record) -> tuple[Any, ...]:
+    """The record's values for `RECORD_COLUMNS`, in order: what inserting it writes."""
+    r = record
+    return (r.id, r.case_ref, r.form_id, r.form_version, r.kind, r.status, r.author, r.version,
+            r.created_at, r.updated_at, r.reviews, r.amends, listed_words(r) or 0, r.active_seconds,
+            payload(r))  # fmt: skip
+
+
 def record_from_row(row: tuple[Any, ...]) -> Record:
     """The record a row selected as `RECORD_COLUMNS` describes."""
     data: dict[str, Any] = json.loads(row[-1])
-    data.update(zip(RECORD_COLUMNS[:-1], row[:-1], strict=True))
+    data.update((name, row[index]) for index, name in _READ_BACK)
     return record_from_dict(data)
 
 
@@ -64,6 +85,7 @@ def derived(source: Record, kind: str, *, amends: str) -> Record:
             "answers": data["answers"],
             "plan": data["plan"],
             "agreement": data["agreement"],
+            "words": data["words"],
         }
     )
     fresh.kind = kind

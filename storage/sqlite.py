@@ -32,7 +32,16 @@ from forms.model import Case, Deadlines, Record
 from forms.review import carry_forward
 from storage.backup import copy_database, daily_backup, latest_backup
 from storage.location import PRIVATE_FILE, db_path, ensure_private_dir, make_private, resolve_data_dir
-from storage.rows import RECORD_COLUMNS, audit_key, derived, initial_due_text, payload, record_from_row
+from storage.rows import (
+    RECORD_COLUMNS,
+    audit_key,
+    derived,
+    initial_due_text,
+    listed_words,
+    payload,
+    record_from_row,
+    row_values,
+)
 from storage.sqlite_schema import SCHEMA_VERSION, file_version, migrate
 from storage.store import (
     AuditEvent,
@@ -329,7 +338,6 @@ class SqliteStore:
         *,
         risk_path: str | None = None,
         reason: str | None = None,
-        words: int | None = None,
     ) -> Record:
         risk_json_path = f'$.answers."{risk_path}"' if risk_path else "$.none"
         with self._write() as conn:
@@ -360,7 +368,7 @@ class SqliteStore:
             conn.execute(
                 "UPDATE records SET version = version + 1, updated_at = ?, words = coalesce(?, words), "
                 "active_seconds = ?, payload = ? WHERE id = ?",
-                (at, words, record.active_seconds, payload(record), record.id),
+                (at, listed_words(record), record.active_seconds, payload(record), record.id),
             )
             return self._record(conn, record.id)
 
@@ -386,35 +394,15 @@ class SqliteStore:
             carried_from=record.carried_from,
             confirmed=record.confirmed,
             left_behind=record.left_behind,
+            words=record.words,
         )
-        self._insert_records(conn, [new], lambda _r: 0)
+        self._insert_records(conn, [new])
         self._audit(conn, new.id, "created", actor, at, "kind", None, new.kind, "")
         return new
 
     @staticmethod
-    def _insert_records(
-        conn: sqlite3.Connection, records: Iterable[Record], words: Callable[[Record], int]
-    ) -> None:
-        rows = [
-            (
-                r.id,
-                r.case_ref,
-                r.form_id,
-                r.form_version,
-                r.kind,
-                r.status,
-                r.author,
-                r.version,
-                r.created_at,
-                r.updated_at,
-                r.reviews,
-                r.amends,
-                words(r),
-                r.active_seconds,
-                payload(r),
-            )
-            for r in records
-        ]
+    def _insert_records(conn: sqlite3.Connection, records: Iterable[Record]) -> None:
+        rows = map(row_values, records)
         try:
             conn.executemany(f"INSERT INTO records ({_RECORD_COLUMNS}) VALUES ({', '.join('?' * 15)})", rows)
         except sqlite3.IntegrityError:
@@ -524,7 +512,6 @@ class SqliteStore:
         cases: Iterable[Case],
         records: Iterable[Record],
         deadlines: Deadlines,
-        words: Callable[[Record], int] | None = None,
     ) -> None:
         """Add many cases and records in one transaction, keeping each record's status and dates.
 
@@ -538,7 +525,7 @@ class SqliteStore:
                 reviewed[r.case_ref] = max(reviewed.get(r.case_ref, ""), r.updated_at[:10])
         with self._write() as conn:
             self._insert_cases(conn, cases, deadlines)
-            self._insert_records(conn, records, words or (lambda _r: 0))
+            self._insert_records(conn, records)
             conn.executemany(
                 "INSERT INTO audit (record_id, kind, actor, at, field, old, new, reason) "
                 "VALUES (?, 'created', ?, ?, 'kind', 'null', ?, 'imported')",
@@ -559,7 +546,6 @@ class SqliteStore:
         audit: Sequence[AuditEvent],
         deadlines: Deadlines,
         *,
-        words: int = 0,
         replace: bool = False,
     ) -> Record:
         with self._write() as conn:
@@ -572,7 +558,7 @@ class SqliteStore:
             )  # fmt: skip
             row = conn.execute("SELECT status FROM records WHERE id = ?", (record.id,)).fetchone()
             if row is None:
-                self._insert_records(conn, [record], lambda _r: words)
+                self._insert_records(conn, [record])
             elif not replace:
                 raise DuplicateError(f"Record {record.id} is already in this store.")
             elif row[0] == "locked":
@@ -584,7 +570,8 @@ class SqliteStore:
                     "words = ?, active_seconds = ?, payload = ? WHERE id = ?",
                     (record.case_ref, record.form_id, record.form_version, record.kind, record.status,
                      record.author, record.version, record.created_at, record.updated_at, record.reviews,
-                     record.amends, words, record.active_seconds, payload(record), record.id),
+                     record.amends, listed_words(record) or 0, record.active_seconds, payload(record),
+                     record.id),
                 )  # fmt: skip
             stored = {audit_key(e) for e in self.audit_trail(record.id)}
             conn.executemany(

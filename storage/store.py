@@ -9,7 +9,7 @@ needs from the form (deadlines, the risk-level answer path, word counts).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol
@@ -193,9 +193,12 @@ class Store(Protocol):
         *,
         risk_path: str | None = None,
         reason: str | None = None,
-        words: int | None = None,
     ) -> Record:
-        """Save answers, plan, agreement and active time if `record.version` is still the stored one."""
+        """Save answers, plan, agreement and active time if `record.version` is still the stored one.
+
+        The listed word total is the sum of `record.words`; a record without
+        counts (saved before they were stored) keeps the total it had.
+        """
         ...
 
     # workflow
@@ -216,7 +219,6 @@ class Store(Protocol):
         cases: Iterable[Case],
         records: Iterable[Record],
         deadlines: Deadlines,
-        words: Callable[[Record], int] | None = None,
     ) -> None:
         """Add many cases and records in one transaction (demo data, imports), statuses as given."""
         ...
@@ -228,7 +230,6 @@ class Store(Protocol):
         audit: Sequence[AuditEvent],
         deadlines: Deadlines,
         *,
-        words: int = 0,
         replace: bool = False,
     ) -> Record:
         """Write a record exactly as exported (id, version, status, dates, audit trail) in one transaction.

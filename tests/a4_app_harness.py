@@ -14,7 +14,7 @@ from textual.pilot import Pilot
 
 from forms.model import Case
 from forms.registry import Registry, load_registry
-from storage.demo import demo_data, word_lookup
+from storage.demo import demo_data
 from storage.sqlite import SqliteStore
 from tui.app import DEFAULT_FORM_ID, A4App
 from tui.caseload import CaseloadScreen
@@ -59,7 +59,7 @@ def fill_demo(store: SqliteStore, count: int, owner: str = USER, registry: Regis
     form = (registry or shipped_registry()).assessment(DEFAULT_FORM_ID)
     assert form is not None
     data = demo_data(form, count, owner, TODAY)
-    store.bulk_import(data.cases, data.records, form.deadlines, word_lookup(data))
+    store.bulk_import(data.cases, data.records, form.deadlines)
 
 
 def add_case(store: SqliteStore, ref: str, name: str, start: date, owner: str = USER) -> Case:

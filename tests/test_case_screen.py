@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import stat
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from textual.app import App
 
 from forms.model import AssessmentForm, Case, Record
 from forms.registry import load_registry
+from forms.words import record_word_counts
 from storage.sqlite import SqliteStore
 from tui.case_screen import CaseScreen, PlanScreen, QAScreen
 from tui.counters import Counters
@@ -46,6 +48,17 @@ class CaseApp(App[None]):
 
     def on_mount(self) -> None:
         self.push_screen(self.case_screen)
+
+
+class OpeningApp(App[None]):
+    """Builds the screen once running, as the app does: a field given a value needs a running app."""
+
+    def __init__(self, build: Callable[[], CaseScreen]) -> None:
+        super().__init__()
+        self.build = build
+
+    def on_mount(self) -> None:
+        self.push_screen(self.build())
 
 
 @pytest.fixture
@@ -88,8 +101,9 @@ async def wait_for_autosave(pilot: Any, clock: FakeClock) -> None:
     await pilot.pause(0.35)
 
 
-def editor(app: CaseApp, section_id: str) -> SectionEditor:
-    return app.case_screen.query_one(f"#section-{section_id}", SectionEditor)
+def editor(app: CaseApp | CaseScreen, section_id: str) -> SectionEditor:
+    screen = app if isinstance(app, CaseScreen) else app.case_screen
+    return screen.query_one(f"#section-{section_id}", SectionEditor)
 
 
 async def test_answer_type_tab_and_find_it_all_in_the_store(
@@ -357,13 +371,30 @@ async def test_opening_a_record_with_answered_line_fields_leaves_it_saved(
 ) -> None:
     clock = FakeClock()
     answers = {"health.adjustments": "yes", "health.adjustments_what": "Large print letters"}
-    app = case_app(case_store, form, clock, answers=answers)
-    stored = case_store.get_record("rec-1").version
+    case, record = make_record(case_store, form, answers=answers)
+    opened = {"store": case_store, "form": form, "case": case, "record": record, "user": "pat"}
+    app = OpeningApp(lambda: CaseScreen(**opened, clock=clock, today=lambda: TODAY))
     async with app.run_test(size=(100, 40)) as pilot:
         await wait_for_autosave(pilot, clock)
         text = screen_text(app)
         assert "unsaved changes" not in text
-        assert "nothing to save yet" in text
-    record = case_store.get_record("rec-1")
-    assert record.version == stored
-    assert record.answers["health.adjustments_what"] == "Large print letters"
+        assert "all saved" in text
+        assert editor(app.screen, "health").answer("health.adjustments_what") == "Large print letters"
+    assert case_store.get_record("rec-1").version == record.version
+
+
+async def test_saving_stores_each_sections_words_with_the_record(
+    case_store: SqliteStore, form: AssessmentForm
+) -> None:
+    clock = FakeClock()
+    answers = {"health.adjustments": "yes", "health.adjustments_what": "Large print letters"}
+    case, record = make_record(case_store, form, answers=answers)
+    opened = {"store": case_store, "form": form, "case": case, "record": record, "user": "pat"}
+    app = OpeningApp(lambda: CaseScreen(**opened, clock=clock, today=lambda: TODAY))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press(*"He was angry and frightened")
+        await wait_for_autosave(pilot, clock)
+    saved = case_store.get_record("rec-1")
+    assert saved.words == record_word_counts(form, saved.answers)
+    assert (saved.words["offence"], saved.words["health"]) == (5, 3)  # a line answer counts too
+    assert case_store.list_cases()[0].words == 8

@@ -12,6 +12,8 @@ import csv
 import io
 import json
 import re
+import subprocess
+import sys
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -210,6 +212,25 @@ def test_json_is_deterministic_and_complete(form: AssessmentForm) -> None:
     assert document["record"]["active_seconds"] == 3725
     assert document["audit"][1]["reason"] == "New police information about threats."
     assert document["words"]["total"] == sum(document["words"]["by_section"].values()) > 0
+    assert document["record"]["words"] == document["words"]["by_section"]  # counted once: saved without
+
+
+def test_json_is_one_compact_line_that_json_tool_can_indent(form: AssessmentForm) -> None:
+    text = to_json(written(form), CASE, form, AUDIT)
+    assert text.count("\n") == 1 and ', "' not in text and '": ' not in text
+    assert "Alex took food from a shop" in text  # not escaped to \\u sequences
+    indented = subprocess.run(
+        [sys.executable, "-m", "json.tool"], input=text, capture_output=True, text=True, check=True
+    ).stdout
+    assert json.loads(indented) == json.loads(text) and indented.count("\n") > 50
+
+
+def test_json_and_csv_read_the_words_saved_with_the_record(form: AssessmentForm) -> None:
+    saved = written(form, words={"offence": 500, "accommodation": 40})
+    document = json.loads(to_json(saved, CASE, form, AUDIT))
+    assert document["words"] == {"by_section": {"offence": 500, "accommodation": 40}, "total": 540}
+    rows = list(csv.DictReader(io.StringIO(to_csv([CaseRow(CASE, saved, form, AUDIT)]))))
+    assert rows[0]["words"] == "540"
 
 
 def test_the_schema_describes_every_record_field_and_the_model_enums() -> None:

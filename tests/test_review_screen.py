@@ -19,7 +19,7 @@ from textual.widgets import OptionList, Static
 from forms.dates import format_long
 from forms.model import AssessmentForm, Record
 from forms.registry import load_registry
-from storage.demo import demo_data, word_lookup
+from storage.demo import demo_data
 from storage.sqlite import SqliteStore
 from tui.case_screen import CaseScreen
 from tui.review_bar import ReviewBar, ReviewSummaryScreen
@@ -69,7 +69,7 @@ def countersigned_demo(store: SqliteStore, form: AssessmentForm) -> Record:
         "rosh.level": "medium",
     }
     records = [replace(r, answers=answers) if r is record else r for r in data.records]
-    store.bulk_import(data.cases, records, form.deadlines, word_lookup(data))
+    store.bulk_import(data.cases, records, form.deadlines)
     return store.get_record(record.id)
 
 

@@ -99,7 +99,8 @@ def test_the_caseload_shows_latest_status_words_and_time_soonest_due_first(store
     new_case(store, "C-empty", start="2025-03-03")
     first = new_record(store, "C-late")
     first.active_seconds = 600
-    store.save_record(first, "sam", words=42)
+    first.words = {"offence": 30, "accommodation": 12}
+    store.save_record(first, "sam")
     summaries = store.list_cases()
     assert [s.ref for s in summaries] == ["C-late", "C-soon", "C-empty"]
     late = summaries[0]

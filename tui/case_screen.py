@@ -30,6 +30,7 @@ from forms.model import AssessmentForm, Case, PlanTemplate, Record, Rubric
 from forms.plan_ops import long_date
 from forms.review import review_summary, section_diff, unconfirmed_sections
 from forms.visibility import is_required, is_visible
+from forms.words import record_word_counts, section_word_count
 from storage.store import ReasonRequiredError, ServerUnreachableError, Store, StoreError
 from tui.comments import show_comments
 from tui.counters import Counters, CounterState, qa_text, save_state_text
@@ -127,8 +128,12 @@ class CaseScreen(Screen[None]):
         ]
         self.current: SectionEditor | None = None
         self.total_words = sum(e.words for e in self.editors)
+        self.section_words = record_word_counts(form, self.answers)
+        """Words per section as saved with the record (line and group text too, unlike the budgets)."""
         self._touched: set[SectionEditor] = set()
         """Sections with changes the timer has not yet collected."""
+        self._words_stale: set[SectionEditor] = set()
+        """Sections changed since `section_words` was last brought up to date (at the last save)."""
         self._last_change = 0.0
         self._unsaved_since: float | None = None
         self._saved_at: float | None = None
@@ -251,6 +256,7 @@ class CaseScreen(Screen[None]):
             self.answers.update(editor.take_changes())
             editor.recount()
         touched = list(self._touched)
+        self._words_stale.update(touched)
         self._touched.clear()
         self.total_words = sum(e.words for e in self.editors)
         self._refresh_review(touched)
@@ -282,10 +288,22 @@ class CaseScreen(Screen[None]):
     # ------------------------------------------------------------ saving
 
     def build_record(self) -> Record:
-        """The record as the editors hold it now: answered questions only, active time included."""
+        """The record as the editors hold it now: answered questions only, active time and words included.
+
+        Only the sections changed since the last call are counted again, so
+        saving stays cheap however long the record is.
+        """
         self._collect()
         answers = {path: value for path, value in self.answers.items() if _is_answered(value)}
-        return dataclasses.replace(self.record, answers=answers, active_seconds=self.activity.total_seconds)
+        for editor in self._words_stale:
+            self.section_words[editor.section.id] = section_word_count(self.form, answers, editor.section)
+        self._words_stale.clear()
+        return dataclasses.replace(
+            self.record,
+            answers=answers,
+            active_seconds=self.activity.total_seconds,
+            words=dict(self.section_words),
+        )
 
     def save_now(self) -> bool:
         """Save if anything changed; True when the store holds what is on screen.
@@ -309,7 +327,6 @@ class CaseScreen(Screen[None]):
                 self.user,
                 risk_path=self.form.risk_level,
                 reason=self.risk_reason,
-                words=self.total_words,
             )
         except ReasonRequiredError as error:
             self._error = str(error)

@@ -68,7 +68,7 @@ def save_state_text(*, saved_ago: float | None, dirty: bool, error: str | None) 
     if dirty:
         return "unsaved changes"
     if saved_ago is None:
-        return "nothing to save yet"
+        return "all saved"
     if saved_ago < 60:
         return f"saved {int(saved_ago)} s ago"
     return f"saved {int(saved_ago // 60)} min ago"

@@ -62,7 +62,11 @@ class FieldInput(AnswerInput):
     """A line, number or date answer; numbers and dates are checked when the field is left."""
 
     def __init__(self, path: str, question: Question, value: Any, today: Callable[[], date]) -> None:
-        super().__init__(value="" if value is None else str(value), placeholder=question.help)
+        super().__init__(placeholder=question.help)
+        # Showing the stored answer is not an edit: without this, Input would announce it as a
+        # change once mounted, and the screen would report unsaved changes (and save) on opening.
+        with self.prevent(Input.Changed):
+            self.value = "" if value is None else str(value)
         self.path = path
         self.question = question
         self.today = today

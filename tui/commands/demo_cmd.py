@@ -26,7 +26,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from datetime import date
 
-    from storage.demo import demo_data, word_lookup
+    from storage.demo import demo_data
     from storage.store import StoreError
     from tui.commands.storage_support import DEFAULT_FORM, current_user, fail, load_form, open_store
 
@@ -37,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         store = open_store(args)
         try:
-            store.bulk_import(data.cases, data.records, form.deadlines, word_lookup(data))
+            store.bulk_import(data.cases, data.records, form.deadlines)
         finally:
             store.close()
     except StoreError as error:

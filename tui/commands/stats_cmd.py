@@ -78,7 +78,7 @@ def collect_facts(store: Store, registry: Registry) -> list[RecordFacts]:
                 kind=record.kind,
                 started=started,
                 active_seconds=record.active_seconds,
-                words=total_words(form, record.answers) if form else 0,
+                words=total_words(form, record) if form else 0,
                 returns=sum(1 for e in trails[record.id] if e.kind == "status" and e.new == "returned"),
                 approved=approved_on is not None or record.status in ("approved", "locked"),
                 completed=completed,
