@@ -20,6 +20,7 @@ from forms.model import AssessmentForm, Case, Record
 from forms.registry import load_registry
 from forms.words import record_word_counts
 from storage.sqlite import SqliteStore
+from tests.pilot_support import screen_text, shown
 from tui.case_screen import CaseScreen, PlanScreen, QAScreen
 from tui.counters import Counters
 from tui.goto_section import GotoSection
@@ -89,11 +90,6 @@ def case_app(store: SqliteStore, form: AssessmentForm, clock: FakeClock, **field
         store=store, form=form, case=case, record=record, user="pat", clock=clock, today=lambda: TODAY
     )
     return CaseApp(screen)
-
-
-def screen_text(app: App[Any]) -> str:
-    strips = app.screen._compositor.render_strips()
-    return "\n".join("".join(segment.text for segment in strip) for strip in strips)
 
 
 async def wait_for_autosave(pilot: Any, clock: FakeClock) -> None:
@@ -261,8 +257,7 @@ async def test_evidence_sources_are_kept_in_date_order(
         await pilot.press(*"police, 12/9, PC Brown", "enter")
         await pilot.press(*"x, someday, Nobody", "enter")
         group = app.case_screen.query_one(GroupInput)
-        text = screen_text(app)
-        assert "'x' is not one of" in text
+        text = await shown(pilot, "'x' is not one of")
         assert app.focused is not None and getattr(app.focused, "value", None) == "x, someday, Nobody"
         assert text.index("Tuesday 1 September 2026") < text.index("Saturday 12 September 2026")
         assert text.index("Saturday 12 September 2026") < text.index("Saturday 3 October 2026")

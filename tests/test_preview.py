@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from textual.pilot import Pilot
 from textual.widgets import Static
 
 from storage.sqlite import SqliteStore
+from tests.pilot_support import until
 from tui.case_screen import CaseScreen
 from tui.plan_screen import PlanScreen
 from tui.preview import PreviewApp
@@ -26,15 +25,6 @@ def save(path: Path, text: str) -> None:
     before = path.stat().st_mtime_ns if path.exists() else 0
     path.write_text(text, encoding="utf-8")
     os.utime(path, ns=(before + 10**9, before + 10**9))
-
-
-async def until(pilot: Pilot[None], holds: Callable[[], bool]) -> None:
-    for _ in range(100):
-        if holds():
-            await pilot.pause()
-            return
-        await pilot.pause(POLL)
-    raise AssertionError("the preview never got there")
 
 
 def preview(path: Path, tmp_path: Path, *, sample: bool = False) -> PreviewApp:

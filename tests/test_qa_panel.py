@@ -20,7 +20,8 @@ from forms.findings import summary
 from forms.model import AssessmentForm, Case, Objective, Record
 from storage.sqlite import SqliteStore
 from tests.a4_app_harness import shipped_registry
-from tests.test_qa_helpers import complete_answers, until
+from tests.pilot_support import until
+from tests.qa_support import complete_answers
 from tui.case_screen import CaseScreen
 from tui.counters import Counters
 from tui.group_input import EntryList

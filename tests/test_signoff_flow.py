@@ -13,7 +13,8 @@ from textual.widgets import Input, Select
 from forms.model import Record
 from storage.sqlite import SqliteStore
 from tests.a4_app_harness import TODAY, USER, add_case, caseload_shown, make_app, shipped_registry
-from tests.test_qa_helpers import complete_answers, until
+from tests.pilot_support import until
+from tests.qa_support import complete_answers
 from tui.case_screen import CaseScreen
 from tui.comments import CommentNote
 from tui.config import Config

@@ -8,7 +8,7 @@ from textual.widgets import Input, Static
 
 from storage.sqlite import SqliteStore
 from tests.a4_app_harness import USER, caseload_shown, make_app
-from tests.test_qa_helpers import until
+from tests.pilot_support import until
 from tests.test_signoff_flow import draft
 from tui.case_screen import CaseScreen
 from tui.config import Config

@@ -15,7 +15,7 @@ from forms.signoff import (
     unresolved,
 )
 from tests.a4_app_harness import shipped_registry
-from tests.test_qa_helpers import complete_answers
+from tests.qa_support import complete_answers
 
 REGISTRY = shipped_registry()
 FORM = REGISTRY.assessment("a4-assessment")

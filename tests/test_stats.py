@@ -154,7 +154,7 @@ async def test_the_stats_screen_shows_the_table_and_minutes_over_time(crafted: P
     from textual.widgets import DataTable, Sparkline
 
     from tests.a4_app_harness import caseload_shown, make_app
-    from tests.test_qa_helpers import until
+    from tests.pilot_support import until
     from tui.config import Config
     from tui.stats_screen import StatsScreen
 

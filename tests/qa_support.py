@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual.pilot import Pilot
-
 from forms.model import AssessmentForm, Question
 
 TEXT = "The person explained what happened and what they want to change now."
@@ -36,14 +34,3 @@ def complete_answers(form: AssessmentForm, level: str = "medium") -> dict[str, A
     answers = {path: value_for(q) for path, q in form.questions()}
     answers["rosh.level"] = level
     return answers
-
-
-async def until(pilot: Pilot[Any], condition: Any, what: str, tries: int = 200) -> None:
-    """Pause until `condition()` holds (workers and screens settle), failing after a while."""
-    for _ in range(tries):
-        if condition():
-            await pilot.pause()
-            return
-        await pilot.pause(0.02)
-    notes = [n.message for n in pilot.app._notifications]
-    raise AssertionError(f"never happened: {what} (screen {pilot.app.screen!r}, notices {notes})")
