@@ -28,7 +28,6 @@ import os
 import sqlite3
 import tempfile
 import threading
-import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
@@ -57,7 +56,9 @@ from storage.rows import (
     RECORD_COLUMNS,
     audit_key,
     derived,
+    fresh_draft,
     initial_due_text,
+    last_sign_off_days,
     listed_words,
     payload,
     record_from_row,
@@ -480,28 +481,7 @@ class PostgresStore:
 
     def _insert_new_record(self, conn: psycopg.Connection[Any], record: Record, actor: str) -> Record:
         at = self._timestamp()
-        new = Record(
-            id=record.id or uuid.uuid4().hex,
-            case_ref=record.case_ref,
-            form_id=record.form_id,
-            form_version=record.form_version,
-            kind=record.kind,
-            answers=record.answers,
-            plan=record.plan,
-            agreement=record.agreement,
-            active_seconds=record.active_seconds,
-            status="draft",
-            author=(record.author or actor) if self.trusted else self.login,
-            version=1,
-            created_at=at,
-            updated_at=at,
-            reviews=record.reviews,
-            amends=record.amends,
-            carried_from=record.carried_from,
-            confirmed=record.confirmed,
-            left_behind=record.left_behind,
-            words=record.words,
-        )
+        new = fresh_draft(record, author=(record.author or actor) if self.trusted else self.login, at=at)
         _insert_records(conn, [new])
         _audit(conn, new.id, "created", actor, at, "kind", None, new.kind, "")
         return new
@@ -609,10 +589,7 @@ class PostgresStore:
         the latest such record's last update, as if approved that day.
         """
         records = list(records)
-        reviewed: dict[str, str] = {}
-        for r in records:
-            if r.status in REVIEWABLE:
-                reviewed[r.case_ref] = max(reviewed.get(r.case_ref, ""), r.updated_at[:10])
+        reviewed = last_sign_off_days(records, REVIEWABLE)
 
         def work(conn: psycopg.Connection[Any]) -> None:
             self._insert_cases(conn, cases, deadlines)

@@ -8,7 +8,10 @@ so a field added to `Record` is stored by every engine without touching SQL.
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import uuid
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -108,3 +111,36 @@ def initial_due_text(case: Case, deadlines: Deadlines) -> str:
             f"The start date '{case.start}' of case {case.ref} is not a date; write it as YYYY-MM-DD."
         ) from None
     return initial_due(start, deadlines).isoformat()
+
+
+def fresh_draft(record: Record, *, author: str, at: str) -> Record:
+    """The record as first stored: a version-1 draft stamped `at`, with a new id when it has none.
+
+    QA grades, comments and countersignatures belong to one round of sign-off,
+    so a new record (a review or an amendment included) starts without them.
+    """
+    return dataclasses.replace(
+        record,
+        id=record.id or uuid.uuid4().hex,
+        status="draft",
+        author=author,
+        version=1,
+        created_at=at,
+        updated_at=at,
+        grades=[],
+        comments=[],
+        signatures=[],
+    )
+
+
+def last_sign_off_days(records: Iterable[Record], signed_off: Iterable[str]) -> dict[str, str]:
+    """For each case, the day (YYYY-MM-DD) its latest signed-off record was last updated.
+
+    Bulk imports use it to set each case's next review as if approved that day.
+    """
+    statuses = frozenset(signed_off)
+    days: dict[str, str] = {}
+    for record in records:
+        if record.status in statuses:
+            days[record.case_ref] = max(days.get(record.case_ref, ""), record.updated_at[:10])
+    return days

@@ -20,7 +20,6 @@ import json
 import os
 import sqlite3
 import threading
-import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
@@ -36,7 +35,9 @@ from storage.rows import (
     RECORD_COLUMNS,
     audit_key,
     derived,
+    fresh_draft,
     initial_due_text,
+    last_sign_off_days,
     listed_words,
     payload,
     record_from_row,
@@ -374,28 +375,7 @@ class SqliteStore:
 
     def _insert_new_record(self, conn: sqlite3.Connection, record: Record, actor: str) -> Record:
         at = self._timestamp()
-        new = Record(
-            id=record.id or uuid.uuid4().hex,
-            case_ref=record.case_ref,
-            form_id=record.form_id,
-            form_version=record.form_version,
-            kind=record.kind,
-            answers=record.answers,
-            plan=record.plan,
-            agreement=record.agreement,
-            active_seconds=record.active_seconds,
-            status="draft",
-            author=record.author or actor,
-            version=1,
-            created_at=at,
-            updated_at=at,
-            reviews=record.reviews,
-            amends=record.amends,
-            carried_from=record.carried_from,
-            confirmed=record.confirmed,
-            left_behind=record.left_behind,
-            words=record.words,
-        )
+        new = fresh_draft(record, author=record.author or actor, at=at)
         self._insert_records(conn, [new])
         self._audit(conn, new.id, "created", actor, at, "kind", None, new.kind, "")
         return new
@@ -519,10 +499,7 @@ class SqliteStore:
         the latest such record's last update, as if approved that day.
         """
         records = list(records)
-        reviewed: dict[str, str] = {}
-        for r in records:
-            if r.status in REVIEWABLE:
-                reviewed[r.case_ref] = max(reviewed.get(r.case_ref, ""), r.updated_at[:10])
+        reviewed = last_sign_off_days(records, REVIEWABLE)
         with self._write() as conn:
             self._insert_cases(conn, cases, deadlines)
             self._insert_records(conn, records)
