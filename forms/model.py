@@ -169,6 +169,14 @@ class AssessmentForm(_Headed):
     risk_level: str | None = None
     """Path of the choice question holding the risk of serious harm level (audited on change)."""
 
+    def __hash__(self) -> int:
+        """Hashed once: forms are cache keys on hot paths, and hashing every question each time is slow."""
+        cached = self.__dict__.get("_hash")
+        if cached is None:
+            cached = hash((self.header, self.sections, self.deadlines, self.risk_level))
+            object.__setattr__(self, "_hash", cached)
+        return cached
+
     def section(self, section_id: str) -> Section | None:
         return next((s for s in self.sections if s.id == section_id), None)
 

@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from forms.check_context import CheckContext, is_answered
 from forms.dates import format_long
@@ -137,13 +138,22 @@ def strengths(form: AssessmentForm, record: Record) -> list[Strength]:
     protects), so a trainer's own form needs no extra setting.
     """
     found = []
+    for path, heading in _strength_questions(form):
+        value = record.answers.get(path)
+        if isinstance(value, str) and is_answered(value):
+            found.append(Strength(heading, value))
+    return found
+
+
+@lru_cache(maxsize=32)
+def _strength_questions(form: AssessmentForm) -> tuple[tuple[str, str], ...]:
+    """Each strength question's path and the heading it is shown under, decided once per form."""
+    chosen = []
     for section in form.sections:
         whole = any(w in f"{section.id} {section.title}".lower() for w in _STRENGTH_WORDS)
         for question in section.questions:
             about = any(w in f"{question.id} {question.label}".lower() for w in _STRENGTH_WORDS)
-            value = record.answers.get(f"{section.id}.{question.id}")
-            if (whole or about) and isinstance(value, str) and is_answered(value):
-                found.append(
-                    Strength(section.title if about else f"{section.title}: {question.label}", value)
-                )
-    return found
+            if whole or about:
+                heading = section.title if about else f"{section.title}: {question.label}"
+                chosen.append((f"{section.id}.{question.id}", heading))
+    return tuple(chosen)
