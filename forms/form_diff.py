@@ -1,7 +1,13 @@
-"""What changed between two versions of an assessment form, said the way a trainer thinks about it.
+"""What changed between two versions of a definition, said the way a trainer thinks about it.
+
+This module holds what every kind shares (changes, version steps and
+warnings, the printed shape, the words for values) and the assessment
+form's own comparison; `forms.form_diff_rubric` and `forms.form_diff_plan`
+compare rubrics and plan templates with the same pieces, and
+`diff_definitions` picks the right one.
 
 Every change carries the version step it needs, following semantic
-versioning as it applies to records:
+versioning as it applies to records.  For an assessment form:
 
 - **major**: earlier answers cannot all carry over (a section, question,
   option, grid row, column or level, or group field removed; a type changed;
@@ -12,6 +18,10 @@ versioning as it applies to records:
 - **patch**: wording that guides but does not ask (help text, section and
   form titles, descriptions).
 
+Rubrics and plan templates follow the same rule, in their own terms: a
+removed criterion or changed grade levels are major, a new criterion or
+check is minor, reworded help, titles or suggestions are patch.
+
 `version_warnings` compares the step the changes need with the step the
 trainer made, because a record opens with the version it was written
 against: changing a form under the same version changes old records behind
@@ -20,17 +30,48 @@ their authors' backs.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Generic, Literal, TypeVar
 
 from forms.carry_over import TYPE_NAMES
 from forms.conditions import Expr
 from forms.load import semver_key
-from forms.model import AssessmentForm, Option, Question, Section
+from forms.model import AssessmentForm, Definition, Option, PlanTemplate, Question, Rubric, Section
 
 Level = Literal["patch", "minor", "major"]
 LEVELS: tuple[Level, ...] = ("patch", "minor", "major")
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class _Words:
+    """How warnings name one kind of definition and what its larger changes do to records."""
+
+    noun: str
+    named: str
+    major: str
+    minor: str
+
+
+_WORDS: dict[str, _Words] = {
+    "assessment": _Words(
+        "form",
+        "an assessment form",
+        "some earlier answers cannot carry over",
+        "the form now asks or behaves differently",
+    ),
+    "rubric": _Words(
+        "rubric", "a rubric", "some earlier grades cannot carry over", "the rubric now judges differently"
+    ),
+    "plan": _Words(
+        "plan template",
+        "a plan template",
+        "earlier plans no longer fit it",
+        "the plan template now guides differently",
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -44,8 +85,8 @@ class Change:
 
 @dataclass(frozen=True)
 class FormDiff:
-    old: AssessmentForm
-    new: AssessmentForm
+    old: Definition
+    new: Definition
     changes: tuple[Change, ...]
 
     @property
@@ -54,14 +95,73 @@ class FormDiff:
         return max((c.level for c in self.changes), key=LEVELS.index, default=None)
 
 
+@dataclass(frozen=True)
+class Matched(Generic[T]):
+    """Two versions of a list of things with ids, lined up so that each change is reported once."""
+
+    pairs: tuple[tuple[T | None, T], ...]
+    """Each new item with its earlier version (None when it is new), in the new order."""
+    removed: tuple[T, ...]
+    reordered: bool
+    """True when the items both versions have are in a different order."""
+
+
+def match(old: Sequence[T], new: Sequence[T], key: Callable[[T], str]) -> Matched[T]:
+    """Line up `old` and `new` by id (`key`), the way records line up answers."""
+    old_by_key = {key(item): item for item in old}
+    new_keys = {key(item) for item in new}
+    kept_old = [key(item) for item in old if key(item) in new_keys]
+    kept_new = [key(item) for item in new if key(item) in old_by_key]
+    return Matched(
+        tuple((old_by_key.get(key(item)), item) for item in new),
+        tuple(item for item in old if key(item) not in new_keys),
+        kept_old != kept_new,
+    )
+
+
+def diff_definitions(old: Definition, new: Definition) -> FormDiff:
+    """Every change from `old` to `new`, whatever their kind.
+
+    Raises ValueError, with one line to show the trainer, when the two are
+    not versions of one definition: a diff between different things would
+    list everything and mean nothing.
+    """
+    words = _WORDS[old.header.kind]
+    if old.header.kind != new.header.kind:
+        raise ValueError(
+            f"{_file(old)} is {words.named} and {_file(new)} is {_WORDS[new.header.kind].named}: "
+            "`a4 forms diff` compares two versions of one definition."
+        )
+    if old.id != new.id:
+        raise ValueError(
+            f"{_file(old)} is '{old.id}' and {_file(new)} is '{new.id}': records move only between "
+            f"versions of one {words.noun}; give the new file the id '{old.id}' if it replaces the old one."
+        )
+    # Imported here because both modules build on the shared pieces above.
+    from forms.form_diff_plan import diff_plans
+    from forms.form_diff_rubric import diff_rubrics
+
+    if isinstance(old, Rubric) and isinstance(new, Rubric):
+        return diff_rubrics(old, new)
+    if isinstance(old, PlanTemplate) and isinstance(new, PlanTemplate):
+        return diff_plans(old, new)
+    assert isinstance(old, AssessmentForm) and isinstance(new, AssessmentForm)
+    return diff_forms(old, new)
+
+
+def header_changes(changes: list[Change], where: str, old: Definition, new: Definition) -> None:
+    """Title and description: wording every kind of definition has, so a patch in all of them."""
+    compare(changes, where, "title", old.header.title, new.header.title, "patch")
+    compare(changes, where, "description", old.header.description, new.header.description, "patch")
+
+
 def diff_forms(old: AssessmentForm, new: AssessmentForm) -> FormDiff:
     """Every change from `old` to `new`, form-level first, then section by section in the new order."""
     changes: list[Change] = []
     form = "The form"
-    _compare(changes, form, "title", old.header.title, new.header.title, "patch")
-    _compare(changes, form, "description", old.header.description, new.header.description, "patch")
-    _compare(changes, form, "risk level question", old.risk_level or "", new.risk_level or "", "minor")
-    _compare(
+    header_changes(changes, form, old, new)
+    compare(changes, form, "risk level question", old.risk_level or "", new.risk_level or "", "minor")
+    compare(
         changes,
         form,
         "first assessment due after (working days)",
@@ -69,30 +169,25 @@ def diff_forms(old: AssessmentForm, new: AssessmentForm) -> FormDiff:
         new.deadlines.initial_working_days,
         "minor",
     )
-    _compare(
+    compare(
         changes, form, "review every (weeks)", old.deadlines.review_weeks, new.deadlines.review_weeks, "minor"
     )
-    old_ids = [s.id for s in old.sections]
-    new_ids = [s.id for s in new.sections]
-    if [i for i in old_ids if i in new_ids] != [i for i in new_ids if i in old_ids]:
+    sections = match(old.sections, new.sections, lambda s: s.id)
+    if sections.reordered:
         changes.append(Change(form, "sections are in a new order", "minor"))
-    for section in new.sections:
-        before = old.section(section.id)
+    for before, section in sections.pairs:
         if before is None:
-            count = _count(len(section.questions), "question")
-            changes.append(Change(form, f"+ section {_name(section)} added, {count}", "minor"))
+            size = count(len(section.questions), "question")
+            changes.append(Change(form, f"+ section {_name(section)} added, {size}", "minor"))
         else:
             changes.extend(_section_changes(before, section))
-    for section in old.sections:
-        if new.section(section.id) is None:
-            count = _count(len(section.questions), "question")
-            changes.append(
-                Change(
-                    form,
-                    f"- section {_name(section)} removed, {count}: their answers cannot carry over",
-                    "major",
-                )
+    for section in sections.removed:
+        size = count(len(section.questions), "question")
+        changes.append(
+            Change(
+                form, f"- section {_name(section)} removed, {size}: their answers cannot carry over", "major"
             )
+        )
     return FormDiff(old, new, tuple(changes))
 
 
@@ -100,12 +195,8 @@ def version_warnings(diff: FormDiff) -> list[str]:
     """Where the new version number does not match what the changes need, with the version to use."""
     old_v, new_v = diff.old.version, diff.new.version
     needs = diff.needs
+    words = _WORDS[diff.old.header.kind]
     warnings: list[str] = []
-    if diff.old.id != diff.new.id:
-        warnings.append(
-            f"these are two different forms ('{diff.old.id}' and '{diff.new.id}'): records move only "
-            "between versions of one form; give the new file the old id if it replaces the old form."
-        )
     if semver_key(new_v) < semver_key(old_v):
         warnings.append(f"the new version {new_v} is older than {old_v}: versions only go up.")
         return warnings
@@ -114,14 +205,11 @@ def version_warnings(diff: FormDiff) -> list[str]:
     made = _step(old_v, new_v)
     if made is None:
         warnings.append(
-            f"the form changed but its version is still {old_v}: records written against {old_v} "
-            f"would open with the changed form. Make it {_bump(old_v, needs)}."
+            f"the {words.noun} changed but its version is still {old_v}: records written against {old_v} "
+            f"would open with the changed {words.noun}. Make it {_bump(old_v, needs)}."
         )
     elif LEVELS.index(made) < LEVELS.index(needs):
-        why = {
-            "major": "some earlier answers cannot carry over",
-            "minor": "the form now asks or behaves differently",
-        }[needs]
+        why = words.major if needs == "major" else words.minor
         warnings.append(
             f"{why}, which needs a new {needs} version: make it {_bump(old_v, needs)}, not {new_v}."
         )
@@ -131,18 +219,13 @@ def version_warnings(diff: FormDiff) -> list[str]:
 def render(diff: FormDiff) -> str:
     """The diff as the lines `a4 forms diff` prints, ending with any version warnings."""
     old, new = diff.old, diff.new
-    if old.id == new.id:
-        lines = [f"{old.header.kind} {old.id}: version {old.version} → {new.version}"]
-    else:
-        lines = [f"{old.header.kind} {old.id} {old.version} → {new.id} {new.version}"]
+    lines = [f"{old.header.kind} {old.id}: version {old.version} → {new.version}"]
     if not diff.changes:
         lines.append("No changes.")
-    heading = ""
-    for change in diff.changes:
-        if change.where != heading:
-            heading = change.where
-            lines.append(heading)
-        lines.append(f"  {change.text}")
+    # Each heading once, where it first comes: an added item lands under the whole form's heading.
+    for heading in dict.fromkeys(change.where for change in diff.changes):
+        lines.append(heading)
+        lines.extend(f"  {change.text}" for change in diff.changes if change.where == heading)
     if diff.needs is not None:
         lines.append(f"These changes need a new {diff.needs} version.")
     lines.extend(f"Warning: {warning}" for warning in version_warnings(diff))
@@ -155,28 +238,25 @@ def render(diff: FormDiff) -> str:
 def _section_changes(old: Section, new: Section) -> list[Change]:
     changes: list[Change] = []
     where = f"Section {_name(new)}"
-    _compare(changes, where, "title", old.title, new.title, "patch")
+    compare(changes, where, "title", old.title, new.title, "patch")
     if old.help != new.help:
         changes.append(Change(where, "help text changed", "patch"))
     if old.short != new.short:
         part = "now part of" if new.short else "no longer part of"
         changes.append(Change(where, f"{part} the short assessment", "minor"))
-    old_ids = [q.id for q in old.questions]
-    new_ids = [q.id for q in new.questions]
-    if [i for i in old_ids if i in new_ids] != [i for i in new_ids if i in old_ids]:
+    questions = match(old.questions, new.questions, lambda q: q.id)
+    if questions.reordered:
         changes.append(Change(where, "questions are in a new order", "minor"))
-    for question in new.questions:
-        before = old.question(question.id)
+    for before, question in questions.pairs:
         if before is None:
             kind = TYPE_NAMES[question.type]
             changes.append(Change(where, f"+ question {_name(question)} added ({kind})", "minor"))
         else:
             changes.extend(Change(where, text, level) for text, level in _question_changes(before, question))
-    for question in old.questions:
-        if new.question(question.id) is None:
-            changes.append(
-                Change(where, f"- question {_name(question)} removed: its answers cannot carry over", "major")
-            )
+    for question in questions.removed:
+        changes.append(
+            Change(where, f"- question {_name(question)} removed: its answers cannot carry over", "major")
+        )
     return changes
 
 
@@ -207,7 +287,7 @@ def _question_changes(old: Question, new: Question, prefix: str = "") -> list[tu
         if before != after:
             note(f"{key}: {_condition(before, unset)} → {_condition(after, unset)}", "minor")
     if old.word_budget != new.word_budget:
-        note(f"word budget {_value(old.word_budget)} → {_value(new.word_budget)}", "minor")
+        note(f"word budget {value_text(old.word_budget)} → {value_text(new.word_budget)}", "minor")
     _range_changes(old, new, note)
     levels_word = "levels" if new.type == "grid" else "options"
     _option_changes(levels_word, old.options, new.options, note)
@@ -223,7 +303,10 @@ def _range_changes(old: Question, new: Question, note: Callable[[str, Level], No
         narrowed = (new.min is not None and (old.min is None or new.min > old.min)) or (
             new.max is not None and (old.max is None or new.max < old.max)
         )
-        text = f"range {_value(old.min)} to {_value(old.max)} → {_value(new.min)} to {_value(new.max)}"
+        text = (
+            f"range {value_text(old.min)} to {value_text(old.max)} → "
+            f"{value_text(new.min)} to {value_text(new.max)}"
+        )
         note(text, "major" if narrowed else "minor")
     if old.integer != new.integer:
         note(
@@ -240,9 +323,9 @@ def _option_changes(
     removed = [o.label for o in old if o.id not in new_by_id]
     added = [o.label for o in new if o.id not in old_by_id]
     if removed:
-        note(f"{what} removed: {_labels(removed)}", "major")
+        note(f"{what} removed: {quoted(removed)}", "major")
     if added:
-        note(f"{what} added: {_labels(added)}", "minor")
+        note(f"{what} added: {quoted(added)}", "minor")
     relabelled = [
         f"“{old_by_id[o.id].label}” → “{o.label}”"
         for o in new
@@ -252,7 +335,7 @@ def _option_changes(
         note(f"{what} renamed: {', '.join(relabelled)}", "minor")
     rekeyed = [o.label for o in new if o.id in old_by_id and old_by_id[o.id].key != o.key]
     if rekeyed:
-        note(f"new answer keys for {_labels(rekeyed)}", "minor")
+        note(f"new answer keys for {quoted(rekeyed)}", "minor")
 
 
 def _group_changes(
@@ -268,25 +351,27 @@ def _group_changes(
         ("kept in order of", old.order_by, new.order_by),
     ):
         if before != after:
-            note(f"{key} {_value(before)} → {_value(after)}", "minor")
-    old_fields = {f.id: f for f in old.fields}
-    new_fields = {f.id: f for f in new.fields}
-    for field in new.fields:
-        if field.id not in old_fields:
+            note(f"{key} {value_text(before)} → {value_text(after)}", "minor")
+    fields = match(old.fields, new.fields, lambda f: f.id)
+    for before_field, field in fields.pairs:
+        if before_field is None:
             note(f"field {_name(field)} added ({TYPE_NAMES[field.type]})", "minor")
         else:
-            found.extend(_question_changes(old_fields[field.id], field, prefix=f"{name}, field "))
-    for field in old.fields:
-        if field.id not in new_fields:
-            note(f"field {_name(field)} removed: its answers cannot carry over", "major")
+            found.extend(_question_changes(before_field, field, prefix=f"{name}, field "))
+    for field in fields.removed:
+        note(f"field {_name(field)} removed: its answers cannot carry over", "major")
 
 
 # ---------------------------------------------------------------- words
 
 
-def _compare(changes: list[Change], where: str, what: str, old: object, new: object, level: Level) -> None:
+def compare(
+    changes: list[Change], where: str, what: str, old: object, new: object, level: Level, why: str = ""
+) -> None:
+    """Add `what: old → new` (and `: why`, when given) if the two values differ."""
     if old != new:
-        changes.append(Change(where, f"{what}: {_value(old)} → {_value(new)}", level))
+        text = f"{what}: {value_text(old)} → {value_text(new)}"
+        changes.append(Change(where, f"{text}: {why}" if why else text, level))
 
 
 def _name(item: Section | Question) -> str:
@@ -294,25 +379,39 @@ def _name(item: Section | Question) -> str:
     return f"“{title}” ({item.id})"
 
 
-def _labels(labels: list[str]) -> str:
+def _file(definition: Definition) -> str:
+    return definition.header.source or f"'{definition.id}'"
+
+
+def quoted(labels: Sequence[str]) -> str:
+    """Labels as a trainer reads them in a sentence: each in quotes, separated by commas."""
     return ", ".join(f"“{label}”" for label in labels)
 
 
-def _value(value: object) -> str:
-    if value is None or value == "":
+def value_text(value: object) -> str:
+    """Any definition value (text, number, condition, list, table) as the trainer wrote it, quoted."""
+    if value is None or value == "" or value == [] or value == {}:
         return "none"
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, str):
         return f"“{value}”"
+    if isinstance(value, Expr):
+        return f"“{value.source}”"
+    if isinstance(value, list | tuple):
+        return quoted([str(item) for item in value])
+    if isinstance(value, dict):
+        return ", ".join(f"“{key}” = {value_text(item)}" for key, item in value.items())
     return str(value)
 
 
 def _condition(expr: Expr | None, unset: str) -> str:
-    return f"“{expr.source}”" if expr is not None else unset
+    return value_text(expr) if expr is not None else unset
 
 
-def _count(number: int, noun: str) -> str:
+def count(number: int, noun: str) -> str:
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from forms.model import AssessmentForm
+from forms.registry import load_registry
 from storage.store import Store
 from tests.pg_server import PgServer, TeamServer
 
@@ -87,3 +89,13 @@ def open_store(request: pytest.FixtureRequest, tmp_path: Path, clock: Clock) -> 
 @pytest.fixture
 def store(open_store: Callable[[], Store]) -> Store:
     return open_store()
+
+
+@pytest.fixture
+def form() -> AssessmentForm:
+    """The shipped assessment form, loaded with no errors."""
+    registry, errors = load_registry([])
+    assert not errors, errors
+    found = registry.assessment("a4-assessment")
+    assert found is not None
+    return found

@@ -8,6 +8,7 @@ from typing import Any
 
 from textual.app import App
 from textual.pilot import Pilot
+from textual.screen import Screen
 
 PATIENCE_SECONDS = 15.0
 """How long a test waits for a worker or a screen before failing: generous, for a loaded CI machine."""
@@ -35,3 +36,14 @@ async def shown(pilot: Pilot[Any], needle: str) -> str:
     """The screen's text once it shows `needle` (fails if it never does)."""
     await until(pilot, lambda: needle in screen_text(pilot.app), f"the screen showing {needle!r}")
     return screen_text(pilot.app)
+
+
+class CaseApp(App[None]):
+    """A bare app that opens one screen (usually a `CaseScreen`) built outside it."""
+
+    def __init__(self, screen: Screen[Any]) -> None:
+        super().__init__()
+        self.case_screen = screen
+
+    def on_mount(self) -> None:
+        self.push_screen(self.case_screen)

@@ -17,10 +17,9 @@ import pytest
 from textual.app import App
 
 from forms.model import AssessmentForm, Case, Record
-from forms.registry import load_registry
 from forms.words import record_word_counts
 from storage.sqlite import SqliteStore
-from tests.pilot_support import screen_text, shown
+from tests.pilot_support import CaseApp, screen_text, shown
 from tui.case_screen import CaseScreen, PlanScreen, QAScreen
 from tui.counters import Counters
 from tui.goto_section import GotoSection
@@ -42,15 +41,6 @@ class FakeClock:
         return self.now
 
 
-class CaseApp(App[None]):
-    def __init__(self, screen: CaseScreen) -> None:
-        super().__init__()
-        self.case_screen = screen
-
-    def on_mount(self) -> None:
-        self.push_screen(self.case_screen)
-
-
 class OpeningApp(App[None]):
     """Builds the screen once running, as the app does: a field given a value needs a running app."""
 
@@ -60,15 +50,6 @@ class OpeningApp(App[None]):
 
     def on_mount(self) -> None:
         self.push_screen(self.build())
-
-
-@pytest.fixture
-def form() -> AssessmentForm:
-    registry, errors = load_registry([])
-    assert not errors
-    found = registry.assessment("a4-assessment")
-    assert found is not None
-    return found
 
 
 @pytest.fixture

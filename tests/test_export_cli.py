@@ -12,12 +12,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from textual.app import App
 
 from exports.schema import record_schema
 from forms.model import Case, Record
 from forms.registry import load_registry
 from storage.sqlite import SqliteStore
+from tests.pilot_support import CaseApp
 from tui.case_screen import CaseScreen
 
 MINE = ("export_cmd", "schema_cmd", "demo_cmd")
@@ -98,15 +98,6 @@ def test_schema_prints_the_shipped_schema(tmp_path: Path) -> None:
     result = a4(tmp_path, "schema")
     assert result.returncode == 0
     assert json.loads(result.stdout) == record_schema()
-
-
-class CaseApp(App[None]):
-    def __init__(self, screen: CaseScreen) -> None:
-        super().__init__()
-        self.case_screen = screen
-
-    def on_mount(self) -> None:
-        self.push_screen(self.case_screen)
 
 
 async def test_the_case_screen_exports_the_open_record_with_one_key(tmp_path: Path) -> None:

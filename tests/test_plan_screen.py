@@ -15,8 +15,8 @@ from textual.app import App
 from textual.widgets import Input, OptionList, Static
 
 from forms.model import AssessmentForm, Case, Objective, Record
-from forms.registry import load_registry
 from storage.sqlite import SqliteStore
+from tests.pilot_support import CaseApp
 from tui.case_screen import CaseScreen
 from tui.objective_editor import AreaPicker
 from tui.plan_screen import PlanScreen
@@ -24,24 +24,6 @@ from tui.plan_screen import PlanScreen
 TODAY = date(2026, 10, 5)  # a Monday
 LINKED = ("accommodation", "finance", "relationships", "alcohol")
 """Sections the record marks as linked to offending: the plan's areas, keys 1–4 in form order."""
-
-
-class CaseApp(App[None]):
-    def __init__(self, screen: CaseScreen) -> None:
-        super().__init__()
-        self.case_screen = screen
-
-    def on_mount(self) -> None:
-        self.push_screen(self.case_screen)
-
-
-@pytest.fixture
-def form() -> AssessmentForm:
-    registry, errors = load_registry([])
-    assert not errors
-    found = registry.assessment("a4-assessment")
-    assert found is not None
-    return found
 
 
 @pytest.fixture

@@ -55,13 +55,6 @@ class CaseApp(App[None]):
         self.push_screen(self.case_screen)
 
 
-@pytest.fixture
-def form() -> AssessmentForm:
-    found = shipped_registry().assessment("a4-assessment")
-    assert found is not None
-    return found
-
-
 def flawed_answers(form: AssessmentForm) -> dict[str, Any]:
     """A record where every check kind of the shipped rubric finds something."""
     answers = complete_answers(form)

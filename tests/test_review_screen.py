@@ -12,13 +12,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import pytest
 from textual.app import App
 from textual.widgets import OptionList, Static
 
 from forms.dates import format_long
 from forms.model import AssessmentForm, Record
-from forms.registry import load_registry
 from storage.demo import demo_data
 from storage.sqlite import SqliteStore
 from tui.case_screen import CaseScreen
@@ -47,15 +45,6 @@ class Clock:
 
     def __call__(self) -> float:
         return self.now
-
-
-@pytest.fixture
-def form() -> AssessmentForm:
-    registry, errors = load_registry([])
-    assert not errors
-    found = registry.assessment("a4-assessment")
-    assert found is not None
-    return found
 
 
 def countersigned_demo(store: SqliteStore, form: AssessmentForm) -> Record:

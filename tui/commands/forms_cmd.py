@@ -47,7 +47,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     preview.set_defaults(func=run_preview)
 
     diff = actions.add_parser(
-        "diff", help="what changed between two versions of an assessment form, and the version it needs"
+        "diff", help="what changed between two versions of a definition, and the version it needs"
     )
     diff.add_argument("old", metavar="OLD.toml", help="the earlier version")
     diff.add_argument("new", metavar="NEW.toml", help="the later version")
@@ -148,9 +148,8 @@ def run_preview(args: argparse.Namespace) -> int:
 
 
 def run_diff(args: argparse.Namespace) -> int:
-    from forms.form_diff import diff_forms, render, version_warnings
+    from forms.form_diff import diff_definitions, render, version_warnings
     from forms.load import load_file
-    from forms.model import AssessmentForm
 
     results = [load_file(args.old), load_file(args.new)]
     problems = [error for result in results for error in result.errors]
@@ -160,10 +159,11 @@ def run_diff(args: argparse.Namespace) -> int:
         print("a4: fix these problems first (`a4 forms check FILE` lists them too).", file=sys.stderr)
         return 1
     old, new = (result.definition for result in results)
-    if not isinstance(old, AssessmentForm) or not isinstance(new, AssessmentForm):
-        print("a4: `a4 forms diff` compares two versions of an assessment form.", file=sys.stderr)
+    try:
+        diff = diff_definitions(old, new)
+    except ValueError as error:
+        print(f"a4: {error}", file=sys.stderr)
         return 1
-    diff = diff_forms(old, new)
     print(render(diff))
     return 1 if version_warnings(diff) else 0
 
