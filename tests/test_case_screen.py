@@ -109,6 +109,17 @@ async def test_answer_type_tab_and_find_it_all_in_the_store(
     assert not any(value == "" for value in saved.values())
 
 
+async def test_a_one_key_answer_stays_visible_on_a_narrow_screen(
+    case_store: SqliteStore, form: AssessmentForm
+) -> None:
+    """The answer is drawn before the keys that change it, so 80 columns never clip it away."""
+    app = case_app(case_store, form, FakeClock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("tab", "y", "n", "t", "u")  # accommodation, down to "How settled is it?"
+        text = await shown(pilot, "How settled is it? → Unsettled or temporary")
+    assert "Do they want to change it? → Not yet" in text
+
+
 async def test_relaunch_shows_what_was_saved(
     case_store: SqliteStore, form: AssessmentForm
 ) -> None:

@@ -192,9 +192,11 @@ class ShortAnswers(KeyActivity, Widget, can_focus=True):
             mark = "▸ " if item is current and self.has_focus else "  "
             style = "reverse" if item is current and self.has_focus else ""
             required = " (required)" if item.path in self.required and item.path not in self.values else ""
-            text.append(f"{mark}{item.question.label}{required} ", style=style)
-            text.append(" / ".join(option_text(o) for o in item.options), style="dim")
+            # The answer comes before the keys that change it, so a narrow terminal
+            # that clips the line never hides what was answered.
+            text.append(f"{mark}{item.question.label}{required}", style=style)
             text.append(f" → {item.answer_label(self.values.get(item.path))}", style="bold")
+            text.append("   " + " / ".join(option_text(o) for o in item.options), style="dim")
         return text
 
     def on_focus(self) -> None:
