@@ -16,11 +16,6 @@ from forms.model import FORM_KINDS, AssessmentForm
 SCHEMA_FILE = "a4-form.schema.json"
 """The name the starters' `#:schema` line expects beside them (written by `a4 forms new`)."""
 
-_HEADER_ID = re.compile(r'^id = "[^"]*"', re.MULTILINE)
-_HEADER_TITLE = re.compile(r'^title = "[^"]*"', re.MULTILINE)
-_FORM = re.compile(r'^form = "[^"]*"', re.MULTILINE)
-_AREA = re.compile(r'^area = "([^"]*)"', re.MULTILINE)
-
 
 def starter_source(kind: str) -> str:
     """The starter file of `kind` exactly as shipped."""
@@ -38,15 +33,19 @@ def title_from(name: str) -> str:
 def starter_text(kind: str, name: str, form: AssessmentForm | None = None) -> str:
     """The starter of `kind` with id `name`; a rubric or plan points at `form` when one is given.
 
-    Only the header's id and title (the first of each, at the start of a
-    line) change, and for a plan whose form lacks the suggestion's area
-    that area becomes the form's first section, so the result stays valid.
+    Edited with tomlkit, which keeps every comment and the layout the trainer
+    will read, and quotes the new values correctly.  For a plan whose form
+    lacks a suggestion's area, that area becomes the form's first section, so
+    the result stays valid.
     """
-    text = _HEADER_ID.sub(f'id = "{name}"', starter_source(kind), count=1)
-    text = _HEADER_TITLE.sub(f'title = "{title_from(name)}"', text, count=1)
+    import tomlkit  # only `a4 forms new` needs it
+
+    document = tomlkit.parse(starter_source(kind))
+    document["id"] = name
+    document["title"] = title_from(name)
     if form is not None and kind != "assessment":
-        text = _FORM.sub(f'form = "{form.id}"', text, count=1)
-        area = _AREA.search(text)
-        if area and form.sections and form.section(area.group(1)) is None:
-            text = _AREA.sub(f'area = "{form.sections[0].id}"', text)
-    return text
+        document["form"] = form.id
+        for suggestion in document.get("suggest", []):
+            if form.sections and form.section(suggestion["area"]) is None:
+                suggestion["area"] = form.sections[0].id
+    return tomlkit.dumps(document)
