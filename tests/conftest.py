@@ -19,7 +19,7 @@ import pytest
 from forms.model import AssessmentForm
 from forms.registry import load_registry
 from storage.store import Store
-from tests.pg_server import PgServer, TeamServer
+from tests.pg_server import TeamServer, running_team
 
 ENGINES: tuple[str, ...] = ("sqlite", "postgres")
 
@@ -46,11 +46,8 @@ def clock() -> Clock:
 @pytest.fixture(scope="session")
 def team_server() -> Iterator[TeamServer]:
     """A PostgreSQL server with the A4 schema and a team of logins, for the whole session."""
-    server = PgServer()
-    try:
-        yield TeamServer(server.start())
-    finally:
-        server.destroy()
+    with running_team() as team:
+        yield team
 
 
 @pytest.fixture

@@ -26,7 +26,8 @@ import pwd
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -237,3 +238,13 @@ class TeamServer:
 
     def url(self, dbname: str, login: str = ADMIN) -> str:
         return self.server.url(dbname, login, password(login))
+
+
+@contextmanager
+def running_team() -> Iterator[TeamServer]:
+    """A new server with the A4 schema and a team of logins, destroyed afterwards."""
+    server = PgServer()
+    try:
+        yield TeamServer(server.start())
+    finally:
+        server.destroy()

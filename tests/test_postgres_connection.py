@@ -26,19 +26,17 @@ from forms.registry import load_registry
 from storage.connect import open_store
 from storage.recovery import RecoveringStore
 from storage.store import ServerUnreachableError, StoreError
-from tests.pg_server import PORT, PgServer, TeamServer, password
-from tests.test_case_screen import CaseApp, FakeClock, wait_for_autosave
+from tests.pg_server import PORT, TeamServer, password, running_team
+from tests.pilot_support import CaseApp
+from tests.test_case_screen import FakeClock, wait_for_autosave
 from tui.case_screen import RETRY_UNREACHABLE_SECONDS, CaseScreen
 from tui.save_failure import SaveFailure
 
 
 @pytest.fixture(scope="module")
 def own_team() -> Iterator[TeamServer]:
-    server = PgServer()
-    try:
-        yield TeamServer(server.start())
-    finally:
-        server.destroy()
+    with running_team() as team:
+        yield team
 
 
 @pytest.fixture
