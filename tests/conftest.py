@@ -96,3 +96,12 @@ def form() -> AssessmentForm:
     found = registry.assessment("a4-assessment")
     assert found is not None
     return found
+
+
+@pytest.fixture
+def a4(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Callable[..., int]:
+    """Runs `a4 ARGS…` in this process (output via capsys) with an empty user config folder."""
+    from tui import cli
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    return lambda *args: cli.main([str(a) for a in args])

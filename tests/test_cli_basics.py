@@ -2,16 +2,8 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 from forms import __version__
-
-
-def run_a4(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "tui.cli", *args], capture_output=True, text=True, timeout=60
-    )
+from tests.cli_support import run_a4
 
 
 def test_version_prints_the_package_version() -> None:

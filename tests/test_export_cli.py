@@ -5,10 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import stat
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,22 +14,9 @@ from exports.schema import record_schema
 from forms.model import Case, Record
 from forms.registry import load_registry
 from storage.sqlite import SqliteStore
+from tests.cli_support import a4_in as a4
 from tests.pilot_support import CaseApp
 from tui.case_screen import CaseScreen
-
-MINE = ("export_cmd", "schema_cmd", "demo_cmd")
-BOOT = (
-    "import sys, tui.cli as cli; "
-    f"cli.COMMAND_MODULES = tuple(dict.fromkeys(cli.COMMAND_MODULES + {MINE!r})); "
-    "sys.exit(cli.main(sys.argv[1:]))"
-)
-
-
-def a4(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "A4_DATA_DIR": str(data)}
-    return subprocess.run(
-        [sys.executable, "-c", BOOT, *args], env=env, capture_output=True, text=True, timeout=60
-    )
 
 
 @pytest.fixture(scope="module")

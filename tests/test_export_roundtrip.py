@@ -8,10 +8,7 @@ trails with reasons, QA grades and countersignatures all make the trip.
 from __future__ import annotations
 
 import dataclasses
-import os
 import stat
-import subprocess
-import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -24,23 +21,9 @@ from forms.registry import Registry, load_registry
 from forms.words import record_word_counts
 from storage.demo import demo_data
 from storage.sqlite import SqliteStore
+from tests.cli_support import a4_in as a4
 
 NOW = "2025-03-04T12:00:00+00:00"
-MINE = ("export_cmd", "import_cmd", "schema_cmd", "demo_cmd")
-BOOT = (
-    "import sys, tui.cli as cli; "
-    f"cli.COMMAND_MODULES = tuple(dict.fromkeys(cli.COMMAND_MODULES + {MINE!r})); "
-    "sys.exit(cli.main(sys.argv[1:]))"
-)
-
-
-def a4(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "A4_DATA_DIR": str(data)}
-    return subprocess.run(
-        [sys.executable, "-c", BOOT, *args], env=env, capture_output=True, text=True, timeout=120
-    )
-
-
 @pytest.fixture(scope="module")
 def registry() -> Registry:
     found, errors = load_registry([])

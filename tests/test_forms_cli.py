@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from forms.load import library_files
-from tui import cli
 
 VALID = Path(__file__).parent / "fixtures" / "forms" / "valid"
 SCHEMA_FILE = Path(__file__).parent.parent / "forms" / "schema" / "form.schema.json"
@@ -18,15 +17,6 @@ BROKEN = (
     'id = "broken"\nkind = "assessment"\ntitle = "Broken"\nversion = "1.0"\n'
     '[[section]]\nid = "s"\ntitle = "S"\n'
 )
-
-
-@pytest.fixture
-def a4(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
-    """Runs `a4 ARGS…` in this process with `forms` registered and an empty user config folder."""
-    if "forms_cmd" not in cli.COMMAND_MODULES:
-        monkeypatch.setattr(cli, "COMMAND_MODULES", (*cli.COMMAND_MODULES, "forms_cmd"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    return lambda *args: cli.main([str(a) for a in args])
 
 
 def test_check_passes_clean_files(a4, capsys: pytest.CaptureFixture[str]) -> None:

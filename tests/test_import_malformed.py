@@ -8,22 +8,14 @@ already holds cases, and the store must be exactly as it was.
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-FIXTURES = Path(__file__).parent / "fixtures" / "imports"
-MINE = ("import_cmd", "demo_cmd", "new_cmd")
-BOOT = (
-    "import sys, tui.cli as cli; "
-    f"cli.COMMAND_MODULES = tuple(dict.fromkeys(cli.COMMAND_MODULES + {MINE!r})); "
-    "sys.exit(cli.main(sys.argv[1:]))"
-)
+from tests.cli_support import a4_in as a4
 
+FIXTURES = Path(__file__).parent / "fixtures" / "imports"
 MALFORMED: dict[str, str] = {
     "truncated.json": "line 105, column 7: not valid JSON (Unterminated string starting at); "
     "the file may be cut short",
@@ -66,13 +58,6 @@ MALFORMED: dict[str, str] = {
     "source_date_in_words.json": "$.record.answers['evidence.sources'][0].date: expected a date written "
     "YYYY-MM-DD, found 'last week'",
 }
-
-
-def a4(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "A4_DATA_DIR": str(data)}
-    return subprocess.run(
-        [sys.executable, "-c", BOOT, *args], env=env, capture_output=True, text=True, timeout=60
-    )
 
 
 def contents(data: Path) -> list[list[tuple[object, ...]]]:

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import os
 import stat
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,19 +16,10 @@ from storage.postgres import PostgresStore
 from storage.postgres_schema import SCHEMA_VERSION
 from storage.sqlite import SqliteStore
 from storage.store import NewerSchemaError, Store, StoreError
+from tests.cli_support import run_a4 as a4
 from tests.conftest import Clock
 from tests.pg_server import ADMIN, PgServer, TeamServer
 from tui.app import build_app
-
-
-def a4(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "tui.cli", *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, **(env or {})},
-    )
 
 
 @pytest.fixture(scope="module")

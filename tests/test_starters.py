@@ -10,13 +10,6 @@ import pytest
 from forms.load import load_paths
 from forms.model import FORM_KINDS
 from forms.starters import SCHEMA_FILE, starter_source
-from tui import cli
-
-
-@pytest.fixture
-def a4(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    return lambda *args: cli.main([str(a) for a in args])
 
 
 @pytest.mark.parametrize("kind", FORM_KINDS)

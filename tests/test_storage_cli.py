@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -14,21 +11,7 @@ import pytest
 
 from forms.deadlines import initial_due
 from forms.model import Deadlines
-
-MINE = ("cases_cmd", "new_cmd", "demo_cmd", "backup_cmd")
-# Runs `a4` with these subcommands registered whether or not tui/cli.py lists them yet.
-BOOT = (
-    "import sys, tui.cli as cli; "
-    f"cli.COMMAND_MODULES = tuple(dict.fromkeys(cli.COMMAND_MODULES + {MINE!r})); "
-    "sys.exit(cli.main(sys.argv[1:]))"
-)
-
-
-def a4(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "A4_DATA_DIR": str(data)}
-    return subprocess.run(
-        [sys.executable, "-c", BOOT, *args], env=env, capture_output=True, text=True, timeout=60
-    )
+from tests.cli_support import a4_in as a4
 
 
 @pytest.fixture
