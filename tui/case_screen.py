@@ -21,7 +21,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from forms.activity import ActivityClock
 from forms.deadlines import days_left
@@ -36,6 +36,7 @@ from tui.comments import show_comments
 from tui.counters import Counters, CounterState, qa_text, save_state_text
 from tui.export_prompt import ExportPrompt
 from tui.goto_section import GotoSection
+from tui.key_bar import KeyBar
 from tui.phrase_marks import apply_marks, phrase_findings
 from tui.plan_screen import PlanScreen, plan_definitions
 from tui.qa_panel import QAScreen, go_to
@@ -164,7 +165,7 @@ class CaseScreen(Screen[None]):
                 yield from self.editors
             yield SectionHelp()
         yield Counters()
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self._start_qa()

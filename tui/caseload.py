@@ -21,13 +21,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from forms.deadlines import days_left
 from forms.model import AssessmentForm, Case
 from storage.store import CaseSummary, Store
 from tui.case_list import CaseList, Column, DaysLeft, header_text, visible_columns
 from tui.fuzzy import fuzzy_filter
+from tui.key_bar import KeyBar
 
 SHOW_LIMIT = 200
 """Rows in the list with no filter: enough to scroll a real caseload, few enough to page through."""
@@ -151,7 +152,7 @@ class CaseloadScreen(Screen[None]):
         yield Static(id="case-header")
         yield CaseList(id="cases")
         yield Static(id="more")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self._title()

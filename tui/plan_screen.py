@@ -21,7 +21,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from forms.checks import run_checks
@@ -41,6 +41,7 @@ from forms.plan_ops import (
     suggestions_for,
 )
 from storage.store import Store, StoreError
+from tui.key_bar import KeyBar
 from tui.objective_editor import ObjectiveEditor
 
 PLAN_CHECK_KINDS: frozenset[str] = frozenset({"smart", "plan_covers"})
@@ -237,7 +238,7 @@ class PlanScreen(Screen[Record]):
                 yield Static("Strengths and what protects", classes="side-title")
                 with VerticalScroll(classes="strengths-scroll"):
                     yield Static(self._strengths_text(), id="strengths")
-        yield Footer()
+        yield KeyBar()
 
     async def on_mount(self) -> None:
         self._refresh_list()

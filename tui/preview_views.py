@@ -15,11 +15,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from forms.errors import FormError
 from forms.findings import CriterionResult, summary
 from forms.model import AssessmentForm, Rubric
+from tui.key_bar import KeyBar
 
 STATE_WORDS: dict[str, str] = {
     "met": "✓ met",
@@ -66,7 +67,7 @@ class WaitingScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(f"Previewing {self.file}. It is read again every time you save it.", markup=False)
-        yield Footer()
+        yield KeyBar()
 
 
 class RubricFindings(Screen[None]):
@@ -83,7 +84,7 @@ class RubricFindings(Screen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll():
             yield Static(self.text(), id="rubric-findings", markup=False)
-        yield Footer()
+        yield KeyBar()
 
     def text(self) -> str:
         """The findings as plain lines (also what the tests read)."""

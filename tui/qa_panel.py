@@ -19,12 +19,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 from textual.widgets.text_area import Selection
 
 from forms.findings import CriterionResult, Finding, summary
 from tui.group_input import AnswerInput, EntryList, GroupInput
+from tui.key_bar import KeyBar
 from tui.section_editor import AnswerArea
 
 if TYPE_CHECKING:
@@ -174,7 +175,7 @@ class QAScreen(Screen[Finding | None]):
                 classes="qa-findings",
                 markup=False,
             )
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         findings = self.query_one(OptionList)

@@ -16,12 +16,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from forms.model import Record
 from forms.signoff import waiting_for
 from storage.store import Store, StoreError
 from tui.caseload import CaseloadScreen
+from tui.key_bar import KeyBar
 
 QUEUED: tuple[str, ...] = ("submitted", "approved")
 
@@ -70,7 +71,7 @@ class QAQueueScreen(Screen[None]):
         yield Static("QA queue", id="queue-title", classes="qa-title")
         yield DataTable(id="queue", cursor_type="row", zebra_stripes=True)
         yield Static("Reading the queue…", id="queue-note", classes="qa-note")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

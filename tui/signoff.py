@@ -20,7 +20,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, OptionList, Select, Static
+from textual.widgets import Button, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from forms.findings import CriterionResult
@@ -38,6 +38,7 @@ from forms.signoff import (
     submit_refusal,
 )
 from storage.store import Store, StoreError
+from tui.key_bar import KeyBar
 from tui.qa_panel import STATE_WORDS, go_to
 
 if TYPE_CHECKING:
@@ -212,7 +213,7 @@ class SubmitBlocked(ModalScreen[str | None]):
                 classes="qa-findings",
                 markup=False,
             )
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()
@@ -346,7 +347,7 @@ class GradingScreen(ModalScreen[Decision | None]):
                 if not self.second:
                     yield Button("Return with comments (Ctrl+R)", id="return")
                 yield Button(f"{sign} (Ctrl+O)", id="approve", variant="primary")
-        yield Footer()
+        yield KeyBar()
 
     def _summary(self, needed: int, done: int) -> str:
         signed = f" Countersigned by {', '.join(signers(self.record))}." if done else ""

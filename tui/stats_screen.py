@@ -14,10 +14,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Sparkline, Static
+from textual.widgets import DataTable, Sparkline, Static
 
 from forms.stats import GroupStats, minutes_over_time, workload
 from storage.store import Store, StoreError
+from tui.key_bar import KeyBar
 
 
 class StatsScreen(Screen[None]):
@@ -48,7 +49,7 @@ class StatsScreen(Screen[None]):
             yield Static("Active minutes per completed record, oldest first:", classes="chart-note")
             yield Sparkline([], id="minutes-chart")
             yield Static("Reading the records…", id="chart-range", classes="chart-note", markup=False)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.run_worker(self._read, thread=True, exclusive=True, group="stats")
