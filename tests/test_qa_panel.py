@@ -20,7 +20,7 @@ from forms.findings import summary
 from forms.model import AssessmentForm, Case, Objective, Record
 from storage.sqlite import SqliteStore
 from tests.a4_app_harness import shipped_registry
-from tests.pilot_support import until
+from tests.pilot_support import screen_text, until
 from tests.qa_support import complete_answers
 from tui.case_screen import CaseScreen
 from tui.counters import Counters
@@ -110,7 +110,7 @@ async def open_panel(pilot: Any, app: CaseApp) -> QAScreen:
 
 
 async def choose(pilot: Any, panel: QAScreen, predicate: Any) -> None:
-    index = next(i for i, (_text, f) in enumerate(panel.lines) if f is not None and predicate(f))
+    index = next(i for i, line in enumerate(panel.lines) if line.finding and predicate(line.finding))
     panel.query_one(OptionList).highlighted = index
     await pilot.press("enter")
 
@@ -121,7 +121,7 @@ async def test_every_check_kind_is_listed_under_its_criterion(
     app = case_app(store, form, flawed_answers(form), Clock())
     async with app.run_test(size=(140, 45)) as pilot:
         panel = await open_panel(pilot, app)
-        lines = [text for text, _finding in panel.lines]
+        lines = [line.plain for line in panel.lines]
     record = store.get_record("r1")
     rubric = shipped_registry().rubric_for(form.id)
     assert rubric is not None
@@ -234,3 +234,22 @@ async def test_flagged_phrases_are_marked_under_their_answer(
         await until(pilot, lambda: bool(screen.query(PhraseMarks)), "the marks")
         marks = screen.query_one("#section-offence").fields["offence.what_happened"].query_one(PhraseMarks)
         assert marks.lines == ["⚑ “offender” (line 1, col 5) → person on probation"]
+
+
+async def test_a_long_finding_wraps_under_its_own_text_on_a_narrow_terminal(
+    store: SqliteStore, form: AssessmentForm
+) -> None:
+    app = case_app(store, form, flawed_answers(form), Clock())
+    async with app.run_test(size=(70, 40)) as pilot:
+        await open_panel(pilot, app)
+        await pilot.pause()
+        shown = screen_text(app).splitlines()
+    arrow_rows = [i for i, row in enumerate(shown) if "→ " in row]
+    wrapped = [i for i in arrow_rows if shown[i + 1].strip() and "→ " not in shown[i + 1]]
+    wrapped = [i for i in wrapped if not any(mark in shown[i + 1] for mark in ("✓", "✗", "? "))]
+    assert wrapped, "no finding wrapped at 70 columns"
+    for i in wrapped:
+        text_column = shown[i].index("→ ") + 2
+        continuation = shown[i + 1]
+        assert not any(c.isalnum() for c in continuation[:text_column]), continuation  # none under the arrow
+        assert continuation[text_column] != " ", continuation  # the text goes on under the text

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -25,6 +25,7 @@ from textual.widgets.text_area import Selection
 
 from forms.findings import CriterionResult, Finding, summary
 from tui.group_input import AnswerInput, EntryList, GroupInput
+from tui.hanging import hanging
 from tui.key_bar import KeyBar
 from tui.section_editor import AnswerArea
 
@@ -68,12 +69,24 @@ def place_of(path: str) -> Place:
     return Place(section, question)
 
 
-def panel_lines(results: Sequence[CriterionResult]) -> list[tuple[str, Finding | None]]:
+class PanelLine(NamedTuple):
+    """One line of the panel: a lead (state words or an indented arrow), its text, and its finding."""
+
+    lead: str
+    text: str
+    finding: Finding | None = None
+
+    @property
+    def plain(self) -> str:
+        return self.lead + self.text
+
+
+def panel_lines(results: Sequence[CriterionResult]) -> list[PanelLine]:
     """The panel's lines: each criterion with its state, then its findings indented under it."""
-    lines: list[tuple[str, Finding | None]] = []
+    lines: list[PanelLine] = []
     for result in results:
-        lines.append((f"{STATE_WORDS[result.state]:<18} {result.criterion.title}", None))
-        lines.extend((f"    → {finding.message}", finding) for finding in result.findings)
+        lines.append(PanelLine(f"{STATE_WORDS[result.state]:<18} ", result.criterion.title))
+        lines.extend(PanelLine("    → ", finding.message, finding) for finding in result.findings)
     return lines
 
 
@@ -169,8 +182,8 @@ class QAScreen(Screen[Finding | None]):
                 yield Static(self.note, classes="qa-note", markup=False)
             yield OptionList(
                 *(
-                    Option(text, id=str(index), disabled=finding is None)
-                    for index, (text, finding) in enumerate(self.lines)
+                    Option(hanging(line.lead, line.text), id=str(index), disabled=line.finding is None)
+                    for index, line in enumerate(self.lines)
                 ),
                 classes="qa-findings",
                 markup=False,
@@ -179,12 +192,12 @@ class QAScreen(Screen[Finding | None]):
 
     def on_mount(self) -> None:
         findings = self.query_one(OptionList)
-        first = next((i for i, (_text, finding) in enumerate(self.lines) if finding is not None), None)
+        first = next((i for i, line in enumerate(self.lines) if line.finding is not None), None)
         findings.highlighted = first
         findings.focus()
 
     def finding_at(self, index: int | None) -> Finding | None:
-        return None if index is None else self.lines[index][1]
+        return None if index is None else self.lines[index].finding
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, ClassVar, Literal
 
+from rich.console import Group
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -38,6 +40,7 @@ from forms.signoff import (
     submit_refusal,
 )
 from storage.store import Store, StoreError
+from tui.hanging import hanging
 from tui.key_bar import KeyBar
 from tui.qa_panel import STATE_WORDS, go_to
 
@@ -252,9 +255,9 @@ class CriterionGrade(Vertical):
         yield Static(criterion.title, classes="grade-title", markup=False)
         if criterion.help:
             yield Static(criterion.help, markup=False)
-        found = [f"automatic: {STATE_WORDS[self.result.state]}"]
-        found += [f"  → {f.message}" for f in self.result.findings]
-        yield Static("\n".join(found), classes="grade-auto", markup=False)
+        found = [Text(f"automatic: {STATE_WORDS[self.result.state]}")]
+        found += [hanging("  → ", f.message) for f in self.result.findings]
+        yield Static(Group(*found), classes="grade-auto")
         with Horizontal():
             yield Select(
                 [(level, level) for level in self.levels],
