@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from rich.console import Console
 from textual.app import App
 from textual.widgets import Input, OptionList, Static
 
@@ -62,8 +63,15 @@ def open_app(store: SqliteStore, form: AssessmentForm, plan: list[Objective] | N
 
 
 def findings(app: App[Any]) -> list[str]:
+    """The "To fix" list as a reader sees it, one finding per entry (its wrapped lines joined)."""
     option_list = app.screen.query_one("#findings", OptionList)
-    return [str(option_list.get_option_at_index(i).prompt) for i in range(option_list.option_count)]
+    console = Console(width=1000)
+    entries = []
+    for i in range(option_list.option_count):
+        with console.capture() as captured:
+            console.print(option_list.get_option_at_index(i).prompt)
+        entries.append(" ".join(captured.get().split()).removeprefix("• "))
+    return entries
 
 
 def shown(app: App[Any], selector: str) -> str:

@@ -1,4 +1,4 @@
-"""What the screens look like, frozen: caseload, key help, and the case screen at 80×24 and 160×50.
+"""What the screens look like, frozen: caseload, key help, case screen (80×24, 160×50), plan and QA (80×24).
 
 Everything that could move between runs is pinned: the calendar and clock
 are injected, the demo data is seeded, and cursors do not blink.  Update
@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from a4_app_harness import caseload_shown, fill_demo, make_app
+from pilot_support import until
 from textual.pilot import Pilot
 
 from storage.sqlite import SqliteStore
@@ -53,6 +54,21 @@ async def _case_screen(pilot: Pilot[None]) -> None:
     await _still_cursors(pilot)
 
 
+async def _plan_screen(pilot: Pilot[None]) -> None:
+    await _case_screen(pilot)
+    await pilot.press("f5")
+    await pilot.pause()
+    await _still_cursors(pilot)
+
+
+async def _qa_panel(pilot: Pilot[None]) -> None:
+    await _case_screen(pilot)
+    case_screen = pilot.app.screen
+    await until(pilot, lambda: case_screen.qa is not None and case_screen.qa.results, "the first QA run")
+    await pilot.press("f6")
+    await pilot.pause()
+
+
 def test_caseload(snap_compare, demo_store: SqliteStore) -> None:
     assert snap_compare(make_app(demo_store), terminal_size=(100, 30), run_before=_caseload)
 
@@ -71,3 +87,11 @@ def test_case_screen_80x24(snap_compare, demo_store: SqliteStore) -> None:
 
 def test_case_screen_160x50(snap_compare, demo_store: SqliteStore) -> None:
     assert snap_compare(make_app(demo_store), terminal_size=(160, 50), run_before=_case_screen)
+
+
+def test_plan_screen_80x24(snap_compare, demo_store: SqliteStore) -> None:
+    assert snap_compare(make_app(demo_store), terminal_size=(80, 24), run_before=_plan_screen)
+
+
+def test_qa_panel_80x24(snap_compare, demo_store: SqliteStore) -> None:
+    assert snap_compare(make_app(demo_store), terminal_size=(80, 24), run_before=_qa_panel)

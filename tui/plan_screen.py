@@ -41,6 +41,7 @@ from forms.plan_ops import (
     suggestions_for,
 )
 from storage.store import Store, StoreError
+from tui.hanging import hanging
 from tui.key_bar import KeyBar
 from tui.objective_editor import ObjectiveEditor
 
@@ -323,7 +324,8 @@ class PlanScreen(Screen[Record]):
         )
         self.findings = [f for result in results for f in result.findings]
         if self.findings:
-            findings_list.set_options([Option(f.message, id=str(i)) for i, f in enumerate(self.findings)])
+            options = [Option(hanging("• ", f.message), id=str(i)) for i, f in enumerate(self.findings)]
+            findings_list.set_options(options)
         else:
             findings_list.set_options([Option("Nothing to fix: every objective is SMART.", disabled=True)])
 
