@@ -19,7 +19,7 @@ from textual.app import App
 from forms.model import AssessmentForm, Case, Record
 from forms.words import record_word_counts
 from storage.sqlite import SqliteStore
-from tests.pilot_support import CaseApp, screen_text, shown
+from tests.pilot_support import CaseApp, screen_text, shown, until
 from tui.case_screen import CaseScreen, PlanScreen, QAScreen
 from tui.counters import Counters
 from tui.goto_section import GotoSection
@@ -120,9 +120,7 @@ async def test_a_one_key_answer_stays_visible_on_a_narrow_screen(
     assert "Do they want to change it? → Not yet" in text
 
 
-async def test_relaunch_shows_what_was_saved(
-    case_store: SqliteStore, form: AssessmentForm
-) -> None:
+async def test_relaunch_shows_what_was_saved(case_store: SqliteStore, form: AssessmentForm) -> None:
     clock = FakeClock()
     app = case_app(case_store, form, clock)
     async with app.run_test(size=(100, 40)) as pilot:
@@ -132,8 +130,15 @@ async def test_relaunch_shows_what_was_saved(
     record = case_store.get_record("rec-1")
     assert record.answers["offence.what_happened"] == "first words"
     again = CaseApp(
-        CaseScreen(store=case_store, form=form, case=case_store.get_case("AB123"), record=record, user="pat",
-                   clock=clock, today=lambda: TODAY)
+        CaseScreen(
+            store=case_store,
+            form=form,
+            case=case_store.get_case("AB123"),
+            record=record,
+            user="pat",
+            clock=clock,
+            today=lambda: TODAY,
+        )
     )
     async with again.run_test(size=(100, 40)):
         assert "first words" in screen_text(again)
@@ -228,18 +233,14 @@ async def test_short_mode_hides_sections_and_keeps_their_text(
     assert case_store.get_record("rec-1").answers["finance.strengths"] == "money worries"
 
 
-async def test_a_short_record_opens_in_short_mode(
-    case_store: SqliteStore, form: AssessmentForm
-) -> None:
+async def test_a_short_record_opens_in_short_mode(case_store: SqliteStore, form: AssessmentForm) -> None:
     app = case_app(case_store, form, FakeClock(), kind="short")
     async with app.run_test(size=(100, 40)):
         shown = [e.section.id for e in app.case_screen.editors if e.display]
     assert shown == [s.id for s in form.sections if s.short]
 
 
-async def test_evidence_sources_are_kept_in_date_order(
-    case_store: SqliteStore, form: AssessmentForm
-) -> None:
+async def test_evidence_sources_are_kept_in_date_order(case_store: SqliteStore, form: AssessmentForm) -> None:
     clock = FakeClock()
     app = case_app(case_store, form, clock)
     async with app.run_test(size=(100, 40)) as pilot:
@@ -266,9 +267,7 @@ async def test_evidence_sources_are_kept_in_date_order(
     ]
 
 
-async def test_grid_cells_take_one_key_each(
-    case_store: SqliteStore, form: AssessmentForm
-) -> None:
+async def test_grid_cells_take_one_key_each(case_store: SqliteStore, form: AssessmentForm) -> None:
     clock = FakeClock()
     app = case_app(case_store, form, clock)
     async with app.run_test(size=(100, 40)) as pilot:
@@ -280,9 +279,7 @@ async def test_grid_cells_take_one_key_each(
     assert who == {"children": {"community": "high", "custody": "low"}, "public": {"community": "medium"}}
 
 
-async def test_goto_prompt_matches_titles_fuzzily(
-    case_store: SqliteStore, form: AssessmentForm
-) -> None:
+async def test_goto_prompt_matches_titles_fuzzily(case_store: SqliteStore, form: AssessmentForm) -> None:
     app = case_app(case_store, form, FakeClock())
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.press("ctrl+g")
@@ -293,9 +290,7 @@ async def test_goto_prompt_matches_titles_fuzzily(
         assert app.case_screen.current is editor(app, "drugs")
 
 
-async def test_help_plan_and_qa_are_one_key_away(
-    case_store: SqliteStore, form: AssessmentForm
-) -> None:
+async def test_help_plan_and_qa_are_one_key_away(case_store: SqliteStore, form: AssessmentForm) -> None:
     app = case_app(case_store, form, FakeClock())
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("alt+2", "f2")
@@ -385,3 +380,23 @@ async def test_saving_stores_each_sections_words_with_the_record(
     assert saved.words == record_word_counts(form, saved.answers)
     assert (saved.words["offence"], saved.words["health"]) == (5, 3)  # a line answer counts too
     assert case_store.list_cases()[0].words == 8
+
+
+async def test_the_total_words_count_every_answer_as_the_caseload_does(tmp_path: Path) -> None:
+    """Long text, one-line answers alike: the case screen's total is the number the caseload lists."""
+    from tests.a4_app_harness import TODAY, add_case, caseload_shown, make_app
+
+    store = SqliteStore(tmp_path / "a4.db")
+    add_case(store, "N1", "Alex Example", TODAY)
+    async with make_app(store).run_test(size=(160, 45)) as pilot:
+        await caseload_shown(pilot)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(pilot.app.screen, CaseScreen), "the case screen")
+        await pilot.press(*"one two three", "tab")  # long text in the first section
+        await pilot.press("y", "n", "down", *"Stable flat")  # a one-line answer in the second
+        await shown(pilot, "total 5 words")
+        await pilot.press("escape")
+        caseload = await caseload_shown(pilot)
+        assert caseload.selected_ref == "N1"
+        assert store.list_cases()[0].words == 5
+    store.close()

@@ -6,6 +6,19 @@ counters bar, "show when" conditions of text answers, autosave — runs on one
 interval timer a few times a second and touches only the sections that
 changed since its last run.  One-key answers recheck conditions at once,
 because a yes can reveal the question the practitioner types next.
+
+Saving.  A save on a team server can take seconds (a network drop holds it
+for the connect timeout), so autosave and the save on moving between
+sections never run on the UI thread (`save_soon`): the record is snapshotted
+there (cheap), saved by a `SaveJob` in a worker thread, and the outcome is
+applied back on the UI thread.  Saves run one at a time and in order: a save
+asked for while one is in flight waits for it, then snapshots the latest
+text on top of the version that save returned, so two of our own saves
+never look like a conflict.  Text typed during a save stays "unsaved" and
+goes in the next one.  Whatever needs the record in the store before it goes
+on — quit, leaving the case, the plan, QA, export, submit, sign-off —
+calls `save_now`, which waits for a save in flight, then saves what is left
+and says whether everything is stored.
 """
 
 from __future__ import annotations
@@ -22,6 +35,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
+from textual.worker import Worker, WorkerState
 
 from forms.activity import ActivityClock
 from forms.deadlines import days_left
@@ -44,6 +58,7 @@ from tui.qa_runner import QARunner, Results
 from tui.review_bar import ReviewBar, ReviewSummaryScreen
 from tui.risk_reason import ask_reason, show_level_changes
 from tui.save_failure import SaveFailure, default_copy_path
+from tui.save_queue import SaveJob, merge_saved
 from tui.section_editor import SectionEditor
 from tui.section_help import SectionHelp
 
@@ -55,6 +70,8 @@ SAVE_AT_MOST_EVERY = 0.5
 """…or, while typing goes on, once the oldest unsaved change is this old (with the tick: ≤ 1 s)."""
 RETRY_UNREACHABLE_SECONDS = 10.0
 """While a team server cannot be reached, try the save again this often, typing or not."""
+SAVE_GROUP = "case-save"
+"""The worker group of background saves (told apart from the QA checks' workers)."""
 
 
 def _is_answered(value: Any) -> bool:
@@ -67,8 +84,9 @@ class CaseScreen(Screen[None]):
     CSS_PATH: ClassVar[list[str]] = ["case_screen.tcss", "counters.tcss", "review_bar.tcss"]
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("tab", "next_section", "Next section", id="case.next_section"),
-        Binding("shift+tab", "previous_section", "Previous section", id="case.previous_section"),
+        # Tab moves as everywhere; the bar's room is kept for the keys that are A4's own (F1 lists all)
+        Binding("tab", "next_section", "Next section", show=False, id="case.next_section"),
+        Binding("shift+tab", "previous_section", "Previous section", show=False, id="case.previous_section"),
         Binding("ctrl+g", "goto_section", "Go to section", id="case.goto_section"),
         *(
             Binding(f"alt+{n}", f"jump({n})", f"Section {n}", show=False, id=f"case.section_{n}")
@@ -128,21 +146,23 @@ class CaseScreen(Screen[None]):
             e for e in self.editors if any(q.show_if or q.require_if for q in e.section.questions)
         ]
         self.current: SectionEditor | None = None
-        self.total_words = sum(e.words for e in self.editors)
         self.section_words = record_word_counts(form, self.answers)
-        """Words per section as saved with the record (line and group text too, unlike the budgets)."""
+        """Words per section (line and group text too, unlike the budgets): the counters' total, and
+        saved with the record for the caseload and exports, so all three show the same number."""
         self._touched: set[SectionEditor] = set()
         """Sections with changes the timer has not yet collected."""
-        self._words_stale: set[SectionEditor] = set()
-        """Sections changed since `section_words` was last brought up to date (at the last save)."""
         self._last_change = 0.0
         self._unsaved_since: float | None = None
         self._saved_at: float | None = None
         self._error: str | None = None
         self._offered_copy = False
         self._text_conditions_stale = False
-        self._changed_since_attempt = False
-        """A refused save is retried only once something new was typed."""
+        self._edits = 0
+        """Changes so far: a save marks the screen saved only if none came after its snapshot."""
+        self._saving: SaveJob | None = None
+        """The save running in a worker thread, until its outcome is applied."""
+        self._save_again = False
+        """A save was asked for while one was in flight: start it when that one lands."""
         self._retry_at: float | None = None
         """While the team server is unreachable: when to try again (the text is held meanwhile)."""
         self.previous: Record | None = None
@@ -195,7 +215,7 @@ class CaseScreen(Screen[None]):
         self._last_change = now
         if self._unsaved_since is None:
             self._unsaved_since = now
-        self._changed_since_attempt = True
+        self._edits += 1
         if at_once:
             self._collect()
             self._apply_conditions()
@@ -243,24 +263,29 @@ class CaseScreen(Screen[None]):
             if self._unsaved_since is not None and (
                 pause >= SAVE_AFTER_PAUSE or now - self._unsaved_since >= SAVE_AT_MOST_EVERY
             ):
-                self.save_now()
+                self.save_soon()
         self._collect()
         if self.qa is not None:
             self.qa.tick(self._last_change)
         self._refresh_counters()
 
     def _collect(self) -> None:
-        """Fold the touched sections' changes into `answers` and recount their words."""
+        """Fold the touched sections' changes into `answers` and recount their words (theirs only)."""
         if not self._touched:
             return
         for editor in self._touched:
             self.answers.update(editor.take_changes())
             editor.recount()
+            section = editor.section
+            self.section_words[section.id] = section_word_count(self.form, self.answers, section)
         touched = list(self._touched)
-        self._words_stale.update(touched)
         self._touched.clear()
-        self.total_words = sum(e.words for e in self.editors)
         self._refresh_review(touched)
+
+    @property
+    def total_words(self) -> int:
+        """Every word written in the record, as the caseload's words column counts them."""
+        return sum(self.section_words.values())
 
     def _refresh_counters(self) -> None:
         editor = self.current
@@ -280,7 +305,10 @@ class CaseScreen(Screen[None]):
                 session_seconds=self.activity.session_seconds,
                 days_left=left,
                 save_state=save_state_text(
-                    saved_ago=saved_ago, dirty=self._unsaved_since is not None, error=self._error
+                    saved_ago=saved_ago,
+                    dirty=self._unsaved_since is not None,
+                    saving=self._saving is not None,
+                    error=self._error,
                 ),
                 qa=self.qa_text,
             )
@@ -291,14 +319,11 @@ class CaseScreen(Screen[None]):
     def build_record(self) -> Record:
         """The record as the editors hold it now: answered questions only, active time and words included.
 
-        Only the sections changed since the last call are counted again, so
-        saving stays cheap however long the record is.
+        Words are counted as sections change (`_collect`), so saving stays
+        cheap however long the record is.
         """
         self._collect()
         answers = {path: value for path, value in self.answers.items() if _is_answered(value)}
-        for editor in self._words_stale:
-            self.section_words[editor.section.id] = section_word_count(self.form, answers, editor.section)
-        self._words_stale.clear()
         return dataclasses.replace(
             self.record,
             answers=answers,
@@ -306,47 +331,94 @@ class CaseScreen(Screen[None]):
             words=dict(self.section_words),
         )
 
-    def save_now(self) -> bool:
-        """Save if anything changed; True when the store holds what is on screen.
-
-        The app calls this on quit. On a refused save the text stays in the
-        editors, the reason shows in the counters, and (once per failure) a
-        copy elsewhere is offered.
-        """
+    def _snapshot(self) -> SaveJob | None:
+        """The save of what the editors hold now, or None when the store has it already."""
         self._collect()
         if self._text_conditions_stale:
             self._text_conditions_stale = False
             self._apply_conditions()
         active_changed = self.activity.total_seconds != self.record.active_seconds
         if self._unsaved_since is None and not active_changed:
+            return None
+        return SaveJob(
+            store=self.store,
+            record=self.build_record(),
+            actor=self.user,
+            risk_path=self.form.risk_level,
+            reason=self.risk_reason,
+            edits=self._edits,
+        )
+
+    def save_soon(self) -> None:
+        """Save what is on screen in a worker thread, so typing goes on however slow the store is.
+
+        With a save in flight this only notes that another is wanted: it
+        starts when that one lands, from the version it returned.
+        """
+        if self._saving is not None:
+            self._save_again = True
+            return
+        job = self._snapshot()
+        if job is None:
+            return
+        self._saving = job
+        self.run_worker(job.run, thread=True, group=SAVE_GROUP, description="saving the record")
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A background save finished: apply it here, on the UI thread, then start any save waiting."""
+        if event.worker.group != SAVE_GROUP or event.state != WorkerState.SUCCESS:
+            return
+        job = event.worker.result
+        if job is not self._saving:  # `save_now` waited for it and applied it already
+            return
+        self._finish(job)
+        again, self._save_again = self._save_again, False
+        if again and self._error is None:
+            self.save_soon()
+
+    def save_now(self) -> bool:
+        """Save now and wait for the store's answer; True when the store holds what is on screen.
+
+        For quit and every action that needs the record stored before it
+        goes on: waits for a save in flight (applying its outcome), then
+        saves what was typed since.  On a refused save the text stays in the
+        editors, the reason shows in the counters, and (once per failure) a
+        copy elsewhere is offered.
+        """
+        if self._saving is not None:
+            self._finish(self._saving.run())  # waits for the worker, or saves here if it has not begun
+        self._save_again = False
+        job = self._snapshot()
+        if job is None:
             return self._error is None
-        record = self.build_record()
-        self._changed_since_attempt = False
-        try:
-            saved = self.store.save_record(
-                record,
-                self.user,
-                risk_path=self.form.risk_level,
-                reason=self.risk_reason,
-            )
-        except ReasonRequiredError as error:
-            self._error = str(error)
+        return self._finish(job.run())
+
+    def _finish(self, job: SaveJob) -> bool:
+        """Apply a save's outcome (on the UI thread); True when it stored the snapshot."""
+        if job is self._saving:
+            self._saving = None
+        outcome = job.outcome
+        if isinstance(outcome, ReasonRequiredError):
+            self._error = str(outcome)
             self._refresh_counters()
-            ask_reason(self, record)
+            ask_reason(self, job.record)
             return False
-        except ServerUnreachableError as error:  # held until the server is back: typing goes on, no dialog
+        if isinstance(outcome, ServerUnreachableError):  # held until the server is back: no dialog
             if self._retry_at is None:
-                self.notify(str(error), title="Not saved yet", severity="warning", timeout=8)
+                self.notify(str(outcome), title="Not saved yet", severity="warning", timeout=8)
             self._retry_at = self.clock() + RETRY_UNREACHABLE_SECONDS
-            self._error = str(error)
+            self._error = str(outcome)
             self._refresh_counters()
             return False
-        except StoreError as error:
-            self._failed(str(error), record)
+        if isinstance(outcome, StoreError):
+            self._failed(str(outcome), job.record)
+            return False
+        if outcome is None:  # the save crashed in its thread; the worker reports it
             return False
         self._retry_at = None
-        self.record = saved
-        self._unsaved_since = None
+        self.record = merge_saved(outcome, job.record, self.record)
+        if self._edits == job.edits:  # nothing typed while it was saving
+            self._unsaved_since = None
         self._saved_at = self.clock()
         self._error = None
         self._offered_copy = False
@@ -413,7 +485,7 @@ class CaseScreen(Screen[None]):
         if help_panel.display:
             help_panel.show_section(editor.section)
         if leaving and self._unsaved_since is not None:
-            self.save_now()
+            self.save_soon()
         self._refresh_counters()
 
     def _go_to(self, editor: SectionEditor) -> None:
@@ -641,7 +713,7 @@ class CaseScreen(Screen[None]):
         now = self.clock()
         self._last_change = now
         self._unsaved_since = self._unsaved_since if self._unsaved_since is not None else now
-        self._changed_since_attempt = True
+        self._edits += 1
 
     def retry_save(self) -> None:
         """Save again after the risk level prompt closed; the reason is used once."""

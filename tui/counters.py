@@ -61,10 +61,12 @@ def due_text(days_left: int | None) -> str:
     return f"due in {days_left} {unit}"
 
 
-def save_state_text(*, saved_ago: float | None, dirty: bool, error: str | None) -> str:
+def save_state_text(*, saved_ago: float | None, dirty: bool, saving: bool, error: str | None) -> str:
     """What the practitioner needs to know about saving, most urgent first."""
     if error:
         return f"save failed: {error}"
+    if saving:
+        return "saving…"
     if dirty:
         return "unsaved changes"
     if saved_ago is None:
