@@ -7,8 +7,11 @@ from pathlib import Path
 
 import pytest
 from a4_app_harness import TODAY, USER, add_case, caseload_shown, fill_demo, make_app
+from pilot_support import shown
+from textual.widgets import Static
 
 from storage.sqlite import SqliteStore
+from storage.store import ServerUnreachableError
 from tui.case_list import CURSOR_MARK, CaseList
 from tui.caseload import SHOW_LIMIT, CaseFilter, CaseloadScreen
 
@@ -149,3 +152,28 @@ def test_narrowing_from_the_previous_matches_gives_the_same_answer_as_starting_a
         fresh = CaseFilter(rows).apply(query)
         assert typed.apply(query) == fresh, query
     assert typed.apply("") == rows
+
+
+class AwayStore(SqliteStore):
+    """The real store, refusing to list cases as a team store does while its server is away."""
+
+    away = True
+
+    def list_cases(self, owner: str | None = None) -> list:
+        if self.away:
+            raise ServerUnreachableError("The A4 team database cannot be reached (a network drop?).")
+        return super().list_cases(owner)
+
+
+async def test_a_caseload_that_cannot_be_read_says_so_and_ctrl_l_reads_it_again(tmp_path: Path) -> None:
+    store = AwayStore(tmp_path / "a4.db")
+    add_case(store, "N100", "Alex Example", TODAY)
+    async with make_app(store).run_test(size=(100, 24)) as pilot:
+        await shown(pilot, "The caseload could not be read: The A4 team database cannot be reached")
+        more = str(pilot.app.screen.query_one("#more", Static).render())
+        assert more.endswith("Ctrl+L tries again.")  # under the notice: what to do
+        store.away = False
+        await pilot.press("ctrl+l")
+        screen = await caseload_shown(pilot)
+        assert screen.selected_ref == "N100"
+    store.close()

@@ -1,9 +1,11 @@
 """The caseload: every case of the practitioner, soonest due first, filtered as they type.
 
-Built to stay instant with 10,000 cases: the list is read once, in a thread,
-after the screen is already on show, while another thread loads the
-bank-holiday calendar from the moment the screen is made; each keystroke filters rows held in memory (no query
-per key), narrowing from the previous matches while the query only grows;
+Built to stay instant with 10,000 cases: the list is read in a thread started
+the moment the screen is made (with the bank-holiday calendar), so it is read
+while Textual builds and styles the screen and the first paint can already
+hold it; later reads (after a case closes) run in a worker.  Each keystroke
+filters rows held in memory (no query per key), narrowing from the previous
+matches while the query only grows;
 only the best `SHOW_LIMIT` matches go into the list, with a line saying how
 many more there are; and the list (`CaseList`) draws only the rows on screen.
 """
@@ -25,7 +27,7 @@ from textual.widgets import Static
 
 from forms.deadlines import days_left
 from forms.model import AssessmentForm, Case
-from storage.store import CaseSummary, Store
+from storage.store import CaseSummary, Store, StoreError
 from tui.case_list import CaseList, Column, DaysLeft, header_text, visible_columns
 from tui.fuzzy import fuzzy_filter
 from tui.key_bar import KeyBar
@@ -81,7 +83,7 @@ class CaseloadScreen(Screen[None]):
         #filter.-active { color: $text; background: $boost; }
         #case-header { height: 1; background: $panel; text-style: bold; }
         #cases { height: 1fr; }
-        #more { height: auto; max-height: 1; padding: 0 1; color: $text-muted; }
+        #more { height: auto; max-height: 3; padding: 0 1; color: $text-muted; }
     }
     """
 
@@ -134,10 +136,11 @@ class CaseloadScreen(Screen[None]):
         self.filter_text = ""
         self._filter = CaseFilter([])
         self._days_left = DaysLeft(today, days_left)
-        # The bank-holiday calendar takes longer to load than the caseload takes to read: start it
-        # now, so that it loads while the app starts and the list is read, not after.
-        self._calendar = threading.Thread(target=self._days_left, args=(today.isoformat(),), daemon=True)
-        self._calendar.start()
+        self._first_rows: list[CaseSummary] | None = None
+        # Start reading the list and loading the bank-holiday calendar now, while Textual builds and
+        # styles the screen, so the first paint can already hold the rows.
+        self._first_read = threading.Thread(target=self._read_first, daemon=True)
+        self._first_read.start()
         self._matches: list[CaseSummary] = []
         self._columns: list[Column] = []
         self._select_next: str | None = None
@@ -176,12 +179,35 @@ class CaseloadScreen(Screen[None]):
     def action_reload(self) -> None:
         self.run_worker(self._read_rows, thread=True, exclusive=True, group="caseload")
 
-    def _read_rows(self) -> None:
+    def _read_first(self) -> None:
+        """The first read, started with the screen; a refusal is left for the worker to read again and say."""
+        self._days_left(self.today.isoformat())  # loads the calendar
+        try:
+            self._first_rows = self._read_and_warm()
+        except StoreError:
+            self._first_rows = None
+
+    def _read_and_warm(self) -> list[CaseSummary]:
         rows = self.store.list_cases(self.owner)
-        self._calendar.join()
         for row in rows[:WARM_ROWS]:
             self._days_left(row.due)
+        return rows
+
+    def _read_rows(self) -> None:
+        self._first_read.join()
+        rows, self._first_rows = self._first_rows, None
+        try:
+            rows = rows if rows is not None else self._read_and_warm()
+        except StoreError as error:
+            self.app.call_from_thread(self._not_read, str(error))
+            return
         self.app.call_from_thread(self._rows_read, rows)
+
+    def _not_read(self, message: str) -> None:
+        """The store refused the list (a team server away, say): say so; Ctrl+L reads it again."""
+        more = self.query_one("#more", Static)
+        more.update(Text(f"The caseload could not be read: {message} Ctrl+L tries again."))
+        self.notify(message, title="Caseload not read", severity="error", timeout=15)
 
     def _rows_read(self, rows: list[CaseSummary]) -> None:
         had_selection = self.selected_ref is not None
