@@ -1,6 +1,6 @@
 """The shipped rubric's checks on a full record, and what live checks cost each key press.
 
-* `checks_median_ms`: all checks of the shipped rubric (`forms/library/rubric.toml`)
+* `checks_median_ms`: all checks of the shipped rubric (`forms/definition/library/rubric.toml`)
   on a full record — 13 sections × 300 words, every question answered, a plan of
   five objectives — median of many runs (target: under 10 ms, one frame).
 * `key_*_ms`: per-key CPU cost of typing on the case screen over that record, measured
@@ -29,12 +29,12 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from bench_typing import per_key_cpu
 
-from forms.checks import run_checks
+from forms.checks.library import run_checks
+from forms.definition.registry import Registry, load_registry
 from forms.model import AssessmentForm, Case, Objective, Record
-from forms.registry import Registry, load_registry
-from forms.words import TEXT_TYPES
-from storage.sqlite import SqliteStore
-from tui.case_screen import CaseScreen
+from forms.record.words import TEXT_TYPES
+from storage.sqlite.store import SqliteStore
+from tui.screens.case_screen import CaseScreen
 
 SECTIONS = 13
 WORDS_PER_SECTION = 300

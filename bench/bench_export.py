@@ -15,10 +15,10 @@ import time
 from collections.abc import Callable
 from datetime import date
 
-from exports.json_format import to_json
-from exports.markdown import to_markdown
-from forms.record_codec import record_to_dict
-from forms.registry import load_registry
+from exports.formats.json_format import to_json
+from exports.formats.markdown import to_markdown
+from forms.definition.registry import load_registry
+from forms.record.codec import record_to_dict
 from storage.demo import demo_data
 from storage.store import AuditEvent
 

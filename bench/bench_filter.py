@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from a4_app_harness import caseload_shown, fill_demo, make_app
 
-from storage.sqlite import SqliteStore
+from storage.sqlite.store import SqliteStore
 
 TYPED = "morgan"
 

@@ -15,7 +15,7 @@ import sys
 import time
 import tomllib
 
-from forms.load import library_files, load_paths
+from forms.definition.load import library_files, load_paths
 
 
 def median_ms(action, rounds: int) -> float:

@@ -30,12 +30,12 @@ import psycopg
 from bench_storage import CASES, FULL_WORDS, SAVES, SECTIONS, WORDS, full_answers, median_ms
 from pg_server import PgServer
 
+from forms.definition.registry import load_registry
 from forms.model import Case, Deadlines, Record
-from forms.registry import load_registry
 from storage.demo import demo_data
-from storage.postgres import PostgresStore
-from storage.postgres_schema import initialise
-from storage.sqlite import SqliteStore
+from storage.postgres.schema import initialise
+from storage.postgres.store import PostgresStore
+from storage.sqlite.store import SqliteStore
 from storage.store import StaleVersionError, Store
 
 WRITERS = 20

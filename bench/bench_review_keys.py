@@ -25,9 +25,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from a4_app_harness import USER, caseload_shown, fill_demo, make_app
 from textual.pilot import Pilot
 
-from storage.sqlite import SqliteStore
-from tui.case_screen import CaseScreen
-from tui.review_bar import ReviewSummaryScreen
+from storage.sqlite.store import SqliteStore
+from tui.screens.case_screen import CaseScreen
+from tui.widgets.review_bar import ReviewSummaryScreen
 
 CASES = 40
 OVERALL_ALLOWANCE = 10

@@ -26,7 +26,7 @@ from pathlib import Path
 A4_CHILD = """
 import argparse, asyncio, sys
 from tui.app import build_app
-from tui.caseload import CaseloadScreen
+from tui.screens.caseload import CaseloadScreen
 
 async def main():
     app = build_app(argparse.Namespace(data_dir=sys.argv[1], forms=[]))
@@ -61,9 +61,9 @@ asyncio.run(main())
 
 
 def fill(data_dir: Path, cases: int, owner: str) -> None:
-    from forms.registry import load_registry
+    from forms.definition.registry import load_registry
     from storage.demo import demo_data
-    from storage.sqlite import SqliteStore
+    from storage.sqlite.store import SqliteStore
 
     registry, _ = load_registry([])
     form = registry.assessment("a4-assessment")

@@ -19,10 +19,10 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+from forms.definition.registry import load_registry
 from forms.model import Case, Deadlines, Record
-from forms.registry import load_registry
 from storage.demo import demo_data
-from storage.sqlite import PRAGMAS, SqliteStore
+from storage.sqlite.store import PRAGMAS, SqliteStore
 
 SECTIONS = 13
 WORDS = 300

@@ -31,8 +31,8 @@ from textual.app import App, ComposeResult
 from textual.widgets import TextArea
 
 from forms.model import AssessmentForm, Case, Header, Question, Record, Section
-from storage.sqlite import SqliteStore
-from tui.case_screen import CaseScreen
+from storage.sqlite.store import SqliteStore
+from tui.screens.case_screen import CaseScreen
 
 WORDS_PER_SECTION = 300
 TEXTS_PER_SECTION = 3

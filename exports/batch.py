@@ -11,13 +11,13 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from exports.csv_format import CaseRow, to_csv
-from exports.fhir import to_fhir
-from exports.json_format import to_json
-from exports.markdown import to_markdown
+from exports.formats.csv_format import CaseRow, to_csv
+from exports.formats.fhir import to_fhir
+from exports.formats.json_format import to_json
+from exports.formats.markdown import to_markdown
 from exports.text import iso_day
+from forms.definition.registry import Registry
 from forms.model import AssessmentForm, Case, Record, Rubric
-from forms.registry import Registry
 from storage.store import AuditEvent, Store
 
 

@@ -6,7 +6,7 @@ follows (and docs/exports.md describes for trainers writing their own):
 every life area asks `linked_offending` and `linked_harm`, and the section
 holding the form's `risk_level` question holds the "who is at risk" grid.
 Strengths are found the way the plan screen finds them
-(`forms.plan_ops.strengths`).  A form that does not follow the conventions
+(`forms.record.plan.strengths`).  A form that does not follow the conventions
 simply gets a shorter summary.
 """
 
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from exports.text import grid_rows, is_empty, label_of
 from forms.model import AssessmentForm, Objective, Record
-from forms.plan_ops import Strength, strengths
+from forms.record.plan import Strength, strengths
 
 LINKED_TO_OFFENDING = "linked_offending"
 LINKED_TO_HARM = "linked_harm"

@@ -12,9 +12,9 @@ from collections.abc import Iterator, Mapping
 from datetime import datetime
 from typing import Any, NamedTuple
 
+from forms.conditions.visibility import is_visible
 from forms.model import AssessmentForm, Option, Question, Record, Section
-from forms.plan_ops import long_date as plan_long_date
-from forms.visibility import is_visible
+from forms.record.plan import long_date as plan_long_date
 
 
 class Answered(NamedTuple):

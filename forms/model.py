@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
-    from forms.conditions import Expr
+    from forms.conditions.language import Expr
 
 QUESTION_TYPES: tuple[str, ...] = (
     "text",
@@ -384,7 +384,7 @@ class Record:
     """Words written in each section (section id → words), counted by whoever saves the answers.
 
     Stored so that exports and lists need not read every answer again.
-    Empty for a record saved before counts were stored: `forms.words.section_words`
+    Empty for a record saved before counts were stored: `forms.record.words.section_words`
     counts those once when asked.
     """
 

@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
 
-from storage.location import ensure_private_dir, resolve_data_dir
+from storage.sqlite.location import ensure_private_dir, resolve_data_dir
 from storage.store import Store, StoreError
 
 ENV_VAR = "A4_DATABASE_URL"
@@ -75,16 +75,16 @@ def open_store(
     """The store chosen by `--db`, `A4_DATABASE_URL`, the config file, else `--data-dir`'s SQLite file.
 
     A team store is wrapped so that saves made while the server is away are
-    held in the local data folder's recovery files (see `storage.recovery`),
+    held in the local data folder's recovery files (see `storage.postgres.recovery`),
     and the saves held by an earlier session are saved now if the server takes them.
     """
     url = database_url(database, environ, config_file)
     if url is None:
-        from storage.sqlite import open_store as open_sqlite
+        from storage.sqlite.store import open_store as open_sqlite
 
         return open_sqlite(data_dir, now=now)
-    from storage.postgres import PostgresStore
-    from storage.recovery import RecoveringStore
+    from storage.postgres.recovery import RecoveringStore
+    from storage.postgres.store import PostgresStore
 
     store = RecoveringStore(
         PostgresStore(url, now=now), ensure_private_dir(resolve_data_dir(data_dir, environ))

@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from forms.model import AssessmentForm, Case, Objective, Question, Record, Step
-from forms.words import record_word_counts
+from forms.record.words import record_word_counts
 
 FIRST_NAMES = (
     "Alex", "Sam", "Jordan", "Priya", "Callum", "Aisha", "Dylan", "Megan", "Tomasz", "Chloe",

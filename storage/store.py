@@ -146,7 +146,7 @@ class ServerUnreachableError(StorageUnavailableError):
     """A team database cannot be reached (server down, network drop, login refused): nothing was saved.
 
     Unlike a full disk, this usually passes by itself, so callers hold the
-    unsaved text and try again later (see `storage.recovery`).
+    unsaved text and try again later (see `storage.postgres.recovery`).
     """
 
 

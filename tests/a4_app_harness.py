@@ -12,13 +12,13 @@ from datetime import date
 
 from textual.pilot import Pilot
 
+from forms.definition.registry import Registry, load_registry
 from forms.model import Case
-from forms.registry import Registry, load_registry
 from storage.demo import demo_data
-from storage.sqlite import SqliteStore
+from storage.sqlite.store import SqliteStore
 from tui.app import DEFAULT_FORM_ID, A4App
-from tui.caseload import CaseloadScreen
 from tui.config import Config
+from tui.screens.caseload import CaseloadScreen
 
 TODAY = date(2026, 3, 2)
 """A Monday with no bank holiday near it, so working-day sums are easy to check by hand."""
@@ -82,6 +82,6 @@ async def caseload_shown(pilot: Pilot[None]) -> CaseloadScreen:
 
 def table_column(screen: CaseloadScreen, key: str) -> list[str]:
     """The text of one column of the caseload table, top to bottom."""
-    from tui.case_list import CaseList
+    from tui.widgets.case_list import CaseList
 
     return screen.query_one(CaseList).column_text(key)

@@ -16,14 +16,14 @@ from pathlib import Path
 
 import pytest
 
+from forms.definition.registry import load_registry
 from forms.model import AssessmentForm
-from forms.registry import load_registry
 from storage.store import Store
 from tests.pg_server import TeamServer, running_team
 
 ENGINES: tuple[str, ...] = ("sqlite", "postgres")
 
-# Keep the bank-holiday cache (forms/deadlines.py) out of the user's own cache
+# Keep the bank-holiday cache (forms/record/deadlines.py) out of the user's own cache
 # folder; subprocesses started by tests inherit this.
 os.environ.setdefault("A4_CACHE_DIR", tempfile.mkdtemp(prefix="a4-test-cache-"))
 
@@ -65,11 +65,11 @@ def open_store(request: pytest.FixtureRequest, tmp_path: Path, clock: Clock) -> 
 
     def factory() -> Store:
         if request.param == "sqlite":
-            from storage.sqlite import SqliteStore
+            from storage.sqlite.store import SqliteStore
 
             store: Store = SqliteStore(tmp_path / "data" / "a4.db", now=clock)
         elif request.param == "postgres":
-            from storage.postgres import PostgresStore
+            from storage.postgres.store import PostgresStore
 
             team: TeamServer = request.getfixturevalue("team_server")
             store = PostgresStore(team.url(request.getfixturevalue("team_database")), now=clock)

@@ -14,7 +14,7 @@ from contextlib import suppress
 from pathlib import Path
 
 from forms.model import Case, Deadlines, Record
-from storage.sqlite import SqliteStore
+from storage.sqlite.store import SqliteStore
 from storage.store import DuplicateError
 
 CASE = "CRASH-1"

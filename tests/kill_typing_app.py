@@ -17,9 +17,9 @@ from pathlib import Path
 from textual import events
 from textual.app import App
 
-from forms.registry import load_registry
-from storage.sqlite import SqliteStore
-from tui.case_screen import CaseScreen
+from forms.definition.registry import load_registry
+from storage.sqlite.store import SqliteStore
+from tui.screens.case_screen import CaseScreen
 
 KEY_INTERVAL = 0.03
 """Seconds between keys: a fast typist (about 400 characters a minute)."""

@@ -206,7 +206,7 @@ class TeamServer:
     def __init__(self, server: PgServer) -> None:
         import psycopg
 
-        from storage.postgres_schema import initialise
+        from storage.postgres.schema import initialise
 
         self.server = server
         self._count = 0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from forms.activity import ActivityClock, format_duration
+from forms.record.activity import ActivityClock, format_duration
 
 
 class Clock:

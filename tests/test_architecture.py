@@ -48,5 +48,5 @@ def test_package_imports_only_what_it_may(package: str) -> None:
 
 def test_the_check_sees_a_forbidden_import(tmp_path: Path) -> None:
     source = tmp_path / "bad.py"
-    source.write_text("def f():\n    from storage.sqlite import SqliteStore\n", encoding="utf-8")
+    source.write_text("def f():\n    from storage.sqlite.store import SqliteStore\n", encoding="utf-8")
     assert "storage" in imported_top_levels(source)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from forms.carry_over import carry_over, move_record
-from forms.load import load_text
+from forms.definition.load import load_text
 from forms.model import AssessmentForm, Case, Deadlines, LeftBehind, Record
-from forms.record_codec import record_from_dict, record_to_dict
+from forms.record.carry_over import carry_over, move_record
+from forms.record.codec import record_from_dict, record_to_dict
 from storage.store import Store
 
 OLD = """

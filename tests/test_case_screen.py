@@ -17,16 +17,16 @@ import pytest
 from textual.app import App
 
 from forms.model import AssessmentForm, Case, Record
-from forms.words import record_word_counts
-from storage.sqlite import SqliteStore
+from forms.record.words import record_word_counts
+from storage.sqlite.store import SqliteStore
 from tests.pilot_support import CaseApp, screen_text, shown, until
-from tui.case_screen import CaseScreen, PlanScreen, QAScreen
-from tui.counters import Counters
-from tui.goto_section import GotoSection
-from tui.group_input import GroupInput
-from tui.save_failure import SaveFailure
-from tui.section_editor import AnswerArea, SectionEditor
-from tui.short_answers import ShortAnswers
+from tui.modals.goto_section import GotoSection
+from tui.modals.save_failure import SaveFailure
+from tui.screens.case_screen import CaseScreen, PlanScreen, QAScreen
+from tui.widgets.counters import Counters
+from tui.widgets.group_input import GroupInput
+from tui.widgets.section_editor import AnswerArea, SectionEditor
+from tui.widgets.short_answers import ShortAnswers
 
 TODAY = date(2026, 10, 5)
 

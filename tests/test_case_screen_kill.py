@@ -9,9 +9,9 @@ import sys
 import time
 from pathlib import Path
 
+from forms.definition.registry import load_registry
 from forms.model import Case, Record
-from forms.registry import load_registry
-from storage.sqlite import SqliteStore
+from storage.sqlite.store import SqliteStore
 
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE))

@@ -17,16 +17,16 @@ from typing import Any
 
 import pytest
 
+from forms.definition.registry import load_registry
 from forms.model import AssessmentForm, Case, Record
-from forms.registry import load_registry
-from storage.sqlite import SqliteStore
+from storage.sqlite.store import SqliteStore
 from storage.store import ServerUnreachableError
 from tests.pilot_support import CaseApp, screen_text, shown, until
 from tui.app import A4App
-from tui.case_screen import RETRY_UNREACHABLE_SECONDS, CaseScreen
 from tui.config import Config
-from tui.save_failure import SaveFailure
-from tui.section_editor import AnswerArea
+from tui.modals.save_failure import SaveFailure
+from tui.screens.case_screen import RETRY_UNREACHABLE_SECONDS, CaseScreen
+from tui.widgets.section_editor import AnswerArea
 
 HOLD_SECONDS = 3.0
 """Longest a save hangs if the test never lets it through (the old screen's saves: always).

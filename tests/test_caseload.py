@@ -10,10 +10,10 @@ from a4_app_harness import TODAY, USER, add_case, caseload_shown, fill_demo, mak
 from pilot_support import shown
 from textual.widgets import Static
 
-from storage.sqlite import SqliteStore
+from storage.sqlite.store import SqliteStore
 from storage.store import ServerUnreachableError
-from tui.case_list import CURSOR_MARK, CaseList
-from tui.caseload import SHOW_LIMIT, CaseFilter, CaseloadScreen
+from tui.screens.caseload import SHOW_LIMIT, CaseFilter, CaseloadScreen
+from tui.widgets.case_list import CURSOR_MARK, CaseList
 
 
 def table_column(screen: CaseloadScreen, key: str) -> list[str]:
@@ -110,7 +110,7 @@ async def test_filter_matches_references_and_up_down_still_move(three_cases: Sql
 
 
 async def test_question_mark_opens_key_help_only_while_the_filter_is_empty(three_cases: SqliteStore) -> None:
-    from tui.key_help import KeyHelpScreen
+    from tui.modals.key_help import KeyHelpScreen
 
     async with make_app(three_cases).run_test(size=(120, 30)) as pilot:
         screen = await caseload_shown(pilot)

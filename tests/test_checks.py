@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from forms.check_kinds import CHECK_KINDS
-from forms.checks import CHECKS, run_checks
-from forms.conditions import parse
-from forms.findings import CriterionResult, Finding, summary
+from forms.checks.findings import CriterionResult, Finding, summary
+from forms.checks.kinds import CHECK_KINDS
+from forms.checks.library import CHECKS, run_checks
+from forms.conditions.language import parse
 from forms.model import (
     AssessmentForm,
     Check,

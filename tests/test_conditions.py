@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from forms.conditions import ConditionError, Expr, parse, truthy
+from forms.conditions.language import ConditionError, Expr, parse, truthy
 
 
 def holds(source: str, **answers: Any) -> bool:

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from a4_app_harness import TODAY, USER, add_case, caseload_shown, make_app
 
-from storage.sqlite import SqliteStore
+from storage.sqlite.store import SqliteStore
 from tui.app import binding_ids, build_app, theme_names
 from tui.config import Config, config_path, load_config
-from tui.new_case import NewCaseScreen
+from tui.modals.new_case import NewCaseScreen
 
 
 def _load(tmp_path: Path, text: str) -> tuple[Config, list[str]]:

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from forms.dates import format_long, parse_date
+from forms.record.dates import format_long, parse_date
 
 TODAY = date(2026, 10, 5)  # a Monday
 

@@ -4,7 +4,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from forms.deadlines import (
+from forms.model import Deadlines
+from forms.record.deadlines import (
     add_working_days,
     days_left,
     initial_due,
@@ -12,7 +13,6 @@ from forms.deadlines import (
     next_review,
     working_days_between,
 )
-from forms.model import Deadlines
 
 
 @pytest.mark.parametrize(

@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 
 from exports.schema import record_schema
+from forms.definition.registry import load_registry
 from forms.model import Case, Record
-from forms.registry import load_registry
-from storage.sqlite import SqliteStore
+from storage.sqlite.store import SqliteStore
 from tests.cli_support import a4_in as a4
 from tests.pilot_support import CaseApp
-from tui.case_screen import CaseScreen
+from tui.screens.case_screen import CaseScreen
 
 
 @pytest.fixture(scope="module")

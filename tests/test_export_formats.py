@@ -25,11 +25,12 @@ from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 from jsonschema import Draft202012Validator
 from markdown_it import MarkdownIt
 
-from exports.csv_format import HEADER, CaseRow, to_csv
-from exports.fhir import questionnaire, questionnaire_response, to_fhir
-from exports.json_format import to_json
-from exports.markdown import to_markdown
+from exports.formats.csv_format import HEADER, CaseRow, to_csv
+from exports.formats.fhir import questionnaire, questionnaire_response, to_fhir
+from exports.formats.json_format import to_json
+from exports.formats.markdown import to_markdown
 from exports.schema import record_schema
+from forms.definition.registry import load_registry
 from forms.model import (
     RECORD_KINDS,
     RECORD_STATUSES,
@@ -41,7 +42,6 @@ from forms.model import (
     Rubric,
     Signature,
 )
-from forms.registry import load_registry
 from storage.demo import demo_data
 from storage.store import AuditEvent
 

@@ -14,16 +14,18 @@ from pathlib import Path
 
 import pytest
 
-from exports.importer import ImportProblem, import_incoming, parse_export
-from exports.json_format import to_json
+from exports.formats.json_format import to_json
+from exports.importing.importer import ImportProblem, import_incoming, parse_export
+from forms.definition.registry import Registry, load_registry
 from forms.model import AssessmentForm, Grade, Record, Signature
-from forms.registry import Registry, load_registry
-from forms.words import record_word_counts
+from forms.record.words import record_word_counts
 from storage.demo import demo_data
-from storage.sqlite import SqliteStore
+from storage.sqlite.store import SqliteStore
 from tests.cli_support import a4_in as a4
 
 NOW = "2025-03-04T12:00:00+00:00"
+
+
 @pytest.fixture(scope="module")
 def registry() -> Registry:
     found, errors = load_registry([])

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from forms.definition.registry import load_registry
 from forms.model import Case, Record
-from forms.registry import load_registry
-from storage.sqlite import SqliteStore
+from storage.sqlite.store import SqliteStore
 from storage.store import Store
 from tests.a4_app_harness import add_case, caseload_shown, make_app
-from tui.case_screen import CaseScreen
 from tui.form_versions import form_for_record, keep_definition
+from tui.screens.case_screen import CaseScreen
 
 VALID = Path(__file__).parent / "fixtures" / "forms" / "valid"
 

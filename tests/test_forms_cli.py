@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from forms.load import library_files
+from forms.definition.load import library_files
 
 VALID = Path(__file__).parent / "fixtures" / "forms" / "valid"
-SCHEMA_FILE = Path(__file__).parent.parent / "forms" / "schema" / "form.schema.json"
+SCHEMA_FILE = Path(__file__).parent.parent / "forms" / "definition" / "schema" / "form.schema.json"
 BROKEN = (
     'id = "broken"\nkind = "assessment"\ntitle = "Broken"\nversion = "1.0"\n'
     '[[section]]\nid = "s"\ntitle = "S"\n'

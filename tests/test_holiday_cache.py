@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from forms import deadlines
+from forms.record import deadlines
 
 
 @pytest.fixture

@@ -9,10 +9,10 @@ import pytest
 from a4_app_harness import USER, add_case, caseload_shown, make_app
 from pilot_support import screen_text
 
-from storage.sqlite import SqliteStore
+from storage.sqlite.store import SqliteStore
 from tui.config import Config
-from tui.key_bar import KeyBar
-from tui.new_case import NewCaseScreen
+from tui.modals.new_case import NewCaseScreen
+from tui.widgets.key_bar import KeyBar
 
 
 @pytest.fixture
@@ -71,4 +71,3 @@ async def test_clicking_a_key_presses_it(db: SqliteStore) -> None:
         await pilot.click(KeyBar, offset=(line.index("New case"), 0))
         await pilot.pause()
         assert isinstance(pilot.app.screen, NewCaseScreen)
-

@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from forms.checks import run_checks
-from forms.load import library_files, load_with_library
+from forms.checks.library import run_checks
+from forms.definition.load import library_files, load_with_library
 from forms.model import AssessmentForm, Objective, PlanTemplate, Question, Record, Rubric
 
 LIFE_AREAS: tuple[str, ...] = (

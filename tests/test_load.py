@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from forms.conditions import Expr
-from forms.load import library_files, load_paths, load_text
-from forms.load_assessment import GRID_COLUMN
-from forms.locate import START, find, positions
+from forms.conditions.language import Expr
+from forms.definition.assessment import GRID_COLUMN
+from forms.definition.load import library_files, load_paths, load_text
+from forms.definition.locate import START, find, positions
+from forms.definition.registry import load_registry
 from forms.model import AssessmentForm, Option, PlanTemplate, Rubric
-from forms.registry import load_registry
 
 VALID = Path(__file__).parent / "fixtures" / "forms" / "valid"
 HEADER = 'id = "t"\nkind = "assessment"\ntitle = "T"\nversion = "1.0.0"\n[[section]]\nid = "s"\ntitle = "S"\n'

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from forms.load import load_file, load_paths, load_text
+from forms.definition.load import load_file, load_paths, load_text
 from forms.model import AssessmentForm
 
 FIXTURES = Path(__file__).parent / "fixtures" / "forms"

@@ -16,11 +16,11 @@ from textual.app import App
 from textual.widgets import Input, OptionList, Static
 
 from forms.model import AssessmentForm, Case, Objective, Record
-from storage.sqlite import SqliteStore
+from storage.sqlite.store import SqliteStore
 from tests.pilot_support import CaseApp
-from tui.case_screen import CaseScreen
-from tui.objective_editor import AreaPicker
-from tui.plan_screen import PlanScreen
+from tui.screens.case_screen import CaseScreen
+from tui.screens.plan_screen import PlanScreen
+from tui.widgets.objective_editor import AreaPicker
 
 TODAY = date(2026, 10, 5)  # a Monday
 LINKED = ("accommodation", "finance", "relationships", "alcohol")

@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from forms.model import Case, Deadlines, Record
-from storage.postgres import PostgresStore
+from storage.postgres.store import PostgresStore
 from storage.store import StaleVersionError
 from tests.pg_server import ADMIN, TeamServer
 

@@ -21,16 +21,16 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from forms.definition.registry import load_registry
 from forms.model import Case, Deadlines, Record
-from forms.registry import load_registry
 from storage.connect import open_store
-from storage.recovery import RecoveringStore
+from storage.postgres.recovery import RecoveringStore
 from storage.store import ServerUnreachableError, StoreError
 from tests.pg_server import PORT, TeamServer, password, running_team
 from tests.pilot_support import CaseApp
 from tests.test_case_screen import FakeClock, wait_for_autosave
-from tui.case_screen import RETRY_UNREACHABLE_SECONDS, CaseScreen
-from tui.save_failure import SaveFailure
+from tui.modals.save_failure import SaveFailure
+from tui.screens.case_screen import RETRY_UNREACHABLE_SECONDS, CaseScreen
 
 
 @pytest.fixture(scope="module")

@@ -14,8 +14,8 @@ import psycopg
 import pytest
 
 from forms.model import Case, Deadlines, Record
-from storage.postgres import NotPermittedError, PostgresStore
-from storage.postgres_schema import ERR_APPEND_ONLY, ERR_IMPERSONATION, ERR_LOCKED, ERR_OWN_APPROVAL
+from storage.postgres.schema import ERR_APPEND_ONLY, ERR_IMPERSONATION, ERR_LOCKED, ERR_OWN_APPROVAL
+from storage.postgres.store import NotPermittedError, PostgresStore
 from storage.store import LockedRecordError, NotFoundError
 from tests.conftest import Clock
 from tests.pg_server import ADMIN, SUPERUSER, TeamServer

@@ -12,9 +12,9 @@ import pytest
 
 from forms.model import Case, Deadlines, Record
 from storage.connect import database_url
-from storage.postgres import PostgresStore
-from storage.postgres_schema import SCHEMA_VERSION
-from storage.sqlite import SqliteStore
+from storage.postgres.schema import SCHEMA_VERSION
+from storage.postgres.store import PostgresStore
+from storage.sqlite.store import SqliteStore
 from storage.store import NewerSchemaError, Store, StoreError
 from tests.cli_support import run_a4 as a4
 from tests.conftest import Clock

@@ -8,12 +8,12 @@ from pathlib import Path
 
 from textual.widgets import Static
 
-from storage.sqlite import SqliteStore
+from storage.sqlite.store import SqliteStore
 from tests.pilot_support import until
-from tui.case_screen import CaseScreen
-from tui.plan_screen import PlanScreen
-from tui.preview import PreviewApp
-from tui.preview_views import ErrorPanel, RubricFindings
+from tui.preview.app import PreviewApp
+from tui.preview.views import ErrorPanel, RubricFindings
+from tui.screens.case_screen import CaseScreen
+from tui.screens.plan_screen import PlanScreen
 
 VALID = Path(__file__).parent / "fixtures" / "forms" / "valid"
 TODAY = date(2026, 3, 2)

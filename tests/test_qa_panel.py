@@ -15,21 +15,21 @@ import pytest
 from textual.app import App
 from textual.widgets import OptionList
 
-from forms.checks import run_checks
-from forms.findings import summary
+from forms.checks.findings import summary
+from forms.checks.library import run_checks
 from forms.model import AssessmentForm, Case, Objective, Record
-from storage.sqlite import SqliteStore
+from storage.sqlite.store import SqliteStore
 from tests.a4_app_harness import shipped_registry
 from tests.pilot_support import screen_text, until
 from tests.qa_support import complete_answers
-from tui.case_screen import CaseScreen
-from tui.counters import Counters
-from tui.group_input import EntryList
-from tui.phrase_marks import PhraseMarks
-from tui.plan_screen import PlanScreen
-from tui.qa_panel import QAScreen, place_of
-from tui.section_editor import AnswerArea
-from tui.short_answers import ShortAnswers
+from tui.screens.case_screen import CaseScreen
+from tui.screens.plan_screen import PlanScreen
+from tui.screens.qa_screen import QAScreen, place_of
+from tui.widgets.counters import Counters
+from tui.widgets.group_input import EntryList
+from tui.widgets.phrase_marks import PhraseMarks
+from tui.widgets.section_editor import AnswerArea
+from tui.widgets.short_answers import ShortAnswers
 
 TODAY = date(2026, 3, 2)
 

@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from forms.deadlines import next_review
+from forms.definition.registry import load_registry
 from forms.model import AssessmentForm, Case, Deadlines, Objective, PlanTemplate, ProgressNote, Record
-from forms.plan_ops import is_overdue, mark_progress, new_objective_id
-from forms.registry import load_registry
-from forms.review import (
+from forms.record.deadlines import next_review
+from forms.record.plan import is_overdue, mark_progress, new_objective_id
+from forms.record.review import (
     carry_forward,
     diff_text,
     review_summary,

@@ -15,13 +15,13 @@ from typing import Any
 from textual.app import App
 from textual.widgets import OptionList, Static
 
-from forms.dates import format_long
 from forms.model import AssessmentForm, Record
+from forms.record.dates import format_long
 from storage.demo import demo_data
-from storage.sqlite import SqliteStore
-from tui.case_screen import CaseScreen
-from tui.review_bar import ReviewBar, ReviewSummaryScreen
-from tui.section_editor import AnswerArea
+from storage.sqlite.store import SqliteStore
+from tui.screens.case_screen import CaseScreen
+from tui.widgets.review_bar import ReviewBar, ReviewSummaryScreen
+from tui.widgets.section_editor import AnswerArea
 
 TODAY = date(2026, 3, 2)
 CHANGED = ("accommodation", "rosh")

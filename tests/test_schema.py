@@ -16,9 +16,8 @@ from typing import Any
 import jsonschema
 import pytest
 
-from forms.check_kinds import CHECK_KINDS, COMMON_CHECK_KEYS
-from forms.load import HEADER_KEYS, KIND_KEYS, library_files
-from forms.load_assessment import (
+from forms.checks.kinds import CHECK_KINDS, COMMON_CHECK_KEYS
+from forms.definition.assessment import (
     DEADLINE_KEYS,
     FIELD_KEYS,
     FIELD_TYPES,
@@ -26,16 +25,17 @@ from forms.load_assessment import (
     SECTION_KEYS,
     TYPE_KEYS,
 )
-from forms.load_plan import SUGGEST_KEYS
-from forms.load_rubric import CRITERION_KEYS
+from forms.definition.load import HEADER_KEYS, KIND_KEYS, library_files
+from forms.definition.options import OPTION_KEYS
+from forms.definition.plan import SUGGEST_KEYS
+from forms.definition.rubric import CRITERION_KEYS
 from forms.model import FORM_KINDS, PLAN_FIELDS, QUESTION_TYPES
-from forms.options import OPTION_KEYS
 from tests.test_malformed import CASES
 
 VALID = Path(__file__).parent / "fixtures" / "forms" / "valid"
 
 SCHEMA: dict[str, Any] = json.loads(
-    resources.files("forms.schema").joinpath("form.schema.json").read_text(encoding="utf-8")
+    resources.files("forms.definition.schema").joinpath("form.schema.json").read_text(encoding="utf-8")
 )
 DEFS: dict[str, Any] = SCHEMA["definitions"]
 

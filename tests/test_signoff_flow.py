@@ -11,15 +11,15 @@ from pathlib import Path
 from textual.widgets import Input, Select
 
 from forms.model import Record
-from storage.sqlite import SqliteStore
+from storage.sqlite.store import SqliteStore
 from tests.a4_app_harness import TODAY, USER, add_case, caseload_shown, make_app, shipped_registry
 from tests.pilot_support import until
 from tests.qa_support import complete_answers
-from tui.case_screen import CaseScreen
-from tui.comments import CommentNote
 from tui.config import Config
-from tui.qa_queue import QAQueueScreen
-from tui.signoff import CriterionGrade, GradingScreen, SubmitBlocked
+from tui.screens.case_screen import CaseScreen
+from tui.screens.grading import CriterionGrade, GradingScreen, SubmitBlocked
+from tui.screens.qa_queue import QAQueueScreen
+from tui.widgets.comments import CommentNote
 
 QA = Config(user="jo.qa", role="qa_assessor")
 LEAD = Config(user="kim.lead", role="manager")

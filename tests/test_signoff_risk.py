@@ -6,13 +6,13 @@ from pathlib import Path
 
 from textual.widgets import Input, Static
 
-from storage.sqlite import SqliteStore
+from storage.sqlite.store import SqliteStore
 from tests.a4_app_harness import USER, caseload_shown, make_app
 from tests.pilot_support import until
 from tests.test_signoff_flow import draft
-from tui.case_screen import CaseScreen
 from tui.config import Config
-from tui.risk_reason import RiskReason
+from tui.modals.risk_reason import RiskReason
+from tui.screens.case_screen import CaseScreen
 
 MANAGER = Config(user="kim.lead", role="manager")
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from forms.model import Comment, Grade, Record, Signature
-from forms.signoff import (
+from forms.record.signoff import (
     approve_refusal,
     level_change_line,
     needs_second,

@@ -15,7 +15,7 @@ from a4_app_harness import caseload_shown, fill_demo, make_app
 from pilot_support import until
 from textual.pilot import Pilot
 
-from storage.sqlite import SqliteStore
+from storage.sqlite.store import SqliteStore
 
 
 @pytest.fixture

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from forms.load import load_paths
+from forms.definition.load import load_paths
+from forms.definition.starters import SCHEMA_FILE, starter_source
 from forms.model import FORM_KINDS
-from forms.starters import SCHEMA_FILE, starter_source
 
 
 @pytest.mark.parametrize("kind", FORM_KINDS)

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from forms.model import Case, Record
-from forms.stats import RecordFacts, Spread, workload
-from storage.sqlite import SqliteStore, open_store
+from forms.record.stats import RecordFacts, Spread, workload
+from storage.sqlite.store import SqliteStore, open_store
 from tests.a4_app_harness import shipped_registry
 from tui.cli import main
 from tui.commands.stats_cmd import collect_facts
@@ -156,7 +156,7 @@ async def test_the_stats_screen_shows_the_table_and_minutes_over_time(crafted: P
     from tests.a4_app_harness import caseload_shown, make_app
     from tests.pilot_support import until
     from tui.config import Config
-    from tui.stats_screen import StatsScreen
+    from tui.screens.stats_screen import StatsScreen
 
     store = open_store(str(crafted))
     async with make_app(store, Config(user="jo", role="qa_assessor")).run_test(size=(160, 40)) as pilot:

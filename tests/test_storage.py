@@ -8,9 +8,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from forms.deadlines import initial_due, next_review
 from forms.model import Agreement, Case, Deadlines, Objective, Record, Step
-from forms.record_codec import case_from_dict, case_to_dict, record_from_dict, record_to_dict
+from forms.record.codec import case_from_dict, case_to_dict, record_from_dict, record_to_dict
+from forms.record.deadlines import initial_due, next_review
+from forms.record.workflow import TRANSITIONS
 from storage.store import (
     DuplicateError,
     InvalidTransitionError,
@@ -21,7 +22,6 @@ from storage.store import (
     StaleVersionError,
     Store,
 )
-from storage.workflow import TRANSITIONS
 from tests.conftest import Clock
 
 DEADLINES = Deadlines(initial_working_days=10, review_weeks=16)

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from forms.deadlines import initial_due
 from forms.model import Deadlines
+from forms.record.deadlines import initial_due
 from tests.cli_support import a4_in as a4
 
 

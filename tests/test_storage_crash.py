@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from storage.sqlite import SqliteStore
+from storage.sqlite.store import SqliteStore
 from tests.crash_writer import CASE, PATH, content
 
 WRITER = Path(__file__).parent / "crash_writer.py"

@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 
 from forms.model import Case, Deadlines, Record
-from storage.backup import KEEP_DAILY
-from storage.location import resolve_data_dir
-from storage.sqlite import SqliteStore, open_store
-from storage.sqlite_schema import SCHEMA_VERSION
+from storage.sqlite.backup import KEEP_DAILY
+from storage.sqlite.location import resolve_data_dir
+from storage.sqlite.schema import SCHEMA_VERSION
+from storage.sqlite.store import SqliteStore, open_store
 from storage.store import CorruptStoreError, LockedRecordError, NewerSchemaError, StorageUnavailableError
 from tests.conftest import Clock
 

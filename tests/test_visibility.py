@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from forms.conditions import parse
-from forms.model import AssessmentForm, Header, Option, Question, Section
-from forms.visibility import (
+from forms.conditions.language import parse
+from forms.conditions.visibility import (
     Resolved,
     holds,
     is_required,
@@ -14,6 +13,7 @@ from forms.visibility import (
     unresolved_names,
     visible_sections,
 )
+from forms.model import AssessmentForm, Header, Option, Question, Section
 
 LEVELS = (Option("low", "Low"), Option("high", "High"))
 

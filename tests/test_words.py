@@ -1,10 +1,9 @@
 """Word counts as the practitioner sees them in the budget counters."""
 
-
 import pytest
 
 from forms.model import AssessmentForm, Header, Question, Record, Section
-from forms.words import count_words, record_word_counts, text_answers, total_words
+from forms.record.words import count_words, record_word_counts, text_answers, total_words
 
 
 @pytest.mark.parametrize(

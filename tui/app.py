@@ -25,17 +25,22 @@ from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 from textual.screen import Screen
 
+from forms.definition.registry import Registry
 from forms.model import AssessmentForm, Case, Record
-from forms.registry import Registry
 from storage.store import Store, StoreError
-from tui.caseload import CaseloadScreen
 from tui.config import Config
+from tui.screens.caseload import CaseloadScreen
 from tui.themes import THEMES
 
 DEFAULT_FORM_ID = "a4-assessment"
 """The shipped assessment, used for new cases unless a case names another form."""
 
-SCREEN_MODULES: tuple[str, ...] = ("tui.case_screen", "tui.key_help", "tui.new_case", "tui.qa_queue")
+SCREEN_MODULES: tuple[str, ...] = (
+    "tui.screens.case_screen",
+    "tui.modals.key_help",
+    "tui.modals.new_case",
+    "tui.screens.qa_queue",
+)
 """Screens imported only when first shown (to start fast); `binding_ids` imports them to see their keys."""
 
 NOTICE_LINES = 3
@@ -132,7 +137,7 @@ class A4App(App[None], inherit_bindings=False):
             keep_definition(self.store, form)  # the record relies on this version from now on
         except StoreError as error:
             self.notify(str(error), title="The form's copy was not kept", severity="warning", timeout=15)
-        from tui.case_screen import CaseScreen
+        from tui.screens.case_screen import CaseScreen
 
         self.push_screen(
             CaseScreen(
@@ -177,7 +182,7 @@ class A4App(App[None], inherit_bindings=False):
 
     def action_help(self) -> None:
         """Show every key of the current screen, unless the key help is already open."""
-        from tui.key_help import KeyHelpScreen
+        from tui.modals.key_help import KeyHelpScreen
 
         if not isinstance(self.screen, KeyHelpScreen):
             self.push_screen(KeyHelpScreen(self.screen))
@@ -262,7 +267,7 @@ def build_app(args: argparse.Namespace) -> A4App:
     """
     from dataclasses import replace
 
-    from forms.registry import load_registry
+    from forms.definition.registry import load_registry
     from tui.commands.storage_support import open_store
     from tui.config import config_path, load_config, user_forms_dir
 

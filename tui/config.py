@@ -32,7 +32,7 @@ from pathlib import Path
 
 import platformdirs
 
-from forms.errors import did_you_mean
+from forms.definition.errors import did_you_mean
 
 ENV_VAR = "A4_CONFIG"
 FILE_NAME = "config.toml"

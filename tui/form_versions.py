@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from forms.load import load_text
+from forms.definition.load import load_text
+from forms.definition.registry import Registry
 from forms.model import AssessmentForm, Record
-from forms.registry import Registry
 from storage.store import Store
 
 

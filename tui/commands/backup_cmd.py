@@ -20,7 +20,7 @@ def run(args: argparse.Namespace) -> int:
     from datetime import datetime
     from pathlib import Path
 
-    from storage.backup import backup_dir
+    from storage.sqlite.backup import backup_dir
     from storage.store import StoreError
     from tui.commands.storage_support import fail, open_store
 

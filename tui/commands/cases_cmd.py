@@ -16,7 +16,7 @@ def run(args: argparse.Namespace) -> int:
     import json
     from datetime import date
 
-    from forms.deadlines import days_left
+    from forms.record.deadlines import days_left
     from storage.store import StoreError
     from tui.commands.storage_support import fail, open_store
 

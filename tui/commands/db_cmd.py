@@ -39,8 +39,8 @@ def _url(args: argparse.Namespace) -> str | None:
 def run_init(args: argparse.Namespace) -> int:
     import psycopg
 
-    from storage.postgres import admin_connection, describe
-    from storage.postgres_schema import NewerSchemaVersion, initialise
+    from storage.postgres.schema import NewerSchemaVersion, initialise
+    from storage.postgres.store import admin_connection, describe
     from storage.store import StoreError
     from tui.commands.storage_support import fail
 
@@ -71,8 +71,8 @@ def run_init(args: argparse.Namespace) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from storage.postgres import ROLE_NAMES, admin_connection, describe
-    from storage.postgres_schema import SCHEMA_VERSION, stored_version
+    from storage.postgres.schema import SCHEMA_VERSION, stored_version
+    from storage.postgres.store import ROLE_NAMES, admin_connection, describe
     from storage.store import StoreError
     from tui.commands.storage_support import fail
 

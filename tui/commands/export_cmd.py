@@ -40,7 +40,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from exports.batch import FORMATS, ExportProblem, FormCache, csv_text, select
-    from forms.registry import load_registry
+    from forms.definition.registry import load_registry
     from storage.store import StoreError
     from tui.commands.storage_support import fail, open_store
 
@@ -96,7 +96,7 @@ def _write_many(store: Store, forms: FormCache, records: list[Selected], fmt: Fo
     import sys
 
     from exports.files import file_name, write_private
-    from storage.location import ensure_private_dir
+    from storage.sqlite.location import ensure_private_dir
     from tui.commands.storage_support import fail
 
     try:

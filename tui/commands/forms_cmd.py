@@ -55,7 +55,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from forms.load import load_paths
+    from forms.definition.load import load_paths
 
     results = load_paths(args.paths)
     problems = [error for result in results for error in result.errors]
@@ -73,7 +73,7 @@ def run_list(args: argparse.Namespace) -> int:
     import sys
     from pathlib import Path
 
-    from forms.registry import load_registry
+    from forms.definition.registry import load_registry
     from tui.config import user_forms_dir
 
     own = user_forms_dir()
@@ -98,11 +98,11 @@ def run_schema(args: argparse.Namespace) -> int:
 
 
 def run_new(args: argparse.Namespace) -> int:
-    from forms.errors import did_you_mean
-    from forms.load_context import FORM_ID
+    from forms.definition.errors import did_you_mean
+    from forms.definition.reading import FORM_ID
+    from forms.definition.registry import load_registry
+    from forms.definition.starters import SCHEMA_FILE, starter_text
     from forms.model import AssessmentForm
-    from forms.registry import load_registry
-    from forms.starters import SCHEMA_FILE, starter_text
     from tui.config import user_forms_dir
 
     if not FORM_ID.fullmatch(args.name):
@@ -142,14 +142,14 @@ def run_new(args: argparse.Namespace) -> int:
 
 
 def run_preview(args: argparse.Namespace) -> int:
-    from tui.preview import run_preview as preview
+    from tui.preview.app import run_preview as preview
 
     return preview(args)
 
 
 def run_diff(args: argparse.Namespace) -> int:
-    from forms.form_diff import diff_definitions, render, version_warnings
-    from forms.load import load_file
+    from forms.definition.load import load_file
+    from forms.diff.core import diff_definitions, render, version_warnings
 
     results = [load_file(args.old), load_file(args.new)]
     problems = [error for result in results for error in result.errors]
@@ -171,7 +171,7 @@ def run_diff(args: argparse.Namespace) -> int:
 def _schema_text() -> str:
     from importlib import resources
 
-    return resources.files("forms.schema").joinpath("form.schema.json").read_text(encoding="utf-8")
+    return resources.files("forms.definition.schema").joinpath("form.schema.json").read_text(encoding="utf-8")
 
 
 def _count(number: int, noun: str) -> str:

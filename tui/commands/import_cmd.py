@@ -32,8 +32,8 @@ def _now() -> str:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from exports.importer import ImportProblem, Incoming, import_incoming, read_export
-    from forms.registry import load_registry
+    from exports.importing.importer import ImportProblem, Incoming, import_incoming, read_export
+    from forms.definition.registry import load_registry
     from storage.store import StoreError
     from tui.commands.storage_support import current_user, fail, open_store
 

@@ -4,7 +4,7 @@ Per form and kind of record (new assessment, review, short): how many, the
 median and quartiles of active writing minutes and of words, the share
 approved first time, QA returns per record, and days from start to
 completion against the deadline.  Figures come from the records and their
-audit trail (`forms.stats` does the arithmetic); nothing personal is printed.
+audit trail (`forms.record.stats` does the arithmetic); nothing personal is printed.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from datetime import date
 
-    from forms.registry import Registry
-    from forms.stats import GroupStats, RecordFacts, Spread
+    from forms.definition.registry import Registry
+    from forms.record.stats import GroupStats, RecordFacts, Spread
     from storage.store import Store
 
 FORMATS: tuple[str, ...] = ("table", "csv", "json")
@@ -42,9 +42,9 @@ def collect_facts(store: Store, registry: Registry) -> list[RecordFacts]:
     due date for a new or short assessment, and for a review the review
     interval after the reviewed record was approved.
     """
-    from forms.deadlines import next_review
-    from forms.stats import RecordFacts
-    from forms.words import total_words
+    from forms.record.deadlines import next_review
+    from forms.record.stats import RecordFacts
+    from forms.record.words import total_words
 
     records = [r for r in store.list_records() if not r.amends]
     trails = {r.id: store.audit_trail(r.id) for r in records}
@@ -169,8 +169,8 @@ def run(args: argparse.Namespace) -> int:
     from datetime import date
     from pathlib import Path
 
-    from forms.registry import load_registry
-    from forms.stats import workload
+    from forms.definition.registry import load_registry
+    from forms.record.stats import workload
     from storage.store import StoreError
     from tui.commands.storage_support import fail, open_store
 

@@ -46,7 +46,7 @@ def load_form(args: argparse.Namespace, form_id: str) -> AssessmentForm | None:
     """The newest version of assessment form `form_id`, or `None` after reporting why not."""
     from pathlib import Path
 
-    from forms.registry import load_registry
+    from forms.definition.registry import load_registry
 
     registry, _errors = load_registry([Path(d) for d in args.forms])
     form = registry.assessment(form_id)

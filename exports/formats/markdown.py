@@ -1,0 +1,297 @@
+"""A record as a short Markdown report: for the person on probation, for a file, for pasting.
+
+It reads top-down like a report a colleague would write, not a form dump:
+an at-a-glance summary first (risk of serious harm and who is at risk, the
+areas linked to offending and harm, strengths, the plan's objectives and
+dates), then each section's answers, then quality assurance.  Hidden and
+empty questions are left out rather than printed as blanks, and every
+piece of the person's text is escaped so it can never turn into headings,
+links or HTML.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from typing import Any
+
+from exports.summary import summarise
+from exports.text import (
+    answered,
+    grid_rows,
+    is_empty,
+    label_of,
+    long_date,
+    ordered_entries,
+    scalar_text,
+)
+from forms.model import AssessmentForm, Case, Objective, Question, Record, Rubric
+from forms.record.plan import AGREEMENT_LABELS, STEP_STATUS_LABELS
+from storage.store import AuditEvent
+
+KIND_TITLES: dict[str, str] = {"assessment": "Assessment", "review": "Review", "short": "Short assessment"}
+
+STATUS_WORDS: dict[str, str] = {
+    "draft": "Draft: not yet sent for quality assurance.",
+    "submitted": "Sent for quality assurance; not yet checked.",
+    "returned": "Returned by quality assurance for changes.",
+    "approved": "Approved by quality assurance.",
+    "locked": "Approved and locked (countersigned); changes are made as an amendment.",
+}
+
+_INLINE = "\\`*_[]<>|"
+"""Characters that could start inline markup; the backslash first, so added ones are not doubled."""
+_LINE_START = re.compile(r"^(\s*)(?:([#>+=~-])|(\d+)([.)]))", re.MULTILINE)
+
+
+def escape(text: str) -> str:
+    """Text written by a person, made safe inside a line of Markdown: it stays text, whatever it holds.
+
+    The commonest call in a report, and most text holds none of these
+    characters: a containment test each is several times faster than a
+    regular expression or a translation table.
+    """
+    text = text.strip()
+    for char in _INLINE:
+        if char in text:
+            text = text.replace(char, f"\\{char}")
+    return text
+
+
+def _line_starts(markdown: str) -> str:
+    """Escape what would make a line start a heading, quote or list (`# `, `> `, `- `, `1. `)."""
+    return _LINE_START.sub(lambda m: f"{m[1]}\\{m[2]}" if m[2] else f"{m[1]}{m[3]}\\{m[4]}", markdown)
+
+
+def _paragraph(text: str) -> str:
+    return _line_starts(escape(text))
+
+
+def to_markdown(
+    record: Record,
+    case: Case,
+    form: AssessmentForm,
+    audit: Sequence[AuditEvent] = (),
+    rubric: Rubric | None = None,
+) -> str:
+    """The whole report as Markdown text (`rubric` names the graded criteria; without it, their ids)."""
+    blocks = [
+        *_heading(record, case, form),
+        *_at_a_glance(record, form),
+        *_sections(record, form),
+        *_plan(record, form),
+        *_left_behind(record),
+        *_quality(record, form, audit, rubric),
+    ]
+    return "\n\n".join(blocks) + "\n"
+
+
+def _heading(record: Record, case: Case, form: AssessmentForm) -> list[str]:
+    title = KIND_TITLES.get(record.kind, record.kind.title())
+    facts = [
+        f"Case {escape(case.ref)}",
+        f"{escape(form.header.title)} (version {escape(record.form_version)})",
+        f"written by {escape(record.author)}" if record.author else "",
+        f"last updated {long_date(record.updated_at)}" if record.updated_at else "",
+    ]
+    return [f"# {title}: {escape(case.name)}", " · ".join(f for f in facts if f)]
+
+
+def _bullets(items: Iterable[str]) -> str:
+    return "\n".join(f"- {_line_starts(item)}" for item in items)
+
+
+def _at_a_glance(record: Record, form: AssessmentForm) -> list[str]:
+    summary = summarise(form, record)
+    facts = [
+        f"**Risk of serious harm:** {escape(summary.risk_level) or 'not yet given'}",
+        f"**Linked to offending:** {_listing(summary.linked_to_offending)}",
+        f"**Linked to serious harm:** {_listing(summary.linked_to_harm)}",
+    ]
+    blocks = ["## At a glance", _bullets(facts)]
+    if summary.at_risk:
+        blocks += [
+            "### Who is at risk",
+            _bullets(f"{escape(who)}: {escape(level)}" for who, level in summary.at_risk),
+        ]
+    blocks.append("### Strengths and protective factors")
+    if summary.strengths:
+        blocks.append(_bullets(f"*{escape(s.where)}* — {_one_line(s.text)}" for s in summary.strengths))
+    else:
+        blocks.append("None written yet.")
+    blocks.append("### Plan objectives")
+    if summary.objectives:
+        blocks.append(_bullets(_objective_line(o, form) for o in summary.objectives))
+    else:
+        blocks.append("No objectives yet.")
+    return blocks
+
+
+def _listing(titles: list[str]) -> str:
+    return ", ".join(escape(t) for t in titles) if titles else "none"
+
+
+def _one_line(text: str) -> str:
+    return escape(" ".join(text.split()))
+
+
+def _area_titles(objective: Objective, form: AssessmentForm) -> str:
+    titles = [(s.title if (s := form.section(a)) else a) for a in objective.areas]
+    return ", ".join(escape(t) for t in titles)
+
+
+def _objective_line(objective: Objective, form: AssessmentForm) -> str:
+    line = _one_line(objective.goal) or "(no goal written yet)"
+    if objective.by:
+        line += f" — by {long_date(objective.by)}"
+    if objective.areas:
+        line += f" ({_area_titles(objective, form)})"
+    return line
+
+
+# ---------------------------------------------------------------- sections
+
+
+def _sections(record: Record, form: AssessmentForm) -> list[str]:
+    """Each section with a shown answer under its heading; answers come in form order, so grouped."""
+    blocks: list[str] = []
+    section = None
+    for answer in answered(form, record):
+        if answer.section is not section:
+            section = answer.section
+            blocks.append(_heading_text(section.title))
+        blocks.extend(_answer(answer.question, answer.value))
+    return blocks
+
+
+@lru_cache(maxsize=4096)
+def _heading_text(title: str) -> str:
+    """A section's heading; worked out once per title rather than once per record."""
+    return f"## {escape(title)}"
+
+
+@lru_cache(maxsize=4096)
+def _label_text(label: str, *, inline: bool) -> str:
+    """A question's label in bold, as it leads its answer (`inline`: with the answer on its line).
+
+    Worked out once per label rather than once per answer of every record.
+    """
+    if not inline:
+        return f"**{escape(label)}**"
+    colon = "" if label.rstrip()[-1:] in "?:." else ":"
+    return f"**{escape(label)}{colon}**"
+
+
+def _answer(question: Question, value: Any) -> list[str]:
+    label = _label_text(question.label, inline=False)
+    if question.type == "text":
+        paragraphs = [_paragraph(p) for p in str(value).split("\n\n") if p.strip()]
+        return [label, *paragraphs]
+    if question.type == "grid":
+        rows = grid_rows(question, value) if isinstance(value, dict) else []
+        return [label, _bullets(f"{escape(row)}: {escape(level)}" for row, level in rows)] if rows else []
+    if question.type == "group":
+        entries = _group_lines(question, value)
+        return [label, _bullets(entries)] if entries else []
+    return [f"{_label_text(question.label, inline=True)} {escape(scalar_text(question, value))}"]
+
+
+def _group_lines(question: Question, value: Any) -> list[str]:
+    """One line per entry, in `order_by` order (evidence sources by date), its ordering field first."""
+    lines = []
+    for entry in ordered_entries(question, value):
+        lead = ""
+        parts = []
+        for field in question.fields:
+            answer = entry.get(field.id)
+            if is_empty(answer):
+                continue
+            words = _one_line(scalar_text(field, answer))
+            if field.id == question.order_by:
+                lead = words
+            elif field.type in ("text", "line"):
+                parts.append(f"{escape(field.label.lower())}: {words}")
+            else:
+                parts.append(words)
+        rest = "; ".join(parts)
+        lines.append(f"{lead}: {rest}" if lead and rest else lead or rest)
+    return lines
+
+
+# ---------------------------------------------------------------- plan and QA
+
+
+def _plan(record: Record, form: AssessmentForm) -> list[str]:
+    if not record.plan and record.agreement is None:
+        return []
+    blocks = ["## Sentence plan"]
+    for number, objective in enumerate(record.plan, 1):
+        details = [
+            ("What will be done", objective.actions),
+            ("Who", objective.who),
+            ("By", long_date(objective.by) if objective.by else ""),
+            ("How we will know", objective.measure),
+            ("Areas", _area_titles(objective, form)),
+            ("Progress", STEP_STATUS_LABELS.get(objective.status, objective.status)),
+        ]
+        blocks.append(f"### {number}. {_one_line(objective.goal) or '(no goal written yet)'}")
+        lines = [
+            f"**{name}:** {_one_line(text) if name != 'Areas' else text}" for name, text in details if text
+        ]
+        lines += [
+            f"Step: {_one_line(s.what)} ({STEP_STATUS_LABELS.get(s.status, s.status)})"
+            for s in objective.steps
+        ]
+        lines += [
+            f"{long_date(p.on)}: {escape(p.status)} {_one_line(p.note)}".rstrip() for p in objective.progress
+        ]
+        blocks.append(_bullets(lines))
+    if record.agreement is not None:
+        agreement = record.agreement
+        said = AGREEMENT_LABELS.get(agreement.choice, agreement.choice)
+        line = f"The person on probation {said} with this plan"
+        line += f" ({long_date(agreement.on)})" if agreement.on else ""
+        blocks.append(line + (f": {_one_line(agreement.comment)}" if agreement.comment else "."))
+    return blocks
+
+
+def _left_behind(record: Record) -> list[str]:
+    if not record.left_behind:
+        return []
+    lines = [
+        f"{escape(item.label or item.path)}: {_one_line(str(item.value))} ({escape(item.reason)})"
+        for item in record.left_behind
+    ]
+    return ["## Answers kept from an earlier version of the form", _bullets(lines)]
+
+
+def _quality(
+    record: Record, form: AssessmentForm, audit: Sequence[AuditEvent], rubric: Rubric | None
+) -> list[str]:
+    lines = [STATUS_WORDS.get(record.status, escape(record.status))]
+    titles = {c.id: c.title for c in rubric.criteria} if rubric else {}
+    for grade in record.grades:
+        line = f"{escape(titles.get(grade.criterion, grade.criterion))}: **{escape(grade.level)}**"
+        line += f" ({escape(grade.by)})" if grade.by else ""
+        lines.append(line + (f" — {_one_line(grade.comment)}" if grade.comment else ""))
+    for comment in record.comments:
+        state = "resolved" if comment.resolved_on or comment.resolved_by else "open"
+        lines.append(f"Comment on {escape(comment.path)} ({state}): {_one_line(comment.text)}")
+    lines += [f"Countersigned by {escape(s.by)} on {long_date(s.on)}" for s in record.signatures]
+    lines += [_event_line(e, form) for e in audit if e.kind in ("status", "risk_level")]
+    return ["## Quality assurance", _bullets(lines)]
+
+
+def _event_line(event: AuditEvent, form: AssessmentForm) -> str:
+    when = f"by {escape(event.actor)} on {long_date(event.at)}"
+    reason = f": {_one_line(event.reason)}" if event.reason else ""
+    if event.kind == "risk_level":
+        question = form.question(event.field)
+        options = question.options if question else ()
+        new = label_of(options, event.new) if event.new is not None else "not set"
+        old = label_of(options, event.old) if event.old is not None else "not set"
+        return f"Risk of serious harm level changed from {escape(old)} to {escape(new)} {when}{reason}"
+    verbs = {"submitted": "Sent for quality assurance", "returned": "Returned for changes",
+             "approved": "Approved", "locked": "Locked", "draft": "Reopened as a draft"}  # fmt: skip
+    return f"{verbs.get(str(event.new), f'Status changed to {event.new}')} {when}{reason}"

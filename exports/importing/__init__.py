@@ -1,0 +1,1 @@
+"""Bringing A4 JSON back in: every file checked completely before anything is written."""

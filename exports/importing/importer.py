@@ -1,0 +1,349 @@
+"""`a4 import`: A4 JSON back into a store, checked completely before anything is written.
+
+Order of checks, so the first message is the most useful one: can the
+file be read, is it JSON, is it an A4 export at all, is its format version
+one this A4 reads, does it match the shipped JSON Schema, is its form
+loaded, do its answers fit that form, and does it clash with the store.
+Every problem is an `ImportProblem` naming the file and the JSON path.
+
+Then one store transaction writes the case (when new), the record exactly
+as exported and its audit trail, so a file is imported whole or not at all.
+
+A bare record (what the case screen writes when a save fails: a record
+without its envelope) is accepted too, for a case already in the store.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError, best_match
+
+from exports.formats.json_format import FORMAT, FORMAT_VERSION, audit_from_dict
+from exports.importing.answer_check import answer_problems, describe
+from exports.schema import record_schema
+from forms.definition.registry import Registry
+from forms.model import AssessmentForm, Case, Record
+from forms.record.codec import case_from_dict, record_from_dict
+from forms.record.words import record_word_counts
+from storage.store import AuditEvent, NotFoundError, Store, StoreError
+
+Mode = Literal["refuse", "as_new", "replace"]
+"""What to do when the record is already stored: refuse (default), keep both, or overwrite."""
+
+MAX_BYTES = 50 * 1024 * 1024
+"""Far above any real record; a bigger file is not an A4 export and is not read into memory."""
+
+
+class ImportProblem(Exception):
+    """Why one file was not imported; `str()` is one line for a person: file, JSON path, what to do."""
+
+    def __init__(self, source: str, where: str, message: str) -> None:
+        super().__init__(f"{source}: {where}: {message}" if where else f"{source}: {message}")
+        self.source = source
+        self.where = where
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One file, read and checked against the schema and its form, not yet written."""
+
+    source: str
+    record: Record
+    case: Case | None
+    """`None` for a bare record: its case must already be in the store."""
+    audit: list[AuditEvent]
+    form: AssessmentForm
+
+
+# ---------------------------------------------------------------- reading
+
+
+def read_export(path: Path, registry: Registry) -> Incoming:
+    """Read and check one file; raises `ImportProblem`."""
+    source = str(path)
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            raise ImportProblem(source, "", "the file is too large to be an A4 export (over 50 MB)")
+        raw = path.read_bytes()
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise ImportProblem(source, "", f"cannot be read ({reason}); check the path") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ImportProblem(source, "", "is not UTF-8 text, so it is not an A4 JSON export") from None
+    return parse_export(text, source, registry)
+
+
+def parse_export(text: str, source: str, registry: Registry) -> Incoming:
+    """Check the text of one export (named `source` in messages); raises `ImportProblem`."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        where = f"line {error.lineno}, column {error.colno}"
+        raise ImportProblem(
+            source, where, f"not valid JSON ({error.msg}); the file may be cut short or not an A4 export"
+        ) from None
+    except RecursionError:
+        raise ImportProblem(source, "", "nested too deeply to be an A4 export") from None
+    if isinstance(data, dict) and "format" not in data and "case_ref" in data:
+        _validate(data, _record_schema(), source, "$")
+        return _incoming(source, data, None, [], registry)
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise ImportProblem(
+            source,
+            "$.format",
+            f'not an A4 record export (expected "format": "{FORMAT}"); '
+            "make one with `a4 export --format json`",
+        )
+    version = data.get("format_version")
+    if isinstance(version, int) and not isinstance(version, bool) and version > FORMAT_VERSION:
+        raise ImportProblem(
+            source,
+            "$.format_version",
+            f"written by a newer A4 (format version {version}; this A4 reads up to {FORMAT_VERSION}). "
+            "Upgrade A4 to import it.",
+        )
+    _validate(data, record_schema(), source, "$")
+    return _incoming(source, data["record"], data["case"], data["audit"], registry, data["form"])
+
+
+def _incoming(
+    source: str,
+    record_data: dict[str, Any],
+    case_data: dict[str, Any] | None,
+    audit_data: list[dict[str, Any]],
+    registry: Registry,
+    form_ref: dict[str, str] | None = None,
+) -> Incoming:
+    record = record_from_dict(record_data)
+    case = case_from_dict(case_data) if case_data is not None else None
+    if case is not None and record.case_ref != case.ref:
+        raise ImportProblem(
+            source, "$.record.case_ref", f"'{record.case_ref}' is not the case's reference '{case.ref}'"
+        )
+    named = [form_ref["id"], form_ref["version"]] if form_ref is not None else None
+    if named is not None and named != [record.form_id, record.form_version]:
+        raise ImportProblem(source, "$.form", "does not match the record's form_id and form_version")
+    prefix = "$.record" if case_data is not None else "$"
+    form = _form(registry, record, source, prefix)
+    problem = next(answer_problems(form, record.answers), None)
+    if problem is not None:
+        where, message = problem
+        raise ImportProblem(source, where.replace("$.record", prefix, 1), message)
+    audit = [audit_from_dict(e, record.id) for e in audit_data]
+    return Incoming(source, record, case, audit, form)
+
+
+def _form(registry: Registry, record: Record, source: str, prefix: str) -> AssessmentForm:
+    form = registry.assessment(record.form_id, record.form_version)
+    if form is not None:
+        return form
+    latest = registry.assessment(record.form_id)
+    if latest is None:
+        raise ImportProblem(
+            source,
+            f"{prefix}.form_id",
+            f"there is no assessment form '{record.form_id}' here; `a4 forms list` shows the forms A4 knows",
+        )
+    raise ImportProblem(
+        source,
+        f"{prefix}.form_version",
+        f"version {record.form_version} of form '{record.form_id}' is not loaded (this A4 has "
+        f"{latest.version}); put that version's file in your forms folder and import again",
+    )
+
+
+# ---------------------------------------------------------------- schema messages
+
+
+def _record_schema() -> dict[str, Any]:
+    """The schema of a bare record: the export schema's record part, with its definitions."""
+    schema = record_schema()
+    return {"$schema": schema["$schema"], "$defs": schema["$defs"], "$ref": "#/$defs/record"}
+
+
+def _validate(data: Any, schema: dict[str, Any], source: str, root: str) -> None:
+    error = best_match(Draft202012Validator(schema).iter_errors(data))
+    if error is not None:
+        raise ImportProblem(source, _path(root, error.absolute_path), _plain(error))
+
+
+def _path(root: str, parts: Sequence[str | int]) -> str:
+    """A JSON path a person can follow: `$.record.plan[0].by`, `$.record.answers['rosh.level']`."""
+    path = root
+    for part in parts:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        elif re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", part):
+            path += f".{part}"
+        else:
+            path += f"['{part}']"
+    return path
+
+
+_TYPES = {
+    "string": "text",
+    "integer": "a whole number",
+    "number": "a number",
+    "object": "an object",
+    "array": "a list",
+    "boolean": "true or false",
+    "null": "null",
+}
+
+
+def _plain(error: ValidationError) -> str:
+    """The schema's complaint in plain words, with what to write instead."""
+    kind, expected, found = error.validator, error.validator_value, error.instance
+    if kind == "required":
+        missing = [k for k in expected if isinstance(found, dict) and k not in found]
+        return f"'{missing[0] if missing else expected[0]}' is missing; every A4 export has it"
+    if kind == "type":
+        types = [expected] if isinstance(expected, str) else expected
+        wanted = " or ".join(_TYPES.get(t, t) for t in types)
+        return f"expected {wanted}, found {describe(found)}"
+    if kind == "enum":
+        return f"{describe(found)} is not one of: {', '.join(str(v) for v in expected)}"
+    if kind == "const":
+        return f"expected {json.dumps(expected)}, found {describe(found)}"
+    if kind == "pattern":
+        if "T" in expected:
+            return f"expected a timestamp like 2025-03-03T09:30:00+00:00, found {describe(found)}"
+        if "\\." in expected:
+            return f"answer keys are written 'section.question'; {describe(found)} is not"
+        if "[0-9]{4}" in expected:
+            return f"expected a date written YYYY-MM-DD, found {describe(found)}"
+        return f"{describe(found)} is not in the expected form"
+    if kind == "additionalProperties":
+        extra = sorted(set(found) - set(error.schema.get("properties", {})))
+        return f"unexpected key '{extra[0] if extra else '?'}' (not part of format version {FORMAT_VERSION})"
+    if kind == "minimum":
+        return f"must be at least {expected}, found {describe(found)}"
+    if kind == "minLength":
+        return "must not be empty"
+    return error.message
+
+
+# ---------------------------------------------------------------- writing
+
+
+def import_incoming(
+    store: Store,
+    incoming: Incoming,
+    *,
+    mode: Mode = "refuse",
+    actor: str,
+    now: Callable[[], str],
+) -> Record:
+    """Write one checked file in one transaction; raises `ImportProblem` when it clashes with the store.
+
+    `now` gives the ISO timestamp of the audit entry that --as-new and
+    --replace add, so the trail says the record came in from a file.
+    """
+    source, record = incoming.source, incoming.record
+    case = incoming.case or _stored_case(store, record, source)
+    _check_case(store, case, source)
+    audit = list(incoming.audit)
+    stored = _stored_record(store, record.id)
+    if stored is None:
+        if not audit:  # a bare record carries no trail: say where it came from
+            reason = "imported from a copy saved when a save failed"
+            audit.append(_event(record, "created", actor, now(), reason))
+    elif mode == "refuse":
+        raise ImportProblem(
+            source,
+            "$.record.id",
+            f"record {record.id} of case {record.case_ref} is already in this store; nothing was written. "
+            "Use --replace to overwrite it with this file, or --as-new to keep both",
+        )
+    elif mode == "replace":
+        _check_replaceable(stored, record, source)
+        audit.append(_event(record, "imported", actor, now(), "replaced from an A4 export"))
+    else:
+        old_id = record.id
+        record = dataclasses.replace(record, id=uuid.uuid4().hex)
+        audit = [dataclasses.replace(e, record_id=record.id) for e in audit]
+        audit.append(_event(record, "created", actor, now(), f"imported as a copy of record {old_id}"))
+    _check_links(store, record, source)
+    # Counted again rather than trusted from the file: imports are rare, and stored counts stay right.
+    record = dataclasses.replace(record, words=record_word_counts(incoming.form, record.answers))
+    try:
+        return store.import_record(case, record, audit, incoming.form.deadlines, replace=mode == "replace")
+    except StoreError as error:
+        raise ImportProblem(source, "", f"{error} Nothing was written.") from None
+
+
+def _check_replaceable(stored: Record, record: Record, source: str) -> None:
+    if stored.status == "locked":
+        raise ImportProblem(
+            source,
+            "$.record.id",
+            "the stored record is locked (countersigned), so it cannot be replaced; "
+            "use --as-new to keep both",
+        )
+    if stored.version > record.version:
+        raise ImportProblem(
+            source,
+            "$.record.version",
+            f"the stored record is newer (version {stored.version}) than this file's "
+            f"(version {record.version}); nothing was replaced. Use --as-new to keep both",
+        )
+
+
+def _event(record: Record, kind: str, actor: str, at: str, reason: str) -> AuditEvent:
+    return AuditEvent(record.id, kind, actor, at, "kind", None, record.kind, reason)
+
+
+def _stored_record(store: Store, record_id: str) -> Record | None:
+    try:
+        return store.get_record(record_id)
+    except NotFoundError:
+        return None
+
+
+def _stored_case(store: Store, record: Record, source: str) -> Case:
+    try:
+        return store.get_case(record.case_ref)
+    except NotFoundError:
+        raise ImportProblem(
+            source,
+            "$.case_ref",
+            f"case {record.case_ref} is not in this store, and a bare record does not carry its case; "
+            "add the case with `a4 new` first",
+        ) from None
+
+
+def _check_case(store: Store, case: Case, source: str) -> None:
+    """Refuse to attach a record to a different person who happens to have the same reference."""
+    try:
+        stored = store.get_case(case.ref)
+    except NotFoundError:
+        return
+    if " ".join(stored.name.split()).casefold() != " ".join(case.name.split()).casefold():
+        raise ImportProblem(
+            source,
+            "$.case.name",
+            f"case {case.ref} in this store is a different person (the names differ); nothing was written",
+        )
+
+
+def _check_links(store: Store, record: Record, source: str) -> None:
+    for key, verb in (("reviews", "reviews"), ("amends", "amends")):
+        linked = getattr(record, key)
+        if linked and _stored_record(store, linked) is None:
+            raise ImportProblem(
+                source,
+                f"$.record.{key}",
+                f"this record {verb} record {linked}, which is not in this store; import that one first",
+            )

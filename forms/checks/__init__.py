@@ -1,0 +1,1 @@
+"""Automatic QA checks: the kinds a rubric picks, the context they run in, and the findings they report."""

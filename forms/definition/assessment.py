@@ -1,0 +1,275 @@
+"""Assessment forms: sections, questions of every type, deadlines and the risk level question.
+
+The key tables at the top are the loader's half of the format contract;
+`tests/test_schema.py` holds the shipped JSON Schema to exactly these keys.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from forms.definition import conditions as load_conditions
+from forms.definition.errors import did_you_mean
+from forms.definition.locate import Path
+from forms.definition.options import YESNO_OPTIONS, read_options
+from forms.definition.reading import NUMBER, TABLE, Context
+from forms.model import QUESTION_TYPES, AssessmentForm, Deadlines, Header, Option, Question, Section
+
+ASSESSMENT_KEYS: tuple[str, ...] = ("risk_level", "deadlines", "section")
+"""An assessment's own top-level keys, besides the header every definition has."""
+
+DEADLINE_KEYS: tuple[str, ...] = ("initial_working_days", "review_weeks")
+SECTION_KEYS: tuple[str, ...] = ("id", "title", "help", "short", "question")
+QUESTION_KEYS: tuple[str, ...] = ("id", "type", "label", "help", "required", "show_if", "require_if")
+"""Keys every question takes, whatever its type."""
+FIELD_KEYS: tuple[str, ...] = ("id", "type", "label", "help", "required")
+"""Keys every field of a group takes (fields have no conditions of their own)."""
+
+TYPE_KEYS: dict[str, tuple[str, ...]] = {
+    "text": ("word_budget",),
+    "line": (),
+    "yesno": (),
+    "choice": ("options",),
+    "multi": ("options",),
+    "scale": ("min", "max"),
+    "number": ("min", "max", "integer"),
+    "date": (),
+    "grid": ("rows", "columns", "levels"),
+    "group": ("field", "min_items", "max_items", "order_by"),
+}
+"""Each question type's own keys; on a question of another type they are reported as misplaced."""
+
+FIELD_TYPES: tuple[str, ...] = tuple(t for t in QUESTION_TYPES if t not in ("grid", "group"))
+
+SCALE_STEPS = 9
+"""A scale has at most this many steps from min to max, so each point keeps a one-digit key."""
+
+GRID_COLUMN = Option("level", "Level")
+"""The one column of a grid written without `columns`: cells are `question.row.level`."""
+
+
+def load_assessment(ctx: Context, data: Mapping[str, Any], header: Header) -> AssessmentForm:
+    """The assessment in `data`, built from whatever parts are valid; problems go to `ctx`."""
+    pending: list[load_conditions.Pending] = []
+    entries = ctx.tables(data, (), "section", required=True)
+    sections = [_section(ctx, path, table, pending) for path, table in entries]
+    ctx.unique([((*path, "id"), s.id) for (path, _), s in zip(entries, sections, strict=True)], "section")
+    form = AssessmentForm(header, tuple(sections), _deadlines(ctx, data))
+    load_conditions.resolve(ctx, form, pending)
+    return AssessmentForm(header, form.sections, form.deadlines, _risk_level(ctx, data, form))
+
+
+def _deadlines(ctx: Context, data: Mapping[str, Any]) -> Deadlines:
+    table = ctx.get(data, (), "deadlines", TABLE)
+    if table is None:
+        return Deadlines()
+    path: Path = ("deadlines",)
+    ctx.check_keys(table, path, DEADLINE_KEYS)
+    initial = ctx.whole(table, path, "initial_working_days", minimum=1)
+    review = ctx.whole(table, path, "review_weeks", minimum=1)
+    default = Deadlines()
+    return Deadlines(initial or default.initial_working_days, review or default.review_weeks)
+
+
+def _risk_level(ctx: Context, data: Mapping[str, Any], form: AssessmentForm) -> str | None:
+    """The path of the choice question holding the risk level, when it names one."""
+    path = ctx.text(data, (), "risk_level")
+    if not path:
+        return None
+    question = form.question(path)
+    if question is None:
+        choices = [p for p, q in form.questions() if q.type == "choice"]
+        ctx.error(
+            ("risk_level",),
+            f"'{path}' is not a question of this form",
+            did_you_mean(path, choices) or "write section.question of a choice question",
+        )
+        return None
+    if question.type != "choice":
+        ctx.error(
+            ("risk_level",), f"risk_level must name a choice question; '{path}' is a {question.type} question"
+        )
+        return None
+    return path
+
+
+def _section(
+    ctx: Context, path: Path, table: Mapping[str, Any], pending: list[load_conditions.Pending]
+) -> Section:
+    ctx.check_keys(table, path, SECTION_KEYS)
+    section_id = ctx.ident(table, path)
+
+    def conditions(qpath: Path, qtable: Mapping[str, Any], key: str) -> Any:
+        return load_conditions.read(ctx, qtable, qpath, key, section_id or None, pending)
+
+    entries = ctx.tables(table, path, "question", required=True)
+    questions = [(qp, q) for qp, qt in entries if (q := _question(ctx, qp, qt, conditions))]
+    ctx.unique([((*qpath, "id"), q.id) for qpath, q in questions], "question")
+    return Section(
+        section_id,
+        ctx.text(table, path, "title", required=True),
+        ctx.text(table, path, "help"),
+        ctx.flag(table, path, "short"),
+        tuple(q for _, q in questions),
+    )
+
+
+ConditionReader = Callable[[Path, Mapping[str, Any], str], Any]
+"""Reads the condition under a key of a question table (queued for name checks)."""
+
+
+def _question(
+    ctx: Context, path: Path, table: Mapping[str, Any], conditions: ConditionReader | None
+) -> Question | None:
+    """One question, or one field of a group when `conditions` is None; None when its type is unknown."""
+    fields_only = conditions is None
+    qtype = _type(ctx, path, table, FIELD_TYPES if fields_only else QUESTION_TYPES)
+    common = FIELD_KEYS if fields_only else QUESTION_KEYS
+    if qtype is None:
+        ctx.check_keys(table, path, (*common, *(k for keys in TYPE_KEYS.values() for k in keys)))
+        return None
+    ctx.check_keys(table, path, (*common, *TYPE_KEYS[qtype]), _MISPLACED[fields_only][qtype])
+    settings = _TYPE_READERS[qtype](ctx, path, table)
+    return Question(
+        id=ctx.ident(table, path),
+        type=qtype,
+        label=ctx.text(table, path, "label", required=True),
+        help=ctx.text(table, path, "help"),
+        required=ctx.flag(table, path, "required"),
+        show_if=None if conditions is None else conditions(path, table, "show_if"),
+        require_if=None if conditions is None else conditions(path, table, "require_if"),
+        **settings,
+    )
+
+
+def _type(ctx: Context, path: Path, table: Mapping[str, Any], allowed: tuple[str, ...]) -> str | None:
+    qtype = ctx.text(table, path, "type") if "type" in table else "text"
+    if qtype in allowed:
+        return qtype
+    if qtype in QUESTION_TYPES:
+        ctx.error(
+            (*path, "type"),
+            f"a group's fields cannot be {qtype} questions",
+            "use one of: " + ", ".join(allowed),
+        )
+    elif qtype:
+        ctx.error(
+            (*path, "type"),
+            f"unknown question type '{qtype}'",
+            did_you_mean(qtype, allowed) or "use one of: " + ", ".join(allowed),
+        )
+    return None
+
+
+def _misplaced_keys(field: bool) -> dict[str, dict[str, str]]:
+    """For each type, the other types' keys (and, on a field, conditions) with where each belongs."""
+    every = {k for keys in TYPE_KEYS.values() for k in keys}
+    table: dict[str, dict[str, str]] = {}
+    for qtype, own in TYPE_KEYS.items():
+        misplaced = {}
+        for key in sorted(every - set(own)):
+            owners = [t for t, keys in TYPE_KEYS.items() if key in keys]
+            misplaced[key] = f"{key} applies only to {' and '.join(owners)} questions"
+        if field:
+            misplaced.update(
+                {k: f"a group's fields cannot have {k}" for k in QUESTION_KEYS if k not in FIELD_KEYS}
+            )
+        table[qtype] = misplaced
+    return table
+
+
+_MISPLACED = {False: _misplaced_keys(field=False), True: _misplaced_keys(field=True)}
+
+
+# ------------------------------------------------------- type-specific keys
+
+
+Settings = dict[str, Any]
+
+
+def _text(ctx: Context, path: Path, table: Mapping[str, Any]) -> Settings:
+    return {"word_budget": ctx.whole(table, path, "word_budget", minimum=1)}
+
+
+def _nothing(ctx: Context, path: Path, table: Mapping[str, Any]) -> Settings:
+    return {}
+
+
+def _yesno(ctx: Context, path: Path, table: Mapping[str, Any]) -> Settings:
+    return {"options": YESNO_OPTIONS}
+
+
+def _choice(ctx: Context, path: Path, table: Mapping[str, Any]) -> Settings:
+    return {"options": read_options(ctx, table, path, "options", required=True)}
+
+
+def _scale(ctx: Context, path: Path, table: Mapping[str, Any]) -> Settings:
+    low = ctx.whole(table, path, "min")
+    high = ctx.whole(table, path, "max")
+    low = 0 if low is None else low
+    high = 5 if high is None else high
+    if high <= low:
+        ctx.error((*path, "max" if "max" in table else "min"), f"max ({high}) must be more than min ({low})")
+    elif high - low > SCALE_STEPS:
+        ctx.error(
+            (*path, "max" if "max" in table else "min"),
+            f"a scale has at most {SCALE_STEPS} steps from min to max, this one has {high - low}",
+            f"set max to {low + SCALE_STEPS} or less",
+        )
+    return {"min": low, "max": high}
+
+
+def _number(ctx: Context, path: Path, table: Mapping[str, Any]) -> Settings:
+    low = ctx.get(table, path, "min", NUMBER)
+    high = ctx.get(table, path, "max", NUMBER)
+    if low is not None and high is not None and high < low:
+        ctx.error((*path, "max"), f"max ({high}) must not be less than min ({low})")
+    return {"min": low, "max": high, "integer": ctx.flag(table, path, "integer")}
+
+
+def _grid(ctx: Context, path: Path, table: Mapping[str, Any]) -> Settings:
+    columns = read_options(ctx, table, path, "columns", required=False) if "columns" in table else ()
+    return {
+        "rows": read_options(ctx, table, path, "rows", required=True),
+        "columns": columns or (GRID_COLUMN,),
+        "options": read_options(ctx, table, path, "levels", required=True),
+    }
+
+
+def _group(ctx: Context, path: Path, table: Mapping[str, Any]) -> Settings:
+    entries = ctx.tables(table, path, "field", required=True)
+    fields = [(fpath, f) for fpath, ftable in entries if (f := _question(ctx, fpath, ftable, None))]
+    ctx.unique([((*fpath, "id"), f.id) for fpath, f in fields], "field")
+    low = ctx.whole(table, path, "min_items", minimum=0)
+    high = ctx.whole(table, path, "max_items", minimum=1)
+    if low is not None and high is not None and high < low:
+        ctx.error((*path, "max_items"), f"max_items ({high}) must not be less than min_items ({low})")
+    order_by = ctx.text(table, path, "order_by") or None
+    field_ids = [f.id for _, f in fields]
+    if order_by and entries and order_by not in field_ids:
+        ctx.error(
+            (*path, "order_by"),
+            f"order_by must name a field of this group; there is no field '{order_by}'",
+            did_you_mean(order_by, field_ids) or "use one of: " + ", ".join(field_ids),
+        )
+    return {
+        "fields": tuple(f for _, f in fields),
+        "min_items": low or 0,
+        "max_items": high,
+        "order_by": order_by,
+    }
+
+
+_TYPE_READERS: dict[str, Callable[[Context, Path, Mapping[str, Any]], Settings]] = {
+    "text": _text,
+    "line": _nothing,
+    "yesno": _yesno,
+    "choice": _choice,
+    "multi": _choice,
+    "scale": _scale,
+    "number": _number,
+    "date": _nothing,
+    "grid": _grid,
+    "group": _group,
+}

@@ -1,0 +1,95 @@
+"""Conditions in a definition: parsed where they are read, their names checked once the form is known.
+
+A condition's names can only be checked against a whole assessment form —
+for an assessment the form being built, for a rubric or plan the form its
+`form` key names — so reading a condition (`read`) and resolving its names
+(`resolve`) are two steps, with the pending conditions carried in between.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from forms.conditions.language import ConditionError, Expr, parse
+from forms.conditions.visibility import SHORT, unresolved_names
+from forms.definition.errors import did_you_mean
+from forms.definition.locate import Path
+from forms.definition.reading import Context
+from forms.model import AssessmentForm, Section
+
+EACH_SECTION = "*"
+"""Scope of a condition evaluated in every section (`when`, `areas_when`): it must make sense in one."""
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A parsed condition waiting for its form: where it was written and from which section."""
+
+    path: Path
+    expr: Expr
+    scope: str | None
+    """A section id, EACH_SECTION, or None for form-wide (only `section.question` names resolve)."""
+
+
+def parse_at(ctx: Context, path: Path, source: str) -> Expr | None:
+    """Parse a condition string found at `path`; a syntax error points into the string."""
+    try:
+        return parse(source)
+    except ConditionError as error:
+        ctx.error(path, error.message, error.hint, col=ctx.spot(path).col_in_string(error.column))
+        return None
+
+
+def read(
+    ctx: Context, table: Mapping[str, Any], path: Path, key: str, scope: str | None, pending: list[Pending]
+) -> Expr | None:
+    """The condition under `key` (None when absent or unreadable); queued for `resolve`."""
+    source = ctx.text(table, path, key)
+    if key not in table or not isinstance(table[key], str):
+        return None
+    expr = parse_at(ctx, (*path, key), source)
+    if expr is not None:
+        pending.append(Pending((*path, key), expr, scope))
+    return expr
+
+
+def resolve(ctx: Context, form: AssessmentForm, pending: list[Pending]) -> None:
+    """Report every name in the pending conditions that names no question of `form`."""
+    for item in pending:
+        for name in _unresolved(form, item):
+            ctx.error(
+                item.path,
+                f"'{name}' is not a question {_where(item.scope)}",
+                did_you_mean(name, _candidates(form, item.scope))
+                or "a bare name is a question in the same section; write section.question for another",
+                col=ctx.spot(item.path).col_in_string(item.expr.name_columns()[name]),
+            )
+
+
+def _unresolved(form: AssessmentForm, item: Pending) -> list[str]:
+    if item.scope != EACH_SECTION:
+        return unresolved_names(form, form.section(item.scope) if item.scope else None, item.expr)
+    missing: set[str] | None = None
+    for section in form.sections:
+        names = set(unresolved_names(form, section, item.expr))
+        missing = names if missing is None else missing & names
+    columns = item.expr.name_columns()
+    return sorted(missing or (), key=columns.__getitem__)
+
+
+def _where(scope: str | None) -> str:
+    if scope == EACH_SECTION:
+        return "in any section"
+    if scope is None:
+        return "of the form, written as section.question"
+    return f"in section '{scope}' or the form"
+
+
+def _candidates(form: AssessmentForm, scope: str | None) -> list[str]:
+    paths = [path for path, _ in form.questions()]
+    here: list[Section] = (
+        list(form.sections) if scope == EACH_SECTION else [s for s in form.sections if s.id == scope]
+    )
+    return [*{q.id for s in here for q in s.questions}, *paths, SHORT]

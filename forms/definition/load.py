@@ -1,0 +1,268 @@
+"""TOML → form definitions, with every problem reported as a `FormError` (never raised).
+
+Four entry points, by how much is loaded together:
+
+- `load_text` / `load_file`: one definition.  A rubric's or plan's `form`
+  reference, and the names its conditions use, are checked only when the
+  caller passes the `assessments` they may refer to.
+- `load_paths`: files and folders of `*.toml` checked as a set, together with
+  the shipped library, so a rubric's `form` must name an assessment in the
+  set or the library; a missing one is an error.
+- `load_with_library`: the shipped library then the given places, every
+  result returned; what `forms.definition.registry` builds on.
+
+Assessments are built before rubrics and plans in a set, whatever order the
+files come in, so that references resolve against the latest version of each
+assessment form.
+
+TOML is read with the standard library's `tomllib`: it is several times
+faster than tomlkit (the shipped library loads in a few milliseconds) and
+reports every syntax error with a line and column.  tomlkit stays the tool
+for writing TOML back with the trainer's comments kept.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from forms.definition.assessment import ASSESSMENT_KEYS, load_assessment
+from forms.definition.errors import FormError, did_you_mean
+from forms.definition.plan import PLAN_KEYS, load_plan
+from forms.definition.reading import FORM_ID, Context
+from forms.definition.rubric import RUBRIC_KEYS, load_rubric
+from forms.model import FORM_KINDS, AssessmentForm, Definition, Header
+
+HEADER_KEYS: tuple[str, ...] = ("id", "kind", "title", "version", "description")
+"""Keys every definition file starts with, whatever its kind."""
+
+KIND_KEYS: dict[str, tuple[str, ...]] = {
+    "assessment": ASSESSMENT_KEYS,
+    "rubric": RUBRIC_KEYS,
+    "plan": PLAN_KEYS,
+}
+"""Each kind's own top-level keys besides the header."""
+
+SEMVER = re.compile(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)")
+
+References = Mapping[str, AssessmentForm | None]
+"""Assessment forms a rubric or plan may name, by id; None for one that failed to load (not checked)."""
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """One file's outcome: its definition when it is free of problems, and every problem found."""
+
+    file: str
+    definition: Definition | None
+    errors: list[FormError]
+
+
+def semver_key(version: str) -> tuple[int, ...]:
+    """Orders versions the way people expect (1.10.0 after 1.9.0); a malformed one sorts first."""
+    match = SEMVER.fullmatch(version)
+    return tuple(int(part) for part in match.groups()) if match else (-1,)
+
+
+def load_text(text: str, file: str, *, assessments: References | None = None) -> LoadResult:
+    """The definition written in `text` (`file` names it in errors)."""
+    data, errors = _parse(text, file)
+    if data is None:
+        return LoadResult(file, None, errors)
+    definition, errors = _build(data, text, file, assessments)
+    return LoadResult(file, None if errors else definition, errors)
+
+
+def load_file(path: str | Path, *, assessments: References | None = None) -> LoadResult:
+    """The definition in the file at `path`; an unreadable file is reported, not raised."""
+    text, error = _read(Path(path))
+    if error is not None:
+        return LoadResult(str(path), None, [error])
+    return load_text(text, str(path), assessments=assessments)
+
+
+def load_paths(paths: Iterable[str | Path]) -> list[LoadResult]:
+    """Every `*.toml` in `paths` (files, or folders of them), checked as a set with the shipped library."""
+    library = library_files()
+    return _load_set([*library, *_expand(paths)])[len(library) :]
+
+
+def load_with_library(paths: Iterable[str | Path]) -> list[LoadResult]:
+    """The shipped library's results, then those of every `*.toml` in `paths`, checked as one set."""
+    return _load_set([*library_files(), *_expand(paths)])
+
+
+def library_files() -> list[Path]:
+    """The shipped definition files (package data in `forms/definition/library`), in name order."""
+    library = resources.files("forms.definition") / "library"
+    return sorted(Path(str(item)) for item in library.iterdir() if item.name.endswith(".toml"))
+
+
+# ---------------------------------------------------------------- reading
+
+
+def _expand(paths: Iterable[str | Path]) -> list[Path]:
+    """Files as given, folders as their `*.toml` files in name order."""
+    files: list[Path] = []
+    for path in map(Path, paths):
+        files.extend(sorted(path.glob("*.toml")) if path.is_dir() else [path])
+    return files
+
+
+def _read(path: Path) -> tuple[str, FormError | None]:
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        reason = error.strerror or str(error)
+        return "", FormError(str(path), 1, 1, "", f"cannot read: {reason}", "check the path")
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        col = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        return "", FormError(
+            str(path), line, col, "", "cannot read: this is not UTF-8 text", "save it as UTF-8"
+        )
+
+
+def _parse(text: str, file: str) -> tuple[dict[str, Any] | None, list[FormError]]:
+    """Plain data from TOML text, or the syntax error with its line and column."""
+    try:
+        return tomllib.loads(text), []
+    except tomllib.TOMLDecodeError as error:
+        return None, [_syntax_error(str(error), text, file)]
+
+
+_AT = re.compile(r"(?P<message>.*) \((?:at line (?P<line>\d+), column (?P<col>\d+)|at end of document)\)")
+
+_SYNTAX: tuple[tuple[str, str, str], ...] = (
+    ("Cannot overwrite a value", "this key is already set", "each key may appear only once in a table"),
+    ("Cannot declare", "this table is already declared", "each [table] may appear only once"),
+    ("Invalid value", "this value cannot be read", 'text needs quotes, e.g. title = "Accommodation"'),
+    ("Illegal character '\\n'", "the line ends inside a string", "close the quote on the same line"),
+    (
+        "Unterminated string",
+        "a string is not closed",
+        'close it with the quote it opened with ("…" or """…""")',
+    ),
+    ("Unclosed array", "a list is not closed", "end it with ]"),
+    ("Expected '=' after a key", "a key has no value", "write key = value"),
+)
+"""tomllib's messages, said the way a trainer reads them (with the original kept when unknown)."""
+
+
+def _syntax_error(report: str, text: str, file: str) -> FormError:
+    match = _AT.fullmatch(report)
+    message = match.group("message") if match else report
+    line, col = (
+        (int(match.group("line")), int(match.group("col"))) if match and match.group("line") else (0, 0)
+    )
+    if not line:  # at the end of the document
+        line = text.count("\n") + 1
+        col = len(text) - text.rfind("\n")
+    for start, plain, hint in _SYNTAX:
+        if message.startswith(start):
+            return FormError(file, line, col, "", plain, hint)
+    return FormError(file, line, col, "", message[:1].lower() + message[1:], "check the TOML syntax here")
+
+
+# --------------------------------------------------------------- building
+
+
+def _build(
+    data: dict[str, Any], text: str, file: str, assessments: References | None
+) -> tuple[Definition | None, list[FormError]]:
+    """The definition in parsed `data`, built from whatever parts are valid, and its problems in order."""
+    ctx = Context(file, text)
+    header = _header(ctx, data, file)
+    definition: Definition | None = None
+    if header is not None:
+        ctx.check_keys(data, (), (*HEADER_KEYS, *KIND_KEYS[header.kind]), _other_kinds_keys(header.kind))
+        if header.kind == "assessment":
+            definition = load_assessment(ctx, data, header)
+        else:
+            form_id, form = _form_reference(ctx, data, assessments)
+            loader = load_rubric if header.kind == "rubric" else load_plan
+            definition = loader(ctx, data, header, form_id, form)
+    return definition, sorted(ctx.errors, key=lambda e: (e.line, e.col))
+
+
+def _header(ctx: Context, data: Mapping[str, Any], file: str) -> Header | None:
+    """The header; None when the kind is missing or unknown, since nothing else can then be checked."""
+    form_id = ctx.ident(data, (), pattern=FORM_ID)
+    kind = ctx.text(data, (), "kind", required=True)
+    title = ctx.text(data, (), "title", required=True)
+    version = ctx.text(data, (), "version", required=True)
+    if version and not SEMVER.fullmatch(version):
+        ctx.error(("version",), f"'{version}' is not a version", 'write MAJOR.MINOR.PATCH, e.g. "1.0.0"')
+    description = ctx.text(data, (), "description")
+    if kind and kind not in FORM_KINDS:
+        hint = did_you_mean(kind, FORM_KINDS) or "use one of: " + ", ".join(FORM_KINDS)
+        ctx.error(("kind",), f"unknown kind '{kind}'", hint)
+    if kind not in FORM_KINDS:
+        return None
+    return Header(form_id, kind, title, version, description, file)
+
+
+def _other_kinds_keys(kind: str) -> dict[str, str]:
+    """Top-level keys of the other kinds, each with the sentence saying where it belongs."""
+    owners: dict[str, list[str]] = {}
+    for other, keys in KIND_KEYS.items():
+        for key in keys:
+            owners.setdefault(key, []).append(other)
+    article = "an" if kind[0] in "aeiou" else "a"
+    return {
+        key: f"{key} belongs in {' and '.join(kinds)} definitions, not in {article} {kind}"
+        for key, kinds in owners.items()
+        if kind not in kinds
+    }
+
+
+def _form_reference(
+    ctx: Context, data: Mapping[str, Any], assessments: References | None
+) -> tuple[str, AssessmentForm | None]:
+    """The id of the assessment a rubric or plan refers to, and that form when it can be checked."""
+    form_id = ctx.ident(data, (), "form", pattern=FORM_ID)
+    if not form_id or assessments is None:
+        return form_id, None
+    if form_id not in assessments:
+        ctx.error(
+            ("form",),
+            f"no assessment form '{form_id}' is loaded",
+            did_you_mean(form_id, assessments) or "check the id, or check this file together with that form",
+        )
+        return form_id, None
+    return form_id, assessments[form_id]
+
+
+def _load_set(files: list[Path]) -> list[LoadResult]:
+    """Every file's result, in the order given; assessments first so references resolve."""
+    parsed: list[tuple[str, str, dict[str, Any] | None, list[FormError]]] = []
+    for path in files:
+        text, error = _read(path)
+        data, errors = _parse(text, str(path)) if error is None else (None, [error])
+        parsed.append((str(path), text, data, errors))
+    built: dict[int, tuple[Definition | None, list[FormError]]] = {}
+    latest: dict[str, tuple[tuple[int, ...], AssessmentForm | None]] = {}
+    for index, (file, text, data, _) in enumerate(parsed):
+        if data is not None and data.get("kind") == "assessment":
+            form, errors = _build(data, text, file, None)
+            built[index] = form, errors
+            form_id, version = str(data.get("id")), semver_key(str(data.get("version")))
+            if form_id not in latest or latest[form_id][0] <= version:
+                usable = form if isinstance(form, AssessmentForm) and not errors else None
+                latest[form_id] = version, usable
+    references = {form_id: form for form_id, (_, form) in latest.items()}
+    results = []
+    for index, (file, text, data, errors) in enumerate(parsed):
+        if data is None:
+            results.append(LoadResult(file, None, errors))
+            continue
+        definition, errors = built[index] if index in built else _build(data, text, file, references)
+        results.append(LoadResult(file, None if errors else definition, errors))
+    return results

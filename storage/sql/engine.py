@@ -1,0 +1,442 @@
+"""The `Store` logic both SQL engines share: one implementation of every rule, on either database.
+
+`SqliteStore` and `PostgresStore` keep the same tables with the same
+meaning, so what a save checks, what a transition audits and how an import
+merges a trail is written here once.  An engine supplies only what really
+differs: its SQL dialect (`storage.sql.statements`), how it runs work in a
+transaction (`_write`, `_read`: a file lock, or a server connection that may
+need reopening), how it runs one statement for many rows, and, for a team
+database, who may act in whose name (the `_actor`, `_new_case`,
+`_new_author` and `_refuse_missing` hooks, which a single-user file leaves
+as they are here).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import UTC, date, datetime
+from typing import Any, ClassVar, NoReturn, Protocol, TypeVar
+
+from forms.model import Case, Deadlines, Record
+from forms.record.deadlines import next_review
+from forms.record.review import carry_forward
+from forms.record.workflow import REVIEWABLE, allowed_next
+from storage.sql.rows import (
+    audit_key,
+    derived,
+    fresh_draft,
+    initial_due_text,
+    last_sign_off_days,
+    listed_words,
+    payload,
+    record_from_row,
+    row_values,
+)
+from storage.sql.statements import Statements
+from storage.store import (
+    AuditEvent,
+    CaseSummary,
+    DuplicateError,
+    InvalidTransitionError,
+    LockedRecordError,
+    NotFoundError,
+    NotLockedError,
+    ReasonRequiredError,
+    StaleVersionError,
+)
+
+T = TypeVar("T")
+
+LOCKED = "This record is locked (countersigned) and cannot change; amend it instead."
+
+
+class Cursor(Protocol):
+    """What both drivers' cursors offer that the shared logic uses."""
+
+    rowcount: int
+
+    def fetchone(self) -> Any: ...
+
+    def __iter__(self) -> Iterator[Any]: ...
+
+
+class Connection(Protocol):
+    """What both drivers' connections offer that the shared logic uses (`sqlite3`, psycopg 3)."""
+
+    def execute(self, query: str, params: Sequence[Any] = ..., /) -> Cursor: ...
+
+
+def local_now() -> datetime:
+    """The clock a store stamps its writes with unless a test gives its own."""
+    return datetime.now().astimezone()
+
+
+class SqlStore(ABC):
+    """A `Store` on a SQL database; subclasses say how to reach it and in which dialect."""
+
+    SQL: ClassVar[Statements]
+
+    def __init__(self, now: Callable[[], datetime] | None) -> None:
+        self._now = now or local_now
+        self._lock = threading.RLock()
+
+    # ------------------------------------------------------------ what an engine supplies
+
+    @abstractmethod
+    def _write(self, work: Callable[[Connection], T]) -> T:
+        """Run `work` in one write transaction; a driver error becomes a `StoreError` for a person."""
+
+    @abstractmethod
+    def _read(self, work: Callable[[Connection], T]) -> T:
+        """Run `work`, which only reads; a driver error becomes a `StoreError` for a person."""
+
+    @abstractmethod
+    def _executemany(self, conn: Connection, query: str, rows: Iterable[Sequence[Any]]) -> None:
+        """Run one statement for each of `rows`."""
+
+    def _actor(self, actor: str) -> str:
+        """Who is acting: on a single-user store, whoever the caller names."""
+        return actor
+
+    def _new_case(self, case: Case) -> Case:
+        """The case as it is created (a team database makes it the login's own)."""
+        return case
+
+    def _new_author(self, record: Record, actor: str) -> str:
+        """Who a new record names as its author: its own author if it has one, else the actor."""
+        return record.author or actor
+
+    def _refuse_missing(self, conn: Connection, record_id: str, doing: str) -> NoReturn:
+        """Why a record could not be read for writing: on a single-user store, only that it is missing."""
+        raise NotFoundError(f"There is no record {record_id} to {doing}.")
+
+    # ------------------------------------------------------------ plumbing
+
+    def _timestamp(self) -> str:
+        return self._now().astimezone(UTC).isoformat(timespec="seconds")
+
+    def _case(self, conn: Connection, ref: str) -> Case:
+        row = conn.execute(self.SQL.case, (ref,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"There is no case with reference {ref}.")
+        return Case(*row)
+
+    def _record(self, conn: Connection, record_id: str) -> Record:
+        row = conn.execute(self.SQL.record, (record_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"There is no record {record_id}.")
+        return record_from_row(row)
+
+    def _records(self, query: str, params: Sequence[Any] = ()) -> list[Record]:
+        return self._read(lambda conn: [record_from_row(row) for row in conn.execute(query, params)])
+
+    # ------------------------------------------------------------ cases
+
+    def create_case(self, case: Case, deadlines: Deadlines) -> Case:
+        case = self._new_case(case)
+
+        def work(conn: Connection) -> Case:
+            self._insert_cases(conn, [case], deadlines)
+            return self._case(conn, case.ref)
+
+        return self._write(work)
+
+    def get_case(self, ref: str) -> Case:
+        return self._read(lambda conn: self._case(conn, ref))
+
+    def update_case(self, case: Case) -> Case:
+        def work(conn: Connection) -> Case:
+            row = conn.execute(self.SQL.case_deadlines_for_update, (case.ref,)).fetchone()
+            if row is None:
+                raise NotFoundError(f"There is no case with reference {case.ref}.")
+            due = initial_due_text(case, Deadlines(*row))
+            conn.execute(
+                self.SQL.case_update, (case.name, case.start, case.owner, case.form_id, due, case.ref)
+            )
+            return self._case(conn, case.ref)
+
+        return self._write(work)
+
+    def list_cases(self, owner: str | None = None) -> list[CaseSummary]:
+        if owner is None:
+            query, params = self.SQL.caseload, ()
+        else:
+            query, params = self.SQL.caseload_of_owner, (owner,)
+        return self._read(lambda conn: list(map(CaseSummary._make, conn.execute(query, params))))
+
+    def _insert_cases(self, conn: Connection, cases: Iterable[Case], deadlines: Deadlines) -> None:
+        days, weeks = deadlines.initial_working_days, deadlines.review_weeks
+        rows = [(c.ref, c.name, c.start, c.owner, c.form_id, days, weeks, initial_due_text(c, deadlines))
+                for c in cases]  # fmt: skip
+        try:
+            self._executemany(conn, self.SQL.case_insert, rows)
+        except self.SQL.dialect.duplicate_case:
+            raise DuplicateError(
+                "A case with one of these references already exists; choose another reference."
+            ) from None
+
+    # ------------------------------------------------------------ records
+
+    def create_record(self, record: Record, actor: str) -> Record:
+        actor = self._actor(actor)
+
+        def work(conn: Connection) -> Record:
+            self._case(conn, record.case_ref)
+            return self._insert_new_record(conn, record, actor)
+
+        return self._write(work)
+
+    def get_record(self, record_id: str) -> Record:
+        return self._read(lambda conn: self._record(conn, record_id))
+
+    def latest_record(self, case_ref: str) -> Record | None:
+        found = self._records(self.SQL.latest_record, (case_ref,))
+        return found[0] if found else None
+
+    def records_for_case(self, case_ref: str) -> list[Record]:
+        return self._records(self.SQL.records_for_case, (case_ref,))
+
+    def list_records(self, status: str | None = None) -> list[Record]:
+        if status is None:
+            return self._records(self.SQL.records)
+        return self._records(self.SQL.records_with_status, (status,))
+
+    def save_record(
+        self,
+        record: Record,
+        actor: str,
+        *,
+        risk_path: str | None = None,
+        reason: str | None = None,
+    ) -> Record:
+        actor = self._actor(actor)
+        risk_key = self.SQL.dialect.risk_key(risk_path)
+
+        def work(conn: Connection) -> Record:
+            row = conn.execute(self.SQL.save_check, (risk_key, record.id)).fetchone()
+            if row is None:
+                self._refuse_missing(conn, record.id, "save")
+            version, status, author, old_risk = row
+            if status == "locked":
+                raise LockedRecordError(LOCKED)
+            if version != record.version:
+                raise StaleVersionError(self._record(conn, record.id), record.version)
+            at = self._timestamp()
+            new_risk = record.answers.get(risk_path) if risk_path else None
+            if risk_path and new_risk != old_risk:
+                if actor != author and not (reason and reason.strip()):
+                    raise ReasonRequiredError(
+                        f"Changing the risk level in someone else's record needs a reason "
+                        f"(the record's author is {author}). Nothing was saved."
+                    )
+                self._audit(
+                    conn, record.id, "risk_level", actor, at, risk_path, old_risk, new_risk, reason or ""
+                )
+            values = (at, listed_words(record), record.active_seconds, payload(record), record.id)
+            saved = conn.execute(self.SQL.save_update, values)
+            if self.SQL.dialect.save_returns_row:
+                return record_from_row(saved.fetchone())
+            return self._record(conn, record.id)
+
+        return self._write(work)
+
+    def _insert_new_record(self, conn: Connection, record: Record, actor: str) -> Record:
+        at = self._timestamp()
+        new = fresh_draft(record, author=self._new_author(record, actor), at=at)
+        self._insert_records(conn, [new])
+        self._audit(conn, new.id, "created", actor, at, "kind", None, new.kind, "")
+        return new
+
+    def _insert_records(self, conn: Connection, records: Iterable[Record]) -> None:
+        try:
+            self._executemany(conn, self.SQL.record_insert, map(row_values, records))
+        except self.SQL.dialect.duplicate_record:
+            raise DuplicateError(
+                "A record with this id already exists, or its case or linked record is missing."
+            ) from None
+
+    # ------------------------------------------------------------ workflow
+
+    def transition(self, record_id: str, to_status: str, actor: str, *, comment: str = "") -> Record:
+        actor = self._actor(actor)
+        return self._write(lambda conn: self._transition(conn, record_id, to_status, actor, comment))
+
+    def approve_and_lock(self, record_id: str, actor: str, *, comment: str = "") -> Record:
+        """Countersign and lock in one step (one transaction, two audit entries)."""
+        actor = self._actor(actor)
+
+        def work(conn: Connection) -> Record:
+            self._transition(conn, record_id, "approved", actor, comment)
+            return self._transition(conn, record_id, "locked", actor, comment)
+
+        return self._write(work)
+
+    def _transition(
+        self, conn: Connection, record_id: str, to_status: str, actor: str, comment: str
+    ) -> Record:
+        row = conn.execute(self.SQL.record_to_change, (record_id,)).fetchone()
+        if row is None:
+            visible = conn.execute(self.SQL.record_status, (record_id,)).fetchone()
+            if visible is None:
+                raise NotFoundError(f"There is no record {record_id}.")
+            check_transition(visible[0], to_status)
+            self._refuse_missing(conn, record_id, f"make {to_status}")
+        status, case_ref = row
+        check_transition(status, to_status)
+        at = self._timestamp()
+        conn.execute(self.SQL.status_update, (to_status, at, record_id))
+        self._audit(conn, record_id, "status", actor, at, "status", status, to_status, comment)
+        if to_status == "approved":
+            days, weeks = conn.execute(self.SQL.case_deadlines, (case_ref,)).fetchone()
+            due = next_review(self._now().date(), Deadlines(initial_working_days=days, review_weeks=weeks))
+            conn.execute(self.SQL.next_review_update, (due.isoformat(), case_ref))
+        return self._record(conn, record_id)
+
+    def amend(self, record_id: str, actor: str) -> Record:
+        actor = self._actor(actor)
+
+        def work(conn: Connection) -> Record:
+            source = self._record(conn, record_id)
+            if source.status != "locked":
+                raise NotLockedError(
+                    f"Only a locked record is amended; this one is {source.status}, so edit it directly."
+                )
+            return self._insert_new_record(conn, derived(source, source.kind, amends=source.id), actor)
+
+        return self._write(work)
+
+    def start_review(self, case_ref: str, actor: str) -> Record:
+        actor = self._actor(actor)
+
+        def work(conn: Connection) -> Record:
+            self._case(conn, case_ref)
+            row = conn.execute(self.SQL.latest_reviewable, (case_ref, *REVIEWABLE)).fetchone()
+            if row is None:
+                raise NotFoundError(
+                    f"Case {case_ref} has no approved record to review yet; finish its assessment first."
+                )
+            return self._insert_new_record(conn, carry_forward(record_from_row(row), ""), actor)
+
+        return self._write(work)
+
+    # ------------------------------------------------------------ audit
+
+    def _audit(
+        self,
+        conn: Connection,
+        record_id: str,
+        kind: str,
+        actor: str,
+        at: str,
+        field: str,
+        old: Any,
+        new: Any,
+        reason: str,
+    ) -> None:
+        conn.execute(
+            self.SQL.audit_insert,
+            (record_id, kind, actor, at, field, json.dumps(old), json.dumps(new), reason),
+        )
+
+    def _trail(self, conn: Connection, record_id: str) -> list[AuditEvent]:
+        return [
+            AuditEvent(rid, kind, actor, at, field, json.loads(old), json.loads(new), reason)
+            for rid, kind, actor, at, field, old, new, reason in conn.execute(
+                self.SQL.audit_trail, (record_id,)
+            )
+        ]
+
+    def audit_trail(self, record_id: str) -> list[AuditEvent]:
+        return self._read(lambda conn: self._trail(conn, record_id))
+
+    # ------------------------------------------------------------ bulk and import
+
+    def bulk_import(
+        self,
+        cases: Iterable[Case],
+        records: Iterable[Record],
+        deadlines: Deadlines,
+    ) -> None:
+        """Add many cases and records in one transaction, keeping each record's status and dates.
+
+        A case with an approved or locked record gets its next review from
+        the latest such record's last update, as if approved that day.
+        """
+        records = list(records)
+        reviewed = last_sign_off_days(records, REVIEWABLE)
+
+        def work(conn: Connection) -> None:
+            self._insert_cases(conn, cases, deadlines)
+            self._insert_records(conn, records)
+            created = [(r.id, r.author, r.created_at, json.dumps(r.kind)) for r in records]
+            self._executemany(conn, self.SQL.audit_imported, created)
+            due = [
+                (next_review(date.fromisoformat(day), deadlines).isoformat(), ref)
+                for ref, day in reviewed.items()
+            ]
+            self._executemany(conn, self.SQL.next_review_update, due)
+
+        self._write(work)
+
+    def import_record(
+        self,
+        case: Case,
+        record: Record,
+        audit: Sequence[AuditEvent],
+        deadlines: Deadlines,
+        *,
+        replace: bool = False,
+    ) -> Record:
+        def work(conn: Connection) -> Record:
+            conn.execute(
+                self.SQL.case_import,
+                (case.ref, case.name, case.start, case.owner, case.form_id, deadlines.initial_working_days,
+                 deadlines.review_weeks, case.initial_due or initial_due_text(case, deadlines),
+                 case.next_review),
+            )  # fmt: skip
+            row = conn.execute(self.SQL.record_to_change, (record.id,)).fetchone()
+            if row is None:
+                self._insert_records(conn, [record])
+            elif not replace:
+                raise DuplicateError(f"Record {record.id} is already in this store.")
+            elif row[0] == "locked":
+                raise LockedRecordError(f"Record {record.id} is locked (countersigned) and cannot change.")
+            else:
+                conn.execute(
+                    self.SQL.record_replace,
+                    (record.case_ref, record.form_id, record.form_version, record.kind, record.status,
+                     record.author, record.version, record.created_at, record.updated_at, record.reviews,
+                     record.amends, listed_words(record) or 0, record.active_seconds, payload(record),
+                     record.id),
+                )  # fmt: skip
+            stored = {audit_key(e) for e in self._trail(conn, record.id)}
+            missing = [(record.id, *audit_key(e)) for e in audit if audit_key(e) not in stored]
+            self._executemany(conn, self.SQL.audit_insert, missing)
+            return self._record(conn, record.id)
+
+        return self._write(work)
+
+    # ------------------------------------------------------------ form definitions
+
+    def save_definition(self, kind: str, form_id: str, version: str, source: str) -> bool:
+        values = (kind, form_id, version, source, self._timestamp())
+        return self._write(lambda conn: conn.execute(self.SQL.definition_insert, values).rowcount == 1)
+
+    def get_definition(self, kind: str, form_id: str, version: str) -> str | None:
+        def work(conn: Connection) -> str | None:
+            row = conn.execute(self.SQL.definition, (kind, form_id, version)).fetchone()
+            return row[0] if row else None
+
+        return self._read(work)
+
+    def list_definitions(self) -> list[tuple[str, str, str]]:
+        return self._read(lambda conn: list(conn.execute(self.SQL.definitions)))
+
+
+def check_transition(from_status: str, to_status: str) -> None:
+    """Raise `InvalidTransitionError` unless `from_status` → `to_status` is a step of the workflow."""
+    if to_status not in allowed_next(from_status):
+        raise InvalidTransitionError(from_status, to_status, allowed_next(from_status))

@@ -1,0 +1,146 @@
+"""How a record becomes a row and back, shared by every storage engine.
+
+A record is stored as a few listed columns (what the caseload sorts and
+filters on) plus one JSON payload holding everything else.  The payload is
+the record's own codec dict (`forms.record.codec`) minus the listed columns,
+so a field added to `Record` is stored by every engine without touching SQL.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import uuid
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from forms.model import Case, Deadlines, Record
+from forms.record.codec import record_from_dict, record_to_dict_view
+from forms.record.deadlines import initial_due
+from storage.store import AuditEvent, StoreError
+
+RECORD_COLUMNS: tuple[str, ...] = (
+    "id",
+    "case_ref",
+    "form_id",
+    "form_version",
+    "kind",
+    "status",
+    "author",
+    "version",
+    "created_at",
+    "updated_at",
+    "reviews",
+    "amends",
+    "words",
+    "active_seconds",
+    "payload",
+)
+"""The records table's columns in the order every engine selects them."""
+
+_TOTALS = frozenset({"words"})
+"""Listed columns summed from a record field of the same name (the caseload's total of `Record.words`),
+so that field stays in the payload and the column is never read back into it."""
+_LISTED = frozenset(RECORD_COLUMNS) - _TOTALS
+_READ_BACK = tuple((index, name) for index, name in enumerate(RECORD_COLUMNS[:-1]) if name not in _TOTALS)
+
+
+def listed_words(record: Record) -> int | None:
+    """The words column of a saved record: its sections' words, or None when it has no counts to store.
+
+    None (a record saved before counts were stored, saved again by a screen
+    that does not count) keeps the column's previous value rather than zero.
+    """
+    return sum(record.words.values()) if record.words else None
+
+
+def payload(record: Record) -> str:
+    """The JSON payload column: everything a record holds that has no column of its own."""
+    data = {key: value for key, value in record_to_dict_view(record).items() if key not in _LISTED}
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def row_values(record: Record) -> tuple[Any, ...]:
+    """The record's values for `RECORD_COLUMNS`, in order: what inserting it writes."""
+    r = record
+    return (r.id, r.case_ref, r.form_id, r.form_version, r.kind, r.status, r.author, r.version,
+            r.created_at, r.updated_at, r.reviews, r.amends, listed_words(r) or 0, r.active_seconds,
+            payload(r))  # fmt: skip
+
+
+def record_from_row(row: tuple[Any, ...]) -> Record:
+    """The record a row selected as `RECORD_COLUMNS` describes."""
+    data: dict[str, Any] = json.loads(row[-1])
+    data.update((name, row[index]) for index, name in _READ_BACK)
+    return record_from_dict(data)
+
+
+def derived(source: Record, kind: str, *, amends: str) -> Record:
+    """A new draft starting from `source`'s answers and plan, deep-copied through the payload encoding."""
+    data = json.loads(payload(source))
+    fresh = record_from_dict(
+        {
+            "id": "",
+            "case_ref": source.case_ref,
+            "form_id": source.form_id,
+            "form_version": source.form_version,
+            "answers": data["answers"],
+            "plan": data["plan"],
+            "agreement": data["agreement"],
+            "words": data["words"],
+        }
+    )
+    fresh.kind = kind
+    fresh.amends = amends
+    return fresh
+
+
+def audit_key(event: AuditEvent) -> tuple[str, str, str, str, str, str, str]:
+    """An audit event as stored (values JSON-encoded), without its record id: what makes two alike."""
+    return (event.kind, event.actor, event.at, event.field, json.dumps(event.old), json.dumps(event.new),
+            event.reason)  # fmt: skip
+
+
+def initial_due_text(case: Case, deadlines: Deadlines) -> str:
+    """The case's first due date as stored (ISO), or a plain error when its start is not a date."""
+    try:
+        start = date.fromisoformat(case.start)
+    except ValueError:
+        raise StoreError(
+            f"The start date '{case.start}' of case {case.ref} is not a date; write it as YYYY-MM-DD."
+        ) from None
+    return initial_due(start, deadlines).isoformat()
+
+
+def fresh_draft(record: Record, *, author: str, at: str) -> Record:
+    """The record as first stored: a version-1 draft stamped `at`, with a new id when it has none.
+
+    QA grades, comments and countersignatures belong to one round of sign-off,
+    so a new record (a review or an amendment included) starts without them.
+    """
+    return dataclasses.replace(
+        record,
+        id=record.id or uuid.uuid4().hex,
+        status="draft",
+        author=author,
+        version=1,
+        created_at=at,
+        updated_at=at,
+        grades=[],
+        comments=[],
+        signatures=[],
+    )
+
+
+def last_sign_off_days(records: Iterable[Record], signed_off: Iterable[str]) -> dict[str, str]:
+    """For each case, the day (YYYY-MM-DD) its latest signed-off record was last updated.
+
+    Bulk imports use it to set each case's next review as if approved that day.
+    """
+    statuses = frozenset(signed_off)
+    days: dict[str, str] = {}
+    for record in records:
+        if record.status in statuses:
+            days[record.case_ref] = max(days.get(record.case_ref, ""), record.updated_at[:10])
+    return days

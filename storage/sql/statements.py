@@ -1,0 +1,146 @@
+"""The SQL both storage engines run, written once and built for each engine's dialect.
+
+The SQLite and PostgreSQL engines store the same tables with the same
+meaning; their SQL differs only in a few places (the placeholder, how a
+JSON column is written and read, row locks, "insert unless present", and
+how the caseload finds each case's latest record).  `Dialect` names those
+places; `Statements` builds every query from it once, when the engine's
+module is imported, so no query text is assembled on the save path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from forms.record.workflow import REVIEWABLE
+from storage.sql.rows import RECORD_COLUMNS
+
+_CASE_COLUMNS = "ref, name, start, owner, form_id, initial_due, next_review"
+"""The columns `forms.model.Case` is built from, in its field order."""
+
+_AUDIT_COLUMNS = "record_id, kind, actor, at, field, old, new, reason"
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """Where one engine's SQL and driver differ from the other's."""
+
+    mark: str
+    """The parameter placeholder: `?` or `%s`."""
+    json_mark: str
+    """The placeholder for a JSON column's value, given as JSON text (`%s::jsonb` casts it)."""
+    json_text: str
+    """Appended to a JSON column read back, so every engine returns its JSON as text to parse once."""
+    for_update: str
+    """Appended to a read that precedes a write of the same row: a row lock where the engine has them
+    (SQLite's `BEGIN IMMEDIATE` already holds the whole file's write lock)."""
+    insert_or_ignore: str
+    """How an insert that skips an existing key begins (`INSERT OR IGNORE INTO` or `INSERT INTO`)."""
+    on_conflict_ignore: str
+    """How it ends (nothing, or ` ON CONFLICT DO NOTHING`)."""
+    latest_record_join: str
+    """The caseload's join of each case (`c`) to its latest record (`r`), the engine's fastest way."""
+    risk_answer: str
+    """The expression reading one answer (the parameter) from a record's payload."""
+    risk_key: Callable[[str | None], Any]
+    """The parameter `risk_answer` takes for an answer path (None: no risk level is watched)."""
+    text_order: str
+    """Appended to a text column sorted on, so both engines sort by code point."""
+    save_returns_row: bool
+    """Whether a save's UPDATE returns the saved row (`RETURNING`), sparing a second read."""
+    duplicate_case: tuple[type[Exception], ...]
+    """Driver errors meaning a case with that reference already exists."""
+    duplicate_record: tuple[type[Exception], ...]
+    """Driver errors meaning a record's id exists already, or its case or linked record does not."""
+
+
+class Statements:
+    """Every query the shared engine runs, built once for one dialect."""
+
+    def __init__(self, d: Dialect) -> None:
+        m, j, fu = d.mark, d.json_mark, d.for_update
+        self.dialect = d
+        record_columns = ", ".join(RECORD_COLUMNS).replace("payload", f"payload{d.json_text}")
+        self.case = f"SELECT {_CASE_COLUMNS} FROM cases WHERE ref = {m}"
+        self.case_deadlines = f"SELECT initial_working_days, review_weeks FROM cases WHERE ref = {m}"
+        self.case_deadlines_for_update = self.case_deadlines + fu
+        self.case_update = (
+            f"UPDATE cases SET name = {m}, start = {m}, owner = {m}, form_id = {m}, initial_due = {m} "
+            f"WHERE ref = {m}"
+        )
+        self.case_insert = (
+            "INSERT INTO cases (ref, name, start, owner, form_id, initial_working_days, review_weeks, "
+            f"initial_due) VALUES ({_marks(m, 8)})"
+        )
+        self.case_import = (
+            f"{d.insert_or_ignore} cases (ref, name, start, owner, form_id, initial_working_days, "
+            f"review_weeks, initial_due, next_review) VALUES ({_marks(m, 9)}){d.on_conflict_ignore}"
+        )
+        self.next_review_update = f"UPDATE cases SET next_review = {m} WHERE ref = {m}"
+        caseload = f"""
+            SELECT c.ref, c.name, c.owner, c.start, c.initial_due, c.next_review,
+                   r.status, coalesce(r.words, 0), coalesce(r.active_seconds, 0)
+            FROM cases AS c
+            {d.latest_record_join}
+            {{where}}
+            ORDER BY CASE WHEN c.next_review <> '' THEN c.next_review ELSE c.initial_due END, c.ref
+        """
+        self.caseload = caseload.format(where="")
+        self.caseload_of_owner = caseload.format(where=f"WHERE c.owner = {m}")
+
+        select_records = f"SELECT {record_columns} FROM records"
+        self.record = f"{select_records} WHERE id = {m}"
+        self.latest_record = f"{select_records} WHERE case_ref = {m} ORDER BY seq DESC LIMIT 1"
+        self.records_for_case = f"{select_records} WHERE case_ref = {m} ORDER BY seq"
+        self.records = f"{select_records} ORDER BY seq"
+        self.records_with_status = f"{select_records} WHERE status = {m} ORDER BY seq"
+        self.latest_reviewable = (
+            f"{select_records} WHERE case_ref = {m} AND status IN ({_marks(m, len(REVIEWABLE))}) "
+            "ORDER BY seq DESC LIMIT 1"
+        )
+        self.record_insert = (
+            f"INSERT INTO records ({', '.join(RECORD_COLUMNS)}) "
+            f"VALUES ({_marks(m, len(RECORD_COLUMNS) - 1)}, {j})"
+        )
+        self.record_status = f"SELECT status FROM records WHERE id = {m}"
+        self.record_to_change = f"SELECT status, case_ref FROM records WHERE id = {m}{fu}"
+        self.save_check = f"SELECT version, status, author, {d.risk_answer} FROM records WHERE id = {m}{fu}"
+        self.save_update = (
+            f"UPDATE records SET version = version + 1, updated_at = {m}, words = coalesce({m}, words), "
+            f"active_seconds = {m}, payload = {j} WHERE id = {m}"
+            + (f" RETURNING {record_columns}" if d.save_returns_row else "")
+        )
+        self.status_update = (
+            f"UPDATE records SET status = {m}, version = version + 1, updated_at = {m} WHERE id = {m}"
+        )
+        self.record_replace = (
+            f"UPDATE records SET case_ref = {m}, form_id = {m}, form_version = {m}, kind = {m}, "
+            f"status = {m}, author = {m}, version = {m}, created_at = {m}, updated_at = {m}, "
+            f"reviews = {m}, amends = {m}, words = {m}, active_seconds = {m}, payload = {j} WHERE id = {m}"
+        )
+
+        self.audit_insert = f"INSERT INTO audit ({_AUDIT_COLUMNS}) VALUES ({_marks(m, 5)}, {j}, {j}, {m})"
+        self.audit_imported = (
+            f"INSERT INTO audit ({_AUDIT_COLUMNS}) "
+            f"VALUES ({m}, 'created', {m}, {m}, 'kind', 'null', {j}, 'imported')"
+        )
+        self.audit_trail = (
+            f"SELECT record_id, kind, actor, at, field, old{d.json_text}, new{d.json_text}, reason "
+            f"FROM audit WHERE record_id = {m} ORDER BY seq"
+        )
+
+        self.definition_insert = (
+            f"{d.insert_or_ignore} definitions (kind, id, version, source, saved_at) "
+            f"VALUES ({_marks(m, 5)}){d.on_conflict_ignore}"
+        )
+        self.definition = f"SELECT source FROM definitions WHERE kind = {m} AND id = {m} AND version = {m}"
+        order = d.text_order
+        self.definitions = (
+            f"SELECT kind, id, version FROM definitions ORDER BY kind{order}, id{order}, version{order}"
+        )
+
+
+def _marks(mark: str, count: int) -> str:
+    return ", ".join([mark] * count)

@@ -1,0 +1,1 @@
+"""The embedded engine: one private SQLite file, its schema migrations, location and backups."""

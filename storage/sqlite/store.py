@@ -1,0 +1,222 @@
+"""The embedded storage engine: one SQLite file per practitioner.
+
+Why these settings:
+- WAL journal: readers never block the writer, and a killed process leaves
+  committed transactions in the -wal file for the next open to recover.
+- `synchronous=FULL`: each commit is flushed to disk before `save_record`
+  returns, so the last save survives a power cut too, not only a killed
+  process.  It costs one fsync per save, a few milliseconds at most.
+- Every write is one `BEGIN IMMEDIATE` transaction: the write lock is taken
+  before reading the version it checks, so two windows cannot both pass the
+  optimistic-concurrency check.  `busy_timeout` makes the second wait.
+- Answers, plan and agreement live in one JSON payload column; what the
+  caseload lists (status, words, active time, dates) has its own columns,
+  so listing 10,000 cases never parses JSON.
+
+The rules themselves (versions, transitions, audit, imports) are
+`storage.sql.engine`'s, shared with the PostgreSQL engine; this module adds
+the file, its settings, and the SQLite dialect of the shared queries.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from storage.sql.engine import Connection, SqlStore, T
+from storage.sql.statements import Dialect, Statements
+from storage.sqlite.backup import copy_database, daily_backup, latest_backup
+from storage.sqlite.location import PRIVATE_FILE, db_path, ensure_private_dir, make_private, resolve_data_dir
+from storage.sqlite.schema import SCHEMA_VERSION, file_version, migrate
+from storage.store import CorruptStoreError, NewerSchemaError, StorageUnavailableError, StoreError
+
+BUSY_TIMEOUT_MS = 5000
+PRAGMAS: tuple[str, ...] = (
+    f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}",
+    "PRAGMA journal_mode = WAL",
+    "PRAGMA synchronous = FULL",
+    "PRAGMA foreign_keys = ON",
+)
+"""Connection settings; the benchmark applies the same ones to its bare-sqlite baseline."""
+
+
+def _risk_key(risk_path: str | None) -> str:
+    """The JSON path `json_extract` reads the watched answer at (`$.none`: no answer watched)."""
+    return f'$.answers."{risk_path}"' if risk_path else "$.none"
+
+
+def _writable(path: Path) -> bool:
+    """Whether this process may write the file (a read-only mount counts as not writable, even for root)."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
+
+
+def open_store(data_dir: str | None = None, *, now: Callable[[], datetime] | None = None) -> SqliteStore:
+    """The store in the data folder chosen by `--data-dir`, `A4_DATA_DIR` or the platform default."""
+    return SqliteStore(db_path(ensure_private_dir(resolve_data_dir(data_dir))), now=now)
+
+
+class SqliteStore(SqlStore):
+    """A `Store` on one SQLite file.  Safe to share between threads; one writer at a time."""
+
+    SQL = Statements(
+        Dialect(
+            mark="?",
+            json_mark="?",
+            json_text="",
+            for_update="",
+            insert_or_ignore="INSERT OR IGNORE INTO",
+            on_conflict_ignore="",
+            latest_record_join="""LEFT JOIN records AS r INDEXED BY records_listing
+                ON r.case_ref = c.ref AND r.seq = (SELECT max(seq) FROM records WHERE case_ref = c.ref)""",
+            risk_answer="json_extract(payload, ?)",
+            risk_key=_risk_key,
+            text_order="",
+            save_returns_row=False,
+            duplicate_case=(sqlite3.IntegrityError,),
+            duplicate_record=(sqlite3.IntegrityError,),
+        )
+    )
+    """The shared queries in SQLite's dialect: a JSON column is plain text, and `BEGIN IMMEDIATE` locks."""
+
+    def __init__(self, path: Path, *, now: Callable[[], datetime] | None = None) -> None:
+        super().__init__(now)
+        self.path = Path(path)
+        ensure_private_dir(self.path.parent)
+        existed = self.path.exists() and self.path.stat().st_size > 0
+        if existed:
+            self._probe()
+        else:
+            os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, PRIVATE_FILE))
+        self.read_only = existed and not _writable(self.path)
+        if self.read_only:
+            self._open_read_only()
+            return
+        with self._translated():
+            self._conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            for pragma in PRAGMAS:
+                self._conn.execute(pragma)
+            make_private(self.path, *self._sidecars())
+            if existed:
+                daily_backup(self._conn, self.path, self._now().date())
+            migrate(self._conn)
+
+    def _open_read_only(self) -> None:
+        """Open a store we may only read (a read-only share, a file not ours): reads work, saves say why not.
+
+        WAL mode needs to write beside the file, so a folder we cannot write to
+        is opened as immutable; a file we cannot write in a folder we can is
+        opened read-only and still sees other writers' changes.
+        """
+        with self._translated():
+            self._conn = sqlite3.connect(
+                self._read_only_uri(),
+                uri=True,
+                isolation_level=None,
+                check_same_thread=False,
+            )
+            if file_version(self._conn) < SCHEMA_VERSION:
+                raise StorageUnavailableError(
+                    f"The A4 database {self.path} is read-only and from an older A4: "
+                    "open it once where it can be written so it can be upgraded."
+                )
+
+    def _read_only_uri(self) -> str:
+        immutable = "" if os.access(self.path.parent, os.W_OK) else "&immutable=1"
+        return f"{self.path.as_uri()}?mode=ro{immutable}"
+
+    # ------------------------------------------------------------ plumbing
+
+    def _sidecars(self) -> tuple[Path, Path]:
+        return (self.path.with_name(self.path.name + "-wal"), self.path.with_name(self.path.name + "-shm"))
+
+    def _probe(self) -> None:
+        """Check an existing file read-only before anything writes to it (WAL mode writes the header)."""
+        try:
+            probe = sqlite3.connect(self._read_only_uri(), uri=True)
+            try:
+                version = file_version(probe)
+                has_tables = probe.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
+            finally:
+                probe.close()
+        except sqlite3.DatabaseError as exc:
+            raise self._translate(exc) from None
+        if version > SCHEMA_VERSION:
+            raise NewerSchemaError(self.path, version, SCHEMA_VERSION)
+        if version == 0 and has_tables:
+            raise CorruptStoreError(self.path, latest_backup(self.path))
+
+    def _translate(self, exc: sqlite3.Error) -> StoreError:
+        """A message for a person in place of a driver error."""
+        text = str(exc).lower()
+        where = f"the A4 database {self.path}"
+        if "not a database" in text or "malformed" in text or "corrupt" in text:
+            return CorruptStoreError(self.path, latest_backup(self.path))
+        if "full" in text:
+            return StorageUnavailableError(
+                f"The disk holding {where} is full: nothing was saved. Free some space and save again."
+            )
+        if "readonly" in text or "read-only" in text:
+            return StorageUnavailableError(
+                f"{where.capitalize()} is read-only: nothing was saved. Check the file's permissions."
+            )
+        if "unable to open" in text or "disk i/o" in text:
+            return StorageUnavailableError(
+                f"{where.capitalize()} cannot be opened or written. Check the folder exists and is yours."
+            )
+        if "locked" in text or "busy" in text:
+            return StorageUnavailableError(
+                f"{where.capitalize()} is busy in another A4 window: nothing was saved. Try again."
+            )
+        return StoreError(f"{where.capitalize()} could not be used ({exc}).")
+
+    @contextmanager
+    def _translated(self) -> Iterator[None]:
+        try:
+            yield
+        except sqlite3.Error as exc:
+            raise self._translate(exc) from None
+
+    def _write(self, work: Callable[[Connection], T]) -> T:
+        """One write transaction, holding the database's write lock from its first read."""
+        if self.read_only:
+            raise StorageUnavailableError(
+                f"The A4 database {self.path} is read-only: nothing was saved. "
+                "Check the file's permissions, or save a copy elsewhere."
+            )
+        with self._lock, self._translated():
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                result = work(self._conn)
+                self._conn.execute("COMMIT")
+                return result
+            except BaseException:
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
+                raise
+
+    def _read(self, work: Callable[[Connection], T]) -> T:
+        with self._lock, self._translated():
+            return work(self._conn)
+
+    def _executemany(self, conn: sqlite3.Connection, query: str, rows: Iterable[Sequence[Any]]) -> None:
+        conn.executemany(query, rows)
+
+    # ------------------------------------------------------------ backup and close
+
+    def backup(self, destination: Path) -> Path:
+        with self._lock, self._translated():
+            try:
+                return copy_database(self._conn, Path(destination))
+            except OSError as exc:
+                raise StorageUnavailableError(
+                    f"Could not write the backup to {destination} ({exc.strerror}); choose a writable folder."
+                ) from None
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()

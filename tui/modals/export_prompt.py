@@ -1,0 +1,84 @@
+"""The case screen's export prompt: pick a format with one key, the record is written, A4 says where.
+
+Written to a folder the practitioner can change (default `~/a4-exports`),
+one file per export named by case and record, readable by its owner only.
+The text is the same as `a4 export` writes, from the same functions.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from exports.batch import FORMATS, Exportable
+from forms.model import AssessmentForm, Case, Record
+from storage.store import Store, StoreError
+
+DEFAULT_FOLDER = "~/a4-exports"
+KEYS: dict[str, str] = {"md": "m", "json": "j", "fhir": "f", "csv": "c"}
+"""One key per format, shown in the list."""
+
+
+class ExportPrompt(ModalScreen[Path | None]):
+    """A format's key (or Enter on it) exports, Escape goes back; dismisses with the file."""
+
+    CSS_PATH = "export_prompt.tcss"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="export.cancel"),
+        *(Binding(key, f"export('{name}')", FORMATS[name].label, show=False, id=f"export.{name}")
+          for name, key in KEYS.items()),
+    ]  # fmt: skip
+
+    def __init__(self, store: Store, form: AssessmentForm, case: Case, record: Record) -> None:
+        super().__init__(classes="export-prompt")
+        self.store = store
+        self.form = form
+        self.case = case
+        self.record = record
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="export-box"):
+            yield Static(f"Export the record of {self.case.ref} as:", markup=False)
+            yield OptionList(
+                *(Option(f"[{KEYS[f.name]}] {f.label}", id=f.name) for f in FORMATS.values()),
+                classes="export-formats",
+            )
+            yield Static("Into the folder (Tab to change it):", markup=False)
+            yield Input(DEFAULT_FOLDER, classes="export-folder")
+            yield Static("", classes="export-error", markup=False)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.action_export(str(event.option.id))
+
+    def action_export(self, name: str) -> None:
+        from exports.files import file_name, write_private
+        from storage.sqlite.location import ensure_private_dir
+
+        fmt = FORMATS[name]
+        folder = Path(self.query_one(".export-folder", Input).value.strip() or DEFAULT_FOLDER).expanduser()
+        try:
+            item = Exportable(
+                self.case, self.record, self.form, tuple(self.store.audit_trail(self.record.id))
+            )
+            ensure_private_dir(folder)
+            path = folder / file_name(self.case.ref, self.record.id, fmt.extension)
+            write_private(path, fmt.render(item))
+        except (OSError, StoreError) as error:
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+            self.query_one(".export-error", Static).update(
+                f"Could not export there ({reason}). Try another folder, for example your home folder."
+            )
+            return
+        self.app.notify(f"Exported as {fmt.label} to {path}")
+        self.dismiss(path)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,117 @@
+"""Adding a case: reference, name and start date, with the due date worked out as you type.
+
+The due date is shown before the case is added, so a practitioner sees at
+once when the assessment falls due (working days, bank holidays skipped)
+and can correct a mistyped start date first.  The store then derives the
+same dates from the same form deadlines; this modal never writes its own.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Static
+
+from forms.model import AssessmentForm, Case
+from forms.record.dates import format_long, parse_date
+from forms.record.deadlines import initial_due
+from storage.store import Store, StoreError
+
+
+class NewCaseScreen(ModalScreen[Case | None]):
+    """A small form over the caseload; dismisses with the case as stored, or None when cancelled."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="new_case.cancel"),
+        Binding("ctrl+s", "add", "Add case", id="new_case.add"),
+    ]
+
+    def __init__(self, *, store: Store, form: AssessmentForm, owner: str, today: date) -> None:
+        super().__init__()
+        self.store = store
+        self.form = form
+        self.owner = owner
+        self.today = today
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="new-case"):
+            yield Static("New case", classes="modal-title")
+            yield Label("Reference")
+            yield Input(id="ref", placeholder="e.g. X123456")
+            yield Label("Name of the person on probation")
+            yield Input(id="name")
+            yield Label("Start date (sentence or first appointment)")
+            yield Input(f"{self.today:%d/%m/%Y}", id="start", placeholder="3/10/2026, today, -2d")
+            yield Static(id="due")
+            yield Static(id="problem")
+            yield Static("Enter: next field, then add · Ctrl+S: add · Esc: cancel", classes="modal-hint")
+
+    def on_mount(self) -> None:
+        self._show_due()
+        self.query_one("#ref", Input).focus()
+
+    def _start(self) -> date:
+        """The start date typed; ValueError with what to type instead."""
+        return parse_date(self.query_one("#start", Input).value, self.today)
+
+    @on(Input.Changed, "#start")
+    def _show_due(self) -> None:
+        due = self.query_one("#due", Static)
+        try:
+            start = self._start()
+        except ValueError as error:
+            due.update(Text(f"Start date: {error}", style="bold"))
+            return
+        deadlines = self.form.deadlines
+        due.update(
+            Text.assemble(
+                ("Assessment due: ", "bold"),
+                format_long(initial_due(start, deadlines)),
+                f"\n({deadlines.initial_working_days} working days after {format_long(start)}; "
+                f"then reviewed every {deadlines.review_weeks} weeks)",
+            )
+        )
+
+    @on(Input.Submitted)
+    def _next_or_add(self, event: Input.Submitted) -> None:
+        """Enter moves to the next field, and on the last one adds the case."""
+        event.stop()
+        fields = list(self.query(Input))
+        position = fields.index(event.input)
+        if position + 1 < len(fields):
+            fields[position + 1].focus()
+        else:
+            self.action_add()
+
+    def action_add(self) -> None:
+        ref = self.query_one("#ref", Input).value.strip()
+        name = self.query_one("#name", Input).value.strip()
+        problem = self.query_one("#problem", Static)
+        try:
+            start = self._start()
+        except ValueError as error:
+            problem.update(Text(f"Start date: {error}"))
+            self.query_one("#start", Input).focus()
+            return
+        missing = [label for label, value in (("a reference", ref), ("a name", name)) if not value]
+        if missing:
+            problem.update(Text(f"Please give {' and '.join(missing)}."))
+            self.query_one("#ref" if not ref else "#name", Input).focus()
+            return
+        case = Case(ref=ref, name=name, start=start.isoformat(), owner=self.owner, form_id=self.form.id)
+        try:
+            stored = self.store.create_case(case, self.form.deadlines)
+        except StoreError as error:
+            problem.update(Text(str(error)))
+            return
+        self.dismiss(stored)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

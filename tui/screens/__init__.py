@@ -1,0 +1,1 @@
+"""Full screens: each owns its record or list and the widgets on it."""

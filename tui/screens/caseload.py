@@ -1,0 +1,339 @@
+"""The caseload: every case of the practitioner, soonest due first, filtered as they type.
+
+Built to stay instant with 10,000 cases: the list is read in a thread started
+the moment the screen is made (with the bank-holiday calendar), so it is read
+while Textual builds and styles the screen and the first paint can already
+hold it; later reads (after a case closes) run in a worker.  Each keystroke
+filters rows held in memory (no query per key), narrowing from the previous
+matches while the query only grows;
+only the best `SHOW_LIMIT` matches go into the list, with a line saying how
+many more there are; and the list (`CaseList`) draws only the rows on screen.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from datetime import date
+from typing import ClassVar
+
+from rich.text import Text
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Static
+
+from forms.model import AssessmentForm, Case
+from forms.record.deadlines import days_left
+from storage.store import CaseSummary, Store, StoreError
+from tui.fuzzy import fuzzy_filter
+from tui.widgets.case_list import CaseList, Column, DaysLeft, header_text, visible_columns
+from tui.widgets.key_bar import KeyBar
+
+SHOW_LIMIT = 200
+"""Rows in the list with no filter: enough to scroll a real caseload, few enough to page through."""
+FILTERED_LIMIT = 50
+"""Rows in the list while filtering: the best matches; the rest are noise until the next key."""
+WARM_ROWS = 100
+"""Rows whose days left are worked out while the list is read, off the UI thread: a first screenful
+and more, so drawing them never computes a count."""
+
+
+class CaseFilter:
+    """Fuzzy filtering of the caseload on reference and name, ranked best first.
+
+    Every match of a longer query is a match of its prefix, so a key that
+    extends the query searches only the rows the previous key left, and
+    the matches of each prefix are kept so that Backspace costs nothing.
+    """
+
+    def __init__(self, rows: Sequence[CaseSummary]) -> None:
+        self.rows = rows
+        # name first, so a name's letters are not taken by the reference's
+        self._texts = [f"{row.name} {row.ref}" for row in rows]
+        self._by_query: dict[str, list[int]] = {}
+        """Indexes of the matches, best first, for each prefix of the current query."""
+
+    def apply(self, query: str) -> list[CaseSummary]:
+        """Rows matching `query`, best first; every row in caseload order for an empty query."""
+        if not query.strip():
+            self._by_query.clear()
+            return list(self.rows)
+        self._by_query = {q: found for q, found in self._by_query.items() if query.startswith(q)}
+        if query not in self._by_query:
+            longest = max(self._by_query, key=len, default=None)
+            # caseload order, so that equal scores keep the soonest due first
+            pool = sorted(self._by_query[longest]) if longest is not None else range(len(self.rows))
+            matches = fuzzy_filter(query, [self._texts[i] for i in pool])
+            self._by_query[query] = [pool[m.index] for m in matches]
+        return [self.rows[i] for i in self._by_query[query]]
+
+
+class CaseloadScreen(Screen[None]):
+    """What A4 opens on: the cases, soonest due first; type anywhere to filter, Enter to open."""
+
+    # In DEFAULT_CSS, not a CSS_PATH file: Textual never loads the CSS_PATH of an app's default screen.
+    DEFAULT_CSS = """
+    CaseloadScreen {
+        layout: vertical;
+        #caseload-title { height: 1; padding: 0 1; background: $panel; text-style: bold; }
+        #filter { height: 1; padding: 0 1; color: $text-muted; }
+        #filter.-active { color: $text; background: $boost; }
+        #case-header { height: 1; background: $panel; text-style: bold; }
+        #cases { height: 1fr; }
+        #more { height: auto; max-height: 3; padding: 0 1; color: $text-muted; }
+    }
+    """
+
+    HELP = (
+        "Type letters or digits to filter by reference or name (no need to focus a search box). "
+        "Backspace edits the filter, Escape clears it. Up/Down move, Enter opens the case."
+    )
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+n", "new_case", "New case", id="caseload.new"),
+        Binding("ctrl+r", "start_review", "Start review", id="caseload.review"),
+        Binding("escape", "clear_filter", "Clear filter", id="caseload.clear_filter"),
+        Binding("question_mark", "app.help", "Keys", id="caseload.help", show=False),
+        Binding("ctrl+l", "reload", "Reload", id="caseload.reload", show=False),
+        Binding("f9", "qa_queue", "QA queue", id="caseload.qa_queue"),
+    ]
+
+    class Loaded(Message):
+        """The caseload has been read and is on screen (also after a reload)."""
+
+        def __init__(self, count: int) -> None:
+            super().__init__()
+            self.count = count
+
+    class Open(Message):
+        """Open a case: its latest record, or (with `review`) a new review of it."""
+
+        def __init__(self, ref: str, review: bool = False) -> None:
+            super().__init__()
+            self.ref = ref
+            self.review = review
+
+    def __init__(
+        self,
+        *,
+        store: Store,
+        owner: str | None,
+        form: Callable[[], AssessmentForm | None],
+        today: date,
+    ) -> None:
+        """`owner` limits the list to one practitioner's cases; `form()` is what new cases are assessed with.
+
+        `form` is asked for only when a case is added, so the forms need not be read before the list shows.
+        """
+        super().__init__()
+        self.store = store
+        self.owner = owner
+        self.form = form
+        self.today = today
+        self.filter_text = ""
+        self._filter = CaseFilter([])
+        self._days_left = DaysLeft(today, days_left)
+        self._first_rows: list[CaseSummary] | None = None
+        # Start reading the list and loading the bank-holiday calendar now, while Textual builds and
+        # styles the screen, so the first paint can already hold the rows.
+        self._first_read = threading.Thread(target=self._read_first, daemon=True)
+        self._first_read.start()
+        self._matches: list[CaseSummary] = []
+        self._columns: list[Column] = []
+        self._select_next: str | None = None
+        self._read = False
+        """The list has been read (at least once)."""
+        self.loaded = False
+        """The list has been read and drawn on screen (at least once)."""
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="caseload-title")
+        yield Static(id="filter")
+        yield Static(id="case-header")
+        yield CaseList(id="cases")
+        yield Static(id="more")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self._title()
+        self._show_filter()
+        self.query_one("#more", Static).update("Reading the caseload…")
+
+    def on_screen_resume(self) -> None:
+        """Read the list on first show and whenever a case screen closes (words and time change there)."""
+        self.query_one(CaseList).focus()
+        self.action_reload()
+
+    def on_resize(self, event: events.Resize) -> None:
+        columns = visible_columns(event.size.width)
+        if columns != self._columns:
+            self._columns = columns
+            self.query_one("#case-header", Static).update(Text(header_text(columns)))
+            self.query_one(CaseList).set_columns(columns)
+
+    # ------------------------------------------------------------ loading
+
+    def action_reload(self) -> None:
+        self.run_worker(self._read_rows, thread=True, exclusive=True, group="caseload")
+
+    def _read_first(self) -> None:
+        """The first read, started with the screen; a refusal is left for the worker to read again and say."""
+        self._days_left(self.today.isoformat())  # loads the calendar
+        try:
+            self._first_rows = self._read_and_warm()
+        except StoreError:
+            self._first_rows = None
+
+    def _read_and_warm(self) -> list[CaseSummary]:
+        rows = self.store.list_cases(self.owner)
+        for row in rows[:WARM_ROWS]:
+            self._days_left(row.due)
+        return rows
+
+    def _read_rows(self) -> None:
+        self._first_read.join()
+        rows, self._first_rows = self._first_rows, None
+        try:
+            rows = rows if rows is not None else self._read_and_warm()
+        except StoreError as error:
+            self.app.call_from_thread(self._not_read, str(error))
+            return
+        self.app.call_from_thread(self._rows_read, rows)
+
+    def _not_read(self, message: str) -> None:
+        """The store refused the list (a team server away, say): say so; Ctrl+L reads it again."""
+        more = self.query_one("#more", Static)
+        more.update(Text(f"The caseload could not be read: {message} Ctrl+L tries again."))
+        self.notify(message, title="Caseload not read", severity="error", timeout=15)
+
+    def _rows_read(self, rows: list[CaseSummary]) -> None:
+        had_selection = self.selected_ref is not None
+        keep, self._select_next = self._select_next or self.selected_ref, None
+        self._filter = CaseFilter(rows)
+        self._matches = self._filter.apply(self.filter_text)
+        self._read = True
+        self._title()
+        self._render_rows(keep=keep)
+        if (self.selected_ref is not None) != had_selection:
+            self.refresh_bindings()  # Start review needs a case under the cursor
+        self.call_after_refresh(self._drawn, len(rows))
+
+    def _drawn(self, count: int) -> None:
+        self.loaded = True
+        self.post_message(self.Loaded(count))
+
+    # ------------------------------------------------------------ showing
+
+    @property
+    def selected_ref(self) -> str | None:
+        """Reference of the case under the cursor, if any."""
+        selected = self.query_one(CaseList).selected
+        return selected.ref if selected else None
+
+    def _title(self) -> None:
+        count = len(self._filter.rows)
+        whose = f"{self.owner}'s caseload" if self.owner else "All cases"
+        text = f"{whose} · {count:,} case{'s' if count != 1 else ''}" if self._read else whose
+        self.query_one("#caseload-title", Static).update(Text(text))
+
+    def _show_filter(self) -> None:
+        widget = self.query_one("#filter", Static)
+        if self.filter_text:
+            line = Text.assemble(("Filter: ", "bold"), self.filter_text, ("▏", "reverse"))
+            line.append(f"   {len(self._matches):,} of {len(self._filter.rows):,} · Esc clears")
+            widget.update(line)
+        else:
+            widget.update(Text("Type to filter by reference or name", style="italic"))
+        widget.set_class(bool(self.filter_text), "-active")
+
+    def _render_rows(self, keep: str | None = None) -> None:
+        """Show the best matches; the cursor stays on `keep` if still shown."""
+        if not self._read:
+            return
+        shown = self._matches[: FILTERED_LIMIT if self.filter_text else SHOW_LIMIT]
+        refs = [row.ref for row in shown]
+        self.query_one(CaseList).show(shown, self._days_left, cursor=refs.index(keep) if keep in refs else 0)
+        more = len(self._matches) - len(shown)
+        if more > 0:
+            status = f"{more:,} more — keep typing to narrow"
+        elif not self._filter.rows:
+            status = "No cases yet. Press Ctrl+N to add one."
+        elif not self._matches:
+            status = "No case matches the filter. Backspace or Esc to widen it."
+        else:
+            status = ""
+        self.query_one("#more", Static).update(status)
+
+    def set_filter(self, text: str) -> None:
+        """Filter the list to `text` (fuzzy on reference and name, best match first)."""
+        self.filter_text = text
+        self._matches = self._filter.apply(text)
+        self._show_filter()
+        self._render_rows()
+        self.refresh_bindings()
+
+    # ------------------------------------------------------------ keys
+
+    def on_key(self, event: events.Key) -> None:
+        """Typing goes into the filter while the list has focus: no search box to reach first."""
+        if self.focused is not self.query_one(CaseList):
+            return
+        if event.key == "backspace" and self.filter_text:
+            self.set_filter(self.filter_text[:-1])
+        elif event.is_printable and event.character and not (event.character == "?" and not self.filter_text):
+            if event.character == " " and not self.filter_text:
+                return
+            self.set_filter(self.filter_text + event.character)
+        else:
+            return
+        event.stop()
+        event.prevent_default()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "clear_filter":
+            return bool(self.filter_text)
+        if action == "start_review":
+            return self.selected_ref is not None or None
+        return True
+
+    @on(CaseList.Selected)
+    def _row_selected(self, event: CaseList.Selected) -> None:
+        event.stop()
+        self.post_message(self.Open(event.summary.ref))
+
+    def action_start_review(self) -> None:
+        if ref := self.selected_ref:
+            self.post_message(self.Open(ref, review=True))
+
+    def action_qa_queue(self) -> None:
+        """Records waiting for a QA assessor (other than their own)."""
+        from tui.screens.qa_queue import QAQueueScreen
+
+        user = getattr(getattr(self.app, "config", None), "user", "") or self.owner or ""
+        self.app.push_screen(QAQueueScreen(store=self.store, user=user))
+
+    def action_clear_filter(self) -> None:
+        self.set_filter("")
+
+    def action_new_case(self) -> None:
+        form = self.form()
+        if form is None:
+            self.notify("No assessment form is installed, so no case can be added.", severity="error")
+            return
+        from tui.modals.new_case import NewCaseScreen
+
+        self.app.push_screen(
+            NewCaseScreen(store=self.store, form=form, owner=self.owner or "", today=self.today),
+            self._case_created,
+        )
+
+    def _case_created(self, case: Case | None) -> None:
+        """Show the new case under the cursor once the list is read again (on resuming this screen)."""
+        if case is None:
+            return
+        self.notify(f"Case {case.ref} added; assessment due {date.fromisoformat(case.initial_due):%d %b %Y}.")
+        self._select_next = case.ref
+        self.set_filter("")

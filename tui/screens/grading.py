@@ -1,0 +1,417 @@
+"""Sign-off on the case screen: submit for QA, and the QA assessor's grading view.
+
+The rules (who may do what, what blocks a submission, when a second
+countersignature is needed) are in `forms.record.signoff`; this module shows them
+and carries decisions into the store: grades, comments and signatures are
+saved with the record, then its status moves on, each step in the audit
+trail under the person who took it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, ClassVar, Literal
+
+from rich.console import Group
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, OptionList, Select, Static
+from textual.widgets.option_list import Option
+
+from forms.checks.findings import CriterionResult
+from forms.model import AssessmentForm, Comment, Grade, Record, Rubric, Signature
+from forms.record.review import unconfirmed_sections
+from forms.record.signoff import (
+    Blocker,
+    approve_refusal,
+    return_refusal,
+    signatures_needed,
+    signers,
+    signoff_refusal,
+    status_after_signing,
+    submit_blockers,
+    submit_refusal,
+)
+from storage.store import Store, StoreError
+from tui.screens.qa_screen import STATE_WORDS, go_to
+from tui.widgets.hanging import hanging
+from tui.widgets.key_bar import KeyBar
+
+if TYPE_CHECKING:
+    from tui.screens.case_screen import CaseScreen
+
+Action = Literal["return", "approve"]
+
+GENERAL = "record"
+"""The comment target for the record as a whole (shown under its title)."""
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What the QA assessor decided in the grading view."""
+
+    action: Action
+    grades: tuple[Grade, ...] = ()
+    comments: tuple[Comment, ...] = field(default_factory=tuple)
+    note: str = ""
+
+
+# ---------------------------------------------------------------- store steps
+
+
+def submit(store: Store, record: Record, user: str) -> Record:
+    """Send a saved record to QA."""
+    return store.transition(record.id, "submitted", user)
+
+
+class SignoffRefused(Exception):
+    """A sign-off step the rules of `forms.record.signoff` do not allow; `str()` says why."""
+
+
+def decide(
+    store: Store,
+    record: Record,
+    decision: Decision,
+    *,
+    user: str,
+    role: str,
+    now: str,
+    rubric: Rubric | None,
+    form: AssessmentForm,
+) -> Record:
+    """Save the grades and comments, then return the record, or countersign it (locking when complete).
+
+    Raises `SignoffRefused` when the rules forbid the step, `StoreError` when the store refuses it.
+    """
+    given = {g.criterion for g in decision.grades}
+    grades = [g for g in record.grades if g.criterion not in given] + list(decision.grades)
+    updated = dataclasses.replace(record, grades=grades, comments=[*record.comments, *decision.comments])
+    if decision.action == "return":
+        if refusal := return_refusal(updated, user, role):
+            raise SignoffRefused(refusal)
+        saved = store.save_record(updated, user, risk_path=form.risk_level)
+        return store.transition(saved.id, "returned", user, comment=decision.note)
+    if refusal := approve_refusal(rubric, form, updated, user, role):
+        raise SignoffRefused(refusal)
+    to = status_after_signing(rubric, form, record)
+    updated.signatures = [*record.signatures, Signature(by=user, on=now)]
+    saved = store.save_record(updated, user, risk_path=form.risk_level)
+    if to == "locked" and saved.status == "submitted":
+        return store.approve_and_lock(saved.id, user, comment=decision.note)
+    return store.transition(saved.id, to, user, comment=decision.note)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def start_submit(screen: CaseScreen) -> None:
+    """Submit the open record for QA, or list what blocks it (Enter on one goes there)."""
+    if not screen.save_now():
+        screen.notify("Save the record first; the counters say why it was not saved.", severity="error")
+        return
+    record = screen.record
+    if refusal := submit_refusal(record, screen.user):
+        screen.notify(refusal, title="Cannot submit", severity="error", timeout=10)
+        return
+    previous = screen.store.get_record(record.reviews) if record.reviews else None
+    shown = [e.section.id for e in screen.editors if e.display]
+    blockers = submit_blockers(
+        screen.form, record, short=screen.short, unconfirmed=unconfirmed_sections(record, previous, shown)
+    )
+    if blockers:
+        screen.app.push_screen(SubmitBlocked(blockers), lambda path: path and go_to(screen, path))
+        return
+    try:
+        submitted = submit(screen.store, record, screen.user)
+    except StoreError as error:
+        screen.notify(str(error), title="Not submitted", severity="error", timeout=10)
+        return
+    screen.record = submitted
+    screen.app.notify(f"{record.case_ref} submitted for QA.", title="Submitted")
+    screen.dismiss(None)
+
+
+def start_signoff(screen: CaseScreen) -> None:
+    """Open the grading view on the record, if this user may sign it off now."""
+    if refusal := signoff_refusal(screen.rubric, screen.form, screen.record, screen.user, screen.role):
+        screen.notify(refusal, title="Cannot sign off", severity="error", timeout=10)
+        return
+    if not screen.save_now():
+        screen.notify("Your changes were not saved; the counters say why.", severity="error")
+        return
+    results = screen.qa_results()
+    view = GradingScreen(
+        rubric=screen.rubric,
+        form=screen.form,
+        record=screen.record,
+        results=results,
+        user=screen.user,
+        now=_now(),
+    )
+
+    def decided(decision: Decision | None) -> None:
+        if decision is None:
+            return
+        try:
+            done = decide(
+                screen.store,
+                screen.record,
+                decision,
+                user=screen.user,
+                role=screen.role,
+                now=_now(),
+                rubric=screen.rubric,
+                form=screen.form,
+            )
+        except (SignoffRefused, StoreError) as error:
+            screen.notify(str(error), title="Not signed off", severity="error", timeout=10)
+            return
+        screen.record = done
+        words = {
+            "returned": "returned to its author",
+            "approved": "countersigned; a second countersignature is needed",
+            "locked": "countersigned and locked",
+        }
+        screen.app.notify(f"{done.case_ref} {words.get(done.status, done.status)}.", title="QA")
+        screen.dismiss(None)
+
+    screen.app.push_screen(view, decided)
+
+
+# ---------------------------------------------------------------- submit refused
+
+
+class SubmitBlocked(ModalScreen[str | None]):
+    """What stops a submission, one line each; Enter goes to one (dismisses with its path)."""
+
+    CSS_PATH = "qa_screen.tcss"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Back", id="submit_blocked.close"),
+    ]
+
+    def __init__(self, blockers: Sequence[Blocker]) -> None:
+        super().__init__(classes="signoff")
+        self.blockers = list(blockers)
+
+    def compose(self) -> ComposeResult:
+        count = len(self.blockers)
+        with Vertical(classes="qa-box"):
+            yield Static("Not ready to submit for QA", classes="qa-title")
+            yield Static(
+                f"{count} thing{'s' if count != 1 else ''} to finish first. "
+                "Enter goes to one; Escape goes back.",
+                classes="qa-summary",
+            )
+            yield OptionList(
+                *(Option(b.message, id=str(i)) for i, b in enumerate(self.blockers)),
+                classes="qa-findings",
+                markup=False,
+            )
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(self.blockers[event.option_index].path)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+# ---------------------------------------------------------------- grading view
+
+
+class CriterionGrade(Vertical):
+    """One hand-graded criterion: its question, what the checks found, a level and a comment."""
+
+    DEFAULT_CSS = """
+    CriterionGrade { height: auto; margin: 0 0 1 0; border-left: tall $panel; padding: 0 1; }
+    CriterionGrade .grade-title { text-style: bold; }
+    CriterionGrade .grade-auto { color: $text-muted; }
+    CriterionGrade Horizontal { height: auto; }
+    CriterionGrade Select { width: 24; }
+    CriterionGrade Input { width: 1fr; }
+    """
+
+    def __init__(self, result: CriterionResult, levels: Sequence[str], grade: Grade | None) -> None:
+        super().__init__(classes="criterion-grade")
+        self.result = result
+        self.levels = list(levels)
+        self.grade = grade
+
+    def compose(self) -> ComposeResult:
+        criterion = self.result.criterion
+        yield Static(criterion.title, classes="grade-title", markup=False)
+        if criterion.help:
+            yield Static(criterion.help, markup=False)
+        found = [Text(f"automatic: {STATE_WORDS[self.result.state]}")]
+        found += [hanging("  → ", f.message) for f in self.result.findings]
+        yield Static(Group(*found), classes="grade-auto")
+        with Horizontal():
+            yield Select(
+                [(level, level) for level in self.levels],
+                prompt="Grade",
+                value=self.grade.level if self.grade else Select.NULL,
+                id=f"level-{criterion.id}",
+            )
+            yield Input(
+                value=self.grade.comment if self.grade else "",
+                placeholder="Comment on this criterion",
+                id=f"comment-{criterion.id}",
+            )
+
+    def value(self, user: str, now: str) -> Grade | None:
+        level = self.query_one(Select).value
+        if level is Select.NULL or not isinstance(level, str):
+            return None
+        comment = self.query_one(Input).value.strip()
+        return Grade(self.result.criterion.id, level, comment, user, now)
+
+
+class GradingScreen(ModalScreen[Decision | None]):
+    """The QA assessor's view: grade each hand-graded criterion, comment, then return or countersign."""
+
+    CSS_PATH = "qa_screen.tcss"
+
+    DEFAULT_CSS = """
+    GradingScreen { background: $background; }
+    GradingScreen .comment-row { height: auto; }
+    GradingScreen .comment-row Select { width: 36; }
+    GradingScreen .comment-row Input { width: 1fr; }
+    GradingScreen .decide { height: auto; padding: 1 0; }
+    GradingScreen .grading-error { text-style: bold; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Back (nothing is saved)", id="grading.close"),
+        Binding("ctrl+r", "decide('return')", "Return with comments", id="grading.return"),
+        Binding("ctrl+o", "decide('approve')", "Countersign", id="grading.approve"),
+    ]
+
+    def __init__(
+        self,
+        *,
+        rubric: Rubric | None,
+        form: AssessmentForm,
+        record: Record,
+        results: Sequence[CriterionResult],
+        user: str,
+        now: str,
+    ) -> None:
+        super().__init__(classes="signoff")
+        self.rubric = rubric
+        self.form = form
+        self.record = record
+        self.results = [r for r in results if r.criterion.graded]
+        self.others = [r for r in results if not r.criterion.graded]
+        self.user = user
+        self.now = now
+        self.comments: list[Comment] = []
+        self.second = record.status == "approved"
+
+    def compose(self) -> ComposeResult:
+        needed = signatures_needed(self.rubric, self.form, self.record)
+        done = len(signers(self.record))
+        sign = "Countersign and lock" if done + 1 >= needed else f"Countersign ({done + 1} of {needed})"
+        with VerticalScroll(classes="qa-box"):
+            yield Static(
+                f"QA assessment of {self.record.case_ref} by {self.record.author}", classes="qa-title"
+            )
+            yield Static(self._summary(needed, done), classes="qa-summary", markup=False)
+            given = {g.criterion: g for g in self.record.grades}
+            for result in self.results:
+                grade = CriterionGrade(
+                    result, self.rubric.levels if self.rubric else (), given.get(result.criterion.id)
+                )
+                grade.disabled = self.second
+                yield grade
+            if self.others:
+                lines = [f"{STATE_WORDS[r.state]:<18} {r.criterion.title}" for r in self.others]
+                yield Static("Checked automatically:\n" + "\n".join(lines), classes="qa-note", markup=False)
+            if not self.second:
+                yield Static("Comments for the author (shown beside the section):", classes="qa-note")
+                with Horizontal(classes="comment-row"):
+                    yield Select(self._targets(), prompt="Where", id="comment-where")
+                    yield Input(placeholder="Comment — Enter adds it", id="comment-text")
+                yield Static("", id="comment-list", markup=False)
+            yield Static("", classes="grading-error", markup=False)
+            with Horizontal(classes="decide"):
+                if not self.second:
+                    yield Button("Return with comments (Ctrl+R)", id="return")
+                yield Button(f"{sign} (Ctrl+O)", id="approve", variant="primary")
+        yield KeyBar()
+
+    def _summary(self, needed: int, done: int) -> str:
+        signed = f" Countersigned by {', '.join(signers(self.record))}." if done else ""
+        return (
+            f"Status {self.record.status}. This record needs {needed} countersignature"
+            f"{'s' if needed != 1 else ''} by people other than its author.{signed}"
+        )
+
+    def _targets(self) -> list[tuple[str, str]]:
+        return [
+            ("The whole record", GENERAL),
+            *((s.title, s.id) for s in self.form.sections),
+            ("Sentence plan", "plan"),
+        ]
+
+    def on_mount(self) -> None:
+        first = self.query(Select).first() if not self.second else self.query_one("#approve", Button)
+        first.focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id != "comment-text":
+            return
+        event.stop()
+        where = self.query_one("#comment-where", Select).value
+        text = event.value.strip()
+        if not text or not isinstance(where, str):
+            self._error("Choose where the comment belongs and write it, then press Enter.")
+            return
+        self.comments.append(Comment(uuid.uuid4().hex[:12], where, text, self.user, self.now))
+        event.input.value = ""
+        titles = dict((value, label) for label, value in self._targets())
+        self.query_one("#comment-list", Static).update(
+            "\n".join(f"• {titles.get(c.path, c.path)}: {c.text}" for c in self.comments)
+        )
+        self._error("")
+
+    def _error(self, message: str) -> None:
+        self.query_one(".grading-error", Static).update(message)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_decide("return" if event.button.id == "return" else "approve")
+
+    def action_decide(self, action: str) -> None:
+        if self.second and action == "return":
+            self._error("This record is approved already; it can only be countersigned a second time.")
+            return
+        grades = tuple(g for w in self.query(CriterionGrade) if (g := w.value(self.user, self.now)))
+        if action == "return" and not self.comments and not any(g.comment for g in grades):
+            self._error("Say what to change: add a comment before returning the record.")
+            return
+        if action == "approve" and not self.second and len(grades) < len(self.results):
+            self._error("Grade every criterion above before countersigning.")
+            return
+        self.dismiss(
+            Decision(
+                "return" if action == "return" else "approve",
+                () if self.second else grades,
+                tuple(self.comments),
+            )
+        )
+
+    def action_close(self) -> None:
+        self.dismiss(None)

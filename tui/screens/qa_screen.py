@@ -1,0 +1,212 @@
+"""The QA panel: every criterion of the rubric, met / not met / needs a grader, with its findings.
+
+One line per finding, in the words the check or the trainer wrote; Enter on
+a finding closes the panel and puts the cursor at the exact place to fix it
+(the section, the question, the group entry or the plan field, and for
+wording the phrase itself, selected).  The panel shows the latest results
+of the live checks, so opening it never waits for a run.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar, NamedTuple
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+from textual.widgets.text_area import Selection
+
+from forms.checks.findings import CriterionResult, Finding, summary
+from tui.widgets.group_input import AnswerInput, EntryList, GroupInput
+from tui.widgets.hanging import hanging
+from tui.widgets.key_bar import KeyBar
+from tui.widgets.section_editor import AnswerArea
+
+if TYPE_CHECKING:
+    from tui.screens.case_screen import CaseScreen
+
+STATE_WORDS: dict[str, str] = {
+    "met": "✓ met",
+    "not_met": "✗ not met",
+    "needs_grader": "? needs a grader",
+}
+"""Each state in words with a sign, so it never depends on colour."""
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a finding's path points: a section, and within it a question, group entry or plan field."""
+
+    section: str = ""
+    question: str = ""
+    entry: int | None = None
+    field: str = ""
+    objective: str = ""
+
+    @property
+    def in_plan(self) -> bool:
+        return bool(self.objective)
+
+
+_PLAN = re.compile(r"^plan\[(?P<objective>[^\]]+)\]\.(?P<field>\w+)$")
+_ENTRY = re.compile(r"^(?P<section>[^.\[]+)\.(?P<question>[^.\[]+)\[(?P<entry>\d+)\]\.(?P<field>\w+)$")
+
+
+def place_of(path: str) -> Place:
+    """The place a finding's path names (see `forms.checks.findings` for the path forms)."""
+    if found := _PLAN.match(path):
+        return Place(section="plan", objective=found["objective"], field=found["field"])
+    if found := _ENTRY.match(path):
+        return Place(found["section"], found["question"], int(found["entry"]), found["field"])
+    section, _, question = path.partition(".")
+    return Place(section, question)
+
+
+class PanelLine(NamedTuple):
+    """One line of the panel: a lead (state words or an indented arrow), its text, and its finding."""
+
+    lead: str
+    text: str
+    finding: Finding | None = None
+
+    @property
+    def plain(self) -> str:
+        return self.lead + self.text
+
+
+def panel_lines(results: Sequence[CriterionResult]) -> list[PanelLine]:
+    """The panel's lines: each criterion with its state, then its findings indented under it."""
+    lines: list[PanelLine] = []
+    for result in results:
+        lines.append(PanelLine(f"{STATE_WORDS[result.state]:<18} ", result.criterion.title))
+        lines.extend(PanelLine("    → ", finding.message, finding) for finding in result.findings)
+    return lines
+
+
+def go_to(screen: CaseScreen, path: str, span: tuple[int, int] | None = None) -> bool:
+    """Focus the place `path` names on the case screen (the plan screen for plan fields).
+
+    Returns False, after saying why, when the place is not on screen (a
+    section left out of the short form, or a question its conditions hide).
+    """
+    place = place_of(path)
+    if place.in_plan:
+        screen.action_plan()
+        focus_field = getattr(screen.app.screen, "focus_field", None)
+        return bool(focus_field and focus_field(place.objective, place.field))
+    editor = next((e for e in screen.editors if e.section.id == place.section), None)
+    if editor is None or not editor.display:
+        screen.notify("That section is not shown; press F8 for the full assessment.", severity="warning")
+        return False
+    target = _target(editor, f"{place.section}.{place.question}", place, span) if place.question else None
+    if target is None and place.question:
+        screen.notify("That question is hidden by an earlier answer; check the answers above it.")
+        return False
+    if target is None:
+        editor.focus_first()
+    else:
+        target.focus()
+    screen.call_after_refresh(lambda: screen.focused and screen.focused.scroll_visible(animate=False))
+    return True
+
+
+def _target(editor: Widget, path: str, place: Place, span: tuple[int, int] | None) -> Widget | None:
+    """The widget to focus for `path` inside a section editor, cursor placed; None when hidden."""
+    short = getattr(editor, "short_answers", None)
+    if short is not None and path in {q.path for q in short.questions}:
+        shown = [q.path for q in short.shown]
+        if path not in shown or not short.display:
+            return None
+        short.cursor = shown.index(path)
+        short.refresh()
+        return short
+    block = getattr(editor, "fields", {}).get(path)
+    if block is None or not block.display:
+        return None
+    widget = block.field
+    if isinstance(widget, AnswerArea):
+        document = widget.document
+        if span is not None:
+            start, end = (document.get_location_from_index(i) for i in span)
+            widget.selection = Selection(start, end)
+        else:
+            widget.move_cursor(document.end)
+        return widget
+    if isinstance(widget, GroupInput):
+        entries = widget.query_one(EntryList)
+        if place.entry is not None and place.entry < len(widget.entries):
+            entries.cursor = place.entry
+            entries.refresh()
+            return entries
+        return widget.query_one(AnswerInput)
+    return widget
+
+
+class QAScreen(Screen[Finding | None]):
+    """The rubric's criteria and findings for the open record; dismisses with the finding to go to."""
+
+    CSS_PATH = "qa_screen.tcss"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Back to the assessment", id="qa.close"),
+        Binding("enter", "go", "Go to finding", id="qa.go", show=True),
+    ]
+
+    def __init__(self, results: Sequence[CriterionResult], *, status: str, note: str = "") -> None:
+        """`note` is one extra line under the summary (grades given, returned comments waiting)."""
+        super().__init__(classes="qa-panel")
+        self.results = list(results)
+        self.status = status
+        self.note = note
+        self.lines = panel_lines(self.results)
+
+    def compose(self) -> ComposeResult:
+        met, judged = summary(self.results)
+        graders = sum(r.state == "needs_grader" for r in self.results)
+        with Vertical(classes="qa-box"):
+            yield Static("Quality assurance", classes="qa-title")
+            yield Static(
+                f"QA {met}/{judged} automatic criteria met · {graders} for a QA assessor to grade · "
+                f"record {self.status}. Enter on a finding goes to it; Escape goes back.",
+                classes="qa-summary",
+                markup=False,
+            )
+            if self.note:
+                yield Static(self.note, classes="qa-note", markup=False)
+            yield OptionList(
+                *(
+                    Option(hanging(line.lead, line.text), id=str(index), disabled=line.finding is None)
+                    for index, line in enumerate(self.lines)
+                ),
+                classes="qa-findings",
+                markup=False,
+            )
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        findings = self.query_one(OptionList)
+        first = next((i for i, line in enumerate(self.lines) if line.finding is not None), None)
+        findings.highlighted = first
+        findings.focus()
+
+    def finding_at(self, index: int | None) -> Finding | None:
+        return None if index is None else self.lines[index].finding
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(self.finding_at(event.option_index))
+
+    def action_go(self) -> None:
+        finding = self.finding_at(self.query_one(OptionList).highlighted)
+        if finding is not None:
+            self.dismiss(finding)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,279 @@
+"""One section of the assessment on the case screen: title, one-key answers, long text, the rest.
+
+Built to keep typing cheap: a keystroke in a text field only marks that
+field as changed (no word counting, no reading of the text, no DOM query).
+The case screen's timer asks for the changed fields' words and answers a
+few times a second, and only for the sections that changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import date
+from typing import Any, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.widget import Widget
+from textual.widgets import Input, Static, TextArea
+
+from forms.model import Question, Section
+from forms.record.dates import format_long, parse_date
+from forms.record.words import count_words
+from tui.widgets.counters import KeyActivity, words_text
+from tui.widgets.grid_input import GridInput
+from tui.widgets.group_input import AnswerInput, GroupInput
+from tui.widgets.short_answers import SHORT_TYPES, ShortAnswers
+
+INPUT_TYPES: frozenset[str] = frozenset({"line", "number", "date"})
+
+
+class AnswerArea(KeyActivity, TextArea):
+    """A soft-wrapping text answer: Down on its last line and Up on its first leave it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down", "cursor_down_or_leave", "Down", show=False),
+        Binding("up", "cursor_up_or_leave", "Up", show=False),
+    ]
+
+    def __init__(self, path: str, text: str) -> None:
+        super().__init__(text, soft_wrap=True, tab_behavior="focus", show_line_numbers=False)
+        self.path = path
+        self.words = count_words(text)
+
+    def _visual_row(self) -> int:
+        return self.wrapped_document.location_to_offset(self.cursor_location).y
+
+    def action_cursor_down_or_leave(self) -> None:
+        if self._visual_row() >= self.wrapped_document.height - 1:
+            self.app.action_focus_next()
+        else:
+            self.action_cursor_down()
+
+    def action_cursor_up_or_leave(self) -> None:
+        if self._visual_row() <= 0:
+            self.app.action_focus_previous()
+        else:
+            self.action_cursor_up()
+
+
+class FieldInput(AnswerInput):
+    """A line, number or date answer; numbers and dates are checked when the field is left."""
+
+    def __init__(self, path: str, question: Question, value: Any, today: Callable[[], date]) -> None:
+        super().__init__(placeholder=question.help)
+        # Showing the stored answer is not an edit: without this, Input would announce it as a
+        # change once mounted, and the screen would report unsaved changes (and save) on opening.
+        with self.prevent(Input.Changed):
+            self.value = "" if value is None else str(value)
+        self.path = path
+        self.question = question
+        self.today = today
+
+    @property
+    def answer(self) -> Any:
+        """The typed value as an answer; None when empty or (number, date) when it does not parse."""
+        text = self.value.strip()
+        if not text:
+            return None
+        try:
+            if self.question.type == "date":
+                return parse_date(text, self.today()).isoformat()
+            if self.question.type == "number":
+                number = float(text)
+                return int(number) if self.question.integer or number.is_integer() else number
+        except ValueError:
+            return None
+        return text
+
+    def check(self) -> None:
+        """Say under the field what a date means, or what is wrong with the value."""
+        text = self.value.strip()
+        self.border_subtitle = ""
+        if not text:
+            return
+        try:
+            if self.question.type == "date":
+                self.border_subtitle = format_long(parse_date(text, self.today()))
+            elif self.question.type == "number":
+                float(text)
+        except ValueError as error:
+            self.border_subtitle = str(error) if self.question.type == "date" else f"'{text}' is not a number"
+        self.set_class(self.answer is None, "-invalid")
+
+    def on_blur(self) -> None:
+        self.check()
+
+
+class WordBudget(Widget):
+    """ "120/250 words" under a text answer; one line, so updating it never relayouts the screen."""
+
+    def __init__(self, budget: int | None, words: int) -> None:
+        super().__init__(classes="word-budget")
+        self.budget = budget
+        self.words = words
+        self.set_class(bool(budget) and words > (budget or 0), "-over")
+
+    def show(self, words: int) -> None:
+        if words != self.words:
+            self.words = words
+            self.set_class(bool(self.budget) and words > (self.budget or 0), "-over")
+            self.refresh()
+
+    def render(self) -> str:
+        return words_text(self.words, self.budget)
+
+
+class QuestionField(Vertical):
+    """A question's label and its field (plus a word budget for text), hidden as one block."""
+
+    def __init__(self, question: Question, field: Widget, budget: WordBudget | None) -> None:
+        super().__init__(classes="question")
+        self.question = question
+        self.field = field
+        self.budget = budget
+        self.required = question.required
+
+    def compose(self) -> ComposeResult:
+        yield Static(self._label_text(), classes="question-label")
+        yield self.field
+        if self.budget is not None:
+            yield self.budget
+
+    def _label_text(self) -> str:
+        return f"{self.question.label}{' (required)' if self.required else ''}"
+
+    def set_required(self, required: bool) -> None:
+        if required != self.required:
+            self.required = required
+            self.query_one(".question-label", Static).update(self._label_text())
+
+
+class SectionEditor(Vertical):
+    """A section's block on the case screen: everything the practitioner writes for one life area."""
+
+    def __init__(
+        self, number: int, section: Section, answers: Mapping[str, Any], today: Callable[[], date]
+    ) -> None:
+        super().__init__(id=f"section-{section.id}", classes="section")
+        self.number = number
+        self.section = section
+        short = [(f"{section.id}.{q.id}", q) for q in section.questions if q.type in SHORT_TYPES]
+        self.short_answers = ShortAnswers(short, answers) if short else None
+        self.fields: dict[str, QuestionField] = {}
+        self.areas: list[AnswerArea] = []
+        for question in section.questions:
+            if question.type in SHORT_TYPES:
+                continue
+            path = f"{section.id}.{question.id}"
+            field, budget = self._field(path, question, answers.get(path), today)
+            self.fields[path] = QuestionField(question, field, budget)
+        self.budget = sum(q.word_budget or 0 for q in section.questions if q.type == "text") or None
+        self.words = sum(area.words for area in self.areas)
+        self.changed: set[str] = set()
+        """Answer paths changed since the screen last collected them."""
+        self._stale_areas: set[AnswerArea] = set()
+
+    def _field(
+        self, path: str, question: Question, value: Any, today: Callable[[], date]
+    ) -> tuple[Widget, WordBudget | None]:
+        if question.type == "text":
+            area = AnswerArea(path, value if isinstance(value, str) else "")
+            self.areas.append(area)
+            return area, WordBudget(question.word_budget, area.words)
+        if question.type == "grid":
+            return GridInput(path, question, value), None
+        if question.type == "group":
+            return GroupInput(path, question, value, today), None
+        return FieldInput(path, question, value, today), None
+
+    @property
+    def title(self) -> str:
+        return f"{self.number}. {self.section.title}"
+
+    def compose(self) -> ComposeResult:
+        yield Static(self.title, classes="section-title")
+        if self.short_answers is not None:
+            yield self.short_answers
+        yield from self.fields.values()
+
+    # ------------------------------------------------------------ focus
+
+    def focus_first(self) -> None:
+        """Focus the section's first shown field."""
+        if self.short_answers is not None and self.short_answers.shown:
+            self.short_answers.focus()
+            return
+        for field in self.fields.values():
+            if field.display:
+                widget = field.field
+                (widget.query_one(AnswerInput) if isinstance(widget, GroupInput) else widget).focus()
+                return
+
+    # ------------------------------------------------------------ changes
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        """Typing: remember which area changed; words are counted later, on the screen's timer."""
+        area = event.text_area
+        if isinstance(area, AnswerArea):
+            self._stale_areas.add(area)
+            self.changed.add(area.path)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if isinstance(event.input, FieldInput):
+            self.changed.add(event.input.path)
+
+    def on_short_answers_changed(self, event: ShortAnswers.Changed) -> None:
+        self.changed.add(event.path)
+
+    def on_grid_input_changed(self, event: GridInput.Changed) -> None:
+        self.changed.add(event.path)
+
+    def on_group_input_changed(self, event: GroupInput.Changed) -> None:
+        self.changed.add(event.path)
+
+    def recount(self) -> int:
+        """Recount words of the areas typed in since the last call; the section's words after."""
+        for area in self._stale_areas:
+            area.words = count_words(area.text)
+            field = self.fields[area.path]
+            if field.budget is not None:
+                field.budget.show(area.words)
+        self._stale_areas.clear()
+        self.words = sum(area.words for area in self.areas)
+        return self.words
+
+    def take_changes(self) -> dict[str, Any]:
+        """The changed answers since the last call, path → value (None where now unanswered)."""
+        values: dict[str, Any] = {}
+        for path in self.changed:
+            values[path] = self.answer(path)
+        self.changed.clear()
+        return values
+
+    def answer(self, path: str) -> Any:
+        """The answer a field holds now (None when unanswered)."""
+        if self.short_answers is not None and path in {q.path for q in self.short_answers.questions}:
+            return self.short_answers.values.get(path)
+        widget = self.fields[path].field
+        if isinstance(widget, AnswerArea):
+            return widget.text if widget.text.strip() else None
+        if isinstance(widget, FieldInput):
+            return widget.answer
+        if isinstance(widget, GridInput | GroupInput):
+            return widget.value
+        return None
+
+    # ------------------------------------------------------------ conditions
+
+    def apply_conditions(self, hidden: frozenset[str], required: frozenset[str]) -> None:
+        """Show, hide and mark required as the form's conditions say for the current answers."""
+        if self.short_answers is not None:
+            paths = {q.path for q in self.short_answers.questions}
+            self.short_answers.set_conditions(hidden & paths, required & paths)
+        for path, field in self.fields.items():
+            shown = path not in hidden
+            if field.display != shown:
+                field.display = shown
+            field.set_required(path in required)

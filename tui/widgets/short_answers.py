@@ -1,0 +1,206 @@
+"""The one-key answer row: every yes/no, choice, multi and scale question of a section.
+
+One focusable widget per section rather than one per question, so a section
+with five short questions costs one widget, and answering them is five key
+presses: the option's accelerator answers the highlighted question and moves
+on to the next unanswered one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.widget import Widget
+
+from forms.definition.options import YESNO_OPTIONS
+from forms.model import Option, Question
+from tui.widgets.counters import KeyActivity
+
+SHORT_TYPES: frozenset[str] = frozenset({"yesno", "choice", "multi", "scale"})
+"""Question types answered with one key in the answer row."""
+
+
+def question_options(question: Question) -> tuple[Option, ...]:
+    """The options a short question offers, one key each (scale steps are digits)."""
+    if question.type == "yesno":
+        return question.options or YESNO_OPTIONS
+    if question.type == "scale":
+        low = int(question.min if question.min is not None else 0)
+        high = int(question.max if question.max is not None else 5)
+        return tuple(Option(str(n), str(n), str(n)[-1]) for n in range(low, high + 1))
+    return question.options
+
+
+def option_text(option: Option) -> str:
+    """An option with its key shown: "[Y]es", "[3]", or "[x] Other" when the key is not in its label."""
+    key = option.key
+    if not key:
+        return option.label
+    at = option.label.lower().find(key.lower())
+    if at < 0:
+        return f"[{key}] {option.label}"
+    return f"{option.label[:at]}[{option.label[at]}]{option.label[at + 1 :]}"
+
+
+@dataclass(frozen=True)
+class ShortQuestion:
+    """One question of the row with its answer path and options (resolved once)."""
+
+    path: str
+    question: Question
+    options: tuple[Option, ...]
+
+    def by_key(self, key: str) -> Option | None:
+        key = key.lower()
+        return next((o for o in self.options if o.key.lower() == key), None)
+
+    def answer_label(self, value: Any) -> str:
+        """What an answer reads as: option labels, or "—" when unanswered."""
+        if value is None or value == []:
+            return "—"
+        ids = value if isinstance(value, list) else [value]
+        labels = {o.id: o.label for o in self.options}
+        return ", ".join(labels.get(str(v), str(v)) for v in ids)
+
+
+class ShortAnswers(KeyActivity, Widget, can_focus=True):
+    """A section's short questions, answered one key each; Left/Right pick the question."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("left", "move(-1)", "Previous question", show=False),
+        Binding("right", "move(1)", "Next question", show=False),
+        Binding("backspace", "clear", "Clear answer", show=False),
+        Binding("up", "app.focus_previous", "Previous field", show=False),
+        Binding("down", "app.focus_next", "Next field", show=False),
+    ]
+
+    class Changed(Message):
+        """A short answer was given or cleared (`value` None when cleared)."""
+
+        def __init__(self, short_answers: ShortAnswers, path: str, value: Any) -> None:
+            super().__init__()
+            self.short_answers = short_answers
+            self.path = path
+            self.value = value
+
+        @property
+        def control(self) -> ShortAnswers:
+            return self.short_answers
+
+    def __init__(
+        self,
+        questions: Iterable[tuple[str, Question]],
+        answers: Mapping[str, Any],
+        *,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.questions = [ShortQuestion(p, q, question_options(q)) for p, q in questions]
+        self.values: dict[str, Any] = {q.path: answers[q.path] for q in self.questions if q.path in answers}
+        self.hidden: frozenset[str] = frozenset()
+        self.required: frozenset[str] = frozenset(q.path for q in self.questions if q.question.required)
+        self.cursor = 0
+
+    # ------------------------------------------------------------ state
+
+    @property
+    def shown(self) -> list[ShortQuestion]:
+        return [q for q in self.questions if q.path not in self.hidden]
+
+    @property
+    def current(self) -> ShortQuestion | None:
+        shown = self.shown
+        return shown[min(self.cursor, len(shown) - 1)] if shown else None
+
+    def set_conditions(self, hidden: frozenset[str], required: frozenset[str]) -> None:
+        """Hide and mark required as the form's conditions now say; relayout only when rows come or go."""
+        if hidden == self.hidden and required == self.required:
+            return
+        rows_changed = hidden != self.hidden
+        self.hidden, self.required = hidden, required
+        self.display = bool(self.shown)
+        self.refresh(layout=rows_changed)
+
+    # ------------------------------------------------------------ keys
+
+    def action_move(self, step: int) -> None:
+        count = len(self.shown)
+        if count:
+            self.cursor = (min(self.cursor, count - 1) + step) % count
+            self.refresh()
+
+    def action_clear(self) -> None:
+        current = self.current
+        if current is not None and current.path in self.values:
+            del self.values[current.path]
+            self.post_message(self.Changed(self, current.path, None))
+            self.refresh()
+
+    def on_key(self, event: events.Key) -> None:
+        current = self.current
+        if current is None or event.character is None or not event.character.isprintable():
+            return
+        option = current.by_key(event.character)
+        if option is None:
+            return
+        event.stop()  # not prevent_default: the key still counts towards active time
+        value: Any
+        if current.question.type == "multi":
+            chosen = list(self.values.get(current.path, []))
+            value = [o for o in chosen if o != option.id] if option.id in chosen else [*chosen, option.id]
+            value = [o.id for o in current.options if o.id in value]  # keep the form's order
+        elif current.question.type == "scale":
+            value = int(option.id)
+        else:
+            value = option.id
+        if value == []:
+            self.values.pop(current.path, None)
+            value = None
+        else:
+            self.values[current.path] = value
+        self.post_message(self.Changed(self, current.path, value))
+        if current.question.type != "multi":
+            self._advance()
+        self.refresh()
+
+    def _advance(self) -> None:
+        """Move to the next unanswered question after the current one (stay when all are answered)."""
+        shown = self.shown
+        for step in range(1, len(shown)):
+            index = (self.cursor + step) % len(shown)
+            if shown[index].path not in self.values:
+                self.cursor = index
+                return
+
+    # ------------------------------------------------------------ drawing
+
+    def render(self) -> Text:
+        text = Text()
+        shown = self.shown
+        current = self.current
+        for index, item in enumerate(shown):
+            if index:
+                text.append("\n")
+            mark = "▸ " if item is current and self.has_focus else "  "
+            style = "reverse" if item is current and self.has_focus else ""
+            required = " (required)" if item.path in self.required and item.path not in self.values else ""
+            # The answer comes before the keys that change it, so a narrow terminal
+            # that clips the line never hides what was answered.
+            text.append(f"{mark}{item.question.label}{required}", style=style)
+            text.append(f" → {item.answer_label(self.values.get(item.path))}", style="bold")
+            text.append("   " + " / ".join(option_text(o) for o in item.options), style="dim")
+        return text
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()

@@ -1,0 +1,1 @@
+"""Work kept off the UI thread: saving the record and running live QA checks."""
