@@ -1,1 +1,1 @@
-"""The small safe condition language, and what its names mean in a form (which questions are shown and required)."""
+"""The small safe condition language, and what its names mean in a form (shown and required questions)."""

@@ -164,6 +164,12 @@ def _tokenize(source: str) -> list[_Token]:
             match = _WORD.match(source, at)
             assert match is not None  # the first character always matches
             token, at = _word_token(match.group(), at + 1), match.end()
+            if token.kind == "name" and source[at : at + 1] == "(":
+                raise ConditionError(
+                    f"'{token.text}(' calls something, but conditions are not Python and run nothing",
+                    token.column,
+                    f"a condition may hold only {_ALLOWED}",
+                )
         else:
             token, at = _read_symbol(source, at)
         tokens.append(token)
@@ -240,6 +246,12 @@ def _word_token(word: str, column: int) -> _Token:
     return _Token("name", word, column)
 
 
+_ALLOWED = (
+    "question names, quoted values, numbers, [lists], (parentheses), and, or, not, "
+    "and the comparisons == != < <= > >= in"
+)
+"""What a condition is made of, said when something else is found in one."""
+
 _SYMBOL_MISTAKES: dict[str, tuple[str, str]] = {
     "&&": ("'&&' is not understood", "use 'and'"),
     "||": ("'||' is not understood", "use 'or'"),
@@ -261,11 +273,32 @@ def _read_symbol(source: str, at: int) -> tuple[_Token, int]:
     if mistake in _SYMBOL_MISTAKES:
         message, hint = _SYMBOL_MISTAKES[mistake]
         raise ConditionError(message, at + 1, hint)
-    hint = "use straight quotes ' or \"" if char in _CURLY_QUOTES else ""
+    hint = "use straight quotes ' or \"" if char in _CURLY_QUOTES else f"a condition may hold only {_ALLOWED}"
     raise ConditionError(f"unexpected character '{char}'", at + 1, hint)
 
 
 # ------------------------------------------------------------------ parser
+
+
+@dataclass(frozen=True)
+class Operand:
+    """One side of a comparison as written: a name, a fixed value, a list of fixed values, or neither."""
+
+    kind: str
+    """"name", "value", "list" or "other" (a parenthesised condition)."""
+    column: int
+    name: str = ""
+    values: tuple[tuple[Any, int], ...] = ()
+    """For "value" one (value, column) pair; for "list" one per item."""
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A comparison between a name and fixed values, kept so a form can check it makes sense."""
+
+    operator: str
+    left: Operand
+    right: Operand
 
 
 def _literal(value: Any) -> _Run:
@@ -287,6 +320,9 @@ class _Parser:
         self.tokens = _tokenize(source)
         self.at = 0
         self.names: dict[str, int] = {}
+        self.comparisons: list[Comparison] = []
+        self.operand = Operand("other", 0)
+        """What the last `parse_primary` read, for `parse_comparison` to record."""
 
     @property
     def token(self) -> _Token:
@@ -356,10 +392,12 @@ class _Parser:
 
     def parse_comparison(self) -> _Run:
         left = self.parse_primary()
+        left_operand = self.operand
         symbol = self.comparison_ahead()
         if symbol is None:
             return left
         right = self.parse_primary()
+        self.comparisons.append(Comparison(symbol, left_operand, self.operand))
         compare = _OPERATIONS[symbol]
         return lambda lookup: compare(left(lookup), right(lookup))
 
@@ -384,11 +422,16 @@ class _Parser:
         if token.kind == "name":
             self.take()
             self.names.setdefault(token.text, token.column)
+            self.operand = Operand("name", token.column, name=token.text)
             return _name(token.text)
         if token.kind in ("string", "number") or (token.kind == "keyword" and token.text in _CONSTANTS):
-            return _literal(self.literal())
+            value = self.literal()
+            self.operand = Operand("value", token.column, values=((value, token.column),))
+            return _literal(value)
         if token.text == "[":
-            return _literal(self.parse_list())
+            items = self.parse_list()
+            self.operand = Operand("list", token.column, values=items)
+            return _literal(tuple(value for value, _ in items))
         if token.text == "(":
             self.take()
             inner = self.parse_or()
@@ -399,6 +442,7 @@ class _Parser:
                     "a ')' is missing", self.token.column, f"close the '(' opened at column {token.column}"
                 )
             self.take()
+            self.operand = Operand("other", token.column)
             return inner
         raise self.missing_value()
 
@@ -406,9 +450,10 @@ class _Parser:
         token = self.take()
         return _CONSTANTS[token.text] if token.kind == "keyword" else token.value
 
-    def parse_list(self) -> tuple[Any, ...]:
+    def parse_list(self) -> tuple[tuple[Any, int], ...]:
+        """The items of a `[...]` list, each with its column."""
         opening = self.take()
-        items: list[Any] = []
+        items: list[tuple[Any, int]] = []
         while self.token.text != "]":
             token = self.token
             if token.kind == "name":
@@ -423,7 +468,7 @@ class _Parser:
                 )
             if token.kind not in ("string", "number") and token.text not in _CONSTANTS:
                 raise self.missing_value()
-            items.append(self.literal())
+            items.append((self.literal(), token.column))
             if self.token.text == ",":
                 self.take()
             elif self.token.text != "]":
@@ -460,6 +505,7 @@ class Expr:
     source: str
     _run: _Run = field(init=False, repr=False, compare=False)
     _name_columns: tuple[tuple[str, int], ...] = field(init=False, repr=False, compare=False)
+    _comparisons: tuple[Comparison, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.source.strip():
@@ -467,6 +513,7 @@ class Expr:
         parser = _Parser(self.source)
         object.__setattr__(self, "_run", parser.parse())
         object.__setattr__(self, "_name_columns", tuple(parser.names.items()))
+        object.__setattr__(self, "_comparisons", tuple(parser.comparisons))
 
     def names(self) -> frozenset[str]:
         """Every name the condition refers to, dotted names as written."""
@@ -475,6 +522,10 @@ class Expr:
     def name_columns(self) -> dict[str, int]:
         """The first column of each name, so that a checker can point at an unknown one."""
         return dict(self._name_columns)
+
+    def comparisons(self) -> tuple[Comparison, ...]:
+        """Every comparison in the condition, in the order written, so a form can check its values."""
+        return self._comparisons
 
     def evaluate(self, lookup: Lookup) -> bool:
         """Whether the condition holds, given each name's answer (``None`` when unanswered)."""

@@ -1,1 +1,1 @@
-"""Form definitions: TOML read into the model, every problem placed at file:line:col, the registry, schema, starters and shipped library."""
+"""Form definitions: TOML read into the model, each problem at file:line:col; registry, schema, library."""

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from forms.conditions.language import ConditionError, Expr, parse
+from forms.conditions.sense import mistakes
 from forms.conditions.visibility import SHORT, unresolved_names
 from forms.definition.errors import did_you_mean
 from forms.definition.locate import Path
@@ -56,16 +57,38 @@ def read(
 
 
 def resolve(ctx: Context, form: AssessmentForm, pending: list[Pending]) -> None:
-    """Report every name in the pending conditions that names no question of `form`."""
+    """Report every name in the pending conditions that names no question of `form`,
+    and every comparison whose values or operator cannot fit the question it names."""
     for item in pending:
-        for name in _unresolved(form, item):
-            ctx.error(
-                item.path,
-                f"'{name}' is not a question {_where(item.scope)}",
-                did_you_mean(name, _candidates(form, item.scope))
-                or "a bare name is a question in the same section; write section.question for another",
-                col=ctx.spot(item.path).col_in_string(item.expr.name_columns()[name]),
-            )
+        _report_unknown_names(ctx, form, item)
+        _report_mistakes(ctx, form, item)
+
+
+def _report_mistakes(ctx: Context, form: AssessmentForm, item: Pending) -> None:
+    """Comparisons that can never be true; a condition read in every section is checked in each, once."""
+    if item.scope == EACH_SECTION:
+        sections: list[Section | None] = list(form.sections)
+    else:
+        sections = [form.section(item.scope) if item.scope else None]
+    seen: set[tuple[int, str]] = set()
+    for section in sections:
+        for mistake in mistakes(form, section, item.expr):
+            if (mistake.column, mistake.message) in seen:
+                continue
+            seen.add((mistake.column, mistake.message))
+            column = ctx.spot(item.path).col_in_string(mistake.column)
+            ctx.error(item.path, mistake.message, mistake.hint, col=column)
+
+
+def _report_unknown_names(ctx: Context, form: AssessmentForm, item: Pending) -> None:
+    for name in _unresolved(form, item):
+        ctx.error(
+            item.path,
+            f"'{name}' is not a question {_where(item.scope)}",
+            did_you_mean(name, _candidates(form, item.scope))
+            or "a bare name is a question in the same section; write section.question for another",
+            col=ctx.spot(item.path).col_in_string(item.expr.name_columns()[name]),
+        )
 
 
 def _unresolved(form: AssessmentForm, item: Pending) -> list[str]:
