@@ -149,7 +149,7 @@ def run_preview(args: argparse.Namespace) -> int:
 
 def run_diff(args: argparse.Namespace) -> int:
     from forms.definition.load import load_file
-    from forms.diff.core import diff_definitions, render, version_warnings
+    from forms.diff.report import diff_definitions, render, version_warnings
 
     results = [load_file(args.old), load_file(args.new)]
     problems = [error for result in results for error in result.errors]
