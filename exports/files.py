@@ -7,9 +7,9 @@ for many exports is made with `storage.sqlite.location.ensure_private_dir` (0700
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 
+from exports.escape import for_file_name
 from storage.sqlite.location import PRIVATE_FILE
 
 
@@ -23,6 +23,9 @@ def write_private(path: Path, text: str) -> Path:
 
 
 def file_name(case_ref: str, record_id: str, extension: str) -> str:
-    """A safe, unique file name for one record's export: its case reference and record id."""
-    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", case_ref).strip("._") or "case"
-    return f"{safe}-{record_id}.{extension}"
+    """A safe, unique file name for one record's export: its cleaned case reference and record id.
+
+    Both parts go through `for_file_name`, so neither a reference nor an id
+    read from an old store or a file can name another folder.
+    """
+    return f"{for_file_name(case_ref, fallback='case')}-{for_file_name(record_id)}.{extension}"

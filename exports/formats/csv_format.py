@@ -3,8 +3,10 @@
 The header is fixed and documented in docs/exports.md, so a spreadsheet
 built on it keeps working.  Dates are ISO 8601 (spreadsheets sort them),
 time is whole minutes and words a whole number, so nothing arrives as a
-surprising decimal.  Free text that a spreadsheet would run as a formula
-(a name starting with `=`, `+`, `-` or `@`) gets a leading `'`, the usual guard.
+surprising decimal.  Every cell goes through `exports.escape.for_csv_cell`:
+text that a spreadsheet would run as a formula (starting with `=`, `+`, `-`,
+`@`, a tab or a carriage return) gets a leading `'`, the usual guard, and
+control characters are shown as symbols.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from exports.escape import for_csv_cell
 from exports.summary import risk_level
 from exports.text import iso_day
 from forms.model import AssessmentForm, Case, Record
@@ -56,9 +59,13 @@ class CaseRow:
 
 
 def csv_row(row: CaseRow) -> list[str]:
-    """The cells of one case's row, in `HEADER` order."""
+    """The cells of one case's row, in `HEADER` order, each made safe for a spreadsheet (`for_csv_cell`)."""
+    return [for_csv_cell(cell) for cell in _cells(row)]
+
+
+def _cells(row: CaseRow) -> list[str]:
     case, record = row.case, row.record
-    who = [_text(case.ref), _text(case.name), _text(case.owner)]
+    who = [case.ref, case.name, case.owner]
     if record is None:
         return [*who, "not started", "", case.initial_due, case.next_review, "", "", "0", "0", "", ""]
     return [
@@ -72,7 +79,7 @@ def csv_row(row: CaseRow) -> list[str]:
         str(round(record.active_seconds / 60)),
         str(total_words(row.form, record)) if row.form else "",
         QA_OUTCOMES.get(record.status, record.status),
-        _text("; ".join(s.by for s in record.signatures)),
+        "; ".join(s.by for s in record.signatures),
     ]
 
 
@@ -84,10 +91,6 @@ def _last_change_to(audit: Sequence[AuditEvent], status: str) -> str:
 def _approved_day(record: Record) -> str:
     """For a record approved without an audit entry saying when (demo data): its last update."""
     return iso_day(record.updated_at) if record.status in ("approved", "locked") else ""
-
-
-def _text(value: str) -> str:
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 def to_csv(rows: Iterable[CaseRow]) -> str:
