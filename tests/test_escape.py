@@ -1,4 +1,4 @@
-"""Escaping per medium (exports.escape): stored text can never act on a terminal, spreadsheet, report or path."""
+"""Escaping per medium (exports.escape): stored text never acts on a terminal, spreadsheet, report or path."""
 
 from __future__ import annotations
 
@@ -7,7 +7,14 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from exports.escape import FILE_NAME_LIMIT, for_csv_cell, for_file_name, for_markdown, for_markup, for_terminal
+from exports.escape import (
+    FILE_NAME_LIMIT,
+    for_csv_cell,
+    for_file_name,
+    for_markdown,
+    for_markup,
+    for_terminal,
+)
 
 HOSTILE = "A\x1b]0;PWNED-TITLE\x07\x1b[2J\x08\x9b31m"
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -33,7 +40,7 @@ def test_markup_cannot_open_a_tag() -> None:
 
 
 def test_csv_formula_cells_are_neutralised() -> None:
-    for cell in ("=HYPERLINK(\"http://x\")", "+1+2", "-2+3", "@SUM(A1)", "\t=1", "\r=1"):
+    for cell in ('=HYPERLINK("http://x")', "+1+2", "-2+3", "@SUM(A1)", "\t=1", "\r=1"):
         assert for_csv_cell(cell).startswith("'"), cell
     assert for_csv_cell("-3") == "-3"
     assert for_csv_cell("+2.5") == "+2.5"

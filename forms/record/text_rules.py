@@ -60,8 +60,7 @@ def check_reference(text: object, *, what: str = "reference") -> str:
         bad = next((c for c in text if not (c.isascii() and (c.isalnum() or c in "-_./"))), text[0])
         shown = _control_name(bad) if _LINE_FORBIDDEN.match(bad) else repr(bad)
         raise TextError(
-            f"{what} may hold only {REFERENCE_CHARACTERS}, starting with a letter or digit; "
-            f"it holds {shown}"
+            f"{what} may hold only {REFERENCE_CHARACTERS}, starting with a letter or digit; it holds {shown}"
         )
     return text
 
