@@ -7,7 +7,7 @@ function in its own module; this is only the plumbing around them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -80,16 +80,16 @@ class Selected:
 
 def select(
     store: Store, refs: Sequence[str], *, all_cases: bool, since: date | None, history: bool
-) -> list[Selected]:
-    """The cases asked for (all of them with `all_cases` or `since` alone), with their records.
+) -> Iterator[Selected]:
+    """The cases asked for (all of them with `all_cases` or `since` alone), with their records, one by one.
 
     Each case's latest record, or with `history` every record, oldest first;
     `since` keeps records last changed on or after that day (and drops
     cases without one).  Raises `NotFoundError` for an unknown reference.
+    A generator, so a whole store is never held in memory at once: each
+    record is read when it is about to be written, and dropped after.
     """
-    wanted = list(dict.fromkeys(refs)) or [s.ref for s in store.list_cases()]
-    chosen: list[Selected] = []
-    for ref in wanted:
+    for ref in wanted_refs(store, refs):
         case = store.get_case(ref)
         if history:
             records: list[Record] = store.records_for_case(ref)
@@ -100,8 +100,12 @@ def select(
             records = [r for r in records if iso_day(r.updated_at) >= since.isoformat()]
             if not records:
                 continue
-        chosen.extend([Selected(case, r) for r in records] or [Selected(case, None)])
-    return chosen
+        yield from [Selected(case, r) for r in records] or [Selected(case, None)]
+
+
+def wanted_refs(store: Store, refs: Sequence[str]) -> list[str]:
+    """The references asked for, once each, or every case's reference (soonest due first)."""
+    return list(dict.fromkeys(refs)) or [s.ref for s in store.list_cases()]
 
 
 class FormCache:
@@ -134,12 +138,18 @@ def _row(item: Exportable) -> CaseRow:
     return CaseRow(item.case, item.record, item.form, item.audit)
 
 
-def csv_text(store: Store, forms: FormCache, chosen: Iterable[Selected]) -> str:
-    """One CSV row per case, from its latest chosen record."""
-    latest: dict[str, Selected] = {}
+def csv_rows(store: Store, forms: FormCache, chosen: Iterable[Selected]) -> Iterator[CaseRow]:
+    """One CSV row per case, from its latest chosen record (records of a case come together, oldest first)."""
+    pending: Selected | None = None
     for item in chosen:
-        latest[item.case.ref] = item  # records come oldest first, so the last one wins
-    return to_csv(
-        _row(forms.exportable(store, s.case, s.record)) if s.record else CaseRow(s.case)
-        for s in latest.values()
-    )
+        if pending is not None and pending.case.ref != item.case.ref:
+            yield _case_row(store, forms, pending)
+        pending = item
+    if pending is not None:
+        yield _case_row(store, forms, pending)
+
+
+def _case_row(store: Store, forms: FormCache, selected: Selected) -> CaseRow:
+    if selected.record is None:
+        return CaseRow(selected.case)
+    return _row(forms.exportable(store, selected.case, selected.record))

@@ -8,7 +8,8 @@ owner only.  A progress bar shows on a terminal and stays out of pipes.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable, Iterator
+import itertools
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -39,7 +40,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from exports.batch import FORMATS, ExportProblem, FormCache, csv_text, select
+    from exports.batch import FORMATS, ExportProblem, FormCache, csv_rows, select, wanted_refs
+    from exports.formats.csv_format import to_csv
     from forms.definition.registry import load_registry
     from storage.store import StoreError
     from tui.commands.storage_support import fail, open_store
@@ -57,18 +59,22 @@ def run(args: argparse.Namespace) -> int:
     try:
         chosen = select(store, args.refs, all_cases=args.all, since=args.since, history=args.history)
         if args.format == "csv":
-            return _write_one(csv_text(store, forms, chosen), args.out)
-        records = [s for s in chosen if s.record is not None]
-        if not records:
+            return _write_one(to_csv(csv_rows(store, forms, chosen)), args.out)
+        records = (s for s in chosen if s.record is not None)
+        first, second = next(records, None), next(records, None)
+        if first is None:
             return fail("no records match; `a4 cases` lists the cases and their status")
         fmt = FORMATS[args.format]
         out = Path(args.out).expanduser() if args.out else None
-        if len(records) == 1 and not (out and out.is_dir()):
-            item = forms.exportable(store, records[0].case, records[0].record)
-            return _write_one(fmt.render(item), args.out)
+        if second is None and not (out and out.is_dir()):
+            assert first.record is not None  # only cases with a record pass the filter above
+            return _write_one(fmt.render(forms.exportable(store, first.case, first.record)), args.out)
         if out is None:
-            return fail(f"{len(records)} records match; give --out FOLDER to write one file per record")
-        return _write_many(store, forms, records, fmt, out)
+            count = 2 + sum(1 for _ in records)
+            return fail(f"{count} records match; give --out FOLDER to write one file per record")
+        total = len(wanted_refs(store, args.refs)) if args.refs or args.all else None
+        return _write_many(store, forms, itertools.chain([first], [second] if second else [], records),
+                           fmt, out, total)  # fmt: skip
     except (StoreError, ExportProblem) as error:
         return fail(error)
     finally:
@@ -92,33 +98,42 @@ def _write_one(text: str, out: str | None) -> int:
     return 0
 
 
-def _write_many(store: Store, forms: FormCache, records: list[Selected], fmt: Format, out: Path) -> int:
+def _write_many(
+    store: Store, forms: FormCache, records: Iterable[Selected], fmt: Format, out: Path, total: int | None
+) -> int:
+    """One file per record, each read, rendered and written before the next is read (memory stays flat)."""
     import sys
 
     from exports.files import file_name, write_private
     from storage.sqlite.location import ensure_private_dir
     from tui.commands.storage_support import fail
 
+    written = 0
     try:
         ensure_private_dir(out)
-        with _progress(len(records)) as advance:
+        with _progress(total) as advance:
             for selected in records:
                 assert selected.record is not None  # only cases with a record are passed
                 item = forms.exportable(store, selected.case, selected.record)
                 write_private(out / file_name(item.case.ref, item.record.id, fmt.extension), fmt.render(item))
+                written += 1
                 advance()
     except OSError as error:
         return fail(f"could not write to {out} ({error.strerror or error}); choose a folder you can write to")
-    print(f"Wrote {len(records)} {fmt.label} files to {out}.", file=sys.stderr)
+    print(f"Wrote {written} {fmt.label} files to {out}.", file=sys.stderr)
     return 0
 
 
 @contextmanager
-def _progress(total: int) -> Iterator[Callable[[], None]]:
-    """A rich progress bar on stderr while stdout is a terminal; silent in pipes and scripts."""
+def _progress(total: int | None) -> Iterator[Callable[[], None]]:
+    """A rich progress bar on stderr while stderr is a terminal; silent in pipes and scripts.
+
+    `total` counts the cases asked for (a case may hold several records with
+    --history, or none); without it the bar counts records as they go.
+    """
     import sys
 
-    if not sys.stdout.isatty() or total < 2:
+    if not sys.stderr.isatty():
         yield lambda: None
         return
     from rich.console import Console
