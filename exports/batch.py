@@ -7,6 +7,7 @@ function in its own module; this is only the plumbing around them.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -18,6 +19,7 @@ from exports.formats.markdown import to_markdown
 from exports.text import iso_day
 from forms.definition.registry import Registry
 from forms.model import AssessmentForm, Case, Record, Rubric
+from forms.record.sharing import WITHHELD_NOTICE, for_person
 from storage.store import AuditEvent, Store
 
 
@@ -30,6 +32,16 @@ class Exportable:
     form: AssessmentForm
     audit: tuple[AuditEvent, ...] = ()
     rubric: Rubric | None = None
+    for_person: bool = False
+    """A copy for the person on probation: withheld answers are already out of `record`."""
+    notice: str = ""
+    """Said at the top of a copy for the person whose form withholds anything."""
+
+    def copy_for_person(self) -> Exportable:
+        """This export as the person may see it (`forms.record.sharing`)."""
+        record, withheld = for_person(self.form, self.record)
+        notice = WITHHELD_NOTICE if withheld else ""
+        return dataclasses.replace(self, record=record, for_person=True, notice=notice)
 
 
 @dataclass(frozen=True)
@@ -38,14 +50,16 @@ class Format:
     label: str
     extension: str
     render: Callable[[Exportable], str]
+    for_person: bool = False
+    """Whether it can make a copy for the person (a report or a record they can be given)."""
 
 
 def _markdown(e: Exportable) -> str:
-    return to_markdown(e.record, e.case, e.form, e.audit, e.rubric)
+    return to_markdown(e.record, e.case, e.form, e.audit, e.rubric, notice=e.notice)
 
 
 def _json(e: Exportable) -> str:
-    return to_json(e.record, e.case, e.form, e.audit)
+    return to_json(e.record, e.case, e.form, e.audit, for_person=e.for_person, notice=e.notice)
 
 
 def _fhir(e: Exportable) -> str:
@@ -59,8 +73,8 @@ def _csv(e: Exportable) -> str:
 FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
-        Format("md", "Markdown report", "md", _markdown),
-        Format("json", "A4 JSON", "json", _json),
+        Format("md", "Markdown report", "md", _markdown, for_person=True),
+        Format("json", "A4 JSON", "json", _json, for_person=True),
         Format("fhir", "FHIR R4 (Questionnaire and response)", "fhir.json", _fhir),
         Format("csv", "CSV (one row per case)", "csv", _csv),
     )
@@ -128,10 +142,12 @@ class FormCache:
             )
         return form
 
-    def exportable(self, store: Store, case: Case, record: Record) -> Exportable:
+    def exportable(self, store: Store, case: Case, record: Record, *, for_person: bool = False) -> Exportable:
+        """What `record`'s export is made from; with `for_person`, its copy for the person."""
         form = self.form_for(record)
         audit = tuple(store.audit_trail(record.id))
-        return Exportable(case, record, form, audit, self.registry.rubric_for(form.id))
+        item = Exportable(case, record, form, audit, self.registry.rubric_for(form.id))
+        return item.copy_for_person() if for_person else item
 
 
 def _row(item: Exportable) -> CaseRow:

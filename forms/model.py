@@ -90,6 +90,9 @@ class Question:
     required: bool = False
     show_if: Expr | None = None
     require_if: Expr | None = None
+    withhold_from_person: bool = False
+    """Not to be shared with the person (third-party, victim or police information): left out of every
+    copy made for them (`forms.record.sharing`)."""
     # text
     word_budget: int | None = None
     # choice, multi, yesno, grid (the grid's levels)

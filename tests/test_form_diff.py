@@ -340,3 +340,13 @@ def test_two_different_rubrics_are_not_compared(tmp_path: Path, capsys: pytest.C
         f"a4: {old} is 'mini-qa' and {new} is 'other-qa': records move only between versions of one rubric; "
         "give the new file the id 'mini-qa' if it replaces the old one."
     ]
+
+
+def test_withholding_an_answer_from_the_person_needs_a_minor_version(diff) -> None:
+    code, lines = diff(
+        version("1.1.0"),
+        ('  id = "analysis"\n', '  id = "analysis"\n  withhold_from_person = true\n'),
+    )
+    assert code == 0
+    assert "no longer shared with the person" in "\n".join(lines)
+    assert lines[-1] == "These changes need a new minor version."

@@ -40,12 +40,24 @@ def audit_from_dict(data: Mapping[str, Any], record_id: str) -> AuditEvent:
     return AuditEvent(record_id=record_id, **{name: data[name] for name in AUDIT_FIELDS})
 
 
-def envelope(record: Record, case: Case, form: AssessmentForm, audit: Sequence[AuditEvent]) -> dict[str, Any]:
-    """The export as a JSON-compatible dict: what `to_json` writes and the importer reads back."""
+def envelope(
+    record: Record,
+    case: Case,
+    form: AssessmentForm,
+    audit: Sequence[AuditEvent],
+    *,
+    for_person: bool = False,
+    notice: str = "",
+) -> dict[str, Any]:
+    """The export as a JSON-compatible dict: what `to_json` writes and the importer reads back.
+
+    A copy for the person (its withheld answers already out of `record`) says
+    so under `for_person`, with the notice it shows, and is never imported.
+    """
     by_section = section_words(form, record)
     stored = record_to_dict_view(record)
     stored["words"] = by_section  # counted now if saved without: importing counts them again, the same
-    return {
+    document: dict[str, Any] = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "form": {"id": record.form_id, "version": record.form_version},
@@ -54,6 +66,9 @@ def envelope(record: Record, case: Case, form: AssessmentForm, audit: Sequence[A
         "audit": [audit_to_dict(e) for e in audit],
         "words": {"total": sum(by_section.values()), "by_section": by_section},
     }
+    if for_person:
+        document["for_person"] = {"notice": notice}
+    return document
 
 
 def dumps(document: Mapping[str, Any]) -> str:
@@ -61,6 +76,14 @@ def dumps(document: Mapping[str, Any]) -> str:
     return json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
-def to_json(record: Record, case: Case, form: AssessmentForm, audit: Sequence[AuditEvent] = ()) -> str:
+def to_json(
+    record: Record,
+    case: Case,
+    form: AssessmentForm,
+    audit: Sequence[AuditEvent] = (),
+    *,
+    for_person: bool = False,
+    notice: str = "",
+) -> str:
     """The record as A4 JSON text (`form` is the definition it was written against, for word counts)."""
-    return dumps(envelope(record, case, form, audit))
+    return dumps(envelope(record, case, form, audit, for_person=for_person, notice=notice))

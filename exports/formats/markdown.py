@@ -59,10 +59,17 @@ def to_markdown(
     form: AssessmentForm,
     audit: Sequence[AuditEvent] = (),
     rubric: Rubric | None = None,
+    *,
+    notice: str = "",
 ) -> str:
-    """The whole report as Markdown text (`rubric` names the graded criteria; without it, their ids)."""
+    """The whole report as Markdown text (`rubric` names the graded criteria; without it, their ids).
+
+    `notice` opens a copy for the person that leaves answers out, saying why
+    (`forms.record.sharing`).
+    """
     blocks = [
         *_heading(record, case, form),
+        *([f"*{escape(notice)}*"] if notice else []),
         *_at_a_glance(record, form),
         *_sections(record, form),
         *_plan(record, form),

@@ -115,6 +115,13 @@ def parse_export(text: str, source: str, registry: Registry) -> Incoming:
             "Upgrade A4 to import it.",
         )
     _validate(data, record_schema(), source, "$")
+    if "for_person" in data:
+        raise ImportProblem(
+            source,
+            "$.for_person",
+            "is a copy made for the person, with answers left out, so importing it would lose them; "
+            "import an export made without --for person",
+        )
     return _incoming(source, data["record"], data["case"], data["audit"], registry, data["form"])
 
 

@@ -1,1 +1,4 @@
-"""Form definitions: TOML read into the model, each problem at file:line:col; registry, schema, library."""
+"""Form definitions: TOML read into the model, every problem placed at file:line:col.
+
+Also the registry, the JSON Schema, the starters and the shipped library.
+"""

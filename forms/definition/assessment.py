@@ -21,7 +21,16 @@ ASSESSMENT_KEYS: tuple[str, ...] = ("risk_level", "deadlines", "section")
 
 DEADLINE_KEYS: tuple[str, ...] = ("initial_working_days", "review_weeks")
 SECTION_KEYS: tuple[str, ...] = ("id", "title", "help", "short", "question")
-QUESTION_KEYS: tuple[str, ...] = ("id", "type", "label", "help", "required", "show_if", "require_if")
+QUESTION_KEYS: tuple[str, ...] = (
+    "id",
+    "type",
+    "label",
+    "help",
+    "required",
+    "show_if",
+    "require_if",
+    "withhold_from_person",
+)
 """Keys every question takes, whatever its type."""
 FIELD_KEYS: tuple[str, ...] = ("id", "type", "label", "help", "required")
 """Keys every field of a group takes (fields have no conditions of their own)."""
@@ -139,6 +148,7 @@ def _question(
         required=ctx.flag(table, path, "required"),
         show_if=None if conditions is None else conditions(path, table, "show_if"),
         require_if=None if conditions is None else conditions(path, table, "require_if"),
+        withhold_from_person=not fields_only and ctx.flag(table, path, "withhold_from_person"),
         **settings,
     )
 

@@ -103,6 +103,9 @@ def _question_changes(old: Question, new: Question, prefix: str = "") -> list[tu
         note("help text changed", "patch")
     if old.required != new.required:
         note("now required" if new.required else "no longer required", "minor")
+    if old.withhold_from_person != new.withhold_from_person:
+        shared = "no longer shared" if new.withhold_from_person else "now shared"
+        note(f"{shared} with the person", "minor")
     for key, before, after, unset in (
         ("shown when", old.show_if, new.show_if, "always"),
         ("required when", old.require_if, new.require_if, "never"),

@@ -1,1 +1,1 @@
-"""A filled-in record's own rules: codec, words, time, reviews, carry-over, workflow, sign-off, deadlines."""
+"""A filled-in record's rules: codec, words, active time, reviews, carry-over, workflow, sign-off."""

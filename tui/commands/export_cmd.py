@@ -1,4 +1,4 @@
-"""`a4 export [REF...] [--all] [--since DATE] --format md|json|fhir|csv [--out PATH]`.
+"""`a4 export [REF...] [--all] [--since DATE] --format md|json|fhir|csv [--for person] [--out PATH]`.
 
 One record goes to stdout (or to --out); many go to a folder, one file per
 record, or, as CSV, into one table.  Every file written is readable by its
@@ -35,6 +35,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add("--since", type=_day, metavar="DATE", help="only records changed on or after DATE (YYYY-MM-DD)")
     add("--history", action="store_true", help="every record of each case, not only the latest")
     add("--format", required=True, choices=("md", "json", "fhir", "csv"), help="what to write")
+    add(
+        "--for",
+        dest="audience",
+        choices=("person",),
+        help="a copy to give the person on probation (md or json): answers the form withholds are left out",
+    )
     add("--out", metavar="PATH", help="a file (one record, or CSV) or a folder (many records)")
     parser.set_defaults(func=run)
 
@@ -50,6 +56,11 @@ def run(args: argparse.Namespace) -> int:
         return fail("name the cases to export (their references), or use --all")
     if args.refs and args.all:
         return fail("give case references or --all, not both")
+    person = args.audience == "person"
+    if person and not FORMATS[args.format].for_person:
+        return fail(
+            f"--for person makes a Markdown or JSON copy; {args.format} is for the team, not the person"
+        )
     registry, _errors = load_registry([Path(d) for d in args.forms])
     forms = FormCache(registry)
     try:
@@ -68,13 +79,14 @@ def run(args: argparse.Namespace) -> int:
         out = Path(args.out).expanduser() if args.out else None
         if second is None and not (out and out.is_dir()):
             assert first.record is not None  # only cases with a record pass the filter above
-            return _write_one(fmt.render(forms.exportable(store, first.case, first.record)), args.out)
+            item = forms.exportable(store, first.case, first.record, for_person=person)
+            return _write_one(fmt.render(item), args.out)
         if out is None:
             count = 2 + sum(1 for _ in records)
             return fail(f"{count} records match; give --out FOLDER to write one file per record")
         total = len(wanted_refs(store, args.refs)) if args.refs or args.all else None
         return _write_many(store, forms, itertools.chain([first], [second] if second else [], records),
-                           fmt, out, total)  # fmt: skip
+                           fmt, out, total, for_person=person)  # fmt: skip
     except (StoreError, ExportProblem) as error:
         return fail(error)
     finally:
@@ -99,7 +111,14 @@ def _write_one(text: str, out: str | None) -> int:
 
 
 def _write_many(
-    store: Store, forms: FormCache, records: Iterable[Selected], fmt: Format, out: Path, total: int | None
+    store: Store,
+    forms: FormCache,
+    records: Iterable[Selected],
+    fmt: Format,
+    out: Path,
+    total: int | None,
+    *,
+    for_person: bool,
 ) -> int:
     """One file per record, each read, rendered and written before the next is read (memory stays flat)."""
     import sys
@@ -114,7 +133,7 @@ def _write_many(
         with _progress(total) as advance:
             for selected in records:
                 assert selected.record is not None  # only cases with a record are passed
-                item = forms.exportable(store, selected.case, selected.record)
+                item = forms.exportable(store, selected.case, selected.record, for_person=for_person)
                 write_private(out / file_name(item.case.ref, item.record.id, fmt.extension), fmt.render(item))
                 written += 1
                 advance()
