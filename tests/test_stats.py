@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from exports.stats import collect_facts
 from forms.model import Case, Record
 from forms.record.stats import RecordFacts, Spread, workload
 from storage.sqlite.store import SqliteStore, open_store
 from tests.a4_app_harness import shipped_registry
 from tui.cli import main
-from tui.commands.stats_cmd import collect_facts
 
 
 class Clock:

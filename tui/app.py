@@ -29,6 +29,7 @@ from forms.definition.registry import Registry
 from forms.model import AssessmentForm, Case, Record
 from storage.store import Store, StoreError
 from tui.config import Config
+from tui.messages import OpenCase
 from tui.screens.caseload import CaseloadScreen
 from tui.themes import THEMES
 
@@ -110,8 +111,8 @@ class A4App(App[None], inherit_bindings=False):
         """The assessment form with this id (and version, when given), if it is installed."""
         return self.registry.assessment(form_id, version)
 
-    @on(CaseloadScreen.Open)
-    def _open_case(self, event: CaseloadScreen.Open) -> None:
+    @on(OpenCase)
+    def _open_case(self, event: OpenCase) -> None:
         try:
             case = self.store.get_case(event.ref)
             record = self._record_to_open(case, review=event.review)
@@ -268,10 +269,10 @@ def build_app(args: argparse.Namespace) -> A4App:
     from dataclasses import replace
 
     from forms.definition.registry import load_registry
-    from tui.commands.storage_support import open_store
+    from storage.connect import open_store
     from tui.config import config_path, load_config, user_forms_dir
 
-    store = open_store(args)
+    store = open_store(args.data_dir, getattr(args, "db", None), config_file=config_path())
     notices = list(getattr(store, "notices", ()))  # a team store's saves held while its server was away
     own_forms = user_forms_dir()
     registry, form_errors = load_registry([*([own_forms] if own_forms else []), *map(Path, args.forms)])

@@ -17,19 +17,36 @@ The rules:
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from typing import Literal
 
 from forms.checks.context import CheckContext
 from forms.checks.kinds import with_defaults
 from forms.checks.library import check_required
 from forms.conditions.visibility import holds
-from forms.model import AssessmentForm, Comment, Record, Rubric
+from forms.model import AssessmentForm, Comment, Grade, Record, Rubric
 
 SIGNING_ROLES: tuple[str, ...] = ("qa_assessor", "manager")
 """Roles that may grade, return and countersign someone else's record."""
 
 SUBMITTABLE: tuple[str, ...] = ("draft", "returned")
+
+Action = Literal["return", "approve"]
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What a QA assessor decided on a record: return it or countersign it, with grades and comments."""
+
+    action: Action
+    grades: tuple[Grade, ...] = ()
+    comments: tuple[Comment, ...] = field(default_factory=tuple)
+    note: str = ""
+
+
+class SignoffRefused(Exception):
+    """A sign-off step these rules do not allow; `str()` says why, in words for a person."""
 
 
 @dataclass(frozen=True)

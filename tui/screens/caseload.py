@@ -29,6 +29,7 @@ from forms.model import AssessmentForm, Case
 from forms.record.deadlines import days_left
 from storage.store import CaseSummary, Store, StoreError
 from tui.fuzzy import fuzzy_filter
+from tui.messages import OpenCase
 from tui.widgets.case_list import CaseList, Column, DaysLeft, header_text, visible_columns
 from tui.widgets.key_bar import KeyBar
 
@@ -107,14 +108,6 @@ class CaseloadScreen(Screen[None]):
         def __init__(self, count: int) -> None:
             super().__init__()
             self.count = count
-
-    class Open(Message):
-        """Open a case: its latest record, or (with `review`) a new review of it."""
-
-        def __init__(self, ref: str, review: bool = False) -> None:
-            super().__init__()
-            self.ref = ref
-            self.review = review
 
     def __init__(
         self,
@@ -302,11 +295,11 @@ class CaseloadScreen(Screen[None]):
     @on(CaseList.Selected)
     def _row_selected(self, event: CaseList.Selected) -> None:
         event.stop()
-        self.post_message(self.Open(event.summary.ref))
+        self.post_message(OpenCase(event.summary.ref))
 
     def action_start_review(self) -> None:
         if ref := self.selected_ref:
-            self.post_message(self.Open(ref, review=True))
+            self.post_message(OpenCase(ref, review=True))
 
     def action_qa_queue(self) -> None:
         """Records waiting for a QA assessor (other than their own)."""

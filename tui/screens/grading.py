@@ -1,20 +1,16 @@
 """Sign-off on the case screen: submit for QA, and the QA assessor's grading view.
 
 The rules (who may do what, what blocks a submission, when a second
-countersignature is needed) are in `forms.record.signoff`; this module shows them
-and carries decisions into the store: grades, comments and signatures are
-saved with the record, then its status moves on, each step in the audit
-trail under the person who took it.
+countersignature is needed) are in `forms.record.signoff`, and the steps that
+carry a decision into the store in `storage.signoff`; this module shows them.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, ClassVar, Literal
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.console import Group
 from rich.text import Text
@@ -26,20 +22,20 @@ from textual.widgets import Button, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from forms.checks.findings import CriterionResult
-from forms.model import AssessmentForm, Comment, Grade, Record, Rubric, Signature
+from forms.model import AssessmentForm, Comment, Grade, Record, Rubric
 from forms.record.review import unconfirmed_sections
 from forms.record.signoff import (
     Blocker,
-    approve_refusal,
-    return_refusal,
+    Decision,
+    SignoffRefused,
     signatures_needed,
     signers,
     signoff_refusal,
-    status_after_signing,
     submit_blockers,
     submit_refusal,
 )
-from storage.store import Store, StoreError
+from storage.signoff import decide, submit
+from storage.store import StoreError
 from tui.screens.qa_screen import STATE_WORDS, go_to
 from tui.widgets.hanging import hanging
 from tui.widgets.key_bar import KeyBar
@@ -47,65 +43,8 @@ from tui.widgets.key_bar import KeyBar
 if TYPE_CHECKING:
     from tui.screens.case_screen import CaseScreen
 
-Action = Literal["return", "approve"]
-
 GENERAL = "record"
 """The comment target for the record as a whole (shown under its title)."""
-
-
-@dataclass(frozen=True)
-class Decision:
-    """What the QA assessor decided in the grading view."""
-
-    action: Action
-    grades: tuple[Grade, ...] = ()
-    comments: tuple[Comment, ...] = field(default_factory=tuple)
-    note: str = ""
-
-
-# ---------------------------------------------------------------- store steps
-
-
-def submit(store: Store, record: Record, user: str) -> Record:
-    """Send a saved record to QA."""
-    return store.transition(record.id, "submitted", user)
-
-
-class SignoffRefused(Exception):
-    """A sign-off step the rules of `forms.record.signoff` do not allow; `str()` says why."""
-
-
-def decide(
-    store: Store,
-    record: Record,
-    decision: Decision,
-    *,
-    user: str,
-    role: str,
-    now: str,
-    rubric: Rubric | None,
-    form: AssessmentForm,
-) -> Record:
-    """Save the grades and comments, then return the record, or countersign it (locking when complete).
-
-    Raises `SignoffRefused` when the rules forbid the step, `StoreError` when the store refuses it.
-    """
-    given = {g.criterion for g in decision.grades}
-    grades = [g for g in record.grades if g.criterion not in given] + list(decision.grades)
-    updated = dataclasses.replace(record, grades=grades, comments=[*record.comments, *decision.comments])
-    if decision.action == "return":
-        if refusal := return_refusal(updated, user, role):
-            raise SignoffRefused(refusal)
-        saved = store.save_record(updated, user, risk_path=form.risk_level)
-        return store.transition(saved.id, "returned", user, comment=decision.note)
-    if refusal := approve_refusal(rubric, form, updated, user, role):
-        raise SignoffRefused(refusal)
-    to = status_after_signing(rubric, form, record)
-    updated.signatures = [*record.signatures, Signature(by=user, on=now)]
-    saved = store.save_record(updated, user, risk_path=form.risk_level)
-    if to == "locked" and saved.status == "submitted":
-        return store.approve_and_lock(saved.id, user, comment=decision.note)
-    return store.transition(saved.id, to, user, comment=decision.note)
 
 
 def _now() -> str:

@@ -9,8 +9,7 @@ time a case screen closes, so a record signed off leaves the queue at once.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -18,35 +17,11 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from forms.model import Record
-from forms.record.signoff import waiting_for
+from exports.qa_queue import QueueRow, queue_rows
+from forms.definition.registry import Registry
 from storage.store import Store, StoreError
-from tui.screens.caseload import CaseloadScreen
+from tui.messages import OpenCase
 from tui.widgets.key_bar import KeyBar
-
-QUEUED: tuple[str, ...] = ("submitted", "approved")
-
-
-@dataclass(frozen=True)
-class QueueRow:
-    record: Record
-    name: str
-    waiting: str
-
-
-def queue_rows(store: Store, registry: Any, user: str) -> list[QueueRow]:
-    """Records waiting for a QA assessor other than their author, longest waiting first."""
-    records = [r for status in QUEUED for r in store.list_records(status) if r.author != user]
-    records.sort(key=lambda r: r.updated_at)
-    rows = []
-    for record in records:
-        form = registry.assessment(record.form_id, record.form_version) if registry else None
-        rubric = registry.rubric_for(record.form_id) if registry else None
-        if record.status == "approved" and user in {s.by for s in record.signatures}:
-            continue  # signed already: the second countersignature is someone else's
-        waiting = waiting_for(rubric, form, record) if form else record.status
-        rows.append(QueueRow(record, store.get_case(record.case_ref).name, waiting))
-    return rows
 
 
 class QAQueueScreen(Screen[None]):
@@ -91,7 +66,8 @@ class QAQueueScreen(Screen[None]):
 
     def _read(self) -> None:
         try:
-            rows = queue_rows(self.store, getattr(self.app, "registry", None), self.user)
+            registry = getattr(self.app, "registry", None)
+            rows = queue_rows(self.store, registry if isinstance(registry, Registry) else None, self.user)
         except StoreError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error")
             return
@@ -121,7 +97,7 @@ class QAQueueScreen(Screen[None]):
     def action_open(self) -> None:
         table = self.query_one(DataTable)
         if self.rows and 0 <= table.cursor_row < len(self.rows):
-            self.post_message(CaseloadScreen.Open(self.rows[table.cursor_row].record.case_ref))
+            self.post_message(OpenCase(self.rows[table.cursor_row].record.case_ref))
 
     def action_stats(self) -> None:
         from tui.screens.stats_screen import StatsScreen

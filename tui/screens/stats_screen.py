@@ -55,7 +55,7 @@ class StatsScreen(Screen[None]):
         self.run_worker(self._read, thread=True, exclusive=True, group="stats")
 
     def _read(self) -> None:
-        from tui.commands.stats_cmd import collect_facts
+        from exports.stats import collect_facts
 
         registry = getattr(self.app, "registry", None)
         try:
@@ -66,7 +66,7 @@ class StatsScreen(Screen[None]):
         self.app.call_from_thread(self._show, workload(facts), minutes_over_time(facts))
 
     def _show(self, groups: list[GroupStats], points: list[tuple[Any, float]]) -> None:
-        from tui.commands.stats_cmd import table_rows
+        from exports.stats import table_rows
 
         self.groups = groups
         self.loaded = True
