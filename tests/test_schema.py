@@ -23,6 +23,7 @@ from forms.definition.assessment import (
     FIELD_TYPES,
     QUESTION_KEYS,
     SECTION_KEYS,
+    TEMPLATE_KEYS,
     TYPE_KEYS,
 )
 from forms.definition.load import HEADER_KEYS, KIND_KEYS, library_files
@@ -63,6 +64,7 @@ def test_each_kind_has_the_loaders_top_level_keys() -> None:
 
 def test_tables_have_the_loaders_keys() -> None:
     assert keys(DEFS["section"]) == set(SECTION_KEYS)
+    assert keys(DEFS["template"]) == set(TEMPLATE_KEYS)
     assert keys(DEFS["assessment"]["properties"]["deadlines"]) == set(DEADLINE_KEYS)
     assert keys(DEFS["criterion"]) == set(CRITERION_KEYS)
     assert keys(DEFS["plan"]["properties"]["suggest"]["items"]) == set(SUGGEST_KEYS)

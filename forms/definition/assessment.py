@@ -16,11 +16,13 @@ from forms.definition.options import YESNO_OPTIONS, read_options
 from forms.definition.reading import NUMBER, TABLE, Context
 from forms.model import QUESTION_TYPES, AssessmentForm, Deadlines, Header, Option, Question, Section
 
-ASSESSMENT_KEYS: tuple[str, ...] = ("risk_level", "deadlines", "section")
+ASSESSMENT_KEYS: tuple[str, ...] = ("risk_level", "deadlines", "template", "section")
 """An assessment's own top-level keys, besides the header every definition has."""
 
 DEADLINE_KEYS: tuple[str, ...] = ("initial_working_days", "review_weeks")
-SECTION_KEYS: tuple[str, ...] = ("id", "title", "help", "short", "question")
+SECTION_KEYS: tuple[str, ...] = ("id", "title", "help", "short", "template", "question")
+TEMPLATE_KEYS: tuple[str, ...] = ("id", "question")
+"""A per-area template: questions declared once and asked in every section that names it."""
 QUESTION_KEYS: tuple[str, ...] = (
     "id",
     "type",
@@ -58,15 +60,61 @@ GRID_COLUMN = Option("level", "Level")
 """The one column of a grid written without `columns`: cells are `question.row.level`."""
 
 
+Entry = tuple[Path, Mapping[str, Any]]
+"""A question's table and where it was written: in its section, or in the template it comes from."""
+
+
 def load_assessment(ctx: Context, data: Mapping[str, Any], header: Header) -> AssessmentForm:
     """The assessment in `data`, built from whatever parts are valid; problems go to `ctx`."""
     pending: list[load_conditions.Pending] = []
+    templates = _templates(ctx, data)
     entries = ctx.tables(data, (), "section", required=True)
-    sections = [_section(ctx, path, table, pending) for path, table in entries]
+    sections = [_section(ctx, path, table, templates, pending) for path, table in entries]
     ctx.unique([((*path, "id"), s.id) for (path, _), s in zip(entries, sections, strict=True)], "section")
+    used = {t for _, table in entries if isinstance(t := table.get("template"), str)}
+    for template_id, (path, _) in templates.items():
+        if template_id not in used:
+            ctx.error(
+                (*path, "id"),
+                f"no section uses template '{template_id}'",
+                f'add template = "{template_id}" to the sections that ask its questions, or remove it',
+            )
     form = AssessmentForm(header, tuple(sections), _deadlines(ctx, data))
     load_conditions.resolve(ctx, form, pending)
+    _once_per_template_line(ctx)
     return AssessmentForm(header, form.sections, form.deadlines, _risk_level(ctx, data, form))
+
+
+def _templates(ctx: Context, data: Mapping[str, Any]) -> dict[str, tuple[Path, list[Entry]]]:
+    """Each `[[template]]` by id: where it is written and its question tables (read in each section)."""
+    found: dict[str, tuple[Path, list[Entry]]] = {}
+    entries = ctx.tables(data, (), "template")
+    for path, table in entries:
+        ctx.check_keys(table, path, TEMPLATE_KEYS)
+        template_id = ctx.ident(table, path)
+        questions: list[Entry] = list(ctx.tables(table, path, "question", required=True))
+        for qpath, qtable in questions:  # read once here too, so a question every area overrides is checked
+            _question(ctx, qpath, qtable, lambda p, t, k: load_conditions.read(ctx, t, p, k, None, []))
+        ids = [((*qpath, "id"), q.get("id")) for qpath, q in questions]
+        ctx.unique([(p, i) for p, i in ids if isinstance(i, str)], "question")
+        if template_id:
+            found.setdefault(template_id, (path, questions))
+    ctx.unique([((*path, "id"), t["id"]) for path, t in entries if isinstance(t.get("id"), str)], "template")
+    return found
+
+
+def _once_per_template_line(ctx: Context) -> None:
+    """A template's question is read again in every section that uses it: report each problem once."""
+    seen: set[tuple[int, int, str]] = set()
+    kept = []
+    for error in ctx.errors:
+        if error.path.startswith("template"):
+            key = (error.line, error.col, error.message.split(" in section ", 1)[0])
+            if key in seen:
+                continue
+            seen.add(key)
+        kept.append(error)
+    ctx.errors[:] = kept
 
 
 def _deadlines(ctx: Context, data: Mapping[str, Any]) -> Deadlines:
@@ -104,7 +152,11 @@ def _risk_level(ctx: Context, data: Mapping[str, Any], form: AssessmentForm) -> 
 
 
 def _section(
-    ctx: Context, path: Path, table: Mapping[str, Any], pending: list[load_conditions.Pending]
+    ctx: Context,
+    path: Path,
+    table: Mapping[str, Any],
+    templates: Mapping[str, tuple[Path, list[Entry]]],
+    pending: list[load_conditions.Pending],
 ) -> Section:
     ctx.check_keys(table, path, SECTION_KEYS)
     section_id = ctx.ident(table, path)
@@ -112,7 +164,9 @@ def _section(
     def conditions(qpath: Path, qtable: Mapping[str, Any], key: str) -> Any:
         return load_conditions.read(ctx, qtable, qpath, key, section_id or None, pending)
 
-    entries = ctx.tables(table, path, "question", required=True)
+    template = _template_of(ctx, path, table, templates)
+    own = ctx.tables(table, path, "question", required=not template)
+    entries = _with_template(template, own)
     questions = [(qp, q) for qp, qt in entries if (q := _question(ctx, qp, qt, conditions))]
     ctx.unique([((*qpath, "id"), q.id) for qpath, q in questions], "question")
     return Section(
@@ -122,6 +176,33 @@ def _section(
         ctx.flag(table, path, "short"),
         tuple(q for _, q in questions),
     )
+
+
+def _template_of(
+    ctx: Context, path: Path, table: Mapping[str, Any], templates: Mapping[str, tuple[Path, list[Entry]]]
+) -> list[Entry]:
+    """The question tables of the template the section names (none when it names none, or no such one)."""
+    name = ctx.text(table, path, "template")
+    if not name:
+        return []
+    if name not in templates:
+        ctx.error(
+            (*path, "template"),
+            f"there is no template '{name}'",
+            did_you_mean(name, templates) or "declare it first as [[template]] with this id",
+        )
+        return []
+    return templates[name][1]
+
+
+def _with_template(template: list[Entry], own: list[tuple[Path, dict[str, Any]]]) -> list[Entry]:
+    """The template's questions, each replaced in place by the section's question of the same id, then the
+    section's other questions: so an area overrides a shared question without moving it."""
+    replacing = {q.get("id"): (p, q) for p, q in own if isinstance(q.get("id"), str)}
+    template_ids = {q.get("id") for _, q in template}
+    merged: list[Entry] = [replacing.get(q.get("id"), (p, q)) for p, q in template]
+    merged += [(p, q) for p, q in own if q.get("id") not in template_ids]
+    return merged
 
 
 ConditionReader = Callable[[Path, Mapping[str, Any], str], Any]
