@@ -44,7 +44,8 @@ CASES: dict[str, tuple[str, str]] = {
     ),
     "wrong type": (
         ASSESS + SECTION + QUESTION + 'word_budget = "150"\n',
-        "f.toml:11:15: section[1].question[1].word_budget: expected a whole number, got a string",
+        "f.toml:11:15: section[1].question[1].word_budget: expected a whole number, got a string "
+        "(remove the quotes: word_budget = 150)",
     ),
     "missing label": (
         ASSESS + SECTION + '  [[section.question]]\n  id = "q"\n',
@@ -98,11 +99,13 @@ CASES: dict[str, tuple[str, str]] = {
     "bad key in an option table": (
         ASSESS + SECTION + '[[section.question]]\nid = "q"\ntype = "choice"\nlabel = "Q"\n'
         'options = [{ id = "nfa", label = "No fixed abode", key = "nf" }]\n',
-        "f.toml:12:58: section[1].question[1].options[1].key: key must be one letter or digit, got 'nf'",
+        "f.toml:12:58: section[1].question[1].options[1].key: key must be one letter or digit, got 'nf' "
+        '(write one, e.g. key = "v")',
     ),
     "key of another type": (
         ASSESS + SECTION + '[[section.question]]\nid = "q"\ntype = "line"\nlabel = "Q"\nword_budget = 20\n',
-        "f.toml:12:1: section[1].question[1].word_budget: word_budget applies only to text questions",
+        "f.toml:12:1: section[1].question[1].word_budget: word_budget applies only to text questions "
+        "(remove it from here)",
     ),
     "scale too long": (
         ASSESS + SECTION + '[[section.question]]\nid = "q"\ntype = "scale"\nlabel = "Q"\nmax = 12\n',
@@ -129,7 +132,8 @@ CASES: dict[str, tuple[str, str]] = {
     ),
     "risk level on a text question": (
         ASSESS + 'risk_level = "home.q"\n' + SECTION + QUESTION,
-        "f.toml:5:14: risk_level: risk_level must name a choice question; 'home.q' is a text question",
+        "f.toml:5:14: risk_level: risk_level must name a choice question; 'home.q' is a text question "
+        "(point it at the choice question that holds the risk level)",
     ),
     "condition syntax": (
         ASSESS + SECTION + QUESTION + "show_if = \"q === 'yes'\"\n",
@@ -149,7 +153,8 @@ CASES: dict[str, tuple[str, str]] = {
     ),
     "rubric key in an assessment": (
         ASSESS + 'form = "x"\n' + SECTION + QUESTION,
-        "f.toml:5:1: form: form belongs in rubric and plan definitions, not in an assessment",
+        "f.toml:5:1: form: form belongs in rubric and plan definitions, not in an assessment "
+        "(remove it from here)",
     ),
     "unknown check kind": (
         RUBRIC + CRITERION + 'kind = "word_budjet"\n',
@@ -163,7 +168,8 @@ CASES: dict[str, tuple[str, str]] = {
     ),
     "check parameter of the wrong type": (
         RUBRIC + CRITERION + 'kind = "required"\nsections = "accommodation"\n',
-        "f.toml:11:12: criterion[1].check[1].sections: expected a list, got a string",
+        "f.toml:11:12: criterion[1].check[1].sections: expected a list, got a string "
+        '(put it in square brackets: sections = ["accommodation"])',
     ),
     "check names an unknown section": (
         RUBRIC + CRITERION + 'kind = "required"\nsections = ["accommodation", "acommodation"]\n',
@@ -179,7 +185,8 @@ CASES: dict[str, tuple[str, str]] = {
     ),
     "min_sources on a choice": (
         RUBRIC + CRITERION + 'kind = "min_sources"\ngroup = "risk.level"\n',
-        "f.toml:11:9: criterion[1].check[1].group: 'risk.level' is a choice question, not a group",
+        "f.toml:11:9: criterion[1].check[1].group: 'risk.level' is a choice question, not a group "
+        '(name a question whose type is "group")',
     ),
     "min_sources unknown field": (
         RUBRIC + CRITERION + 'kind = "min_sources"\ngroup = "evidence.sources"\nfields = ["auther"]\n',
@@ -189,7 +196,7 @@ CASES: dict[str, tuple[str, str]] = {
     "phrase without a suggestion": (
         RUBRIC + CRITERION + 'kind = "phrases"\nphrases = { "in denial" = 3 }\n',
         "f.toml:11:27: criterion[1].check[1].phrases.in denial: expected a suggested wording in a string, "
-        "got a whole number",
+        "got a whole number (put the suggested wording in quotes)",
     ),
     "smart requires an unknown field": (
         RUBRIC + CRITERION + 'kind = "smart"\nrequire = ["who", "when"]\n',

@@ -135,6 +135,8 @@ def _risk_level(ctx: Context, data: Mapping[str, Any], form: AssessmentForm) -> 
     if not path:
         return None
     question = form.question(path)
+    if question is None and path in ctx.unreadable:
+        return None
     if question is None:
         choices = [p for p, q in form.questions() if q.type == "choice"]
         ctx.error(
@@ -145,7 +147,9 @@ def _risk_level(ctx: Context, data: Mapping[str, Any], form: AssessmentForm) -> 
         return None
     if question.type != "choice":
         ctx.error(
-            ("risk_level",), f"risk_level must name a choice question; '{path}' is a {question.type} question"
+            ("risk_level",),
+            f"risk_level must name a choice question; '{path}' is a {question.type} question",
+            "point it at the choice question that holds the risk level",
         )
         return None
     return path
@@ -168,6 +172,10 @@ def _section(
     own = ctx.tables(table, path, "question", required=not template)
     entries = _with_template(template, own)
     questions = [(qp, q) for qp, qt in entries if (q := _question(ctx, qp, qt, conditions))]
+    read = {qp for qp, _ in questions}
+    ctx.unreadable.update(
+        f"{section_id}.{qt['id']}" for qp, qt in entries if qp not in read and isinstance(qt.get("id"), str)
+    )
     ctx.unique([((*qpath, "id"), q.id) for qpath, q in questions], "question")
     return Section(
         section_id,
@@ -301,7 +309,11 @@ def _scale(ctx: Context, path: Path, table: Mapping[str, Any]) -> Settings:
     low = 0 if low is None else low
     high = 5 if high is None else high
     if high <= low:
-        ctx.error((*path, "max" if "max" in table else "min"), f"max ({high}) must be more than min ({low})")
+        ctx.error(
+            (*path, "max" if "max" in table else "min"),
+            f"max ({high}) must be more than min ({low})",
+            f"set max to {low + 1} or more",
+        )
     elif high - low > SCALE_STEPS:
         ctx.error(
             (*path, "max" if "max" in table else "min"),
@@ -315,7 +327,7 @@ def _number(ctx: Context, path: Path, table: Mapping[str, Any]) -> Settings:
     low = ctx.get(table, path, "min", NUMBER)
     high = ctx.get(table, path, "max", NUMBER)
     if low is not None and high is not None and high < low:
-        ctx.error((*path, "max"), f"max ({high}) must not be less than min ({low})")
+        ctx.error((*path, "max"), f"max ({high}) must not be less than min ({low})", "make max at least min")
     return {"min": low, "max": high, "integer": ctx.flag(table, path, "integer")}
 
 
@@ -335,7 +347,11 @@ def _group(ctx: Context, path: Path, table: Mapping[str, Any]) -> Settings:
     low = ctx.whole(table, path, "min_items", minimum=0)
     high = ctx.whole(table, path, "max_items", minimum=1)
     if low is not None and high is not None and high < low:
-        ctx.error((*path, "max_items"), f"max_items ({high}) must not be less than min_items ({low})")
+        ctx.error(
+            (*path, "max_items"),
+            f"max_items ({high}) must not be less than min_items ({low})",
+            "make max_items at least min_items",
+        )
     order_by = ctx.text(table, path, "order_by") or None
     field_ids = [f.id for _, f in fields]
     if order_by and entries and order_by not in field_ids:

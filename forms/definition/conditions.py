@@ -82,6 +82,8 @@ def _report_mistakes(ctx: Context, form: AssessmentForm, item: Pending) -> None:
 
 def _report_unknown_names(ctx: Context, form: AssessmentForm, item: Pending) -> None:
     for name in _unresolved(form, item):
+        if _already_reported(ctx, item.scope, name, form):
+            continue
         ctx.error(
             item.path,
             f"'{name}' is not a question {_where(item.scope)}",
@@ -89,6 +91,17 @@ def _report_unknown_names(ctx: Context, form: AssessmentForm, item: Pending) -> 
             or "a bare name is a question in the same section; write section.question for another",
             col=ctx.spot(item.path).col_in_string(item.expr.name_columns()[name]),
         )
+
+
+def _already_reported(ctx: Context, scope: str | None, name: str, form: AssessmentForm) -> bool:
+    """Whether `name` means a question whose own problem (an unknown type) is reported already."""
+    parts = name.split(".")
+    meant = {".".join(parts[:2])}
+    if scope == EACH_SECTION:
+        meant |= {f"{s.id}.{parts[0]}" for s in form.sections}
+    elif scope:
+        meant.add(f"{scope}.{parts[0]}")
+    return bool(meant & ctx.unreadable)
 
 
 def _unresolved(form: AssessmentForm, item: Pending) -> list[str]:

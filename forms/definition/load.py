@@ -31,6 +31,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from forms.definition import syntax, tables
 from forms.definition.assessment import ASSESSMENT_KEYS, load_assessment
 from forms.definition.errors import FormError, did_you_mean
 from forms.definition.plan import PLAN_KEYS, load_plan
@@ -61,6 +62,9 @@ class LoadResult:
     file: str
     definition: Definition | None
     errors: list[FormError]
+    unchecked: str = ""
+    """For a rubric or plan: the id of the assessment it names, when that form has problems of its own
+    and so this file's references to it could not be checked (said once by `forms check`)."""
 
 
 def semver_key(version: str) -> tuple[int, ...]:
@@ -74,8 +78,8 @@ def load_text(text: str, file: str, *, assessments: References | None = None) ->
     data, errors = _parse(text, file)
     if data is None:
         return LoadResult(file, None, errors)
-    definition, errors = _build(data, text, file, assessments)
-    return LoadResult(file, None if errors else definition, errors)
+    definition, errors, unchecked = _build(data, text, file, assessments)
+    return LoadResult(file, None if errors else definition, errors, unchecked)
 
 
 def load_file(path: str | Path, *, assessments: References | None = None) -> LoadResult:
@@ -131,44 +135,18 @@ def _read(path: Path) -> tuple[str, FormError | None]:
 
 
 def _parse(text: str, file: str) -> tuple[dict[str, Any] | None, list[FormError]]:
-    """Plain data from TOML text, or the syntax error with its line and column."""
+    """Plain data from TOML text, or what stops it being read: misnested table headers, else the syntax error.
+
+    Headers are checked first because a misnested one either reads as valid
+    TOML with a wrong meaning or fails only at a later, correct line.
+    """
+    misnested = tables.mistakes(text, file)
+    if misnested:
+        return None, misnested
     try:
         return tomllib.loads(text), []
     except tomllib.TOMLDecodeError as error:
-        return None, [_syntax_error(str(error), text, file)]
-
-
-_AT = re.compile(r"(?P<message>.*) \((?:at line (?P<line>\d+), column (?P<col>\d+)|at end of document)\)")
-
-_SYNTAX: tuple[tuple[str, str, str], ...] = (
-    ("Cannot overwrite a value", "this key is already set", "each key may appear only once in a table"),
-    ("Cannot declare", "this table is already declared", "each [table] may appear only once"),
-    ("Invalid value", "this value cannot be read", 'text needs quotes, e.g. title = "Accommodation"'),
-    ("Illegal character '\\n'", "the line ends inside a string", "close the quote on the same line"),
-    (
-        "Unterminated string",
-        "a string is not closed",
-        'close it with the quote it opened with ("…" or """…""")',
-    ),
-    ("Unclosed array", "a list is not closed", "end it with ]"),
-    ("Expected '=' after a key", "a key has no value", "write key = value"),
-)
-"""tomllib's messages, said the way a trainer reads them (with the original kept when unknown)."""
-
-
-def _syntax_error(report: str, text: str, file: str) -> FormError:
-    match = _AT.fullmatch(report)
-    message = match.group("message") if match else report
-    line, col = (
-        (int(match.group("line")), int(match.group("col"))) if match and match.group("line") else (0, 0)
-    )
-    if not line:  # at the end of the document
-        line = text.count("\n") + 1
-        col = len(text) - text.rfind("\n")
-    for start, plain, hint in _SYNTAX:
-        if message.startswith(start):
-            return FormError(file, line, col, "", plain, hint)
-    return FormError(file, line, col, "", message[:1].lower() + message[1:], "check the TOML syntax here")
+        return None, [syntax.explain(str(error), text, file)]
 
 
 # --------------------------------------------------------------- building
@@ -176,7 +154,7 @@ def _syntax_error(report: str, text: str, file: str) -> FormError:
 
 def _build(
     data: dict[str, Any], text: str, file: str, assessments: References | None
-) -> tuple[Definition | None, list[FormError]]:
+) -> tuple[Definition | None, list[FormError], str]:
     """The definition in parsed `data`, built from whatever parts are valid, and its problems in order."""
     ctx = Context(file, text)
     header = _header(ctx, data, file)
@@ -189,7 +167,7 @@ def _build(
             form_id, form = _form_reference(ctx, data, assessments)
             loader = load_rubric if header.kind == "rubric" else load_plan
             definition = loader(ctx, data, header, form_id, form)
-    return definition, sorted(ctx.errors, key=lambda e: (e.line, e.col))
+    return definition, sorted(ctx.errors, key=lambda e: (e.line, e.col)), ctx.unchecked
 
 
 def _header(ctx: Context, data: Mapping[str, Any], file: str) -> Header | None:
@@ -237,6 +215,8 @@ def _form_reference(
             did_you_mean(form_id, assessments) or "check the id, or check this file together with that form",
         )
         return form_id, None
+    if assessments[form_id] is None:
+        ctx.unchecked = form_id
     return form_id, assessments[form_id]
 
 
@@ -247,12 +227,14 @@ def _load_set(files: list[Path]) -> list[LoadResult]:
         text, error = _read(path)
         data, errors = _parse(text, str(path)) if error is None else (None, [error])
         parsed.append((str(path), text, data, errors))
-    built: dict[int, tuple[Definition | None, list[FormError]]] = {}
+    built: dict[int, tuple[Definition | None, list[FormError], str]] = {}
     latest: dict[str, tuple[tuple[int, ...], AssessmentForm | None]] = {}
     for index, (file, text, data, _) in enumerate(parsed):
+        if data is None and tables.kind_of(text) == "assessment":
+            _unreadable_assessment(text, latest)
         if data is not None and data.get("kind") == "assessment":
-            form, errors = _build(data, text, file, None)
-            built[index] = form, errors
+            form, errors, _ = _build(data, text, file, None)
+            built[index] = form, errors, ""
             form_id, version = str(data.get("id")), semver_key(str(data.get("version")))
             if form_id not in latest or latest[form_id][0] <= version:
                 usable = form if isinstance(form, AssessmentForm) and not errors else None
@@ -263,6 +245,27 @@ def _load_set(files: list[Path]) -> list[LoadResult]:
         if data is None:
             results.append(LoadResult(file, None, errors))
             continue
-        definition, errors = built[index] if index in built else _build(data, text, file, references)
-        results.append(LoadResult(file, None if errors else definition, errors))
+        definition, errors, unchecked = (
+            built[index] if index in built else _build(data, text, file, references)
+        )
+        results.append(LoadResult(file, None if errors else definition, errors, unchecked))
     return results
+
+
+_TOP_STRING = re.compile(r'^(?P<key>id|version)[ \t]*=[ \t]*["\'](?P<value>[^"\']*)["\']', re.MULTILINE)
+
+
+def _unreadable_assessment(
+    text: str, latest: dict[str, tuple[tuple[int, ...], AssessmentForm | None]]
+) -> None:
+    """Note an assessment TOML could not read as loaded-with-problems, so forms naming it are not told
+    it is missing (its own error says what is wrong with it)."""
+    found: dict[str, str] = {}
+    for match in _TOP_STRING.finditer(text.split("\n[", 1)[0]):  # the header, before any table
+        found.setdefault(match.group("key"), match.group("value"))
+    form_id = found.get("id")
+    if not form_id:
+        return
+    version = semver_key(found.get("version", ""))
+    if form_id not in latest or latest[form_id][0] <= version:
+        latest[form_id] = version, None

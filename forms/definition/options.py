@@ -46,11 +46,31 @@ def read_options(
     if value is None:
         return ()
     if required and not value:
-        ctx.error((*path, key), f"'{key}' needs at least one entry")
-    entries = [e for i, item in enumerate(value) if (e := _entry(ctx, (*path, key, i), item))]
+        ctx.error(
+            (*path, key), f"'{key}' needs at least one entry", f'add some, e.g. {key} = ["[Y]es", "[N]o"]'
+        )
+    entries = [
+        e
+        for i, item in enumerate(value)
+        if not _repeated(ctx, (*path, key), value, i, key) and (e := _entry(ctx, (*path, key, i), item))
+    ]
     ctx.unique([(e.id_path, e.id) for e in entries], "option")
     keys = _assign_keys(ctx, entries)
     return tuple(Option(e.id, e.label, k) for e, k in zip(entries, keys, strict=True))
+
+
+_ENTRY_WORDS = {"options": "option", "rows": "row", "columns": "column", "levels": "level"}
+
+
+def _repeated(ctx: Context, path: Path, items: list[Any], index: int, key: str) -> bool:
+    """Whether item `index` is an exact copy of an earlier one (reported once, as a copy, not as a clash)."""
+    item = items[index]
+    if item not in items[:index]:
+        return False
+    first = ctx.spot((*path, items.index(item))).line
+    word = _ENTRY_WORDS.get(key, "entry")
+    ctx.error((*path, index), f"this {word} repeats the one on line {first}", "remove the copy")
+    return True
 
 
 def _entry(ctx: Context, path: Path, item: Any) -> _Entry | None:
@@ -64,18 +84,28 @@ def _entry(ctx: Context, path: Path, item: Any) -> _Entry | None:
         )
         written = ctx.text(item, path, "key")
         if written and not _is_key(written):
-            ctx.error((*path, "key"), f"key must be one letter or digit, got '{written}'")
+            ctx.error(
+                (*path, "key"),
+                f"key must be one letter or digit, got '{written}'",
+                'write one, e.g. key = "v"',
+            )
             written = ""
         id_path = (*path, "id") if "id" in item else path
         return _Entry(path, option_id, label, written.lower(), id_path) if label and option_id else None
-    ctx.error(path, f"expected a string or a table, got {describe(item)}")
+    ctx.error(
+        path,
+        f"expected a string or a table, got {describe(item)}",
+        'write "[V]ery high" or { id = "very_high", label = "Very high" }',
+    )
     return None
 
 
 def _from_string(ctx: Context, path: Path, text: str) -> _Entry | None:
     brackets = _BRACKETS.findall(text)
     if len(brackets) > 1:
-        ctx.error(path, "only one key may be put in square brackets")
+        ctx.error(
+            path, "only one key may be put in square brackets", "keep the brackets around one letter only"
+        )
         return None
     if brackets and not _is_key(brackets[0]):
         ctx.error(

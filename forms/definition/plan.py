@@ -23,7 +23,9 @@ def load_plan(
     """The plan template in `data`; `form` is its assessment form when that is loaded too."""
     pending: list[load_conditions.Pending] = []
     areas_when = load_conditions.read(ctx, data, (), "areas_when", load_conditions.EACH_SECTION, pending)
-    suggestions = [_suggestion(ctx, path, table, form) for path, table in ctx.tables(data, (), "suggest")]
+    entries = ctx.tables(data, (), "suggest")
+    suggestions = [_suggestion(ctx, path, table, form) for path, table in entries]
+    _report_copies(ctx, entries)
     if form is not None:
         load_conditions.resolve(ctx, form, pending)
     return PlanTemplate(
@@ -34,6 +36,15 @@ def load_plan(
         areas_when,
         tuple(suggestions),
     )
+
+
+def _report_copies(ctx: Context, entries: list[tuple[Path, dict[str, Any]]]) -> None:
+    """An exact copy of an earlier suggestion is reported at the copy, naming the first one's line."""
+    for index, (path, table) in enumerate(entries):
+        earlier = next((p for p, t in entries[:index] if t == table), None)
+        if earlier is not None:
+            line = ctx.spot(earlier).line
+            ctx.error(path, f"this suggestion repeats the one on line {line}", "remove the copy")
 
 
 def _field_texts(ctx: Context, data: Mapping[str, Any], key: str) -> dict[str, str]:

@@ -87,6 +87,11 @@ class Context:
     file: str
     source: str
     errors: list[FormError] = field(default_factory=list)
+    unreadable: set[str] = field(default_factory=set)
+    """Paths (`section.question`) of questions already reported as unreadable (an unknown type):
+    names that refer to them are not reported again as unknown."""
+    unchecked: str = ""
+    """The id of the assessment a rubric or plan names but could not be checked against (it has problems)."""
 
     @cached_property
     def spots(self) -> dict[Path, Spot]:
@@ -120,9 +125,13 @@ class Context:
             if key in allowed:
                 continue
             if misplaced and key in misplaced:
-                self.error((*path, key), misplaced[key], at_key=True)
+                self.error((*path, key), misplaced[key], "remove it from here", at_key=True)
                 continue
-            hint = did_you_mean(key, allowed) or (did_you_mean(key, misplaced) if misplaced else "")
+            hint = (
+                did_you_mean(key, allowed)
+                or (did_you_mean(key, misplaced) if misplaced else "")
+                or "remove it, or use one of: " + ", ".join(allowed)
+            )
             self.error((*path, key), f"unknown key '{key}'", hint, at_key=True)
 
     # --------------------------------------------------------------- getters
@@ -140,7 +149,9 @@ class Context:
     def shaped(self, path: Path, value: Any, expected: Expected) -> Any:
         """`value` (found at `path`) when it has the expected shape, else None and a recorded problem."""
         if not expected.test(value):
-            self.error(path, f"expected {expected.name}, got {describe(value)}")
+            self.error(
+                path, f"expected {expected.name}, got {describe(value)}", _reshape(path, value, expected)
+            )
             return None
         return value
 
@@ -150,7 +161,7 @@ class Context:
         if value is None:
             return ""
         if required and not value.strip():
-            self.error((*path, key), f"'{key}' must not be empty")
+            self.error((*path, key), f"'{key}' must not be empty", "write some text between the quotes")
         return value
 
     def whole(
@@ -159,7 +170,9 @@ class Context:
         """A whole number, at least `minimum` when given; None when absent or wrong."""
         value = self.get(table, path, key, WHOLE)
         if value is not None and minimum is not None and value < minimum:
-            self.error((*path, key), f"'{key}' must be {minimum} or more, got {value}")
+            self.error(
+                (*path, key), f"'{key}' must be {minimum} or more, got {value}", f"use {minimum} or more"
+            )
             return None
         return value
 
@@ -231,6 +244,36 @@ class Context:
                 )
             else:
                 first[value] = path
+
+
+def _reshape(path: Path, value: Any, expected: Expected) -> str:
+    """How to write `value` as `expected`: quotes removed or added, or the shape named."""
+    key = next((part for part in reversed(path) if isinstance(part, str)), "")
+    setting = f"{key} = " if path and isinstance(path[-1], str) else ""
+    if isinstance(value, str) and expected in (WHOLE, NUMBER, FLAG):
+        bare = value.strip()
+        if expected.test(_number_or_flag(bare)):
+            return f"remove the quotes: {setting}{bare}"
+    if expected is STRING and isinstance(value, int | float) and not isinstance(value, bool):
+        return f'put it in quotes: {setting}"{value}"'
+    if expected is STRING and isinstance(value, bool):
+        return f'put it in quotes: {setting}"{str(value).lower()}"'
+    if expected is LIST and isinstance(value, str):
+        return f'put it in square brackets: {setting}["{value}"]'
+    return f"write {expected.name} here"
+
+
+def _number_or_flag(text: str) -> Any:
+    """`text` as the TOML number or flag it spells, or the text itself when it spells neither."""
+    if text in ("true", "false"):
+        return text == "true"
+    try:
+        return int(text)
+    except ValueError:
+        try:
+            return float(text)
+        except ValueError:
+            return text
 
 
 def _header(path: Path, key: str) -> str:

@@ -48,10 +48,14 @@ def _levels(ctx: Context, data: Mapping[str, Any]) -> tuple[str, ...]:
     if levels is _INVALID:
         return Rubric.levels
     if not levels:
-        ctx.error(("levels",), "'levels' needs at least one grade")
+        ctx.error(
+            ("levels",),
+            "'levels' needs at least one grade",
+            'list them, e.g. levels = ["Insufficient", "Good"]',
+        )
     for index, level in enumerate(levels):
         if levels.index(level) < index:
-            ctx.error(("levels", index), f"grade '{level}' is listed twice")
+            ctx.error(("levels", index), f"grade '{level}' is listed twice", "remove the repeated one")
     return tuple(levels)
 
 
@@ -120,7 +124,11 @@ def _check(
 
 def _condition(ctx: Context, path: Path, value: Any, form: AssessmentForm | None, pending: list) -> Any:
     if not isinstance(value, str):
-        ctx.error(path, f"expected a condition in a string, got {describe(value)}")
+        ctx.error(
+            path,
+            f"expected a condition in a string, got {describe(value)}",
+            "write it in quotes, e.g. \"linked_offending == 'yes'\"",
+        )
         return _INVALID
     expr = load_conditions.parse_at(ctx, path, value)
     if expr is None:
@@ -136,7 +144,11 @@ def _question(ctx: Context, path: Path, value: Any, form: AssessmentForm | None,
         return _INVALID
     ids = {q.id for s in form.sections for q in s.questions} if form else {value}
     if value not in ids:
-        ctx.error(path, f"no section has a question '{value}'", did_you_mean(value, ids))
+        ctx.error(
+            path,
+            f"no section has a question '{value}'",
+            did_you_mean(value, ids) or "use the id of a question in one of the sections checked",
+        )
         return _INVALID
     return value
 
@@ -147,7 +159,11 @@ def _path(ctx: Context, path: Path, value: Any, form: AssessmentForm | None, pen
         return _INVALID
     if form is not None and form.question(value) is None:
         paths = [p for p, _ in form.questions()]
-        ctx.error(path, f"'{value}' is not a question of form '{form.id}'", did_you_mean(value, paths))
+        ctx.error(
+            path,
+            f"'{value}' is not a question of form '{form.id}'",
+            did_you_mean(value, paths) or "write section.question of a question in that form",
+        )
         return _INVALID
     return value
 
@@ -162,7 +178,7 @@ def _sections(ctx: Context, path: Path, value: Any, form: AssessmentForm | None,
             ctx.error(
                 (*path, index),
                 f"form '{form.id}' has no section '{section_id}'",
-                did_you_mean(section_id, known),
+                did_you_mean(section_id, known) or "use one of: " + ", ".join(known),
             )
     return ids
 
@@ -171,7 +187,7 @@ def _int(ctx: Context, path: Path, value: Any, form: AssessmentForm | None, pend
     if ctx.shaped(path, value, WHOLE) is None:
         return _INVALID
     if value < 0:
-        ctx.error(path, f"'{path[-1]}' must be 0 or more, got {value}")
+        ctx.error(path, f"'{path[-1]}' must be 0 or more, got {value}", "use 0 or more")
         return _INVALID
     return value
 
@@ -189,10 +205,18 @@ def _phrases(ctx: Context, path: Path, value: Any, form: AssessmentForm | None, 
     if table is None:
         return _INVALID
     if not table:
-        ctx.error(path, "'phrases' needs at least one phrase = suggestion")
+        ctx.error(
+            path,
+            "'phrases' needs at least one phrase = suggestion",
+            'add one, e.g. "non-compliant" = "Say what happened"',
+        )
     wrong = [key for key, suggestion in table.items() if not isinstance(suggestion, str)]
     for key in wrong:
-        ctx.error((*path, key), f"expected a suggested wording in a string, got {describe(table[key])}")
+        ctx.error(
+            (*path, key),
+            f"expected a suggested wording in a string, got {describe(table[key])}",
+            "put the suggested wording in quotes",
+        )
     return _INVALID if wrong else dict(table)
 
 
@@ -203,7 +227,7 @@ def _strings(ctx: Context, value: Any, path: Path) -> Any:
         return _INVALID
     wrong = [i for i, item in enumerate(items) if not isinstance(item, str)]
     for index in wrong:
-        ctx.error((*path, index), f"expected a string, got {describe(items[index])}")
+        ctx.error((*path, index), f"expected a string, got {describe(items[index])}", "put it in quotes")
     return _INVALID if wrong else list(items)
 
 
@@ -239,7 +263,11 @@ def _text_when(ctx: Context, path: Path, params: dict[str, Any], form: Assessmen
         return
     chosen = [s for s in form.sections if s.id in params["sections"]]
     if chosen and not any(s.question(params["question"]) for s in chosen):
-        ctx.error((*path, "question"), f"none of the sections listed has a question '{params['question']}'")
+        ctx.error(
+            (*path, "question"),
+            f"none of the sections listed has a question '{params['question']}'",
+            "list a section that has it in sections, or name a question of those sections",
+        )
 
 
 def _min_sources(ctx: Context, path: Path, params: dict[str, Any], form: AssessmentForm | None) -> None:
@@ -248,7 +276,11 @@ def _min_sources(ctx: Context, path: Path, params: dict[str, Any], form: Assessm
     if question is None:
         return
     if question.type != "group":
-        ctx.error((*path, "group"), f"'{params['group']}' is a {question.type} question, not a group")
+        ctx.error(
+            (*path, "group"),
+            f"'{params['group']}' is a {question.type} question, not a group",
+            'name a question whose type is "group"',
+        )
         return
     field_ids = [f.id for f in question.fields]
     for index, field_id in enumerate(params.get("fields", ())):

@@ -61,6 +61,11 @@ def run_check(args: argparse.Namespace) -> int:
     problems = [error for result in results for error in result.errors]
     for problem in problems:
         print(problem)
+    for form_id, files in _unchecked(results).items():
+        print(
+            f"{' and '.join(files)}: not checked against form '{form_id}', "
+            "which has problems of its own (fix those, then check again)"
+        )
     if problems:
         files = len({problem.file for problem in problems})
         print(f"{_count(len(problems), 'problem')} in {_count(files, 'file')}")
@@ -172,6 +177,15 @@ def _schema_text() -> str:
     from importlib import resources
 
     return resources.files("forms.definition.schema").joinpath("form.schema.json").read_text(encoding="utf-8")
+
+
+def _unchecked(results: list) -> dict[str, list[str]]:
+    """Rubric and plan files whose assessment form has problems, by that form's id (said once each)."""
+    found: dict[str, list[str]] = {}
+    for result in results:
+        if result.unchecked:
+            found.setdefault(result.unchecked, []).append(result.file)
+    return found
 
 
 def _count(number: int, noun: str) -> str:

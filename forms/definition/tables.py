@@ -1,0 +1,150 @@
+"""Table headers in the wrong shape, caught before TOML reads the file, at the header's own line.
+
+A misnested header (`[[question]]`, `[section.question]`, `[[section.field]]`,
+a question with no `[[section]]` above it) is valid TOML, or fails only at a
+later, correct line, so what the TOML reader and the loader report is a
+follow-on ("did you mean 'version'?", "this table is already declared").
+Reading the headers first lets each such mistake be said once, where it
+is, naming the table that was meant and the shape the file should have.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+
+from forms.definition.errors import FormError
+
+ARRAYS: dict[str, tuple[str, ...]] = {
+    "assessment": (
+        "template",
+        "template.question",
+        "template.question.field",
+        "section",
+        "section.question",
+        "section.question.field",
+    ),
+    "rubric": ("criterion", "criterion.check"),
+    "plan": ("suggest",),
+}
+"""Each kind's arrays of tables (`[[...]]`), parents before children."""
+
+TABLES: dict[str, tuple[str, ...]] = {
+    "assessment": ("deadlines",),
+    "rubric": ("criterion.check.phrases",),
+    "plan": ("labels", "help"),
+}
+"""Each kind's plain tables (`[...]`)."""
+
+SHAPES: dict[str, str] = {
+    "assessment": (
+        "an assessment has [[section]] for each section, [[section.question]] for each of its questions, "
+        "[[section.question.field]] for each field of a group"
+    ),
+    "rubric": "a rubric has [[criterion]] for each criterion, [[criterion.check]] for each of its checks",
+    "plan": "a plan has [labels] and [help] once each, [[suggest]] for each suggested objective",
+}
+"""The shape of a file of each kind, said in one line."""
+
+_HEADER = re.compile(
+    r"^[ \t]*(?P<open>\[\[?)[ \t]*(?P<name>[^\]\[#]*?)[ \t]*(?P<close>\]?\]?)[ \t]*(?:#.*)?$"
+)
+_KIND = re.compile(r'^kind[ \t]*=[ \t]*["\'](?P<kind>[a-z]+)["\']', re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Header:
+    line: int
+    col: int
+    name: str
+    array: bool
+
+
+def kind_of(text: str) -> str | None:
+    """The kind a file says it is, read from its text (for files TOML cannot read)."""
+    match = _KIND.search(text)
+    return match.group("kind") if match and match.group("kind") in ARRAYS else None
+
+
+def headers(text: str) -> list[Header]:
+    """Every `[table]` and `[[array]]` header line, skipping multi-line strings."""
+    found: list[Header] = []
+    in_string = ""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if in_string:
+            if line.count(in_string) % 2 == 1:
+                in_string = ""
+            continue
+        for quote in ('"""', "'''"):
+            if line.count(quote) % 2 == 1:
+                in_string = quote
+        if in_string:
+            continue
+        match = _HEADER.match(line)
+        if match is None or "=" in line.split("#", 1)[0]:
+            continue
+        name = re.sub(r"[ \t]*\.[ \t]*", ".", match.group("name").replace('"', ""))
+        found.append(Header(number, match.start("open") + 1, name, match.group("open") == "[["))
+    return found
+
+
+def mistakes(text: str, file: str) -> list[FormError]:
+    """A problem for each header that is not one this kind of file has, or that has no parent above it."""
+    kind = kind_of(text)
+    if kind is None:
+        return []
+    arrays, tables = ARRAYS[kind], TABLES[kind]
+    errors: list[FormError] = []
+    seen: set[str] = set()
+    for header in headers(text):
+        problem = _problem(header, arrays, tables, seen, kind)
+        if problem is not None:
+            message, hint = problem
+            errors.append(FormError(file, header.line, header.col, "", message, hint))
+        seen.add(header.name)
+    return errors
+
+
+def _problem(
+    header: Header, arrays: tuple[str, ...], tables: tuple[str, ...], seen: set[str], kind: str
+) -> tuple[str, str] | None:
+    written = f"[[{header.name}]]" if header.array else f"[{header.name}]"
+    if (header.array and header.name in arrays) or (not header.array and header.name in tables):
+        parent = header.name.rpartition(".")[0]
+        if parent in arrays and parent not in seen:
+            return (
+                f"{written} has no [[{parent}]] above it",
+                f"add [[{parent}]] with its own keys above this line; {SHAPES[kind]}",
+            )
+        return None
+    if header.name in arrays:
+        owner = header.name.rpartition(".")[0] or kind
+        return (
+            f"{written} declares one table, but a {owner} holds a list of them",
+            f"write [[{header.name}]] with two brackets, once for each entry",
+        )
+    if header.name in tables:
+        return (f"{written} is a plain table, not a list", f"write [{header.name}] with one bracket")
+    meant = _meant(header.name, (*arrays, *tables))
+    shown = f"[[{meant}]]" if meant in arrays else f"[{meant}]"
+    article = "an" if kind[0] in "aeiou" else "a"
+    if meant:
+        return (
+            f"{written} is not a table of {article} {kind}; the table meant is probably {shown}",
+            f"write {shown} here; {SHAPES[kind]}",
+        )
+    return (f"{written} is not a table of {article} {kind}", f"remove it or rename it; {SHAPES[kind]}")
+
+
+def _meant(name: str, known: tuple[str, ...]) -> str:
+    """The known table a misnested header most likely means: same last part, else the closest name."""
+    last = name.rpartition(".")[2]
+    ends = [k for k in known if k.rpartition(".")[2] == last]
+    if ends:
+        return max(ends, key=lambda k: difflib.SequenceMatcher(None, name, k).ratio())
+    ends = [k for k in known if k.rpartition(".")[2] == last.rstrip("s")]
+    if ends:
+        return ends[0]
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    return close[0] if close else ""
