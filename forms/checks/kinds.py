@@ -17,7 +17,9 @@ from typing import Any
 class Param:
     """One parameter of a check kind.
 
-    `type` is one of: "condition" (a condition string), "question" (a
+    `type` is one of: "condition" (a condition string evaluated in each
+    section), "form_condition" (one evaluated once over the whole form, its
+    names written section.question), "text" (a string), "question" (a
     question id within a section), "path" (a "section.question" path),
     "sections" (a list of section ids), "int", "bool", "strings" (a list of
     strings), "phrases" (a table of phrase = suggested alternative).
@@ -87,6 +89,24 @@ CHECK_KINDS: dict[str, CheckKind] = {
                 ),
                 "vague": Param("strings", default=[], doc="phrases that only restate a risk factor"),
                 "future_dates": Param("bool", default=True, doc="target dates must not have passed"),
+            },
+        ),
+        CheckKind(
+            "level_covers_grid",
+            "an overall level lower than the highest level in a grid, with no reason given",
+            {
+                "level": Param("path", required=True, doc="the overall level (a choice question)"),
+                "grid": Param("path", required=True, doc="the grid whose levels it must cover"),
+                "reason": Param("path", default=None, doc="a text question: why the overall level is lower"),
+                "min_words": Param("int", default=5, doc="fewest words that count as a reason"),
+            },
+        ),
+        CheckKind(
+            "full_assessment_when",
+            "a short (layer 1) assessment where the form's rule says a full one is needed",
+            {
+                "when": Param("form_condition", required=True, doc="true when a full assessment is needed"),
+                "reason": Param("text", required=True, doc="why, as the practitioner is told"),
             },
         ),
         CheckKind(

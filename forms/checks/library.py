@@ -24,6 +24,7 @@ from forms.checks.context import CheckContext, Draft, condition, is_answered
 from forms.checks.findings import CriterionResult, Finding, entry_path, plan_path
 from forms.checks.kinds import with_defaults
 from forms.checks.plan import PLAN_TITLE, check_plan_covers, check_smart, objective_name
+from forms.checks.rules import check_full_assessment_when, check_level_covers_grid
 from forms.model import AssessmentForm, Check, PlanTemplate, Question, Record, Rubric, Section
 from forms.record.words import count_words, text_answers
 
@@ -207,6 +208,8 @@ CHECKS: dict[str, CheckFunction] = {
     "min_sources": check_min_sources,
     "plan_covers": check_plan_covers,
     "smart": check_smart,
+    "level_covers_grid": check_level_covers_grid,
+    "full_assessment_when": check_full_assessment_when,
     "phrases": check_phrases,
 }
 """The function behind each check kind; `tests/test_checks.py` keeps it in step with CHECK_KINDS."""

@@ -14,7 +14,7 @@ from forms.checks.kinds import CHECK_KINDS, COMMON_CHECK_KEYS, SMART_FIELDS, wit
 from forms.definition import conditions as load_conditions
 from forms.definition.errors import did_you_mean
 from forms.definition.locate import Path
-from forms.definition.reading import FLAG, ID, LIST, TABLE, WHOLE, Context, describe
+from forms.definition.reading import FLAG, ID, LIST, STRING, TABLE, WHOLE, Context, describe
 from forms.model import AssessmentForm, Check, Criterion, Header, Rubric
 
 RUBRIC_KEYS: tuple[str, ...] = ("form", "levels", "second_countersign_if", "criterion")
@@ -137,6 +137,27 @@ def _condition(ctx: Context, path: Path, value: Any, form: AssessmentForm | None
     return expr
 
 
+def _form_condition(ctx: Context, path: Path, value: Any, form: AssessmentForm | None, pending: list) -> Any:
+    if not isinstance(value, str):
+        ctx.error(path, f"expected a condition in a string, got {describe(value)}")
+        return _INVALID
+    expr = load_conditions.parse_at(ctx, path, value)
+    if expr is None:
+        return _INVALID
+    pending.append(load_conditions.Pending(path, expr, None))
+    return expr
+
+
+def _text(ctx: Context, path: Path, value: Any, form: AssessmentForm | None, pending: list) -> Any:
+    text = ctx.shaped(path, value, STRING)
+    if text is None:
+        return _INVALID
+    if not text.strip():
+        ctx.error(path, f"'{path[-1]}' must not be empty")
+        return _INVALID
+    return text
+
+
 def _question(ctx: Context, path: Path, value: Any, form: AssessmentForm | None, pending: list) -> Any:
     """A question id; it must be a question of some section (narrowed by `sections` in a cross-check)."""
     if not isinstance(value, str) or not ID.fullmatch(value):
@@ -239,6 +260,8 @@ ParamReader = Callable[[Context, Path, Any, "AssessmentForm | None", list], Any]
 
 _PARAM_READERS: dict[str, ParamReader] = {
     "condition": _condition,
+    "form_condition": _form_condition,
+    "text": _text,
     "question": _question,
     "path": _path,
     "sections": _sections,
@@ -303,7 +326,34 @@ def _smart(ctx: Context, path: Path, params: dict[str, Any], form: AssessmentFor
             )
 
 
+def _level_covers_grid(ctx: Context, path: Path, params: dict[str, Any], form: AssessmentForm | None) -> None:
+    """`level` a choice, `grid` a grid whose every level is one of its options, `reason` a text question."""
+    if form is None:
+        return
+    wanted = {"level": ("choice",), "grid": ("grid",), "reason": ("text", "line")}
+    found = {}
+    for name, types in wanted.items():
+        question = form.question(params[name]) if params.get(name) else None
+        if question is not None and question.type not in types:
+            wanted_type = ("an " if types[0][0] in "aeiou" else "a ") + types[0]
+            ctx.error((*path, name), f"'{params[name]}' is a {question.type} question, not {wanted_type}")
+            question = None
+        found[name] = question
+    level, grid = found["level"], found["grid"]
+    if level is None or grid is None:
+        return
+    options = [o.id for o in level.options]
+    missing = [o.id for o in grid.options if o.id not in options]
+    if missing:
+        ctx.error(
+            (*path, "grid"),
+            f"the grid's levels {', '.join(missing)} are not options of '{params['level']}'",
+            "give the grid the same level ids as the overall level, so they can be compared",
+        )
+
+
 _CROSS_CHECKS: dict[str, Callable[[Context, Path, dict[str, Any], AssessmentForm | None], None]] = {
+    "level_covers_grid": _level_covers_grid,
     "text_when": _text_when,
     "min_sources": _min_sources,
     "smart": _smart,

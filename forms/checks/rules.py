@@ -1,0 +1,99 @@
+"""Checks that hold a record to the form's own rules: levels that agree, and when a short form is not enough.
+
+`level_covers_grid`: the overall risk level must be at least the highest
+level in the who-is-at-risk grid, or say why it is lower.
+`full_assessment_when`: a short (layer 1) assessment is refused where the
+form's rule, a condition over the whole form, says a full one is needed;
+`short_refusals` lets the case screen refuse the switch to short with the
+same words before the practitioner writes anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from forms.checks.context import CheckContext, Draft, condition, is_answered
+from forms.conditions.visibility import holds, resolve
+from forms.model import AssessmentForm, Check, Question, Rubric
+from forms.record.words import count_words
+
+FULL_ASSESSMENT_KIND = "full_assessment_when"
+
+
+def _highest(grid: Question, value: Any, order: list[str]) -> tuple[int, str] | None:
+    """The highest level in the grid's cells by `order`, with where it is ("Children, community")."""
+    best: tuple[int, str] | None = None
+    if not isinstance(value, Mapping):
+        return None
+    for row in grid.rows:
+        cells = value.get(row.id)
+        if not isinstance(cells, Mapping):
+            continue
+        for column in grid.columns:
+            cell = cells.get(column.id)
+            if cell in order and (best is None or order.index(cell) > best[0]):
+                where = row.label if len(grid.columns) == 1 else f"{row.label}, {column.label.lower()}"
+                best = (order.index(cell), where)
+    return best
+
+
+def check_level_covers_grid(ctx: CheckContext, params: Mapping[str, Any]) -> Iterator[Draft]:
+    """An overall level below the grid's highest cell, unless `reason` holds at least `min_words` words."""
+    level_path, grid_path = params["level"], params["grid"]
+    section = next((s for s in ctx.visible if s.id == level_path.partition(".")[0]), None)
+    level = ctx.form.question(level_path)
+    grid = ctx.form.question(grid_path)
+    if section is None or level is None or grid is None or not ctx.is_visible(section, level):
+        return
+    order = [o.id for o in level.options]
+    chosen = ctx.answers.get(level_path)
+    highest = _highest(grid, ctx.answers.get(grid_path), order)
+    if chosen not in order or highest is None or highest[0] <= order.index(chosen):
+        return
+    reason = ctx.form.question(params["reason"]) if params["reason"] else None
+    written = ctx.answers.get(params["reason"]) if reason else None
+    if isinstance(written, str) and count_words(written) >= params["min_words"]:
+        return
+    level_label = level.options[order.index(chosen)].label
+    grid_label = level.options[highest[0]].label
+    fix = f"raise it, or say in “{reason.label}” why it is lower" if reason else "raise it"
+    yield Draft(
+        f"{section.title}: the overall level is {level_label} but the grid has {grid_label} "
+        f"({highest[1]}): {fix}",
+        level_path,
+        section.title,
+    )
+
+
+def _first_answered(form: AssessmentForm, expr: Any, answers: Mapping[str, Any]) -> str:
+    """The path of the first question the condition names that has an answer: where to look."""
+    for name in expr.name_columns():
+        resolved = resolve(form, None, name)
+        if resolved is not None and is_answered(answers.get(resolved.path)):
+            return resolved.path
+    return ""
+
+
+def check_full_assessment_when(ctx: CheckContext, params: Mapping[str, Any]) -> Iterator[Draft]:
+    """In a short record, the form's rule for a full assessment holding."""
+    if not ctx.short:
+        return
+    when = condition(params["when"])
+    if holds(ctx.form, None, when, ctx.answers, short=True):
+        yield Draft(
+            f"A short assessment is not enough here: {params['reason']}. Write the full assessment (F8).",
+            _first_answered(ctx.form, when, ctx.answers),
+        )
+
+
+def short_refusals(rubric: Rubric | None, form: AssessmentForm, answers: Mapping[str, Any]) -> list[str]:
+    """Why these answers need a full assessment, by the rubric's `full_assessment_when` checks ([] if not)."""
+    if rubric is None:
+        return []
+    checks: list[Check] = [c for k in rubric.criteria for c in k.checks if c.kind == FULL_ASSESSMENT_KIND]
+    return [
+        str(c.params["reason"])
+        for c in checks
+        if holds(form, None, condition(c.params["when"]), answers, short=True)
+    ]
