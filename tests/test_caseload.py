@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from textual.widgets import Static
 
 from storage.sqlite.store import SqliteStore
 from storage.store import ServerUnreachableError
-from tui.screens.caseload import SHOW_LIMIT, CaseFilter, CaseloadScreen
+from tui.screens.caseload import FIRST_PAGE, SHOW_LIMIT, CaseFilter, CaseloadScreen
 from tui.widgets.case_list import CURSOR_MARK, CaseList
 
 
@@ -159,10 +160,10 @@ class AwayStore(SqliteStore):
 
     away = True
 
-    def list_cases(self, owner: str | None = None) -> list:
+    def list_cases(self, owner: str | None = None, limit: int | None = None) -> list:
         if self.away:
             raise ServerUnreachableError("The A4 team database cannot be reached (a network drop?).")
-        return super().list_cases(owner)
+        return super().list_cases(owner, limit)
 
 
 async def test_a_caseload_that_cannot_be_read_says_so_and_ctrl_l_reads_it_again(tmp_path: Path) -> None:
@@ -177,3 +178,40 @@ async def test_a_caseload_that_cannot_be_read_says_so_and_ctrl_l_reads_it_again(
         screen = await caseload_shown(pilot)
         assert screen.selected_ref == "N100"
     store.close()
+
+
+class SlowListStore(SqliteStore):
+    """The real store, whose whole-list read waits until the test lets it go (a large caseload)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        self.release = threading.Event()
+
+    def list_cases(self, owner: str | None = None, limit: int | None = None) -> list:
+        if limit is None:
+            self.release.wait(timeout=30)
+        return super().list_cases(owner, limit)
+
+
+async def test_the_first_screenful_shows_before_the_whole_caseload_is_read(tmp_path: Path) -> None:
+    store = SlowListStore(tmp_path / "a4.db")
+    fill_demo(store, FIRST_PAGE + 40)
+    whole = [s.ref for s in store.list_cases(USER, limit=FIRST_PAGE + 40)]
+    async with make_app(store).run_test(size=(120, 30)) as pilot:
+        screen = pilot.app.screen
+        assert isinstance(screen, CaseloadScreen)
+        await shown(pilot, "Reading the rest of the caseload…")
+        assert table_column(screen, "ref")[:5] == whole[:5]  # soonest due first, before the rest is read
+        assert f"{len(whole)} cases" not in screen_title(screen)  # not counted until it is whole
+        await pilot.press(*whole[-1])  # the last case is not in the first page
+        await shown(pilot, "Reading the whole caseload to filter it…")
+        store.release.set()
+        await caseload_shown(pilot)
+        await pilot.pause(0.1)
+        assert table_column(screen, "ref")[0] == whole[-1]  # the filter is exact once the list is whole
+        assert f"{len(whole)} cases" in screen_title(screen)
+    store.close()
+
+
+def screen_title(screen: CaseloadScreen) -> str:
+    return str(screen.query_one("#caseload-title", Static).render())

@@ -357,3 +357,13 @@ def test_timestamps_follow_the_clock(store: Store, clock: Clock) -> None:
     clock.now += timedelta(minutes=5)
     saved = store.save_record(record, "sam")
     assert saved.created_at < saved.updated_at == clock.now.isoformat(timespec="seconds")
+
+
+def test_the_first_page_of_the_caseload_is_the_start_of_the_whole_list(store: Store) -> None:
+    for day, ref in enumerate(["P-3", "P-1", "P-4", "P-2", "P-5"], start=1):
+        new_case(store, ref, start=f"2025-01-{day:02d}", owner="jo" if ref == "P-4" else "sam")
+    everything = [s.ref for s in store.list_cases()]
+    assert [s.ref for s in store.list_cases(limit=3)] == everything[:3]
+    assert [s.ref for s in store.list_cases(limit=50)] == everything
+    mine = [s.ref for s in store.list_cases(owner="sam")]
+    assert [s.ref for s in store.list_cases(owner="sam", limit=2)] == mine[:2]

@@ -8,7 +8,7 @@ import sqlite3
 import stat
 import subprocess
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -245,3 +245,32 @@ def test_the_audit_table_refuses_changes_even_through_sql(tmp_path: Path, clock:
         with pytest.raises(sqlite3.IntegrityError, match="audit trail cannot be changed"):
             conn.execute("DELETE FROM audit")
     conn.close()
+
+
+FIXTURE_V3 = Path(__file__).parent / "fixtures" / "storage" / "a4-schema-v3.sqlite"
+
+
+def _everything(db: Path) -> dict[str, list[tuple[object, ...]]]:
+    with closing(sqlite3.connect(db)) as conn:
+        return {
+            table: conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
+            for table in ("cases", "records", "audit", "definitions")
+        }
+
+
+def test_the_previous_release_is_upgraded_with_every_row_unchanged_and_the_due_order_indexed(
+    tmp_path: Path, clock: Clock
+) -> None:
+    db = tmp_path / "a4.db"
+    shutil.copy(FIXTURE_V3, db)
+    before = _everything(db)
+    SqliteStore(db, now=clock).close()
+    after = _everything(db)
+    for table, rows in before.items():
+        assert after[table][: len(rows)] == rows, table
+    with closing(sqlite3.connect(db)) as conn:
+        plan = " ".join(str(row) for row in conn.execute(
+            "EXPLAIN QUERY PLAN SELECT ref FROM cases ORDER BY "
+            "CASE WHEN next_review <> '' THEN next_review ELSE initial_due END, ref LIMIT 10"
+        ))  # fmt: skip
+    assert "cases_due" in plan and "TEMP B-TREE" not in plan

@@ -160,11 +160,11 @@ class SqlStore(ABC):
 
         return self._write(work)
 
-    def list_cases(self, owner: str | None = None) -> list[CaseSummary]:
-        if owner is None:
-            query, params = self.SQL.caseload, ()
-        else:
-            query, params = self.SQL.caseload_of_owner, (owner,)
+    def list_cases(self, owner: str | None = None, limit: int | None = None) -> list[CaseSummary]:
+        query = self.SQL.caseload if owner is None else self.SQL.caseload_of_owner
+        params: tuple[Any, ...] = () if owner is None else (owner,)
+        if limit is not None:
+            query, params = query + self.SQL.limit, (*params, limit)
         return self._read(lambda conn: list(map(CaseSummary._make, conn.execute(query, params))))
 
     def _insert_cases(self, conn: Connection, cases: Iterable[Case], deadlines: Deadlines) -> None:

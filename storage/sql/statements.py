@@ -89,6 +89,7 @@ class Statements:
         """
         self.caseload = caseload.format(where="")
         self.caseload_of_owner = caseload.format(where=f"WHERE c.owner = {m}")
+        self.limit = f" LIMIT {m}"
 
         select_records = f"SELECT {record_columns} FROM records"
         self.record = f"{select_records} WHERE id = {m}"

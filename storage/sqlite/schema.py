@@ -99,7 +99,15 @@ CREATE TRIGGER definitions_are_kept_delete BEFORE DELETE ON definitions
 BEGIN SELECT RAISE(ABORT, 'a kept definition cannot be deleted'); END;
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
+_V4 = """
+-- The caseload's order (soonest due first) as indexes, so the first screenful
+-- of a 10,000-case caseload is read without sorting every case.
+CREATE INDEX cases_due ON cases((CASE WHEN next_review <> '' THEN next_review ELSE initial_due END), ref);
+CREATE INDEX cases_owner_due
+    ON cases(owner, (CASE WHEN next_review <> '' THEN next_review ELSE initial_due END), ref);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
 """Migration `i` takes a file from schema version `i` to `i + 1`."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -40,6 +40,9 @@ FILTERED_LIMIT = 50
 WARM_ROWS = 100
 """Rows whose days left are worked out while the list is read, off the UI thread: a first screenful
 and more, so drawing them never computes a count."""
+FIRST_PAGE = WARM_ROWS
+"""Rows read first, from the store's due-order index, and drawn before the whole list is read: start-up
+then costs the same for 100 cases as for 10,000."""
 
 
 class CaseFilter:
@@ -130,6 +133,8 @@ class CaseloadScreen(Screen[None]):
         self._filter = CaseFilter([])
         self._days_left = DaysLeft(today, days_left)
         self._first_rows: list[CaseSummary] | None = None
+        self._complete = False
+        """The rows held are the whole list, not only its first page: filtering and counts are exact."""
         # Start reading the list and loading the bank-holiday calendar now, while Textual builds and
         # styles the screen, so the first paint can already hold the rows.
         self._first_read = threading.Thread(target=self._read_first, daemon=True)
@@ -176,21 +181,27 @@ class CaseloadScreen(Screen[None]):
         """The first read, started with the screen; a refusal is left for the worker to read again and say."""
         self._days_left(self.today.isoformat())  # loads the calendar
         try:
-            self._first_rows = self._read_and_warm()
+            self._first_rows = self._read_and_warm(FIRST_PAGE)
         except StoreError:
             self._first_rows = None
 
-    def _read_and_warm(self) -> list[CaseSummary]:
-        rows = self.store.list_cases(self.owner)
+    def _read_and_warm(self, limit: int | None = None) -> list[CaseSummary]:
+        rows = self.store.list_cases(self.owner, limit=limit)
         for row in rows[:WARM_ROWS]:
             self._days_left(row.due)
         return rows
 
     def _read_rows(self) -> None:
+        """Draw the first page if that is all there is so far, then read and draw the whole list."""
         self._first_read.join()
-        rows, self._first_rows = self._first_rows, None
+        page, self._first_rows = self._first_rows, None
         try:
-            rows = rows if rows is not None else self._read_and_warm()
+            if page is not None and len(page) < FIRST_PAGE:
+                rows = page  # the first page was the whole list
+            else:
+                if page is not None and not self._complete:
+                    self.app.call_from_thread(self._page_read, page)
+                rows = self._read_and_warm()
         except StoreError as error:
             self.app.call_from_thread(self._not_read, str(error))
             return
@@ -202,7 +213,16 @@ class CaseloadScreen(Screen[None]):
         more.update(Text(f"The caseload could not be read: {message} Ctrl+L tries again."))
         self.notify(message, title="Caseload not read", severity="error", timeout=15)
 
+    def _page_read(self, rows: list[CaseSummary]) -> None:
+        """The first screenful, soonest due first, while the rest is read: drawn, not counted or filtered."""
+        self._filter = CaseFilter(rows)
+        self._matches = rows
+        self._read = True
+        self._render_rows()
+        self.refresh_bindings()
+
     def _rows_read(self, rows: list[CaseSummary]) -> None:
+        self._complete = True
         had_selection = self.selected_ref is not None
         keep, self._select_next = self._select_next or self.selected_ref, None
         self._filter = CaseFilter(rows)
@@ -229,7 +249,7 @@ class CaseloadScreen(Screen[None]):
     def _title(self) -> None:
         count = len(self._filter.rows)
         whose = f"{self.owner}'s caseload" if self.owner else "All cases"
-        text = f"{whose} · {count:,} case{'s' if count != 1 else ''}" if self._read else whose
+        text = f"{whose} · {count:,} case{'s' if count != 1 else ''}" if self._complete else whose
         self.query_one("#caseload-title", Static).update(Text(text))
 
     def _show_filter(self) -> None:
@@ -246,11 +266,16 @@ class CaseloadScreen(Screen[None]):
         """Show the best matches; the cursor stays on `keep` if still shown."""
         if not self._read:
             return
+        if self.filter_text and not self._complete:
+            self.query_one("#more", Static).update("Reading the whole caseload to filter it…")
+            return
         shown = self._matches[: FILTERED_LIMIT if self.filter_text else SHOW_LIMIT]
         refs = [row.ref for row in shown]
         self.query_one(CaseList).show(shown, self._days_left, cursor=refs.index(keep) if keep in refs else 0)
         more = len(self._matches) - len(shown)
-        if more > 0:
+        if not self._complete:
+            status = "Reading the rest of the caseload…"
+        elif more > 0:
             status = f"{more:,} more — keep typing to narrow"
         elif not self._filter.rows:
             status = "No cases yet. Press Ctrl+N to add one."
