@@ -67,7 +67,7 @@ def test_csv_has_one_row_per_case_including_those_not_started(data: Path, tmp_pa
 
 
 def test_since_keeps_recent_records_and_bad_input_is_one_line(data: Path) -> None:
-    none = a4(data, "export", "--since", "2999-01-01", "--format", "json")
+    none = a4(data, "export", "--since", "2099-01-01", "--format", "json")
     assert none.returncode == 1 and "no records match" in none.stderr
     bad = a4(data, "export", "--since", "yesterday", "--format", "json")
     assert bad.returncode == 2 and "'yesterday' is not a date; write it as YYYY-MM-DD" in bad.stderr

@@ -19,7 +19,7 @@ import dataclasses
 import json
 import re
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -29,10 +29,18 @@ from jsonschema.exceptions import ValidationError, best_match
 
 from exports.formats.json_format import FORMAT, FORMAT_VERSION, audit_from_dict
 from exports.importing.answer_check import answer_problems, describe
-from exports.schema import record_schema
+from exports.schema import format_checker, record_schema
 from forms.definition.registry import Registry
 from forms.model import AssessmentForm, Case, Record
 from forms.record.codec import case_from_dict, record_from_dict
+from forms.record.iso_dates import EARLIEST, LATEST, DateError, parse_date
+from forms.record.text_rules import (
+    REFERENCE_CHARACTERS,
+    TextError,
+    check_line,
+    check_reference,
+    text_problem,
+)
 from forms.record.words import record_word_counts
 from storage.store import AuditEvent, NotFoundError, Store, StoreError
 
@@ -88,7 +96,7 @@ def read_export(path: Path, registry: Registry) -> Incoming:
 def parse_export(text: str, source: str, registry: Registry) -> Incoming:
     """Check the text of one export (named `source` in messages); raises `ImportProblem`."""
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_constant=_no_constant)
     except json.JSONDecodeError as error:
         where = f"line {error.lineno}, column {error.colno}"
         raise ImportProblem(
@@ -96,6 +104,8 @@ def parse_export(text: str, source: str, registry: Registry) -> Incoming:
         ) from None
     except RecursionError:
         raise ImportProblem(source, "", "nested too deeply to be an A4 export") from None
+    except ValueError as error:  # NaN/Infinity (refused below), or a number with thousands of digits
+        raise ImportProblem(source, "", f"holds a number A4 cannot store ({_short(error)})") from None
     if isinstance(data, dict) and "format" not in data and "case_ref" in data:
         _validate(data, _record_schema(), source, "$")
         return _incoming(source, data, None, [], registry)
@@ -125,6 +135,15 @@ def parse_export(text: str, source: str, registry: Registry) -> Incoming:
     return _incoming(source, data["record"], data["case"], data["audit"], registry, data["form"])
 
 
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def _short(error: Exception) -> str:
+    text = str(error).split(";")[0]
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
 def _incoming(
     source: str,
     record_data: dict[str, Any],
@@ -133,6 +152,7 @@ def _incoming(
     registry: Registry,
     form_ref: dict[str, str] | None = None,
 ) -> Incoming:
+    _check_text(source, record_data, case_data)
     record = record_from_dict(record_data)
     case = case_from_dict(case_data) if case_data is not None else None
     if case is not None and record.case_ref != case.ref:
@@ -181,7 +201,7 @@ def _record_schema() -> dict[str, Any]:
 
 
 def _validate(data: Any, schema: dict[str, Any], source: str, root: str) -> None:
-    error = best_match(Draft202012Validator(schema).iter_errors(data))
+    error = best_match(Draft202012Validator(schema, format_checker=format_checker()).iter_errors(data))
     if error is not None:
         raise ImportProblem(source, _path(root, error.absolute_path), _plain(error))
 
@@ -231,6 +251,10 @@ def _plain(error: ValidationError) -> str:
             return f"answer keys are written 'section.question'; {describe(found)} is not"
         if "[0-9]{4}" in expected:
             return f"expected a date written YYYY-MM-DD, found {describe(found)}"
+        if "./-" in expected:
+            return f"{describe(found)} is not a case reference: {REFERENCE_CHARACTERS} only, at most 40"
+        if "{1,64}" in expected:
+            return f"{describe(found)} is not a record id: ASCII letters, digits, '-' and '_' only, 1 to 64"
         return f"{describe(found)} is not in the expected form"
     if kind == "additionalProperties":
         extra = sorted(set(found) - set(error.schema.get("properties", {})))
@@ -239,7 +263,74 @@ def _plain(error: ValidationError) -> str:
         return f"must be at least {expected}, found {describe(found)}"
     if kind == "minLength":
         return "must not be empty"
+    if kind == "maximum":
+        return f"must be at most {expected}, found {describe(found)}"
+    if kind == "maxLength":
+        return f"is too long (at most {expected} characters)"
+    if kind == "format":
+        return _format_message(expected, found)
     return error.message
+
+
+def _format_message(fmt: str, found: Any) -> str:
+    if fmt == "date-time":
+        return f"expected a timestamp like 2025-03-03T09:30:00+00:00 on a real day, found {describe(found)}"
+    expected = "a date written YYYY-MM-DD" if fmt != "a4-when" else "a date (YYYY-MM-DD) or a timestamp"
+    try:
+        parse_date(found, what="date")
+    except DateError as error:
+        if "calendar" in str(error):
+            return f"expected {expected}, found {describe(found)}, which is not a real calendar day"
+        if "outside" in str(error):
+            return f"expected {expected}, found {describe(found)}, outside {EARLIEST} to {LATEST}"
+    return f"expected {expected}, found {describe(found)}"
+
+
+# ---------------------------------------------------------------- text
+
+_ONE_LINE = {"name": "the person's name", "owner": "the case's owner", "author": "the author"}
+
+
+def _check_text(source: str, record_data: dict[str, Any], case_data: dict[str, Any] | None) -> None:
+    """Refuse text A4 would not store if typed (`forms.record.text_rules`), naming its JSON path."""
+    prefix = "$.record" if case_data is not None else "$"
+    if case_data is not None:
+        try:
+            check_reference(case_data["ref"], what="the case reference")
+            for key in ("name", "owner"):
+                check_line(case_data[key], what=_ONE_LINE[key], blank=key != "name")
+        except TextError as error:
+            raise ImportProblem(source, f"$.case.{_key_of(error, case_data)}", str(error)) from None
+    try:
+        check_reference(record_data["case_ref"], what="the case reference")
+        check_line(record_data["author"], what="the author", blank=True)
+    except TextError as error:
+        key = "case_ref" if "reference" in str(error) else "author"
+        raise ImportProblem(source, f"{prefix}.{key}", str(error)) from None
+    for parts, text in _strings(record_data, ()):
+        problem = text_problem(text)
+        if problem is not None:
+            raise ImportProblem(source, _path(prefix, parts), f"the text {problem}")
+
+
+def _key_of(error: TextError, case_data: dict[str, Any]) -> str:
+    text = str(error)
+    if "reference" in text:
+        return "ref"
+    return "owner" if "owner" in text else "name"
+
+
+def _strings(value: Any, parts: tuple[str | int, ...]) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """Every string in `value` (keys too), with the path to it."""
+    if isinstance(value, str):
+        yield parts, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield (*parts, key), key
+            yield from _strings(item, (*parts, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, (*parts, index))
 
 
 # ---------------------------------------------------------------- writing

@@ -20,6 +20,10 @@ ASSESSMENT_KEYS: tuple[str, ...] = ("risk_level", "deadlines", "template", "sect
 """An assessment's own top-level keys, besides the header every definition has."""
 
 DEADLINE_KEYS: tuple[str, ...] = ("initial_working_days", "review_weeks")
+MAX_INITIAL_WORKING_DAYS = 260
+"""A year of working days: a longer first deadline is a typing mistake (and 5,000,000 overflows dates)."""
+MAX_REVIEW_WEEKS = 104
+"""Two years between reviews at most."""
 SECTION_KEYS: tuple[str, ...] = ("id", "title", "help", "short", "template", "question")
 TEMPLATE_KEYS: tuple[str, ...] = ("id", "question")
 """A per-area template: questions declared once and asked in every section that names it."""
@@ -123,8 +127,8 @@ def _deadlines(ctx: Context, data: Mapping[str, Any]) -> Deadlines:
         return Deadlines()
     path: Path = ("deadlines",)
     ctx.check_keys(table, path, DEADLINE_KEYS)
-    initial = ctx.whole(table, path, "initial_working_days", minimum=1)
-    review = ctx.whole(table, path, "review_weeks", minimum=1)
+    initial = ctx.whole(table, path, "initial_working_days", minimum=1, maximum=MAX_INITIAL_WORKING_DAYS)
+    review = ctx.whole(table, path, "review_weeks", minimum=1, maximum=MAX_REVIEW_WEEKS)
     default = Deadlines()
     return Deadlines(initial or default.initial_working_days, review or default.review_weeks)
 

@@ -165,14 +165,23 @@ class Context:
         return value
 
     def whole(
-        self, table: Mapping[str, Any], path: Path, key: str, *, minimum: int | None = None
+        self,
+        table: Mapping[str, Any],
+        path: Path,
+        key: str,
+        *,
+        minimum: int | None = None,
+        maximum: int | None = None,
     ) -> int | None:
-        """A whole number, at least `minimum` when given; None when absent or wrong."""
+        """A whole number, within `minimum`…`maximum` when given; None when absent or wrong."""
         value = self.get(table, path, key, WHOLE)
         if value is not None and minimum is not None and value < minimum:
             self.error(
                 (*path, key), f"'{key}' must be {minimum} or more, got {value}", f"use {minimum} or more"
             )
+            return None
+        if value is not None and maximum is not None and value > maximum:
+            self.error((*path, key), f"'{key}' must be {maximum} or less, got {value}")
             return None
         return value
 

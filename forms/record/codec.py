@@ -74,9 +74,19 @@ def agreement_from_dict(data: Mapping[str, Any] | None) -> Agreement | None:
 
 
 def _listed(cls: type, items: Any) -> list[Any]:
-    """Rebuild a list of simple dataclasses, ignoring keys a newer writer may have added."""
-    names = {f.name for f in dataclasses.fields(cls)}
-    return [cls(**{k: v for k, v in item.items() if k in names}) for item in items or []]
+    """Rebuild a list of simple dataclasses, ignoring keys a newer writer may have added.
+
+    A text field a file leaves out (the JSON Schema requires only some of them,
+    e.g. a left-behind answer's `path` and `value`) is read as empty text.
+    """
+    fields = dataclasses.fields(cls)
+    names = {f.name for f in fields}
+    needed = {
+        f.name: ""
+        for f in fields
+        if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+    }
+    return [cls(**(needed | {k: v for k, v in item.items() if k in names})) for item in items or []]
 
 
 def record_to_dict(record: Record) -> dict[str, Any]:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from forms.record.iso_dates import EARLIEST, LATEST
+
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _MONTHS = (
     "january", "february", "march", "april", "may", "june",
@@ -63,7 +65,18 @@ def _nearest(day: int, month: int, today: date, text: str) -> date:
 
 
 def parse_date(text: str, today: date) -> date:
-    """The date `text` means on `today`; ValueError with a hint on what to type when it means none."""
+    """The date `text` means on `today`; ValueError with a hint on what to type when it means none.
+
+    Whatever the form typed, the day must be one A4 stores (`forms.record.iso_dates`:
+    1900-01-01 to 2100-12-31).
+    """
+    day = _meaning(text, today)
+    if not EARLIEST <= day <= LATEST:
+        raise ValueError(f"'{text}' is outside the dates A4 accepts ({EARLIEST} to {LATEST})")
+    return day
+
+
+def _meaning(text: str, today: date) -> date:
     cleaned = text.strip().lower()
     if not cleaned:
         raise ValueError(f"no date given; {_HINT}")

@@ -56,3 +56,28 @@ def is_date(text: str) -> bool:
     except DateError:
         return False
     return True
+
+
+_TIMESTAMP = re.compile(
+    r"(\d{4}-\d{2}-\d{2})T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,9})?)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)?",
+    re.ASCII,
+)
+
+
+def is_timestamp(text: str, *, zone: bool = True) -> bool:
+    """True for an ISO timestamp A4 writes (`2025-03-03T09:30:00+00:00`) on a day `parse_date` accepts.
+
+    `zone=False` also takes a timestamp without its UTC offset (older sign-off fields).
+    """
+    match = _TIMESTAMP.fullmatch(text)
+    return match is not None and (match[5] is not None or not zone) and is_date(match[1])
+
+
+def is_date_or_empty(text: str) -> bool:
+    """True for "" (not yet set) or a date `parse_date` accepts."""
+    return text == "" or is_date(text)
+
+
+def is_when(text: str) -> bool:
+    """True for "", a date, or a timestamp with or without its offset: when something was signed or said."""
+    return text == "" or is_date(text) or is_timestamp(text, zone=False)

@@ -26,6 +26,7 @@ from forms.record.review import carry_forward
 from forms.record.workflow import REVIEWABLE, allowed_next
 from storage.sql.rows import (
     audit_key,
+    check_case,
     derived,
     fresh_draft,
     initial_due_text,
@@ -390,12 +391,14 @@ class SqlStore(ABC):
         *,
         replace: bool = False,
     ) -> Record:
+        check_case(case)
+        due = case.initial_due or initial_due_text(case, deadlines)
+
         def work(conn: Connection) -> Record:
             conn.execute(
                 self.SQL.case_import,
                 (case.ref, case.name, case.start, case.owner, case.form_id, deadlines.initial_working_days,
-                 deadlines.review_weeks, case.initial_due or initial_due_text(case, deadlines),
-                 case.next_review),
+                 deadlines.review_weeks, due, case.next_review),
             )  # fmt: skip
             row = conn.execute(self.SQL.record_to_change, (record.id,)).fetchone()
             if row is None:

@@ -18,6 +18,8 @@ from typing import Any
 from forms.model import Case, Deadlines, Record
 from forms.record.codec import record_from_dict, record_to_dict_view
 from forms.record.deadlines import initial_due
+from forms.record.iso_dates import EARLIEST, LATEST, DateError, parse_date
+from forms.record.text_rules import TextError, check_line, check_reference
 from storage.store import AuditEvent, StoreError
 
 RECORD_COLUMNS: tuple[str, ...] = (
@@ -102,15 +104,38 @@ def audit_key(event: AuditEvent) -> tuple[str, str, str, str, str, str, str]:
             event.reason)  # fmt: skip
 
 
-def initial_due_text(case: Case, deadlines: Deadlines) -> str:
-    """The case's first due date as stored (ISO), or a plain error when its start is not a date."""
+def check_case(case: Case) -> date:
+    """The case's start day, after checking it holds only what A4 stores; else `StoreError` saying why.
+
+    The store is the last gate before the database: every caller (app, command,
+    import, script) meets the same rules (`forms.record.text_rules`,
+    `forms.record.iso_dates`).
+    """
     try:
-        start = date.fromisoformat(case.start)
-    except ValueError:
+        check_reference(case.ref, what="The case reference")
+        check_line(case.name, what=f"The name of case {case.ref}")
+        check_line(case.owner, what=f"The owner of case {case.ref}", blank=True)
+        for what, value in (("initial due date", case.initial_due), ("next review date", case.next_review)):
+            if value:
+                parse_date(value, what=f"The {what} of case {case.ref}")
+        return parse_date(case.start, what=f"The start date of case {case.ref}")
+    except (TextError, DateError) as error:
+        raise StoreError(f"{error}.") from None
+
+
+def initial_due_text(case: Case, deadlines: Deadlines) -> str:
+    """The case's first due date as stored (ISO), after `check_case`; a plain error when out of range."""
+    start = check_case(case)
+    try:
+        due = initial_due(start, deadlines)
+    except (OverflowError, ValueError):
+        due = None
+    if due is None or not EARLIEST <= due <= LATEST:
         raise StoreError(
-            f"The start date '{case.start}' of case {case.ref} is not a date; write it as YYYY-MM-DD."
-        ) from None
-    return initial_due(start, deadlines).isoformat()
+            f"Case {case.ref} would be due after {LATEST.isoformat()} "
+            f"({deadlines.initial_working_days} working days from {case.start}); check the form's deadlines."
+        )
+    return due.isoformat()
 
 
 def fresh_draft(record: Record, *, author: str, at: str) -> Record:

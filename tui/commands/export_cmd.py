@@ -21,10 +21,12 @@ if TYPE_CHECKING:
 
 
 def _day(text: str) -> date:
+    from forms.record.iso_dates import DateError, parse_date
+
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a date; write it as YYYY-MM-DD") from None
+        return parse_date(text, what="--since")
+    except DateError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

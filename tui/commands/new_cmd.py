@@ -18,23 +18,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from datetime import date
-
     from forms.model import Case
+    from forms.record.iso_dates import DateError, parse_date
+    from forms.record.text_rules import TextError, check_line, check_reference
     from storage.store import StoreError
     from tui.commands.storage_support import DEFAULT_FORM, current_user, fail, load_form, open_store
 
     try:
-        date.fromisoformat(args.start)
-    except ValueError:
-        return fail(f"--start '{args.start}' is not a date; write it as YYYY-MM-DD, e.g. 2025-03-03")
-    if not args.ref.strip() or not args.name.strip():
-        return fail("--ref and --name must not be empty")
+        ref = check_reference(args.ref.strip(), what="--ref")
+        name = check_line(args.name.strip(), what="--name")
+        owner = check_line(args.owner or current_user(), what="--owner")
+        parse_date(args.start, what="--start")
+    except (TextError, DateError) as error:
+        return fail(error)
     form = load_form(args, args.form or DEFAULT_FORM)
     if form is None:
         return 1
-    owner = args.owner or current_user()
-    case = Case(ref=args.ref.strip(), name=args.name.strip(), start=args.start, owner=owner, form_id=form.id)
+    case = Case(ref=ref, name=name, start=args.start, owner=owner, form_id=form.id)
     try:
         store = open_store(args)
         try:

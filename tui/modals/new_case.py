@@ -22,6 +22,7 @@ from textual.widgets import Input, Label, Static
 from forms.model import AssessmentForm, Case
 from forms.record.dates import format_long, parse_date
 from forms.record.deadlines import initial_due
+from forms.record.text_rules import TextError, check_line, check_reference
 from storage.store import Store, StoreError
 
 
@@ -104,6 +105,15 @@ class NewCaseScreen(ModalScreen[Case | None]):
         if missing:
             problem.update(Text(f"Please give {' and '.join(missing)}."))
             self.query_one("#ref" if not ref else "#name", Input).focus()
+            return
+        field = "#ref"
+        try:
+            check_reference(ref, what="The reference")
+            field = "#name"
+            check_line(name, what="The name")
+        except TextError as error:
+            problem.update(Text(str(error)))
+            self.query_one(field, Input).focus()
             return
         case = Case(ref=ref, name=name, start=start.isoformat(), owner=self.owner, form_id=self.form.id)
         try:

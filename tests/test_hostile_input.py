@@ -1,0 +1,102 @@
+"""Hostile and careless input (issue 16): each refused with one line naming the problem and its place.
+
+Every file under tests/fixtures/hostile/ once broke A4 (a traceback, a
+caseload that no longer opened, a file written outside its folder, raw
+escape sequences on a terminal).  Each is kept and imported by the real
+`a4 import`; the store must be exactly as it was, except for the one
+shape the schema allows that used to crash (a minimal left-behind entry).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.cli_support import a4_in as a4
+from tests.test_import_malformed import contents
+
+HOSTILE = Path(__file__).parent / "fixtures" / "hostile"
+REFUSED: dict[str, str] = {
+    "impossible_case_dates.json": "$.case.start: expected a date written YYYY-MM-DD, found '2025-02-30', "
+    "which is not a real calendar day",
+    "start_far_future.json": "$.case.start: expected a date written YYYY-MM-DD, found '9999-12-31', "
+    "outside 1900-01-01 to 2100-12-31",
+    "start_year_one.json": "$.case.start: expected a date written YYYY-MM-DD, found '0001-01-01'",
+    "version_2_70.json": "$.record.version: must be at most 1000000000",
+    "active_seconds_2_64.json": "$.record.active_seconds: must be at most 1000000000",
+    "nan_active_seconds.json": "holds a number A4 cannot store (NaN is not a number JSON allows)",
+    "huge_integer_digits.json": "holds a number A4 cannot store",
+    "escape_in_name.json": "$.case.name: the person's name holds ESC, which cannot be stored",
+    "escape_in_ref.json": "is not a case reference",
+    "lone_surrogate_name.json": "$.case.name: the person's name holds an unpaired surrogate",
+    "control_in_answer.json": "$.record.answers['accommodation.analysis']: the text holds ESC",
+    "id_path_traversal.json": "$.record.id: '../../../../tmp/x' is not a record id",
+    "id_absolute.json": "$.record.id: '/etc/passwd' is not a record id",
+    "id_nul.json": "$.record.id: 'ab\\x00cd' is not a record id",
+    "created_impossible_day.json": "$.record.created_at: expected a timestamp like 2025-03-03T09:30:00+00:00 "
+    "on a real day",
+}
+IMPORTED = {"left_behind_minimal.json"}
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("store")
+    assert a4(folder, "demo", "--cases", "3").returncode == 0
+    return folder
+
+
+def test_every_hostile_fixture_is_covered() -> None:
+    assert {f.name for f in HOSTILE.glob("*.json")} == {*REFUSED, *IMPORTED}
+
+
+@pytest.mark.parametrize("name", sorted(REFUSED))
+def test_a_hostile_import_is_refused_in_one_line_and_nothing_is_written(data: Path, name: str) -> None:
+    before = contents(data)
+    result = a4(data, "import", str(HOSTILE / name))
+    assert result.returncode == 1
+    first = result.stderr.splitlines()[0]
+    assert first.startswith(f"a4: {HOSTILE / name}: ")
+    assert REFUSED[name] in first
+    assert "Traceback" not in result.stderr and "\x1b" not in result.stderr
+    assert contents(data) == before
+
+
+def test_a_left_behind_entry_with_only_what_the_schema_requires_imports(tmp_path: Path) -> None:
+    result = a4(tmp_path, "import", str(HOSTILE / "left_behind_minimal.json"))
+    assert result.returncode == 0, result.stderr
+    shown = a4(tmp_path, "export", "IMP-0001", "--format", "md")
+    assert shown.returncode == 0, shown.stderr
+    assert "offence.old" in shown.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--start", "20250303"), "--start '20250303' is not a date; write it as YYYY-MM-DD"),
+        (("--start", "2025-W10-1"), "--start '2025-W10-1' is not a date"),
+        (("--start", "9999-12-31"), "outside the dates A4 accepts (1900-01-01 to 2100-12-31)"),
+        (("--start", "1899-12-31"), "outside the dates A4 accepts"),
+        (("--start", "2025-02-30"), "is not a real calendar day"),
+        (("--ref", "X1\x1b]0;PWNED-TITLE\x07"), "--ref may hold only ASCII letters and digits"),
+        (("--ref", "../../etc"), "--ref may hold only"),
+        (("--name", "Alex\x1b[2J"), "--name holds ESC, which cannot be stored"),
+        (("--name", "Alex\nMorgan"), "--name holds a newline"),
+    ],
+)
+def test_new_refuses_what_it_cannot_store(tmp_path: Path, args: tuple[str, str], message: str) -> None:
+    given = {"--ref": "X1", "--name": "Alex Morgan", "--start": "2025-03-03"}
+    given[args[0]] = args[1]
+    result = a4(tmp_path, "new", *[part for pair in given.items() for part in pair])
+    assert result.returncode == 1
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert "\x1b" not in result.stderr
+    listed = a4(tmp_path, "cases", "--json")
+    assert listed.stdout.strip() == "[]"
+
+
+def test_new_takes_any_script_in_a_name(tmp_path: Path) -> None:
+    made = a4(tmp_path, "new", "--ref", "X1", "--name", "Zoë محمد 🙂", "--start", "1900-01-01")
+    assert made.returncode == 0, made.stderr
+    assert "Zoë محمد 🙂" in a4(tmp_path, "cases").stdout
