@@ -8,6 +8,7 @@ function in its own module; this is only the plumbing around them.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -49,7 +50,8 @@ class Format:
     name: str
     label: str
     extension: str
-    render: Callable[[Exportable], str]
+    render: Callable[[Exportable], str | bytes]
+    """The export: text, or bytes for a PDF."""
     for_person: bool = False
     """Whether it can make a copy for the person (a report or a record they can be given)."""
 
@@ -70,6 +72,25 @@ def _csv(e: Exportable) -> str:
     return to_csv([_row(e)])
 
 
+def _sheet(e: Exportable, *, full: bool = False) -> bytes:
+    from exports.formats.sheet import SheetOverflow, to_sheet  # Typst loads only when a sheet is made
+    from exports.pdf.typeset import TypesetError
+
+    try:
+        return to_sheet(
+            e.record, e.case, e.form, e.audit, e.rubric, person=e.for_person, notice=e.notice, full=full
+        )
+    except (SheetOverflow, TypesetError) as error:
+        raise ExportProblem(str(error)) from error
+
+
+def with_full_record(fmt: Format) -> Format:
+    """The sheet format with the whole record paginated after the sheet (`a4 export --full`)."""
+    return dataclasses.replace(
+        fmt, label="A4 sheet and full record (PDF)", render=functools.partial(_sheet, full=True)
+    )
+
+
 FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
@@ -77,6 +98,7 @@ FORMATS: dict[str, Format] = {
         Format("json", "A4 JSON", "json", _json, for_person=True),
         Format("fhir", "FHIR R4 (Questionnaire and response)", "fhir.json", _fhir),
         Format("csv", "CSV (one row per case)", "csv", _csv),
+        Format("sheet", "A4 sheet (PDF, one page)", "pdf", _sheet, for_person=True),
     )
 }
 

@@ -13,11 +13,13 @@ from exports.escape import for_file_name
 from storage.sqlite.location import PRIVATE_FILE
 
 
-def write_private(path: Path, text: str) -> Path:
-    """Write `text` (UTF-8) to `path` with mode 0600, even over an existing file; OSError on failure."""
+def write_private(path: Path, text: str | bytes) -> Path:
+    """Write `text` (UTF-8; bytes as they are, e.g. a PDF) to `path` with mode 0600, even over an existing
+    file; OSError on failure."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE)
-    with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-        handle.write(text)
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
     os.chmod(path, PRIVATE_FILE)
     return path
 

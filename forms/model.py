@@ -137,6 +137,31 @@ class Deadlines:
     review_weeks: int = 16
 
 
+SHEET_BLOCKS: tuple[str, ...] = ("risk", "areas", "protects")
+"""Where a form's answers may go on the one-page A4 sheet (the rest of the sheet is fixed):
+under risk of serious harm, as each linked area's one-line analysis, or under what already protects."""
+
+
+@dataclass(frozen=True)
+class SheetItem:
+    """One answer the A4 sheet shows, where, and at most how many words of it."""
+
+    block: str
+    """One of SHEET_BLOCKS."""
+    question: str
+    """ "section.question", or "*.question" for that question in every section that asks it."""
+    words: int
+    label: str = ""
+    """A short label for the sheet; the question's own label when empty."""
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """What the form puts on the one-page A4 sheet (its `[sheet]` table); the exports supply defaults."""
+
+    items: tuple[SheetItem, ...] = ()
+
+
 @dataclass(frozen=True)
 class Header:
     """What every definition file starts with."""
@@ -171,12 +196,14 @@ class AssessmentForm(_Headed):
     deadlines: Deadlines = Deadlines()
     risk_level: str | None = None
     """Path of the choice question holding the risk of serious harm level (audited on change)."""
+    sheet: Sheet | None = None
+    """What the A4 sheet shows, when the form declares it (`None`: the exports' defaults)."""
 
     def __hash__(self) -> int:
         """Hashed once: forms are cache keys on hot paths, and hashing every question each time is slow."""
         cached = self.__dict__.get("_hash")
         if cached is None:
-            cached = hash((self.header, self.sections, self.deadlines, self.risk_level))
+            cached = hash((self.header, self.sections, self.deadlines, self.risk_level, self.sheet))
             object.__setattr__(self, "_hash", cached)
         return cached
 

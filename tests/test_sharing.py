@@ -164,5 +164,5 @@ def test_team_formats_refuse_for_person_in_one_line(
     for fmt in ("csv", "fhir"):
         result = a4(data, "--forms", str(forms), "export", ref, "--format", fmt, "--for", "person")
         assert result.returncode == 1
-        assert "--for person makes a Markdown or JSON copy" in result.stderr
+        assert "--for person makes a Markdown, JSON or sheet copy" in result.stderr
         assert len(result.stderr.strip().splitlines()) == 1

@@ -14,9 +14,10 @@ from forms.definition.errors import did_you_mean
 from forms.definition.locate import Path
 from forms.definition.options import YESNO_OPTIONS, read_options
 from forms.definition.reading import NUMBER, TABLE, Context
+from forms.definition.sheet import load_sheet
 from forms.model import QUESTION_TYPES, AssessmentForm, Deadlines, Header, Option, Question, Section
 
-ASSESSMENT_KEYS: tuple[str, ...] = ("risk_level", "deadlines", "template", "section")
+ASSESSMENT_KEYS: tuple[str, ...] = ("risk_level", "deadlines", "template", "section", "sheet")
 """An assessment's own top-level keys, besides the header every definition has."""
 
 DEADLINE_KEYS: tuple[str, ...] = ("initial_working_days", "review_weeks")
@@ -86,7 +87,8 @@ def load_assessment(ctx: Context, data: Mapping[str, Any], header: Header) -> As
     form = AssessmentForm(header, tuple(sections), _deadlines(ctx, data))
     load_conditions.resolve(ctx, form, pending)
     _once_per_template_line(ctx)
-    return AssessmentForm(header, form.sections, form.deadlines, _risk_level(ctx, data, form))
+    sheet = load_sheet(ctx, data, form)
+    return AssessmentForm(header, form.sections, form.deadlines, _risk_level(ctx, data, form), sheet)
 
 
 def _templates(ctx: Context, data: Mapping[str, Any]) -> dict[str, tuple[Path, list[Entry]]]:

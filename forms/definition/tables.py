@@ -24,6 +24,7 @@ ARRAYS: dict[str, tuple[str, ...]] = {
         "section",
         "section.question",
         "section.question.field",
+        "sheet.item",
     ),
     "rubric": ("criterion", "criterion.check"),
     "plan": ("suggest",),
@@ -31,7 +32,7 @@ ARRAYS: dict[str, tuple[str, ...]] = {
 """Each kind's arrays of tables (`[[...]]`), parents before children."""
 
 TABLES: dict[str, tuple[str, ...]] = {
-    "assessment": ("deadlines",),
+    "assessment": ("deadlines", "sheet"),
     "rubric": ("criterion.check.phrases",),
     "plan": ("labels", "help"),
 }

@@ -49,11 +49,7 @@ def run(args: argparse.Namespace) -> int:
             }
         )
     if args.json:
-        # One case per line: still one JSON array, readable and greppable, and written by the C encoder
-        # (indent= would switch to the pure-Python one, several times slower on a large caseload).
-        print(
-            "[\n" + ",\n".join(json.dumps(row, ensure_ascii=False) for row in rows) + "\n]" if rows else "[]"
-        )
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
         return 0
     if not rows:
         print("No cases yet. Add one with `a4 new`, or try `a4 demo`.")

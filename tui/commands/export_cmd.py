@@ -1,4 +1,4 @@
-"""`a4 export [REF...] [--all] [--since DATE] --format md|json|fhir|csv [--for person] [--out PATH]`.
+"""`a4 export [REF...] [--all] [--since DATE] --format FORMAT [--full] [--for person] [--out PATH]`.
 
 One record goes to stdout (or to --out); many go to a folder, one file per
 record, or, as CSV, into one table.  Every file written is readable by its
@@ -30,25 +30,36 @@ def _day(text: str) -> date:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("export", help="export records as Markdown, JSON, FHIR or CSV")
+    parser = subparsers.add_parser(
+        "export", help="export records as Markdown, JSON, FHIR, CSV or an A4 sheet (PDF)"
+    )
     add = parser.add_argument
     add("refs", nargs="*", metavar="REF", help="case references (or --all for every case)")
     add("--all", action="store_true", help="every case in the store")
     add("--since", type=_day, metavar="DATE", help="only records changed on or after DATE (YYYY-MM-DD)")
     add("--history", action="store_true", help="every record of each case, not only the latest")
-    add("--format", required=True, choices=("md", "json", "fhir", "csv"), help="what to write")
+    add("--format", required=True, choices=("md", "json", "fhir", "csv", "sheet"), help="what to write")
+    add("--full", action="store_true", help="with --format sheet: the whole record as pages after the sheet")
     add(
         "--for",
         dest="audience",
         choices=("person",),
-        help="a copy to give the person on probation (md or json): answers the form withholds are left out",
+        help="a copy for the person on probation (md, json or sheet), without what the form withholds",
     )
     add("--out", metavar="PATH", help="a file (one record, or CSV) or a folder (many records)")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from exports.batch import FORMATS, ExportProblem, FormCache, csv_rows, select, wanted_refs
+    from exports.batch import (
+        FORMATS,
+        ExportProblem,
+        FormCache,
+        csv_rows,
+        select,
+        wanted_refs,
+        with_full_record,
+    )
     from exports.formats.csv_format import to_csv
     from forms.definition.registry import load_registry
     from storage.store import StoreError
@@ -60,9 +71,9 @@ def run(args: argparse.Namespace) -> int:
         return fail("give case references or --all, not both")
     person = args.audience == "person"
     if person and not FORMATS[args.format].for_person:
-        return fail(
-            f"--for person makes a Markdown or JSON copy; {args.format} is for the team, not the person"
-        )
+        return fail(f"--for person makes a Markdown, JSON or sheet copy; {args.format} is for the team")
+    if args.full and args.format != "sheet":
+        return fail("--full adds the whole record after an A4 sheet; use it with --format sheet")
     registry, _errors = load_registry([Path(d) for d in args.forms])
     forms = FormCache(registry)
     try:
@@ -77,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
         first, second = next(records, None), next(records, None)
         if first is None:
             return fail("no records match; `a4 cases` lists the cases and their status")
-        fmt = FORMATS[args.format]
+        fmt = with_full_record(FORMATS["sheet"]) if args.full else FORMATS[args.format]
         out = Path(args.out).expanduser() if args.out else None
         if second is None and not (out and out.is_dir()):
             assert first.record is not None  # only cases with a record pass the filter above
@@ -95,14 +106,22 @@ def run(args: argparse.Namespace) -> int:
         store.close()
 
 
-def _write_one(text: str, out: str | None) -> int:
+def _write_one(text: str | bytes, out: str | None) -> int:
     import sys
 
     from exports.files import write_private
     from tui.commands.storage_support import fail
 
+    if out is None and isinstance(text, bytes):
+        if sys.stdout.isatty():
+            return fail(
+                "a PDF cannot be shown in the terminal; give --out FILE.pdf, or send it to a file with >"
+            )
+        sys.stdout.buffer.write(text)
+        sys.stdout.flush()
+        return 0
     if out is None:
-        sys.stdout.write(text)
+        sys.stdout.write(str(text))
         return 0
     try:
         written = write_private(Path(out).expanduser(), text)

@@ -22,7 +22,7 @@ from forms.model import AssessmentForm, Case, Record
 from storage.store import Store, StoreError
 
 DEFAULT_FOLDER = "~/a4-exports"
-KEYS: dict[str, str] = {"md": "m", "json": "j", "fhir": "f", "csv": "c"}
+KEYS: dict[str, str] = {"md": "m", "json": "j", "fhir": "f", "csv": "c", "sheet": "s"}
 """One key per format, shown in the list."""
 
 
