@@ -20,6 +20,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
 
+from forms.definition.nesting import too_deep
 from storage.sqlite.location import ensure_private_dir, resolve_data_dir
 from storage.store import Store, StoreError
 
@@ -58,8 +59,11 @@ def _from_config(path: Path | None) -> str | None:
     if path is None:
         return None
     try:
-        value = tomllib.loads(path.read_text(encoding="utf-8")).get(CONFIG_KEY)
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        text = path.read_text(encoding="utf-8")
+        if too_deep(text) is not None:
+            return None
+        value = tomllib.loads(text).get(CONFIG_KEY)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
         return None
     return value if isinstance(value, str) else None
 

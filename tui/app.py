@@ -19,6 +19,7 @@ from functools import partial
 from pathlib import Path
 from typing import ClassVar
 
+from rich.text import Text
 from textual import on
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
@@ -88,9 +89,27 @@ class A4App(App[None], inherit_bindings=False):
         self.clock = clock
         self.notices = tuple(notices)
         self._quit_unsaved = False
+        self.report_dir: str | None = None
+        """The `--data-dir` given, where a problem report is written (`tui.crash_report`)."""
+        self._crash_line = ""
         for theme in THEMES:
             self.register_theme(theme)
         self.theme = config.theme
+
+    # ------------------------------------------------------------ the unforeseen
+
+    def _handle_exception(self, error: Exception) -> None:
+        """An exception nobody caught: write a report (no locals, no text) before Textual exits the app."""
+        from tui.crash_report import report
+
+        self._crash_line = report(error, self.report_dir, "app")
+        super()._handle_exception(error)
+
+    def _fatal_error(self) -> None:
+        """Exit with one line, not Textual's traceback: that prints local variables (people's names)."""
+        self.bell()
+        self._exit_renderables.append(Text(f"a4: {self._crash_line}"))
+        self._close_messages_no_wait()
 
     # ------------------------------------------------------------ start
 
@@ -302,8 +321,9 @@ def run_app(args: argparse.Namespace) -> int:
     except OSError as error:
         print(f"a4: cannot use the data folder {error.filename} ({error.strerror}).", file=sys.stderr)
         return 1
+    app.report_dir = args.data_dir
     try:
         app.run()
     finally:
         app.store.close()
-    return 0
+    return app.return_code or 0

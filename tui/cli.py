@@ -60,16 +60,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `a4` console script; returns the process exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command is None:
-        from tui.app import run_app
-
-        return run_app(args)
     try:
+        if args.command is None:
+            from tui.app import run_app
+
+            return run_app(args)
         return int(args.func(args) or 0)
     except BrokenPipeError:
         # `a4 cases | head`: the reader has gone; say nothing more.
         sys.stdout = None  # type: ignore[assignment]  # stop the interpreter flushing into the closed pipe
         return 0
+    except KeyboardInterrupt:
+        print("a4: stopped (Ctrl+C); nothing more was changed.", file=sys.stderr)
+        return 130
+    except Exception as error:  # the last line of defence: one line and a report, never a traceback
+        from tui.crash_report import main_guard
+
+        return main_guard(error, args.data_dir, args.command or "app")
 
 
 if __name__ == "__main__":

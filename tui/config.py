@@ -33,6 +33,7 @@ from pathlib import Path
 import platformdirs
 
 from forms.definition.errors import did_you_mean
+from forms.definition.nesting import MAX_DEPTH, too_deep
 
 ENV_VAR = "A4_CONFIG"
 FILE_NAME = "config.toml"
@@ -152,6 +153,12 @@ def parse_config(
     importing every screen, which most start-ups need not wait for.
     """
     path = Path(where)
+    if (deep := too_deep(text)) is not None:
+        line, col = deep
+        return Config(path=path), [
+            f"{where}:{line}:{col}: arrays or tables nested more than {MAX_DEPTH} deep; "
+            "fix the file (using all defaults meanwhile)"
+        ]
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

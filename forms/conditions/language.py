@@ -309,6 +309,35 @@ def _name(name: str) -> _Run:
     return lambda lookup: lookup(name)
 
 
+MAX_TOKENS = 400
+"""Longest condition, in words, values and symbols: a real one has a few dozen."""
+MAX_NESTING = 40
+"""Deepest nesting of brackets and `not`s: parsing and evaluating recurse once per level."""
+
+
+def _check_size(tokens: list[_Token]) -> None:
+    """Refuse a condition too long or nested too deeply to read safely, before parsing recurses into it."""
+    depth = nots = 0
+    for token in tokens:
+        if token.text in ("(", "["):
+            depth += 1
+        elif token.text in (")", "]"):
+            depth -= 1
+        nots = nots + 1 if token.kind == "keyword" and token.text == "not" else 0
+        if depth + nots > MAX_NESTING:
+            raise ConditionError(
+                f"the condition is nested too deeply (more than {MAX_NESTING} levels)",
+                token.column,
+                "remove brackets or 'not's that are not needed",
+            )
+    if len(tokens) > MAX_TOKENS:
+        raise ConditionError(
+            f"the condition is too long ({len(tokens) - 1} parts; at most {MAX_TOKENS})",
+            tokens[MAX_TOKENS].column,
+            "split it, or give the question a simpler rule",
+        )
+
+
 class _Parser:
     """Recursive descent over the token list, one method per precedence level, loosest first.
 
@@ -318,6 +347,7 @@ class _Parser:
 
     def __init__(self, source: str) -> None:
         self.tokens = _tokenize(source)
+        _check_size(self.tokens)
         self.at = 0
         self.names: dict[str, int] = {}
         self.comparisons: list[Comparison] = []

@@ -34,6 +34,7 @@ from typing import Any
 from forms.definition import syntax, tables
 from forms.definition.assessment import ASSESSMENT_KEYS, load_assessment
 from forms.definition.errors import FormError, did_you_mean
+from forms.definition.nesting import MAX_DEPTH, too_deep
 from forms.definition.plan import PLAN_KEYS, load_plan
 from forms.definition.reading import FORM_ID, Context
 from forms.definition.rubric import RUBRIC_KEYS, load_rubric
@@ -140,6 +141,9 @@ def _parse(text: str, file: str) -> tuple[dict[str, Any] | None, list[FormError]
     Headers are checked first because a misnested one either reads as valid
     TOML with a wrong meaning or fails only at a later, correct line.
     """
+    deep = too_deep(text)
+    if deep is not None:
+        return None, [_too_deep(file, *deep)]
     misnested = tables.mistakes(text, file)
     if misnested:
         return None, misnested
@@ -147,6 +151,14 @@ def _parse(text: str, file: str) -> tuple[dict[str, Any] | None, list[FormError]
         return tomllib.loads(text), []
     except tomllib.TOMLDecodeError as error:
         return None, [syntax.explain(str(error), text, file)]
+    except RecursionError:  # a backstop: `too_deep` should have caught it
+        return None, [_too_deep(file, 1, 1)]
+
+
+def _too_deep(file: str, line: int, col: int) -> FormError:
+    return FormError(
+        file, line, col, "", f"arrays or tables nested more than {MAX_DEPTH} deep", "no form needs this many"
+    )
 
 
 # --------------------------------------------------------------- building

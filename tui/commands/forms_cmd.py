@@ -70,6 +70,12 @@ def run_check(args: argparse.Namespace) -> int:
         files = len({problem.file for problem in problems})
         print(f"{_count(len(problems), 'problem')} in {_count(files, 'file')}")
         return 1
+    if not results:
+        print(
+            f"a4: no form definitions (.toml files) in {' or '.join(args.paths)}; nothing was checked",
+            file=sys.stderr,
+        )
+        return 1
     print(f"{_count(len(results), 'definition')} OK")
     return 0
 
