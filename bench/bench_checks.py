@@ -25,10 +25,9 @@ from typing import Any
 from textual.app import App
 from textual.widgets import TextArea
 
-sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench_typing import per_key_cpu
-
+from bench.bench_typing import per_key_cpu
 from forms.checks.library import run_checks
 from forms.definition.registry import Registry, load_registry
 from forms.model import AssessmentForm, Case, Objective, Record

@@ -24,11 +24,10 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-
-from a4_app_harness import caseload_shown, fill_demo, make_app
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from storage.sqlite.store import SqliteStore
+from tests.a4_app_harness import caseload_shown, fill_demo, make_app
 
 TYPED = "morgan"
 

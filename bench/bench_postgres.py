@@ -24,12 +24,11 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import psycopg
-from bench_storage import CASES, FULL_WORDS, SAVES, SECTIONS, WORDS, full_answers, median_ms
-from pg_server import PgServer
 
+from bench.bench_storage import CASES, FULL_WORDS, SAVES, SECTIONS, WORDS, full_answers, median_ms
 from forms.definition.registry import load_registry
 from forms.model import Case, Deadlines, Record
 from storage.demo import demo_data
@@ -37,6 +36,7 @@ from storage.postgres.schema import initialise
 from storage.postgres.store import PostgresStore
 from storage.sqlite.store import SqliteStore
 from storage.store import StaleVersionError, Store
+from tests.pg_server import PgServer
 
 WRITERS = 20
 WRITER_SAVES = 50

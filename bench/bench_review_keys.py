@@ -20,12 +20,12 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from a4_app_harness import USER, caseload_shown, fill_demo, make_app
 from textual.pilot import Pilot
 
 from storage.sqlite.store import SqliteStore
+from tests.a4_app_harness import USER, caseload_shown, fill_demo, make_app
 from tui.screens.case_screen import CaseScreen
 from tui.widgets.review_bar import ReviewSummaryScreen
 

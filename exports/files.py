@@ -1,7 +1,7 @@
 """Writing exports to disk: readable by their owner only, because records are sensitive.
 
-The same mode as the store's own files (`storage.sqlite.location`): 0600; a folder
-for many exports is made with `storage.sqlite.location.ensure_private_dir` (0700).
+The same mode as the store's own files (`storage.location`): 0600; a folder
+for many exports is made with `storage.location.ensure_private_dir` (0700).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 
 from exports.escape import for_file_name
-from storage.sqlite.location import PRIVATE_FILE
+from storage.location import PRIVATE_FILE
 
 
 def write_private(path: Path, text: str | bytes) -> Path:

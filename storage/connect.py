@@ -21,7 +21,7 @@ from datetime import datetime
 from pathlib import Path
 
 from forms.definition.nesting import too_deep
-from storage.sqlite.location import ensure_private_dir, resolve_data_dir
+from storage.location import ensure_private_dir, resolve_data_dir
 from storage.store import Store, StoreError
 
 ENV_VAR = "A4_DATABASE_URL"

@@ -241,7 +241,7 @@ def _answer(question: Question, first: str, start: date, rng: random.Random) -> 
 
 
 def _plan(linked: list[str], created: date, rng: random.Random) -> list[Objective]:
-    objectives = []
+    objectives: list[Objective] = []
     for area in linked:
         if area not in PLAN:
             continue

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol, runtime_checkable
 
 from forms.model import Case, Deadlines, Record
 
@@ -156,6 +156,11 @@ class ServerUnreachableError(StorageUnavailableError):
 class Store(Protocol):
     """Cases, records, their status workflow and audit trail, with optimistic versioning."""
 
+    @property
+    def where(self) -> str:
+        """Where the records are, for a person: the SQLite file, or the team database (no password)."""
+        ...
+
     # cases
     def create_case(self, case: Case, deadlines: Deadlines) -> Case:
         """Add a case; its due dates are derived from `deadlines`, never taken from `case`."""
@@ -269,3 +274,29 @@ class Store(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+@runtime_checkable
+class TeamStore(Store, Protocol):
+    """A store on a team's PostgreSQL database, as `storage.connect.open_store` opens it.
+
+    On a team database a person is who they logged in as, in the A4 role
+    the server gives that login, so the app takes both from the store
+    rather than from the config file; `notices` say once, at start-up,
+    what became of saves held locally while the server was away.
+    """
+
+    @property
+    def login(self) -> str:
+        """The PostgreSQL login connected, which is the user A4 records as actor and author."""
+        ...
+
+    @property
+    def role(self) -> str:
+        """The login's A4 role: `practitioner`, `qa_assessor` or `manager`."""
+        ...
+
+    @property
+    def notices(self) -> list[str]:
+        """What the last attempt to save held records did, one line per record, for a person."""
+        ...

@@ -9,11 +9,19 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from a4_app_harness import TODAY, USER, add_case, caseload_shown, make_app, shipped_registry, table_column
 
 from forms.record.dates import format_long
 from forms.record.deadlines import add_working_days
 from storage.sqlite.store import SqliteStore
+from tests.a4_app_harness import (
+    TODAY,
+    USER,
+    add_case,
+    caseload_shown,
+    make_app,
+    shipped_registry,
+    table_column,
+)
 from tui.modals.key_help import KeyHelpScreen
 from tui.modals.new_case import NewCaseScreen
 from tui.screens.case_screen import CaseScreen

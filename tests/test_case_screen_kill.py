@@ -12,11 +12,9 @@ from pathlib import Path
 from forms.definition.registry import load_registry
 from forms.model import Case, Record
 from storage.sqlite.store import SqliteStore
+from tests.kill_typing_app import typed_text
 
 HERE = Path(__file__).parent
-sys.path.insert(0, str(HERE))
-
-from kill_typing_app import typed_text  # noqa: E402
 
 TYPING_SECONDS = 3.0
 ALLOWED_LOSS_SECONDS = 1.0

@@ -7,12 +7,12 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from a4_app_harness import TODAY, USER, add_case, caseload_shown, fill_demo, make_app
-from pilot_support import shown
 from textual.widgets import Static
 
 from storage.sqlite.store import SqliteStore
 from storage.store import ServerUnreachableError
+from tests.a4_app_harness import TODAY, USER, add_case, caseload_shown, fill_demo, make_app
+from tests.pilot_support import shown
 from tui.screens.caseload import FIRST_PAGE, SHOW_LIMIT, CaseFilter, CaseloadScreen
 from tui.widgets.case_list import CURSOR_MARK, CaseList
 

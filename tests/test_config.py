@@ -6,9 +6,9 @@ import argparse
 from pathlib import Path
 
 import pytest
-from a4_app_harness import TODAY, USER, add_case, caseload_shown, make_app
 
 from storage.sqlite.store import SqliteStore
+from tests.a4_app_harness import TODAY, USER, add_case, caseload_shown, make_app
 from tui.app import binding_ids, build_app, theme_names
 from tui.config import Config, config_path, load_config
 from tui.modals.new_case import NewCaseScreen

@@ -6,10 +6,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from a4_app_harness import USER, add_case, caseload_shown, make_app
-from pilot_support import screen_text
 
 from storage.sqlite.store import SqliteStore
+from tests.a4_app_harness import USER, add_case, caseload_shown, make_app
+from tests.pilot_support import screen_text
 from tui.config import Config
 from tui.modals.new_case import NewCaseScreen
 from tui.widgets.key_bar import KeyBar

@@ -11,11 +11,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from a4_app_harness import caseload_shown, fill_demo, make_app
-from pilot_support import until
 from textual.pilot import Pilot
 
 from storage.sqlite.store import SqliteStore
+from tests.a4_app_harness import caseload_shown, fill_demo, make_app
+from tests.pilot_support import until
 
 
 @pytest.fixture

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from forms.model import Case, Deadlines, Record
+from storage.location import resolve_data_dir
 from storage.sqlite.backup import KEEP_DAILY
-from storage.sqlite.location import resolve_data_dir
 from storage.sqlite.schema import SCHEMA_VERSION
 from storage.sqlite.store import SqliteStore, open_store
 from storage.store import CorruptStoreError, LockedRecordError, NewerSchemaError, StorageUnavailableError

@@ -19,10 +19,10 @@ import dataclasses
 import json
 import re
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
@@ -232,7 +232,9 @@ _TYPES = {
 
 def _plain(error: ValidationError) -> str:
     """The schema's complaint in plain words, with what to write instead."""
-    kind, expected, found = error.validator, error.validator_value, error.instance
+    # jsonschema types these loosely (they may be unset on an error built by hand); ours come from a
+    # validation, so each is the keyword, its value in the schema, and the value found in the file.
+    kind, expected, found = error.validator, cast(Any, error.validator_value), cast(Any, error.instance)
     if kind == "required":
         missing = [k for k in expected if isinstance(found, dict) and k not in found]
         return f"'{missing[0] if missing else expected[0]}' is missing; every A4 export has it"
@@ -257,7 +259,8 @@ def _plain(error: ValidationError) -> str:
             return f"{describe(found)} is not a record id: ASCII letters, digits, '-' and '_' only, 1 to 64"
         return f"{describe(found)} is not in the expected form"
     if kind == "additionalProperties":
-        extra = sorted(set(found) - set(error.schema.get("properties", {})))
+        schema = error.schema if isinstance(error.schema, Mapping) else {}
+        extra = sorted(set(found) - set(schema.get("properties", {})))
         return f"unexpected key '{extra[0] if extra else '?'}' (not part of format version {FORMAT_VERSION})"
     if kind == "minimum":
         return f"must be at least {expected}, found {describe(found)}"

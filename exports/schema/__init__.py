@@ -38,7 +38,8 @@ def schema_text() -> str:
 @cache
 def record_schema() -> dict[str, Any]:
     """The schema as a dict; read once (callers must not change it)."""
-    return json.loads(schema_text())
+    schema: dict[str, Any] = json.loads(schema_text())
+    return schema
 
 
 def format_checker() -> FormatChecker:

@@ -78,7 +78,7 @@ def _is_number(value: Any) -> bool:
 def _equal(left: Any, right: Any) -> bool:
     """Equality as trainers expect it: 1 == 1.0, true != 1, and lists compared as sets of ids."""
     if _is_number(left) and _is_number(right):
-        return left == right
+        return bool(left == right)
     if isinstance(left, list | tuple) and isinstance(right, list | tuple):
         return all(_member(item, right) for item in left) and all(_member(item, left) for item in right)
     if type(left) is not type(right):

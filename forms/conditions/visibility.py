@@ -68,6 +68,7 @@ def _resolve(handle: _FormHandle, section_id: str | None, name: str) -> Resolved
     parts = name.split(".")
     here = form.section(section_id) if section_id is not None else None
     question = here.question(parts[0]) if here else None
+    section: Section | None
     if question is not None and here is not None:
         section, subkeys = here, parts[1:]
     else:

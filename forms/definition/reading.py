@@ -157,7 +157,7 @@ class Context:
 
     def text(self, table: Mapping[str, Any], path: Path, key: str, *, required: bool = False) -> str:
         """A string; a required one must also not be blank."""
-        value = self.get(table, path, key, STRING, required=required)
+        value: str | None = self.get(table, path, key, STRING, required=required)
         if value is None:
             return ""
         if required and not value.strip():
@@ -174,7 +174,7 @@ class Context:
         maximum: int | None = None,
     ) -> int | None:
         """A whole number, within `minimum`…`maximum` when given; None when absent or wrong."""
-        value = self.get(table, path, key, WHOLE)
+        value: int | None = self.get(table, path, key, WHOLE)
         if value is not None and minimum is not None and value < minimum:
             self.error(
                 (*path, key), f"'{key}' must be {minimum} or more, got {value}", f"use {minimum} or more"

@@ -122,7 +122,9 @@ def _check(
 # ------------------------------------------------------------ parameter types
 
 
-def _condition(ctx: Context, path: Path, value: Any, form: AssessmentForm | None, pending: list) -> Any:
+def _condition(
+    ctx: Context, path: Path, value: Any, form: AssessmentForm | None, pending: list[load_conditions.Pending]
+) -> Any:
     if not isinstance(value, str):
         ctx.error(
             path,
@@ -137,7 +139,9 @@ def _condition(ctx: Context, path: Path, value: Any, form: AssessmentForm | None
     return expr
 
 
-def _form_condition(ctx: Context, path: Path, value: Any, form: AssessmentForm | None, pending: list) -> Any:
+def _form_condition(
+    ctx: Context, path: Path, value: Any, form: AssessmentForm | None, pending: list[load_conditions.Pending]
+) -> Any:
     if not isinstance(value, str):
         ctx.error(path, f"expected a condition in a string, got {describe(value)}")
         return _INVALID
@@ -148,7 +152,9 @@ def _form_condition(ctx: Context, path: Path, value: Any, form: AssessmentForm |
     return expr
 
 
-def _text(ctx: Context, path: Path, value: Any, form: AssessmentForm | None, pending: list) -> Any:
+def _text(
+    ctx: Context, path: Path, value: Any, form: AssessmentForm | None, pending: list[load_conditions.Pending]
+) -> Any:
     text = ctx.shaped(path, value, STRING)
     if text is None:
         return _INVALID
@@ -158,7 +164,9 @@ def _text(ctx: Context, path: Path, value: Any, form: AssessmentForm | None, pen
     return text
 
 
-def _question(ctx: Context, path: Path, value: Any, form: AssessmentForm | None, pending: list) -> Any:
+def _question(
+    ctx: Context, path: Path, value: Any, form: AssessmentForm | None, pending: list[load_conditions.Pending]
+) -> Any:
     """A question id; it must be a question of some section (narrowed by `sections` in a cross-check)."""
     if not isinstance(value, str) or not ID.fullmatch(value):
         ctx.error(path, f"expected a question id, got {_shown(value)}", 'e.g. question = "analysis"')
@@ -174,7 +182,9 @@ def _question(ctx: Context, path: Path, value: Any, form: AssessmentForm | None,
     return value
 
 
-def _path(ctx: Context, path: Path, value: Any, form: AssessmentForm | None, pending: list) -> Any:
+def _path(
+    ctx: Context, path: Path, value: Any, form: AssessmentForm | None, pending: list[load_conditions.Pending]
+) -> Any:
     if not isinstance(value, str) or value.count(".") != 1:
         ctx.error(path, f"expected section.question, got {_shown(value)}", 'e.g. group = "evidence.sources"')
         return _INVALID
@@ -189,7 +199,9 @@ def _path(ctx: Context, path: Path, value: Any, form: AssessmentForm | None, pen
     return value
 
 
-def _sections(ctx: Context, path: Path, value: Any, form: AssessmentForm | None, pending: list) -> Any:
+def _sections(
+    ctx: Context, path: Path, value: Any, form: AssessmentForm | None, pending: list[load_conditions.Pending]
+) -> Any:
     ids = _strings(ctx, value, path)
     if ids is _INVALID or form is None:
         return ids
@@ -204,7 +216,9 @@ def _sections(ctx: Context, path: Path, value: Any, form: AssessmentForm | None,
     return ids
 
 
-def _int(ctx: Context, path: Path, value: Any, form: AssessmentForm | None, pending: list) -> Any:
+def _int(
+    ctx: Context, path: Path, value: Any, form: AssessmentForm | None, pending: list[load_conditions.Pending]
+) -> Any:
     if ctx.shaped(path, value, WHOLE) is None:
         return _INVALID
     if value < 0:
@@ -213,15 +227,21 @@ def _int(ctx: Context, path: Path, value: Any, form: AssessmentForm | None, pend
     return value
 
 
-def _bool(ctx: Context, path: Path, value: Any, form: AssessmentForm | None, pending: list) -> Any:
+def _bool(
+    ctx: Context, path: Path, value: Any, form: AssessmentForm | None, pending: list[load_conditions.Pending]
+) -> Any:
     return _INVALID if ctx.shaped(path, value, FLAG) is None else value
 
 
-def _string_list(ctx: Context, path: Path, value: Any, form: AssessmentForm | None, pending: list) -> Any:
+def _string_list(
+    ctx: Context, path: Path, value: Any, form: AssessmentForm | None, pending: list[load_conditions.Pending]
+) -> Any:
     return _strings(ctx, value, path)
 
 
-def _phrases(ctx: Context, path: Path, value: Any, form: AssessmentForm | None, pending: list) -> Any:
+def _phrases(
+    ctx: Context, path: Path, value: Any, form: AssessmentForm | None, pending: list[load_conditions.Pending]
+) -> Any:
     table = ctx.shaped(path, value, TABLE)
     if table is None:
         return _INVALID
@@ -256,7 +276,7 @@ def _shown(value: Any) -> str:
     return f"'{value}'" if isinstance(value, str) else describe(value)
 
 
-ParamReader = Callable[[Context, Path, Any, "AssessmentForm | None", list], Any]
+ParamReader = Callable[[Context, Path, Any, "AssessmentForm | None", list[load_conditions.Pending]], Any]
 
 _PARAM_READERS: dict[str, ParamReader] = {
     "condition": _condition,

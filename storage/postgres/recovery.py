@@ -24,11 +24,11 @@ from typing import Any
 
 from forms.model import Record
 from forms.record.codec import record_from_dict, record_to_dict
-from storage.sqlite.location import ensure_private_dir
-from storage.store import ServerUnreachableError, StaleVersionError, Store, StoreError
+from storage.location import ensure_private_dir
+from storage.postgres.store import PostgresStore
+from storage.store import ServerUnreachableError, StaleVersionError, StoreError
 
 RECOVERY_DIR = "recovery"
-TEAM_ANCHOR = "team-database"
 
 
 @dataclass(frozen=True)
@@ -64,17 +64,26 @@ class RecoveringStore:
     Everything but `save_record` passes straight through to the wrapped store.
     """
 
-    def __init__(self, inner: Store, data_dir: Path) -> None:
+    def __init__(self, inner: PostgresStore, data_dir: Path) -> None:
         self.inner = inner
         self.folder = Path(data_dir) / RECOVERY_DIR
         self.notices: list[str] = []
         """What the last `save_held` did, for the app to show once."""
-        self.path = Path(data_dir) / TEAM_ANCHOR
-        """No file: the data is on the server.  Named so that local copies (`a4 backup` with no
-        path writes to `backups/` beside `path`) land in the local data folder, as for the SQLite store."""
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.inner, name)
+
+    @property
+    def login(self) -> str:
+        return self.inner.login
+
+    @property
+    def role(self) -> str:
+        return self.inner.role
+
+    @property
+    def where(self) -> str:
+        return self.inner.where
 
     # ------------------------------------------------------------ saving
 

@@ -42,6 +42,7 @@ from psycopg import errors
 from psycopg.conninfo import conninfo_to_dict
 
 from forms.model import Case, Record
+from storage.location import ensure_private_dir
 from storage.postgres.schema import (
     ERR_APPEND_ONLY,
     ERR_IMPERSONATION,
@@ -51,9 +52,8 @@ from storage.postgres.schema import (
     SCHEMA_VERSION,
     stored_version,
 )
-from storage.sql.engine import LOCKED, SqlStore, T
+from storage.sql.engine import LOCKED, Connection, SqlStore, T
 from storage.sql.statements import Dialect, Statements
-from storage.sqlite.location import ensure_private_dir
 from storage.sqlite.schema import migrate as migrate_sqlite
 from storage.store import (
     DuplicateError,
@@ -166,7 +166,6 @@ class PostgresStore(SqlStore):
         """Connect as the login in `url` and check the schema; raises `StoreError` with a message."""
         super().__init__(now)
         self.url = url
-        self.where = describe(url)
         self._conn: psycopg.Connection[Any] | None = None
         login, roles, superuser = self._read(
             lambda conn: conn.execute(
@@ -180,6 +179,10 @@ class PostgresStore(SqlStore):
         self.roles: tuple[str, ...] = tuple(roles)
         self.trusted = bool(superuser) or "a4_admin" in self.roles
         """An administrator's connection may act for others (imports, the shared test suite)."""
+
+    @property
+    def where(self) -> str:
+        return describe(self.url)
 
     @property
     def role(self) -> str:
@@ -248,13 +251,14 @@ class PostgresStore(SqlStore):
                     raise
         raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
 
-    def _write(self, work: Callable[[psycopg.Connection[Any]], T]) -> T:
+    def _write(self, work: Callable[[Connection], T]) -> T:
         return self._run(work, write=True)
 
-    def _read(self, work: Callable[[psycopg.Connection[Any]], T]) -> T:
+    def _read(self, work: Callable[[Connection], T]) -> T:
         return self._run(work, write=False)
 
-    def _executemany(self, conn: psycopg.Connection[Any], query: str, rows: Iterable[Sequence[Any]]) -> None:
+    def _executemany(self, conn: Connection, query: str, rows: Iterable[Sequence[Any]]) -> None:
+        assert isinstance(conn, psycopg.Connection)  # the only connection this engine hands its work
         with conn.cursor() as cursor:
             cursor.executemany(query, rows)
 
@@ -307,7 +311,7 @@ class PostgresStore(SqlStore):
         """A new record's author: as given on an administrator's connection, else the login itself."""
         return (record.author or actor) if self.trusted else self.login
 
-    def _refuse_missing(self, conn: psycopg.Connection[Any], record_id: str, doing: str) -> NoReturn:
+    def _refuse_missing(self, conn: Connection, record_id: str, doing: str) -> NoReturn:
         """Why a record could not be locked for writing: locked, not this login's to change, or missing."""
         row = conn.execute(self.SQL.record_status, (record_id,)).fetchone()
         if row is None:
@@ -350,7 +354,7 @@ class PostgresStore(SqlStore):
                 target.close()
 
         try:
-            self._write(snapshot)
+            self._run(snapshot, write=True)
             os.replace(partial, destination)
         except OSError as exc:
             raise StorageUnavailableError(

@@ -57,7 +57,8 @@ LOCKED = "This record is locked (countersigned) and cannot change; amend it inst
 class Cursor(Protocol):
     """What both drivers' cursors offer that the shared logic uses."""
 
-    rowcount: int
+    @property
+    def rowcount(self) -> int: ...
 
     def fetchone(self) -> Any: ...
 
@@ -67,7 +68,7 @@ class Cursor(Protocol):
 class Connection(Protocol):
     """What both drivers' connections offer that the shared logic uses (`sqlite3`, psycopg 3)."""
 
-    def execute(self, query: str, params: Sequence[Any] = ..., /) -> Cursor: ...
+    def execute(self, query: str, params: Any = ..., /) -> Cursor: ...
 
 
 def local_now() -> datetime:

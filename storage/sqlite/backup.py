@@ -15,7 +15,7 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-from storage.sqlite.location import BACKUP_DIR, ensure_private_dir
+from storage.location import backup_dir, ensure_private_dir
 
 KEEP_DAILY = 7
 _DAILY_PREFIX = "a4-"
@@ -41,13 +41,9 @@ def copy_database(source: sqlite3.Connection, destination: Path) -> Path:
     return destination
 
 
-def backup_dir(db_file: Path) -> Path:
-    return db_file.parent / BACKUP_DIR
-
-
 def daily_backup(source: sqlite3.Connection, db_file: Path, today: date) -> Path | None:
     """Today's rolling backup, if not yet written today; keeps the newest `KEEP_DAILY`."""
-    folder = backup_dir(db_file)
+    folder = backup_dir(db_file.parent)
     target = folder / f"{_DAILY_PREFIX}{today.isoformat()}.db"
     if target.exists():
         return None
@@ -59,5 +55,5 @@ def daily_backup(source: sqlite3.Connection, db_file: Path, today: date) -> Path
 
 def latest_backup(db_file: Path) -> Path | None:
     """The newest daily backup of `db_file`, to suggest when the file is damaged."""
-    found = sorted(backup_dir(db_file).glob(_DAILY_GLOB))
+    found = sorted(backup_dir(db_file.parent).glob(_DAILY_GLOB))
     return found[-1] if found else None

@@ -28,10 +28,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from storage.location import PRIVATE_FILE, db_path, ensure_private_dir, make_private, resolve_data_dir
 from storage.sql.engine import Connection, SqlStore, T
 from storage.sql.statements import Dialect, Statements
 from storage.sqlite.backup import copy_database, daily_backup, latest_backup
-from storage.sqlite.location import PRIVATE_FILE, db_path, ensure_private_dir, make_private, resolve_data_dir
 from storage.sqlite.schema import SCHEMA_VERSION, file_version, migrate
 from storage.store import CorruptStoreError, NewerSchemaError, StorageUnavailableError, StoreError
 
@@ -203,10 +203,15 @@ class SqliteStore(SqlStore):
         with self._lock, self._translated():
             return work(self._conn)
 
-    def _executemany(self, conn: sqlite3.Connection, query: str, rows: Iterable[Sequence[Any]]) -> None:
+    def _executemany(self, conn: Connection, query: str, rows: Iterable[Sequence[Any]]) -> None:
+        assert isinstance(conn, sqlite3.Connection)  # the only connection this engine hands its work
         conn.executemany(query, rows)
 
     # ------------------------------------------------------------ backup and close
+
+    @property
+    def where(self) -> str:
+        return str(self.path)
 
     def backup(self, destination: Path) -> Path:
         with self._lock, self._translated():

@@ -20,7 +20,7 @@ def run(args: argparse.Namespace) -> int:
     from datetime import datetime
     from pathlib import Path
 
-    from storage.sqlite.backup import backup_dir
+    from storage.location import backup_dir, resolve_data_dir
     from storage.store import StoreError
     from tui.commands.storage_support import fail, open_store
 
@@ -28,7 +28,11 @@ def run(args: argparse.Namespace) -> int:
         store = open_store(args)
         try:
             stamp = datetime.now().strftime("%Y-%m-%d-%H%M%S")
-            target = Path(args.path) if args.path else backup_dir(store.path) / f"a4-manual-{stamp}.db"
+            target = (
+                Path(args.path)
+                if args.path
+                else backup_dir(resolve_data_dir(args.data_dir)) / f"a4-manual-{stamp}.db"
+            )
             if target.exists():
                 return fail(
                     f"{target} already exists; choose another path so no earlier backup is overwritten"

@@ -44,5 +44,5 @@ def run(args: argparse.Namespace) -> int:
         return fail(
             f"{error} (demo cases are numbered DEMO-00001 on; use an empty --data-dir for a fresh set)"
         )
-    print(f"Added {len(data.cases)} invented demo cases with {len(data.records)} records to {store.path}.")
+    print(f"Added {len(data.cases)} invented demo cases with {len(data.records)} records to {store.where}.")
     return 0

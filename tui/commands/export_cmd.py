@@ -145,7 +145,7 @@ def _write_many(
     import sys
 
     from exports.files import file_name, write_private
-    from storage.sqlite.location import ensure_private_dir
+    from storage.location import ensure_private_dir
     from tui.commands.storage_support import fail
 
     written = 0

@@ -60,7 +60,7 @@ class ExportPrompt(ModalScreen[Path | None]):
 
     def action_export(self, name: str) -> None:
         from exports.files import file_name, write_private
-        from storage.sqlite.location import ensure_private_dir
+        from storage.location import ensure_private_dir
 
         fmt = FORMATS[name]
         folder = Path(self.query_one(".export-folder", Input).value.strip() or DEFAULT_FOLDER).expanduser()

@@ -1,8 +1,10 @@
-"""Where the embedded store lives, and keeping it private.
+"""The local data folder (the embedded store, its backups, a team store's held saves), kept private.
 
 Order of precedence: the `--data-dir` argument, then `A4_DATA_DIR`, then the
 platform's user data folder.  Records are sensitive, so a folder A4 creates
-is readable by its owner only (0700) and every database file is 0600.
+is readable by its owner only (0700) and every database file is 0600.  Both
+engines and every export use these rules, so they live beside the `Store`
+protocol rather than in one engine.
 """
 
 from __future__ import annotations
@@ -50,4 +52,10 @@ def make_private(*files: Path) -> None:
 
 
 def db_path(data_dir: Path) -> Path:
+    """The embedded store's file in `data_dir`."""
     return data_dir / DB_NAME
+
+
+def backup_dir(data_dir: Path) -> Path:
+    """Where backups of the store go, dated ones by `a4 backup` and the rolling daily ones."""
+    return data_dir / BACKUP_DIR
