@@ -21,6 +21,7 @@ from exports.text import iso_day
 from forms.definition.registry import Registry
 from forms.model import AssessmentForm, Case, Record, Rubric
 from forms.record.sharing import WITHHELD_NOTICE, for_person
+from storage.kept_forms import RecordForms
 from storage.store import AuditEvent, Store
 
 
@@ -145,22 +146,24 @@ def wanted_refs(store: Store, refs: Sequence[str]) -> list[str]:
 
 
 class FormCache:
-    """The form (and rubric) each record was written against, each looked up once."""
+    """The form (and rubric) each record was written against, each looked up once.
 
-    def __init__(self, registry: Registry) -> None:
+    A form whose file is gone is read from the copy the store kept when a
+    record first used it, so a record exports for as long as it is stored.
+    """
+
+    def __init__(self, registry: Registry, store: Store) -> None:
         self.registry = registry
-        self._forms: dict[tuple[str, str], AssessmentForm | None] = {}
+        self._forms = RecordForms(registry, store)
 
     def form_for(self, record: Record) -> AssessmentForm:
-        """Its own version of the form, else the newest loaded version; `ExportProblem` if none."""
-        key = (record.form_id, record.form_version)
-        if key not in self._forms:
-            self._forms[key] = self.registry.assessment(*key) or self.registry.assessment(record.form_id)
-        form = self._forms[key]
+        """Its own form version (installed or kept), else the newest installed; else `ExportProblem`."""
+        form = self._forms.get(record)
         if form is None:
             raise ExportProblem(
-                f"record {record.id} of case {record.case_ref} was written with form '{record.form_id}', "
-                "which is not loaded; add its file to your forms folder (see `a4 forms list`)"
+                f"record {record.id} of case {record.case_ref} was written with form '{record.form_id}' "
+                f"version {record.form_version}, which is not loaded and has no copy in this store; "
+                "add its file to your forms folder (see `a4 forms list`)"
             )
         return form
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from forms.definition.registry import Registry
 from forms.model import Record
 from forms.record.signoff import waiting_for
+from storage.kept_forms import RecordForms
 from storage.store import Store
 
 QUEUED: tuple[str, ...] = ("submitted", "approved")
@@ -35,8 +36,9 @@ def queue_rows(store: Store, registry: Registry | None, user: str) -> list[Queue
     records = [r for status in QUEUED for r in store.list_records(status) if r.author != user]
     records.sort(key=lambda r: r.updated_at)
     rows = []
+    forms = RecordForms(registry, store) if registry else None
     for record in records:
-        form = registry.assessment(record.form_id, record.form_version) if registry else None
+        form = forms.get(record) if forms else None
         rubric = registry.rubric_for(record.form_id) if registry else None
         if record.status == "approved" and user in {s.by for s in record.signatures}:
             continue

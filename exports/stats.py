@@ -16,6 +16,7 @@ from forms.model import Case
 from forms.record.deadlines import next_review
 from forms.record.stats import GroupStats, RecordFacts, Spread
 from forms.record.words import total_words
+from storage.kept_forms import RecordForms
 from storage.store import Store
 
 
@@ -40,8 +41,9 @@ def collect_facts(store: Store, registry: Registry) -> list[RecordFacts]:
 
     cases: dict[str, Case] = {}
     facts = []
+    forms = RecordForms(registry, store)
     for record in records:
-        form = registry.assessment(record.form_id, record.form_version) or registry.assessment(record.form_id)
+        form = forms.get(record)
         if record.case_ref not in cases:
             cases[record.case_ref] = store.get_case(record.case_ref)
         case = cases[record.case_ref]

@@ -7,10 +7,11 @@ from pathlib import Path
 
 from forms.definition.registry import load_registry
 from forms.model import Case, Record
+from storage.kept_forms import form_for_record, keep_definition
 from storage.sqlite.store import SqliteStore
 from storage.store import Store
 from tests.a4_app_harness import add_case, caseload_shown, make_app
-from tui.form_versions import form_for_record, keep_definition
+from tests.cli_support import a4_in
 from tui.screens.case_screen import CaseScreen
 
 VALID = Path(__file__).parent / "fixtures" / "forms" / "valid"
@@ -98,3 +99,26 @@ async def test_the_app_opens_a_record_with_its_own_version_after_the_file_is_gon
         assert app.screen.form.header.title == "Version one"
         assert app.screen.form.version == "1.0.0"
     store.close()
+
+
+def test_commands_that_read_records_use_the_stores_copy_once_the_file_is_gone(tmp_path: Path) -> None:
+    """export and stats read a record whose form file was deleted from the copy the store kept."""
+    path = own_form(tmp_path / "forms", title="Housing check")
+    registry, _ = load_registry([path.parent])
+    form = registry.assessment("mini", "1.0.0")
+    assert form is not None
+    store = SqliteStore(tmp_path / "data" / "a4.db")
+    store.create_case(Case("C1", "Sam Morgan", "2026-02-02", "sam", "mini"), form.deadlines)
+    record = store.create_record(Record("r1", "C1", "mini", "1.0.0", author="sam"), "sam")
+    record.answers = {"accommodation.analysis": "Kept with the record."}
+    store.save_record(record, "sam")
+    assert keep_definition(store, form)
+    store.close()
+    path.unlink()
+
+    exported = a4_in(tmp_path / "data", "export", "C1", "--format", "md")
+    assert exported.returncode == 0, exported.stderr
+    assert "Housing check" in exported.stdout and "Kept with the record." in exported.stdout
+    stats = a4_in(tmp_path / "data", "stats", "--format", "json")
+    assert stats.returncode == 0, stats.stderr
+    assert '"mini"' in stats.stdout

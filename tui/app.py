@@ -140,7 +140,7 @@ class A4App(App[None], inherit_bindings=False):
             return
         if record is None:
             return
-        from tui.form_versions import form_for_record, keep_definition
+        from storage.kept_forms import form_for_record, keep_definition
 
         form = form_for_record(self.registry, self.store, record)
         if form is None:

@@ -75,11 +75,11 @@ def run(args: argparse.Namespace) -> int:
     if args.full and args.format != "sheet":
         return fail("--full adds the whole record after an A4 sheet; use it with --format sheet")
     registry, _errors = load_registry([Path(d) for d in args.forms])
-    forms = FormCache(registry)
     try:
         store = open_store(args)
     except StoreError as error:
         return fail(error)
+    forms = FormCache(registry, store)
     try:
         chosen = select(store, args.refs, all_cases=args.all, since=args.since, history=args.history)
         if args.format == "csv":

@@ -19,14 +19,40 @@ from storage.store import Store
 
 def form_for_record(registry: Registry, store: Store, record: Record) -> AssessmentForm | None:
     """The form version `record` was written against: installed, else the store's copy; None if neither."""
-    form = registry.assessment(record.form_id, record.form_version)
-    if form is not None:
-        return form
-    text = store.get_definition("assessment", record.form_id, record.form_version)
+    return registry.assessment(record.form_id, record.form_version) or kept_form(
+        store, record.form_id, record.form_version
+    )
+
+
+def kept_form(store: Store, form_id: str, version: str) -> AssessmentForm | None:
+    """The store's copy of one version of an assessment form, when it kept one that still loads."""
+    text = store.get_definition("assessment", form_id, version)
     if text is None:
         return None
-    kept = load_text(text, f"{record.form_id} {record.form_version} (copy kept in the store)").definition
+    kept = load_text(text, f"{form_id} {version} (copy kept in the store)").definition
     return kept if isinstance(kept, AssessmentForm) else None
+
+
+class RecordForms:
+    """The form each record was written against, each (id, version) looked up once.
+
+    For commands that read many records (export, stats, the QA queue): the
+    installed version, else the store's copy, else — for a record from a
+    store that never kept one — the newest installed version of its form.
+    """
+
+    def __init__(self, registry: Registry, store: Store) -> None:
+        self.registry = registry
+        self.store = store
+        self._forms: dict[tuple[str, str], AssessmentForm | None] = {}
+
+    def get(self, record: Record) -> AssessmentForm | None:
+        key = (record.form_id, record.form_version)
+        if key not in self._forms:
+            self._forms[key] = form_for_record(self.registry, self.store, record) or self.registry.assessment(
+                record.form_id
+            )
+        return self._forms[key]
 
 
 def keep_definition(store: Store, form: AssessmentForm) -> bool:
