@@ -95,3 +95,11 @@ def open_store(
     )
     store.save_held()
     return store
+
+
+def open_file_store(path: Path, *, now: Callable[[], datetime] | None = None) -> Store:
+    """The embedded store in the file `path`, whatever team database is configured: for throw-away
+    records such as the form preview's, which must never reach a team's server."""
+    from storage.sqlite.store import SqliteStore
+
+    return SqliteStore(path, now=now)

@@ -235,7 +235,7 @@ def _sample(form: AssessmentForm, today: date) -> tuple[dict[str, Any], list[Obj
 
 def run_preview(args: argparse.Namespace) -> int:
     """`a4 forms preview FILE [--sample]`: run the preview over a store that is deleted afterwards."""
-    from storage.sqlite.store import SqliteStore
+    from storage.connect import open_file_store
     from tui.config import user_forms_dir
 
     path = Path(args.file)
@@ -248,7 +248,7 @@ def run_preview(args: argparse.Namespace) -> int:
     own = user_forms_dir()
     dirs = [*([own] if own else []), *map(Path, args.forms)]
     with tempfile.TemporaryDirectory(prefix="a4-preview-") as folder:
-        store = SqliteStore(Path(folder) / "preview.db")
+        store = open_file_store(Path(folder) / "preview.db")
         try:
             PreviewApp(path, store=store, sample=args.sample, form_dirs=dirs).run()
         finally:
