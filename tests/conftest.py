@@ -24,8 +24,9 @@ from tests.pg_server import TeamServer, running_team
 ENGINES: tuple[str, ...] = ("sqlite", "postgres")
 
 # Keep the bank-holiday cache (forms/record/deadlines.py) out of the user's own cache
-# folder; subprocesses started by tests inherit this.
-os.environ.setdefault("A4_CACHE_DIR", tempfile.mkdtemp(prefix="a4-test-cache-"))
+# folder; subprocesses started by tests inherit this.  One folder per test process: under
+# pytest-xdist each worker sets its own, rather than sharing the one its parent made.
+os.environ["A4_CACHE_DIR"] = tempfile.mkdtemp(prefix="a4-test-cache-")
 
 
 @dataclass

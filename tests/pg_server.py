@@ -77,6 +77,11 @@ def server_user() -> str | None:
             text=True,
         )
     except (OSError, subprocess.CalledProcessError) as exc:
+        try:  # another test process (pytest-xdist) made it first
+            pwd.getpwnam("a4pg")
+            return "a4pg"
+        except KeyError:
+            pass
         detail = getattr(exc, "stderr", "") or exc
         raise PgServerError(
             "Running as root, the test server needs an unprivileged user, and `useradd a4pg` failed: "

@@ -83,7 +83,7 @@ def _calendar() -> dict[int, tuple[date, ...]]:
     years = {str(year): [day.isoformat() for day in days] for year, days in calendar.items()}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(".tmp")
+        partial = path.with_suffix(f".{os.getpid()}.tmp")  # two A4s refreshing at once never share one
         partial.write_text(json.dumps({"stamp": stamp, "years": years}), encoding="utf-8")
         partial.replace(path)
     except OSError:
