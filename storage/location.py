@@ -59,3 +59,24 @@ def db_path(data_dir: Path) -> Path:
 def backup_dir(data_dir: Path) -> Path:
     """Where backups of the store go, dated ones by `a4 backup` and the rolling daily ones."""
     return data_dir / BACKUP_DIR
+
+
+def folder_problem(folder: Path, error: OSError) -> str:
+    """Why the data folder `folder` cannot be used, and what to do, for `error` met while opening it."""
+    where = Path(error.filename) if error.filename else folder
+    try:
+        owner = folder.stat().st_uid
+    except OSError:
+        owner = None
+    if owner is not None and owner != os.geteuid() and isinstance(error, PermissionError):
+        reason = "belongs to another user"
+    elif isinstance(error, PermissionError):
+        reason = f"cannot be used: {where} is not yours to read or write (permission denied)"
+    elif isinstance(error, NotADirectoryError | FileExistsError):
+        reason = f"cannot be made: {where} is a file, not a folder"
+    else:
+        reason = f"cannot be used ({error.strerror or error})"
+    return (
+        f"The A4 data folder {folder} {reason}. Nothing was changed. "
+        "Choose a folder of your own with --data-dir or A4_DATA_DIR."
+    )

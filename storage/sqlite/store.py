@@ -28,10 +28,18 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from storage.location import PRIVATE_FILE, db_path, ensure_private_dir, make_private, resolve_data_dir
+from storage.location import (
+    PRIVATE_FILE,
+    backup_dir,
+    db_path,
+    ensure_private_dir,
+    folder_problem,
+    make_private,
+    resolve_data_dir,
+)
 from storage.sql.engine import Connection, SqlStore, T
 from storage.sql.statements import Dialect, Statements
-from storage.sqlite.backup import copy_database, daily_backup, latest_backup
+from storage.sqlite.backup import copy_database, daily_backup, failure_reason, latest_backup
 from storage.sqlite.schema import SCHEMA_VERSION, file_version, migrate
 from storage.store import CorruptStoreError, NewerSchemaError, StorageUnavailableError, StoreError
 
@@ -57,7 +65,12 @@ def _writable(path: Path) -> bool:
 
 def open_store(data_dir: str | None = None, *, now: Callable[[], datetime] | None = None) -> SqliteStore:
     """The store in the data folder chosen by `--data-dir`, `A4_DATA_DIR` or the platform default."""
-    return SqliteStore(db_path(ensure_private_dir(resolve_data_dir(data_dir))), now=now)
+    folder = resolve_data_dir(data_dir)
+    try:
+        path = db_path(ensure_private_dir(folder))
+    except OSError as error:
+        raise StorageUnavailableError(folder_problem(folder, error)) from None
+    return SqliteStore(path, now=now)
 
 
 class SqliteStore(SqlStore):
@@ -86,12 +99,24 @@ class SqliteStore(SqlStore):
     def __init__(self, path: Path, *, now: Callable[[], datetime] | None = None) -> None:
         super().__init__(now)
         self.path = Path(path)
-        ensure_private_dir(self.path.parent)
-        existed = self.path.exists() and self.path.stat().st_size > 0
+        self.notices: list[str] = []
+        """What a person should know about this open (today's backup could not be written)."""
+        try:
+            ensure_private_dir(self.path.parent)
+            size = self.path.stat().st_size if self.path.exists() else None
+        except OSError as error:
+            raise StorageUnavailableError(folder_problem(self.path.parent, error)) from None
+        if size == 0 and latest_backup(self.path) is not None:
+            # Emptied (a failed copy, a full disk at the wrong moment), not new: a new store has no backups.
+            raise CorruptStoreError(self.path, latest_backup(self.path))
+        existed = bool(size)
         if existed:
             self._probe()
         else:
-            os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, PRIVATE_FILE))
+            try:
+                os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY | os.O_NOFOLLOW, PRIVATE_FILE))
+            except OSError as error:
+                raise StorageUnavailableError(folder_problem(self.path.parent, error)) from None
         self.read_only = existed and not _writable(self.path)
         if self.read_only:
             self._open_read_only()
@@ -102,8 +127,18 @@ class SqliteStore(SqlStore):
                 self._conn.execute(pragma)
             make_private(self.path, *self._sidecars())
             if existed:
-                daily_backup(self._conn, self.path, self._now().date())
+                self._daily_backup()
             migrate(self._conn)
+
+    def _daily_backup(self) -> None:
+        """Today's backup; when it cannot be written the store still opens, and says so once."""
+        try:
+            daily_backup(self._conn, self.path, self._now().date())
+        except (OSError, sqlite3.Error) as error:
+            self.notices.append(
+                f"Today's backup could not be written: {failure_reason(error)}. Your cases open as usual; "
+                f"free some space (or check {backup_dir(self.path.parent)}) so tomorrow's can be."
+            )
 
     def _open_read_only(self) -> None:
         """Open a store we may only read (a read-only share, a file not ours): reads work, saves say why not.

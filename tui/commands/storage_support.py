@@ -31,7 +31,10 @@ def open_store(args: argparse.Namespace) -> Store:
     from storage.connect import open_store as open_chosen
     from tui.config import config_path
 
-    return open_chosen(args.data_dir, getattr(args, "db", None), config_file=config_path())
+    store = open_chosen(args.data_dir, getattr(args, "db", None), config_file=config_path())
+    for notice in getattr(store, "notices", ()):  # e.g. today's backup could not be written
+        print(f"a4: {notice}", file=sys.stderr)
+    return store
 
 
 def database_url(args: argparse.Namespace) -> str | None:
