@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import stat
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -22,6 +23,7 @@ from pathlib import Path
 import pytest
 from fontTools.ttLib import TTCollection, TTFont
 from pypdf import PdfReader
+from textual.widgets import Input
 
 from exports.formats.sheet import to_sheet
 from exports.pdf.content import MIN_WORDS
@@ -35,6 +37,8 @@ from forms.record.sharing import WITHHELD_NOTICE, for_person
 from storage.demo import demo_data
 from storage.sqlite.store import SqliteStore
 from tests.cli_support import a4_in as a4
+from tests.pilot_support import CaseApp
+from tui.screens.case_screen import CaseScreen
 
 A4_POINTS = (595.28, 841.89)
 NAMES = {
@@ -157,6 +161,7 @@ def test_a_record_with_every_field_at_its_budget_still_fits(
     for number in {int(n) for n in re.findall(r"continues in the full record \(page (\d+)\)", sheet_text)}:
         assert 2 <= number <= len(reader.pages)
     assert f"page 1 of {len(reader.pages)}" in sheet_text
+    assert flat(reader.pages[1].extract_text()).startswith("The full record")  # the sheet kept to page 1
     for index, page in enumerate(reader.pages[1:], 2):
         footer = flat(page.extract_text())
         assert case.ref in footer and f"page {index} of {len(reader.pages)}" in footer
@@ -332,3 +337,29 @@ def test_a_wrong_sheet_item_is_one_error_at_its_line(
     (error,) = result.errors
     assert error.message == message and hint in error.hint
     assert error.line == (9 if "block" in message else 10)  # the line of the key that is wrong
+
+
+async def test_f12_then_s_writes_the_open_records_sheet(tmp_path: Path) -> None:
+    registry, _ = load_registry([])
+    form = registry.assessment("a4-assessment")
+    assert form is not None
+    store = SqliteStore(tmp_path / "a4.db")
+    case = store.create_case(Case("AB1", "Seán Ó Dálaigh", "2026-09-28", "pat", form.id), form.deadlines)
+    record = store.create_record(
+        Record("rec-1", case.ref, form.id, form.version, answers={"rosh.level": "medium"}), "pat"
+    )
+    app = CaseApp(CaseScreen(store=store, form=form, case=case, record=record, user="pat"))
+    folder = tmp_path / "out"
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f12")
+        await pilot.pause()
+        app.screen.query_one(".export-folder", Input).value = str(folder)
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, CaseScreen)
+    store.close()
+    written = folder / "AB1-rec-1.pdf"
+    assert stat.S_IMODE(written.stat().st_mode) == 0o600
+    text = flat(read(written.read_bytes()).pages[0].extract_text())
+    assert "Seán Ó Dálaigh" in text and "Medium" in text
+    assert "automatic checks met" in text  # the screen's rubric reaches the sheet's QA line

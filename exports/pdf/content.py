@@ -132,6 +132,7 @@ def build(
         "status_label": headings["status"],
         "signoff": signoff(record, audit),
         "full": None,
+        "page_numbers": False,
         "person": person,
         "banner": PERSON_BANNER if person else PRACTITIONER_BANNER,
         "notice": notice,
@@ -269,9 +270,10 @@ def _areas(record: Record, form: AssessmentForm, shown: list[Placed], scale: flo
 def _review(record: Record, case: Case, form: AssessmentForm, audit: Sequence[AuditEvent]) -> str:
     if case.next_review:
         return short_date(case.next_review)
-    approvals = [e for e in audit if e.kind == "status" and e.new in ("approved", "locked")]
-    if approvals:
-        return short_date(next_review(date.fromisoformat(approvals[0].at[:10]), form.deadlines).isoformat())
+    approvals = [e.at for e in audit if e.kind == "status" and e.new in ("approved", "locked")]
+    if record.status in ("approved", "locked") and (approvals or record.updated_at):
+        signed = (approvals or [record.updated_at])[0][:10]  # an imported record may have no audit trail
+        return short_date(next_review(date.fromisoformat(signed), form.deadlines).isoformat())
     return "set when the assessment is signed off"
 
 

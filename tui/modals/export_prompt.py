@@ -17,8 +17,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from exports.batch import FORMATS, Exportable
-from forms.model import AssessmentForm, Case, Record
+from exports.batch import FORMATS, Exportable, ExportProblem
+from forms.model import AssessmentForm, Case, Record, Rubric
 from storage.store import Store, StoreError
 
 DEFAULT_FOLDER = "~/a4-exports"
@@ -37,12 +37,16 @@ class ExportPrompt(ModalScreen[Path | None]):
           for name, key in KEYS.items()),
     ]  # fmt: skip
 
-    def __init__(self, store: Store, form: AssessmentForm, case: Case, record: Record) -> None:
+    def __init__(
+        self, store: Store, form: AssessmentForm, case: Case, record: Record, rubric: Rubric | None = None
+    ) -> None:
         super().__init__(classes="export-prompt")
         self.store = store
         self.form = form
         self.case = case
         self.record = record
+        self.rubric = rubric
+        """The form's QA rubric, for the sheet's QA line."""
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="export-box"):
@@ -65,13 +69,12 @@ class ExportPrompt(ModalScreen[Path | None]):
         fmt = FORMATS[name]
         folder = Path(self.query_one(".export-folder", Input).value.strip() or DEFAULT_FOLDER).expanduser()
         try:
-            item = Exportable(
-                self.case, self.record, self.form, tuple(self.store.audit_trail(self.record.id))
-            )
+            audit = tuple(self.store.audit_trail(self.record.id))
+            item = Exportable(self.case, self.record, self.form, audit, self.rubric)
             ensure_private_dir(folder)
             path = folder / file_name(self.case.ref, self.record.id, fmt.extension)
             write_private(path, fmt.render(item))
-        except (OSError, StoreError) as error:
+        except (OSError, StoreError, ExportProblem) as error:
             reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
             self.query_one(".export-error", Static).update(
                 f"Could not export there ({reason}). Try another folder, for example your home folder."

@@ -660,7 +660,7 @@ class CaseScreen(Screen[None]):
     def action_export(self) -> None:
         """Export the open record (saved first) in a format chosen in a short prompt, which says where."""
         self.save_now()
-        self.app.push_screen(ExportPrompt(self.store, self.form, self.case, self.record))
+        self.app.push_screen(ExportPrompt(self.store, self.form, self.case, self.record, self.rubric))
 
     def action_back(self) -> None:
         """Leave the case (after saving); a refused save keeps the practitioner here with their text."""
