@@ -9,7 +9,10 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from textual.widgets import Select
+from textual.widgets._select import SelectOverlay
 
+from forms.definition.registry import load_registry
 from forms.record.dates import format_long
 from forms.record.deadlines import add_working_days
 from storage.sqlite.store import SqliteStore
@@ -201,3 +204,53 @@ def test_a_store_from_a_newer_a4_is_explained_on_stderr_without_a_traceback(tmp_
     result = _run_a4(data_dir, tmp_path)
     assert result.returncode == 1
     assert "newer version of A4" in result.stderr and "Traceback" not in result.stderr
+
+
+async def test_a_new_case_can_use_any_loaded_assessment_form(db: SqliteStore) -> None:
+    registry, errors = load_registry([Path(__file__).parent / "fixtures" / "forms" / "valid"])
+    assert errors == []
+    async with make_app(db, registry=registry).run_test(size=(100, 40)) as pilot:
+        await caseload_shown(pilot)
+        await pilot.press("ctrl+n")
+        modal = pilot.app.screen
+        assert isinstance(modal, NewCaseScreen)
+        chooser = modal.query_one("#form", Select)
+        assert chooser.value == "a4-assessment"  # the shipped form unless another is chosen
+        await pilot.press(*"N9", "enter", *"Jo Bloggs", "tab", "tab")
+        assert chooser.has_focus
+        await pilot.press("enter")
+        await pilot.pause()
+        titles = [str(option.prompt) for option in chooser.query_one(SelectOverlay).options]
+        assert titles[0].startswith("A4 assessment") and any(t.startswith("Mini assessment") for t in titles)
+        await pilot.press(*["down"] * titles.index(next(t for t in titles if t.startswith("Mini"))), "enter")
+        await pilot.pause()
+        assert chooser.value == "mini"
+        await pilot.press("ctrl+s")
+        await caseload_shown(pilot)
+    assert db.get_case("N9").form_id == "mini"
+
+
+def test_a4_new_names_the_forms_it_can_use(tmp_path: Path) -> None:
+    from tests.cli_support import a4_in
+
+    result = a4_in(tmp_path, "new", "--ref", "N1", "--name", "Jo", "--start", "2026-02-02", "--form", "mnii")
+    assert result.returncode == 1
+    assert (
+        "there is no assessment form 'mnii' (the assessment forms loaded are a4-assessment)" in result.stderr
+    )
+    forms = Path(__file__).parent / "fixtures" / "forms" / "valid"
+    ok = a4_in(
+        tmp_path,
+        "--forms",
+        str(forms),
+        "new",
+        "--ref",
+        "N1",
+        "--name",
+        "Jo",
+        "--start",
+        "2026-02-02",
+        "--form",
+        "mini",
+    )
+    assert ok.returncode == 0, ok.stderr

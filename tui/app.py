@@ -115,9 +115,7 @@ class A4App(App[None], inherit_bindings=False):
 
     def get_default_screen(self) -> Screen[None]:
         owner = self.config.user if self.config.role == "practitioner" else None
-        return CaseloadScreen(
-            store=self.store, owner=owner, form=partial(self.form_for, DEFAULT_FORM_ID), today=self.today()
-        )
+        return CaseloadScreen(store=self.store, owner=owner, forms=self.case_forms, today=self.today())
 
     def on_mount(self) -> None:
         self.set_keymap(dict(self.config.keys))
@@ -129,6 +127,12 @@ class A4App(App[None], inherit_bindings=False):
     def form_for(self, form_id: str, version: str | None = None) -> AssessmentForm | None:
         """The assessment form with this id (and version, when given), if it is installed."""
         return self.registry.assessment(form_id, version)
+
+    def case_forms(self) -> list[AssessmentForm]:
+        """The assessment forms a new case may use, newest version of each: the shipped one first."""
+        latest = [self.registry.assessment(form_id) for form_id in self.registry.assessment_ids()]
+        forms = [form for form in latest if form is not None]
+        return sorted(forms, key=lambda form: (form.id != DEFAULT_FORM_ID, form.header.title.lower()))
 
     @on(OpenCase)
     def _open_case(self, event: OpenCase) -> None:

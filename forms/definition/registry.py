@@ -55,6 +55,10 @@ class Registry:
             return next((f for f in forms if f.version == version), None)
         return max(forms, key=lambda f: semver_key(f.version), default=None)
 
+    def assessment_ids(self) -> list[str]:
+        """The id of every assessment form loaded, once each, in the order first added."""
+        return list(dict.fromkeys(d.id for d in self._loaded.values() if isinstance(d, AssessmentForm)))
+
     def rubric_for(self, form_id: str) -> Rubric | None:
         """The rubric judging this form that was added last (a user's own overrides the shipped one)."""
         return next(

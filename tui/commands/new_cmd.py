@@ -12,7 +12,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--start", required=True, metavar="YYYY-MM-DD", help="sentence or first appointment date"
     )
-    parser.add_argument("--form", default=None, metavar="ID", help="assessment form (default: a4-assessment)")
+    parser.add_argument(
+        "--form",
+        default=None,
+        metavar="ID",
+        help="the assessment form every record of the case uses (default: a4-assessment, the shipped one; "
+        "`a4 forms list` shows those loaded; add your own folder with --forms DIR)",
+    )
     parser.add_argument("--owner", help="the practitioner who holds the case (default: you)")
     parser.set_defaults(func=run)
 

@@ -49,12 +49,18 @@ def load_form(args: argparse.Namespace, form_id: str) -> AssessmentForm | None:
     """The newest version of assessment form `form_id`, or `None` after reporting why not."""
     from pathlib import Path
 
+    from forms.definition.errors import did_you_mean
     from forms.definition.registry import load_registry
 
     registry, _errors = load_registry([Path(d) for d in args.forms])
     form = registry.assessment(form_id)
     if form is None:
-        fail(f"there is no assessment form '{form_id}'; `a4 forms check` lists problems in form files")
+        known = registry.assessment_ids()
+        hint = did_you_mean(form_id, known) or "the assessment forms loaded are " + ", ".join(known)
+        fail(
+            f"there is no assessment form '{form_id}' ({hint}); add the folder of your own forms with "
+            "--forms DIR, and `a4 forms check DIR` lists any problems in them"
+        )
     return form
 
 

@@ -1,6 +1,8 @@
-"""Adding a case: reference, name and start date, with the due date worked out as you type.
+"""Adding a case: reference, name, start date and (when several are loaded) its assessment form.
 
-The due date is shown before the case is added, so a practitioner sees at
+A case is assessed with one form for its whole life: the one chosen here
+(the shipped one unless another is picked), and every record of the case
+is written against a version of it.  The due date is shown before the case is added, so a practitioner sees at
 once when the assessment falls due (working days, bank holidays skipped)
 and can correct a mistyped start date first.  The store then derives the
 same dates from the same form deadlines; this modal never writes its own.
@@ -8,6 +10,7 @@ same dates from the same form deadlines; this modal never writes its own.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import ClassVar
 
@@ -17,7 +20,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, Static
+from textual.widgets import Input, Label, Select, Static
 
 from forms.model import AssessmentForm, Case
 from forms.record.dates import format_long, parse_date
@@ -34,10 +37,12 @@ class NewCaseScreen(ModalScreen[Case | None]):
         Binding("ctrl+s", "add", "Add case", id="new_case.add"),
     ]
 
-    def __init__(self, *, store: Store, form: AssessmentForm, owner: str, today: date) -> None:
+    def __init__(self, *, store: Store, forms: Sequence[AssessmentForm], owner: str, today: date) -> None:
+        """`forms` are the assessment forms a case may use, the default first (at least one)."""
         super().__init__()
         self.store = store
-        self.form = form
+        self.forms = list(forms)
+        self.form = self.forms[0]
         self.owner = owner
         self.today = today
 
@@ -50,6 +55,14 @@ class NewCaseScreen(ModalScreen[Case | None]):
             yield Input(id="name")
             yield Label("Start date (sentence or first appointment)")
             yield Input(f"{self.today:%d/%m/%Y}", id="start", placeholder="3/10/2026, today, -2d")
+            if len(self.forms) > 1:
+                yield Label("Assessment form (Tab to change; records of this case use it)")
+                yield Select(
+                    [(f"{form.header.title} ({form.id} {form.version})", form.id) for form in self.forms],
+                    value=self.form.id,
+                    allow_blank=False,
+                    id="form",
+                )
             yield Static(id="due")
             yield Static(id="problem")
             yield Static("Enter: next field, then add · Ctrl+S: add · Esc: cancel", classes="modal-hint")
@@ -61,6 +74,11 @@ class NewCaseScreen(ModalScreen[Case | None]):
     def _start(self) -> date:
         """The start date typed; ValueError with what to type instead."""
         return parse_date(self.query_one("#start", Input).value, self.today)
+
+    @on(Select.Changed, "#form")
+    def _form_chosen(self, event: Select.Changed) -> None:
+        self.form = next((f for f in self.forms if f.id == event.value), self.form)
+        self._show_due()
 
     @on(Input.Changed, "#start")
     def _show_due(self) -> None:

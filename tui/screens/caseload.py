@@ -117,17 +117,18 @@ class CaseloadScreen(Screen[None]):
         *,
         store: Store,
         owner: str | None,
-        form: Callable[[], AssessmentForm | None],
+        forms: Callable[[], list[AssessmentForm]],
         today: date,
     ) -> None:
-        """`owner` limits the list to one practitioner's cases; `form()` is what new cases are assessed with.
+        """`owner` limits the list to one practitioner's cases; `forms()` are those new cases may use.
 
-        `form` is asked for only when a case is added, so the forms need not be read before the list shows.
+        `forms()` (the default first) is asked for only when a case is added, so the forms need not be
+        read before the list shows.
         """
         super().__init__()
         self.store = store
         self.owner = owner
-        self.form = form
+        self.forms = forms
         self.today = today
         self.filter_text = ""
         self._filter = CaseFilter([])
@@ -337,14 +338,14 @@ class CaseloadScreen(Screen[None]):
         self.set_filter("")
 
     def action_new_case(self) -> None:
-        form = self.form()
-        if form is None:
+        forms = self.forms()
+        if not forms:
             self.notify("No assessment form is installed, so no case can be added.", severity="error")
             return
         from tui.modals.new_case import NewCaseScreen
 
         self.app.push_screen(
-            NewCaseScreen(store=self.store, form=form, owner=self.owner or "", today=self.today),
+            NewCaseScreen(store=self.store, forms=forms, owner=self.owner or "", today=self.today),
             self._case_created,
         )
 
