@@ -33,14 +33,19 @@ def resolve_data_dir(arg: str | None = None, environ: Mapping[str, str] | None =
 
 
 def ensure_private_dir(path: Path) -> Path:
-    """Create `path` (and parents) if missing; a folder A4 creates gets mode 0700.
+    """Create `path` (and its missing parents) if missing; each folder A4 creates gets mode 0700.
 
     An existing folder is left as it is: the user may have pointed A4 at a
     folder they share on purpose, and silently changing it would surprise them.
     """
-    if not path.exists():
-        path.mkdir(parents=True, mode=PRIVATE_DIR)
-        path.chmod(PRIVATE_DIR)  # mkdir's mode is filtered by the umask
+    missing = []
+    folder = path
+    while not folder.exists() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    for folder in reversed(missing):  # every folder made, not only the last, is private
+        folder.mkdir(mode=PRIVATE_DIR, exist_ok=True)
+        folder.chmod(PRIVATE_DIR)  # mkdir's mode is filtered by the umask
     return path
 
 

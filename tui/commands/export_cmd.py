@@ -46,8 +46,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         choices=("person",),
         help="a copy for the person on probation (md, json or sheet), without what the form withholds",
     )
-    add("--out", metavar="PATH", help="a file (one record, or CSV) or a folder (many records)")
+    add(
+        "--out",
+        metavar="PATH",
+        help="a file (one record, or CSV), a folder (ending in / or existing: one file per record), "
+        "or - for standard output",
+    )
+    add("--force", action="store_true", help="replace files that already exist (never through a link)")
     parser.set_defaults(func=run)
+
+
+def _is_folder(out: str | None) -> bool:
+    """Whether --out names a folder: it ends in a slash, or is one already."""
+    import os
+
+    if out is None or out == "-":
+        return False
+    return out.endswith(("/", os.sep)) or Path(out).expanduser().is_dir()
 
 
 def run(args: argparse.Namespace) -> int:
@@ -82,36 +97,41 @@ def run(args: argparse.Namespace) -> int:
     forms = FormCache(registry, store)
     try:
         chosen = select(store, args.refs, all_cases=args.all, since=args.since, history=args.history)
+        to_folder = _is_folder(args.out)
         if args.format == "csv":
-            return _write_one(to_csv(csv_rows(store, forms, chosen)), args.out)
+            target = str(Path(args.out).expanduser() / "cases.csv") if to_folder else args.out
+            return _write_one(to_csv(csv_rows(store, forms, chosen)), target, force=args.force)
         records = (s for s in chosen if s.record is not None)
         first, second = next(records, None), next(records, None)
         if first is None:
             return fail("no records match; `a4 cases` lists the cases and their status")
         fmt = with_full_record(FORMATS["sheet"]) if args.full else FORMATS[args.format]
-        out = Path(args.out).expanduser() if args.out else None
-        if second is None and not (out and out.is_dir()):
+        out = Path(args.out).expanduser() if args.out and args.out != "-" else None
+        if second is None and not to_folder:
             assert first.record is not None  # only cases with a record pass the filter above
             item = forms.exportable(store, first.case, first.record, for_person=person)
-            return _write_one(fmt.render(item), args.out)
+            return _write_one(fmt.render(item), str(out) if out else None, force=args.force)
         if out is None:
             count = 2 + sum(1 for _ in records)
-            return fail(f"{count} records match; give --out FOLDER to write one file per record")
+            return fail(f"{count} records match; give --out FOLDER/ to write one file per record")
         total = len(wanted_refs(store, args.refs)) if args.refs or args.all else None
         return _write_many(store, forms, itertools.chain([first], [second] if second else [], records),
-                           fmt, out, total, for_person=person)  # fmt: skip
+                           fmt, out, total, for_person=person, force=args.force)  # fmt: skip
     except (StoreError, ExportProblem) as error:
         return fail(error)
     finally:
         store.close()
 
 
-def _write_one(text: str | bytes, out: str | None) -> int:
+def _write_one(text: str | bytes, out: str | None, *, force: bool) -> int:
+    """Write one export to `out` (standard output when None), its folders made private."""
     import sys
 
     from exports.files import write_private
+    from storage.location import ensure_private_dir
     from tui.commands.storage_support import fail
 
+    out = None if out == "-" else out
     if out is None and isinstance(text, bytes):
         if sys.stdout.isatty():
             return fail(
@@ -123,8 +143,12 @@ def _write_one(text: str | bytes, out: str | None) -> int:
     if out is None:
         sys.stdout.write(str(text))
         return 0
+    path = Path(out).expanduser()
     try:
-        written = write_private(Path(out).expanduser(), text)
+        ensure_private_dir(path.parent)
+        written = write_private(path, text, replace=force)
+    except FileExistsError:
+        return fail(f"{out} already exists; nothing was written. Give --force to replace it")
     except OSError as error:
         return fail(f"could not write {out} ({error.strerror or error}); choose a folder you can write to")
     print(f"Wrote {written}.", file=sys.stderr)
@@ -140,6 +164,7 @@ def _write_many(
     total: int | None,
     *,
     for_person: bool,
+    force: bool,
 ) -> int:
     """One file per record, each read, rendered and written before the next is read (memory stays flat)."""
     import sys
@@ -155,9 +180,15 @@ def _write_many(
             for selected in records:
                 assert selected.record is not None  # only cases with a record are passed
                 item = forms.exportable(store, selected.case, selected.record, for_person=for_person)
-                write_private(out / file_name(item.case.ref, item.record.id, fmt.extension), fmt.render(item))
+                path = out / file_name(item.case.ref, item.record.id, fmt.extension)
+                write_private(path, fmt.render(item), replace=force)
                 written += 1
                 advance()
+    except FileExistsError as error:
+        return fail(
+            f"{error.filename} already exists; {written} files were written before it. "
+            "Give --force to replace existing files"
+        )
     except OSError as error:
         return fail(f"could not write to {out} ({error.strerror or error}); choose a folder you can write to")
     print(f"Wrote {written} {fmt.label} files to {out}.", file=sys.stderr)

@@ -73,7 +73,7 @@ class ExportPrompt(ModalScreen[Path | None]):
             item = Exportable(self.case, self.record, self.form, audit, self.rubric)
             ensure_private_dir(folder)
             path = folder / file_name(self.case.ref, self.record.id, fmt.extension)
-            write_private(path, fmt.render(item))
+            write_private(path, fmt.render(item), replace=True)  # a new export of the same record
         except (OSError, StoreError, ExportProblem) as error:
             reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
             self.query_one(".export-error", Static).update(
