@@ -7,8 +7,8 @@ import os
 from pathlib import Path
 
 import pytest
-from storage.location import folder_problem
 
+from storage.location import folder_problem
 from tests.cli_support import a4_in as a4
 
 
