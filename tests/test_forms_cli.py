@@ -69,7 +69,7 @@ def test_schema_prints_the_shipped_schema(a4, capsys: pytest.CaptureFixture[str]
     assert a4("forms", "schema") == 0
     printed = capsys.readouterr().out
     assert printed == SCHEMA_FILE.read_text(encoding="utf-8")
-    assert json.loads(printed)["$schema"] == "http://json-schema.org/draft-04/schema#"
+    assert json.loads(printed)["$schema"] == "http://json-schema.org/draft-07/schema#"
 
 
 def test_a_real_process_prints_problems_not_a_traceback(tmp_path: Path) -> None:
@@ -89,3 +89,15 @@ def test_a_real_process_prints_problems_not_a_traceback(tmp_path: Path) -> None:
     assert run.returncode == 1
     assert "Traceback" not in run.stdout + run.stderr
     assert run.stdout.splitlines()[-1] == "3 problems in 3 files"
+
+
+def test_schema_write_puts_the_schema_where_each_forms_schema_line_finds_it(
+    a4, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert a4("forms", "schema", "--write", tmp_path / "forms") == 0
+    written = tmp_path / "forms" / "a4-form.schema.json"
+    assert written.read_text(encoding="utf-8") == SCHEMA_FILE.read_text(encoding="utf-8")
+    assert capsys.readouterr().out == (
+        f"Wrote {written}: start each form in {tmp_path / 'forms'} "
+        "with the line  #:schema ./a4-form.schema.json\n"
+    )

@@ -47,12 +47,24 @@ def keys(definition: dict[str, Any]) -> set[str]:
 
 
 def refs(definition: dict[str, Any]) -> list[str]:
-    return [choice["$ref"].rsplit("/", 1)[1] for choice in definition["oneOf"]]
+    """The definitions a discriminated table dispatches to, one `if`/`then` branch each, in order.
+
+    Each branch's `if` names the value of the discriminating key (`type`,
+    `kind`) that its `then` definition requires, so a mistake in one question
+    is judged against that question's type only (and reported once).
+    """
+    names = []
+    for branch in definition["allOf"]:
+        [(key, test)] = branch["if"]["properties"].items()
+        name = branch["then"]["$ref"].rsplit("/", 1)[1]
+        assert DEFS[name]["properties"][key]["enum"] == [test["const"]], name
+        names.append(name)
+    return names
 
 
-def test_the_schema_is_draft_4() -> None:
-    assert SCHEMA["$schema"] == "http://json-schema.org/draft-04/schema#"
-    jsonschema.Draft4Validator.check_schema(SCHEMA)
+def test_the_schema_is_draft_7() -> None:
+    assert SCHEMA["$schema"] == "http://json-schema.org/draft-07/schema#"
+    jsonschema.Draft7Validator.check_schema(SCHEMA)
 
 
 def test_each_kind_has_the_loaders_top_level_keys() -> None:
@@ -114,7 +126,7 @@ def test_every_key_has_a_description_for_completion() -> None:
 @pytest.mark.parametrize("path", [*sorted(VALID.glob("*.toml")), *library_files()], ids=lambda p: p.name)
 def test_valid_files_validate(path: Path) -> None:
     data = tomllib.loads(path.read_text(encoding="utf-8"))
-    errors = [error.message for error in jsonschema.Draft4Validator(SCHEMA).iter_errors(data)]
+    errors = [error.message for error in jsonschema.Draft7Validator(SCHEMA).iter_errors(data)]
     assert errors == []
 
 
@@ -140,4 +152,4 @@ def test_valid_files_validate(path: Path) -> None:
 )
 def test_the_schema_rejects_what_the_loader_rejects(name: str) -> None:
     data = tomllib.loads(CASES[name][0])
-    assert not jsonschema.Draft4Validator(SCHEMA).is_valid(data)
+    assert not jsonschema.Draft7Validator(SCHEMA).is_valid(data)

@@ -29,7 +29,7 @@ def test_new_writes_a_starter_that_passes_check(
     assert f"Wrote {written}: a starter {kind}" in capsys.readouterr().out
     assert f'id = "housing-{kind}"' in written.read_text(encoding="utf-8")
     assert json.loads((folder / SCHEMA_FILE).read_text(encoding="utf-8"))["$schema"].startswith(
-        "http://json-schema.org/draft-04"
+        "http://json-schema.org/draft-07"
     )
     assert a4("forms", "check", written) == 0
     assert capsys.readouterr().out == "1 definition OK\n"

@@ -28,6 +28,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     listing.set_defaults(func=run_list)
 
     schema = actions.add_parser("schema", help="print the JSON Schema of the format, for editor completion")
+    schema.add_argument(
+        "--write",
+        metavar="DIR",
+        help="write it as DIR/a4-form.schema.json, the file each form's `#:schema` line names",
+    )
     schema.set_defaults(func=run_schema)
 
     new = actions.add_parser("new", help="write a commented starter definition, valid as written")
@@ -104,7 +109,19 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_schema(args: argparse.Namespace) -> int:
-    print(_schema_text(), end="")
+    from forms.definition.starters import SCHEMA_FILE
+
+    if not args.write:
+        print(_schema_text(), end="")
+        return 0
+    target = Path(args.write) / SCHEMA_FILE
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(_schema_text(), encoding="utf-8")
+    except OSError as error:
+        print(f"a4: cannot write {target} ({error.strerror}); choose another DIR.", file=sys.stderr)
+        return 1
+    print(f"Wrote {target}: start each form in {target.parent} with the line  #:schema ./{SCHEMA_FILE}")
     return 0
 
 
@@ -141,9 +158,7 @@ def run_new(args: argparse.Namespace) -> int:
     try:
         folder.mkdir(parents=True, exist_ok=True)
         target.write_text(starter_text(args.kind, args.name, form), encoding="utf-8")
-        schema = folder / SCHEMA_FILE
-        if not schema.exists():
-            schema.write_text(_schema_text(), encoding="utf-8")
+        (folder / SCHEMA_FILE).write_text(_schema_text(), encoding="utf-8")  # this A4's format, always
     except OSError as error:
         print(f"a4: cannot write in {folder} ({error.strerror}); choose another --dir.", file=sys.stderr)
         return 1

@@ -1,0 +1,136 @@
+"""The shipped schema as editors use it: taplo and tombi report each mistake once, at its line.
+
+A trainer's editor reads `#:schema ./a4-form.schema.json` and underlines
+mistakes as they type.  These tests run the real `taplo` and `tombi` (both
+in the test extra) on copies of the shipped library written next to the
+schema the way `a4 forms schema --write` does, then on copies with one
+mistake each, and hold each editor to one message per mistake at its line.
+taplo repeats a table's message over every key of that table, so messages
+are counted once each, at the first line shown.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from forms.definition.load import library_files
+from tests.cli_support import run_a4
+
+SCHEMA_LINE = "#:schema ./a4-form.schema.json"
+
+_TAPLO = re.compile(r"^error: (?P<message>.*)\n\s*┌─ (?P<file>.*?):(?P<line>\d+):\d+", re.MULTILINE)
+
+
+def library_copy(folder: Path) -> dict[str, Path]:
+    """The shipped files and their schema, written as a trainer's forms folder."""
+    assert run_a4("forms", "schema", "--write", str(folder)).returncode == 0
+    copies = {}
+    for path in library_files():
+        copies[path.stem] = folder / path.name
+        shutil.copyfile(path, copies[path.stem])
+    return copies
+
+
+def taplo(path: Path) -> dict[str, set[int]]:
+    """taplo's distinct messages about `path`, each with the lines it marks.
+
+    A message about a table (an unknown or missing key) is shown over the
+    table's header and every key in it; a message about a value, at the value.
+    """
+    result = subprocess.run(
+        ["taplo", "check", "--colors", "never", str(path)], capture_output=True, text=True, cwd=path.parent
+    )
+    found: dict[str, set[int]] = {}
+    for match in _TAPLO.finditer(result.stdout + result.stderr):
+        found.setdefault(match.group("message"), set()).add(int(match.group("line")))
+    assert (result.returncode == 0) == (not found), result.stderr
+    return found
+
+
+def tombi(path: Path) -> set[tuple[str, int]]:
+    """tombi's messages about `path` (errors and warnings), each with its line."""
+    result = subprocess.run(
+        [
+            "tombi",
+            "lint",
+            "--offline",
+            "--diagnostics-format",
+            "json",
+            "--diagnostics-file",
+            "/dev/stdout",
+            path.name,
+        ],
+        capture_output=True,
+        text=True,
+        cwd=path.parent,
+    )
+    return {(d["message"], d["range"]["start"]["line"]) for d in json.loads(result.stdout or "[]")}
+
+
+def test_the_shipped_library_names_a_schema_that_works_where_it_is() -> None:
+    for path in library_files():
+        assert path.read_text(encoding="utf-8").splitlines()[0] == SCHEMA_LINE
+        assert (path.parent / "a4-form.schema.json").is_file()
+        assert taplo(path) == {}
+        assert tombi(path) == set()
+
+
+def test_the_library_written_beside_its_schema_is_clean(tmp_path: Path) -> None:
+    for path in library_copy(tmp_path).values():
+        assert taplo(path) == {}
+        assert tombi(path) == set()
+
+
+def mutate(path: Path, old: str, new: str, nth: int = 1) -> int:
+    """Replace the `nth` line equal to `old` (stripped) with `new` (same indent); the line number."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    seen = 0
+    for index, line in enumerate(lines):
+        if line.strip() == old:
+            seen += 1
+            if seen == nth:
+                lines[index] = line[: len(line) - len(line.lstrip())] + new
+                path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+                return index + 1
+    raise AssertionError(f"no line {old!r}")
+
+
+MISTAKES = {
+    "misspelt optional key": ("assessment", "word_budget = 60", "wordbudget = 60", 0),
+    "misspelt question type": ("assessment", 'type = "yesno"', 'type = "yes/no"', 0),
+    "number in quotes": ("assessment", "word_budget = 60", 'word_budget = "60"', 0),
+    "option key too long": (
+        "assessment",
+        '{ id = "yes", label = "Yes", key = "y" },',
+        '{ id = "yes", label = "Yes", key = "yy" },',
+        0,
+    ),
+    "key of another type": (
+        "assessment",
+        'label = "Linked to offending?"',
+        'label = "Linked to offending?"\n  word_budget = 5',
+        1,
+    ),
+    "misspelt check parameter": ("rubric", "min_words = 30", "min_word = 30", 0),
+    "unknown check kind": ("rubric", 'kind = "word_budget"', 'kind = "word_count"', 0),
+    "misspelt suggestion key": ("plan", "[[suggest]]", '[[suggest]]\nmeasures = "x"', 1),
+    "bad version": ("assessment", 'version = "1.0.0"', 'version = "1.0"', 0),
+}
+"""Each mistake: the file, the line changed, what it becomes, and how far below that line it is reported."""
+
+
+@pytest.mark.parametrize("name", MISTAKES)
+def test_each_mistake_is_one_message_at_its_line(name: str, tmp_path: Path) -> None:
+    stem, old, new, below = MISTAKES[name]
+    path = library_copy(tmp_path)[stem]
+    line = mutate(path, old, new) + below
+    [(message, lines)] = taplo(path).items()
+    assert line in lines, message
+    [(message, at)] = tombi(path)
+    assert at == line, message
