@@ -93,6 +93,9 @@ class Question:
     withhold_from_person: bool = False
     """Not to be shared with the person (third-party, victim or police information): left out of every
     copy made for them (`forms.record.sharing`)."""
+    renamed_from: str = ""
+    """The id this question had in an earlier version (`old_id` in the same section, or
+    `section.old_id`), so a record moved to this version carries that answer here."""
     # text
     word_budget: int | None = None
     # choice, multi, yesno, grid (the grid's levels)

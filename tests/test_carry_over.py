@@ -209,3 +209,22 @@ def test_the_store_keeps_what_was_left_behind(store: Store) -> None:
     again = store.get_record("r1")
     assert again.left_behind == moved.left_behind
     assert again.answers == moved.answers
+
+
+def test_a_renamed_question_carries_the_answer_of_the_id_it_was_renamed_from() -> None:
+    old = form(
+        'id = "f"\nkind = "assessment"\ntitle = "F"\nversion = "1.0.0"\n'
+        '[[section]]\nid = "home"\ntitle = "Home"\n'
+        '[[section.question]]\nid = "why"\nlabel = "Why?"\n'
+        '[[section]]\nid = "risk"\ntitle = "Risk"\n'
+        '[[section.question]]\nid = "note"\nlabel = "Note"\n'
+    )
+    new = form(
+        'id = "f"\nkind = "assessment"\ntitle = "F"\nversion = "2.0.0"\n'
+        '[[section]]\nid = "home"\ntitle = "Home"\n'
+        '[[section.question]]\nid = "reasons"\nrenamed_from = "why"\nlabel = "Why?"\n'
+        '[[section.question]]\nid = "moved"\nrenamed_from = "risk.note"\nlabel = "Note"\n'
+    )
+    result = carry_over({"home.why": "Lost the flat.", "risk.note": "Moved here."}, old, new)
+    assert result.answers == {"home.reasons": "Lost the flat.", "home.moved": "Moved here."}
+    assert result.left_behind == ()

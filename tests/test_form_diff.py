@@ -67,7 +67,8 @@ def test_a_removed_question_under_the_same_version_is_warned_about(diff) -> None
         "Section “Risk of serious harm” (risk)",
         "  + question “How ready does the person feel to change?” (readiness) added (scale)",
         "  - question “How ready does the person feel to change?” (motivation) removed: its answers "
-        "cannot carry over",
+        "cannot carry over; it looks renamed to 'readiness': keep the id 'motivation', or write "
+        "renamed_from = \"motivation\" in 'readiness', and its answers carry over",
         "These changes need a new major version.",
         "Warning: the form changed but its version is still 1.0.0: records written against 1.0.0 would "
         "open with the changed form. Make it 2.0.0.",
@@ -350,3 +351,20 @@ def test_withholding_an_answer_from_the_person_needs_a_minor_version(diff) -> No
     assert code == 0
     assert "no longer shared with the person" in "\n".join(lines)
     assert lines[-1] == "These changes need a new minor version."
+
+
+def test_a_question_renamed_with_renamed_from_carries_its_answers_under_a_minor_version(diff) -> None:
+    renamed = '  [[section.question]]\n  id = "readiness"\n  renamed_from = "motivation"\n  type = "scale"\n'
+    code, lines = diff(
+        version("1.1.0"), ('  [[section.question]]\n  id = "motivation"\n  type = "scale"\n', renamed)
+    )
+    assert (code, lines) == (
+        0,
+        [
+            "assessment mini: version 1.0.0 → 1.1.0",
+            "Section “Risk of serious harm” (risk)",
+            "  ~ question “How ready does the person feel to change?” (readiness): "
+            "renamed from 'motivation', answers carry over",
+            "These changes need a new minor version.",
+        ],
+    )

@@ -6,6 +6,7 @@ The key tables at the top are the loader's half of the format contract;
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -37,6 +38,7 @@ QUESTION_KEYS: tuple[str, ...] = (
     "show_if",
     "require_if",
     "withhold_from_person",
+    "renamed_from",
 )
 """Keys every question takes, whatever its type."""
 FIELD_KEYS: tuple[str, ...] = ("id", "type", "label", "help", "required")
@@ -244,8 +246,25 @@ def _question(
         show_if=None if conditions is None else conditions(path, table, "show_if"),
         require_if=None if conditions is None else conditions(path, table, "require_if"),
         withhold_from_person=not fields_only and ctx.flag(table, path, "withhold_from_person"),
+        renamed_from="" if fields_only else _renamed_from(ctx, path, table),
         **settings,
     )
+
+
+_OLD_NAME = re.compile(r"(?:[a-z][a-z0-9_]*\.)?[a-z][a-z0-9_]*")
+
+
+def _renamed_from(ctx: Context, path: Path, table: Mapping[str, Any]) -> str:
+    """The earlier id of a renamed question: `old_id`, or `section.old_id` when it moved section."""
+    value = ctx.text(table, path, "renamed_from")
+    if value and not _OLD_NAME.fullmatch(value):
+        ctx.error(
+            (*path, "renamed_from"),
+            f"'{value}' is not a question id",
+            'write the id the question had before, e.g. renamed_from = "old_id" (or "section.old_id")',
+        )
+        return ""
+    return value
 
 
 def _type(ctx: Context, path: Path, table: Mapping[str, Any], allowed: tuple[str, ...]) -> str | None:

@@ -70,17 +70,48 @@ def _section_changes(old: Section, new: Section) -> list[Change]:
     questions = match(old.questions, new.questions, lambda q: q.id)
     if questions.reordered:
         changes.append(Change(where, "questions are in a new order", "minor"))
+    removed = {q.id: q for q in questions.removed}
+    added = [q for before, q in questions.pairs if before is None]
     for before, question in questions.pairs:
-        if before is None:
+        renamed = removed.pop(_old_id(question, new), None) if before is None else None
+        if renamed is not None:
+            changes.append(
+                Change(
+                    where,
+                    f"~ question {_name(question)}: renamed from '{renamed.id}', answers carry over",
+                    "minor",
+                )
+            )
+            changes.extend(Change(where, text, level) for text, level in _question_changes(renamed, question))
+        elif before is None:
             kind = TYPE_NAMES[question.type]
             changes.append(Change(where, f"+ question {_name(question)} added ({kind})", "minor"))
         else:
             changes.extend(Change(where, text, level) for text, level in _question_changes(before, question))
-    for question in questions.removed:
-        changes.append(
-            Change(where, f"- question {_name(question)} removed: its answers cannot carry over", "major")
-        )
+    for question in removed.values():
+        text = f"- question {_name(question)} removed: its answers cannot carry over"
+        look_alike = next((q for q in added if _same_question(question, q)), None)
+        if look_alike is not None:
+            text += (
+                f"; it looks renamed to '{look_alike.id}': keep the id '{question.id}', or write "
+                f"renamed_from = \"{question.id}\" in '{look_alike.id}', and its answers carry over"
+            )
+        changes.append(Change(where, text, "major"))
     return changes
+
+
+def _old_id(question: Question, section: Section) -> str:
+    """The id `question` says it had in this section before (`renamed_from`), or ""."""
+    old = question.renamed_from
+    if "." in old:
+        old_section, _, old_id = old.partition(".")
+        return old_id if old_section == section.id else ""
+    return old
+
+
+def _same_question(old: Question, new: Question) -> bool:
+    """Whether a removed and an added question look like one question renamed: same type and label."""
+    return old.type == new.type and old.label.strip().lower() == new.label.strip().lower()
 
 
 def _question_changes(old: Question, new: Question, prefix: str = "") -> list[tuple[str, Level]]:

@@ -51,9 +51,10 @@ class CarryOver:
 
 
 def carry_over(answers: Mapping[str, Any], old: AssessmentForm, new: AssessmentForm) -> CarryOver:
-    """Move `answers`, written against `old`, onto `new` by question id."""
+    """Move `answers`, written against `old`, onto `new` by question id (or the id it was `renamed_from`)."""
     moved: dict[str, Any] = {}
     left: list[LeftBehind] = []
+    renamed = renames(new)
 
     def leave(path: str, label: str, value: Any, reason: str) -> None:
         left.append(LeftBehind(path, label, value, reason, old.version))
@@ -61,14 +62,26 @@ def carry_over(answers: Mapping[str, Any], old: AssessmentForm, new: AssessmentF
     for path, value in answers.items():
         before = old.question(path)
         label = before.label if before else path
-        after = new.question(path)
+        target = path if new.question(path) is not None else renamed.get(path, path)
+        after = new.question(target)
         if after is None:
             leave(path, label, value, f"the question is not in version {new.version}")
             continue
         kept = _carry(path, label, value, before or after, after, leave)
-        if kept is not None:
-            moved[path] = kept
+        if kept is not None and target not in moved:
+            moved[target] = kept
     return CarryOver(moved, tuple(left))
+
+
+def renames(form: AssessmentForm) -> dict[str, str]:
+    """Earlier answer paths → the path of the question in `form` that declares it was `renamed_from` them."""
+    found: dict[str, str] = {}
+    for section in form.sections:
+        for question in section.questions:
+            if question.renamed_from:
+                old = question.renamed_from
+                found[old if "." in old else f"{section.id}.{old}"] = f"{section.id}.{question.id}"
+    return found
 
 
 def move_record(record: Record, old: AssessmentForm, new: AssessmentForm) -> Record:
