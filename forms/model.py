@@ -138,6 +138,16 @@ class Deadlines:
 
     initial_working_days: int = 10
     review_weeks: int = 16
+    by_sentence: tuple[tuple[str, int], ...] = ()
+    """Initial working days for particular sentence types (e.g. a licence), where the form says so."""
+
+    def initial_days_for(self, sentence_type: str) -> int:
+        """Working days to the first assessment for a case under `sentence_type` (the default otherwise)."""
+        wanted = sentence_type.strip().casefold()
+        for kind, days in self.by_sentence:
+            if kind.casefold() == wanted:
+                return days
+        return self.initial_working_days
 
 
 SHEET_BLOCKS: tuple[str, ...] = ("risk", "areas", "protects")
@@ -422,6 +432,26 @@ class Record:
     """
 
 
+@dataclass(frozen=True)
+class Sentence:
+    """The sentence or order a case is supervised under, as the court or case-management system gave it.
+
+    Every field is optional: a case can be added before the paperwork arrives.
+    """
+
+    type: str = ""
+    """In words: "community order", "suspended sentence order", "licence", "post-sentence supervision"…"""
+    length: str = ""
+    """As written on the order: "18 months", "2 years"."""
+    start: str = ""
+    """ISO date the sentence or order began."""
+    end: str = ""
+    """ISO date it ends (the sentence or licence expiry)."""
+    requirements: tuple[str, ...] = ()
+    """Each requirement or condition in words: "rehabilitation activity: 20 days", "curfew 7pm–7am"."""
+    court: str = ""
+
+
 @dataclass
 class Case:
     """One person on probation, as held on a practitioner's caseload."""
@@ -434,3 +464,6 @@ class Case:
     form_id: str = ""
     initial_due: str = ""
     next_review: str = ""
+    sentence: Sentence = field(default_factory=Sentence)
+    national_id: str = ""
+    """An optional national identifier from the case-management system (e.g. a CRN); never invented by A4."""

@@ -36,6 +36,8 @@ class CaseSummary(NamedTuple):
     """Status of the latest record, `None` while the case has no record yet."""
     words: int
     active_seconds: int
+    sentence_end: str = ""
+    """ISO date the sentence or order ends, '' when not known."""
 
     @property
     def due(self) -> str:

@@ -319,6 +319,8 @@ def test_csv_opens_with_the_documented_header(form: AssessmentForm) -> None:
         "reference": "C-7",
         "name": "Alex Morgan",
         "owner": "sam.p",
+        "sentence_type": "",
+        "sentence_end": "",
         "status": "locked",
         "risk_level": "High",
         "initial_due": "2025-02-17",

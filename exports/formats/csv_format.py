@@ -27,6 +27,8 @@ HEADER: tuple[str, ...] = (
     "reference",
     "name",
     "owner",
+    "sentence_type",
+    "sentence_end",
     "status",
     "risk_level",
     "initial_due",
@@ -65,7 +67,7 @@ def csv_row(row: CaseRow) -> list[str]:
 
 def _cells(row: CaseRow) -> list[str]:
     case, record = row.case, row.record
-    who = [case.ref, case.name, case.owner]
+    who = [case.ref, case.name, case.owner, case.sentence.type, case.sentence.end]
     if record is None:
         return [*who, "not started", "", case.initial_due, case.next_review, "", "", "0", "0", "", ""]
     return [

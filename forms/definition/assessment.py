@@ -21,7 +21,7 @@ from forms.model import QUESTION_TYPES, AssessmentForm, Deadlines, Header, Optio
 ASSESSMENT_KEYS: tuple[str, ...] = ("risk_level", "deadlines", "template", "section", "sheet")
 """An assessment's own top-level keys, besides the header every definition has."""
 
-DEADLINE_KEYS: tuple[str, ...] = ("initial_working_days", "review_weeks")
+DEADLINE_KEYS: tuple[str, ...] = ("initial_working_days", "review_weeks", "by_sentence")
 MAX_INITIAL_WORKING_DAYS = 260
 """A year of working days: a longer first deadline is a typing mistake (and 5,000,000 overflows dates)."""
 MAX_REVIEW_WEEKS = 104
@@ -134,7 +134,24 @@ def _deadlines(ctx: Context, data: Mapping[str, Any]) -> Deadlines:
     initial = ctx.whole(table, path, "initial_working_days", minimum=1, maximum=MAX_INITIAL_WORKING_DAYS)
     review = ctx.whole(table, path, "review_weeks", minimum=1, maximum=MAX_REVIEW_WEEKS)
     default = Deadlines()
-    return Deadlines(initial or default.initial_working_days, review or default.review_weeks)
+    return Deadlines(
+        initial or default.initial_working_days,
+        review or default.review_weeks,
+        _by_sentence(ctx, table, path),
+    )
+
+
+def _by_sentence(ctx: Context, table: Mapping[str, Any], path: Path) -> tuple[tuple[str, int], ...]:
+    """`by_sentence = { "licence" = 5 }`: initial working days for cases under a sentence of that type."""
+    kinds = ctx.get(table, path, "by_sentence", TABLE)
+    if not kinds:
+        return ()
+    found = []
+    for kind in kinds:
+        days = ctx.whole(kinds, (*path, "by_sentence"), kind, minimum=1, maximum=MAX_INITIAL_WORKING_DAYS)
+        if days is not None:
+            found.append((kind, days))
+    return tuple(found)
 
 
 def _risk_level(ctx: Context, data: Mapping[str, Any], form: AssessmentForm) -> str | None:

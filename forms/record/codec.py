@@ -24,6 +24,7 @@ from forms.model import (
     Objective,
     ProgressNote,
     Record,
+    Sentence,
     Signature,
     Step,
 )
@@ -159,4 +160,18 @@ def case_from_dict(data: Mapping[str, Any]) -> Case:
         form_id=data.get("form_id", ""),
         initial_due=data.get("initial_due", ""),
         next_review=data.get("next_review", ""),
+        sentence=sentence_from_dict(data.get("sentence") or {}),
+        national_id=str(data.get("national_id") or ""),
+    )
+
+
+def sentence_from_dict(data: Mapping[str, Any]) -> Sentence:
+    """A sentence from its JSON dict; missing fields are unknown ('')."""
+    return Sentence(
+        type=str(data.get("type") or ""),
+        length=str(data.get("length") or ""),
+        start=str(data.get("start") or ""),
+        end=str(data.get("end") or ""),
+        requirements=tuple(str(r) for r in data.get("requirements") or ()),
+        court=str(data.get("court") or ""),
     )

@@ -140,9 +140,10 @@ def add_working_days(start: date, n: int) -> date:
     return day
 
 
-def initial_due(start: date, deadlines: Deadlines) -> date:
-    """When the first assessment of a case that started on `start` falls due."""
-    return add_working_days(start, deadlines.initial_working_days)
+def initial_due(start: date, deadlines: Deadlines, sentence_type: str = "") -> date:
+    """When the first assessment of a case that started on `start` falls due (by its sentence type, where
+    the form sets a different number of working days for it)."""
+    return add_working_days(start, deadlines.initial_days_for(sentence_type))
 
 
 def next_review(last_done: date, deadlines: Deadlines) -> date:

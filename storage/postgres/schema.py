@@ -217,7 +217,14 @@ GRANT SELECT, INSERT ON a4.audit, a4.definitions TO a4_practitioner, a4_qa_asses
 REVOKE UPDATE, DELETE, TRUNCATE ON a4.audit FROM PUBLIC, a4_practitioner, a4_qa_assessor, a4_admin;
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1,)
+_V2 = """
+-- Case context: the sentence or order (type, length, dates, requirements, court) as JSON, and an optional
+-- national identifier.  Existing cases keep every value and simply have none known yet.
+ALTER TABLE a4.cases ADD COLUMN sentence jsonb NOT NULL DEFAULT '{}';
+ALTER TABLE a4.cases ADD COLUMN national_id text NOT NULL DEFAULT '';
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2)
 """Migration `i` takes a database from schema version `i` to `i + 1`; append-only once released."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

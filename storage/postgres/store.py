@@ -28,6 +28,7 @@ connection, the roles, and the PostgreSQL dialect of the shared queries.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sqlite3
 import tempfile
@@ -151,6 +152,7 @@ class PostgresStore(SqlStore):
                     SELECT status, words, active_seconds FROM records
                     WHERE case_ref = c.ref ORDER BY seq DESC LIMIT 1
                 ) AS r ON true""",
+            sentence_end="coalesce(c.sentence->>'end', '')",
             risk_answer="payload->'answers'->%s::text",
             risk_key=lambda risk_path: risk_path,
             text_order=' COLLATE "C"',
@@ -305,7 +307,9 @@ class PostgresStore(SqlStore):
 
     def _new_case(self, case: Case) -> Case:
         """A case a login that is not an administrator creates is its own."""
-        return case if self.trusted else Case(case.ref, case.name, case.start, self.login, case.form_id)
+        if self.trusted:
+            return case
+        return dataclasses.replace(case, owner=self.login, initial_due="", next_review="")
 
     def _new_author(self, record: Record, actor: str) -> str:
         """A new record's author: as given on an administrator's connection, else the login itself."""

@@ -26,6 +26,7 @@ from forms.record.review import carry_forward
 from forms.record.workflow import REVIEWABLE, allowed_next
 from storage.sql.rows import (
     audit_key,
+    case_from_row,
     check_case,
     derived,
     fresh_draft,
@@ -35,6 +36,7 @@ from storage.sql.rows import (
     payload,
     record_from_row,
     row_values,
+    sentence_json,
 )
 from storage.sql.statements import Statements
 from storage.store import (
@@ -124,7 +126,7 @@ class SqlStore(ABC):
         row = conn.execute(self.SQL.case, (ref,)).fetchone()
         if row is None:
             raise NotFoundError(f"There is no case with reference {ref}.")
-        return Case(*row)
+        return case_from_row(row)
 
     def _record(self, conn: Connection, record_id: str) -> Record:
         row = conn.execute(self.SQL.record, (record_id,)).fetchone()
@@ -156,8 +158,10 @@ class SqlStore(ABC):
                 raise NotFoundError(f"There is no case with reference {case.ref}.")
             due = initial_due_text(case, Deadlines(*row))
             conn.execute(
-                self.SQL.case_update, (case.name, case.start, case.owner, case.form_id, due, case.ref)
-            )
+                self.SQL.case_update,
+                (case.name, case.start, case.owner, case.form_id, due, sentence_json(case), case.national_id,
+                 case.ref),
+            )  # fmt: skip
             return self._case(conn, case.ref)
 
         return self._write(work)
@@ -170,8 +174,9 @@ class SqlStore(ABC):
         return self._read(lambda conn: list(map(CaseSummary._make, conn.execute(query, params))))
 
     def _insert_cases(self, conn: Connection, cases: Iterable[Case], deadlines: Deadlines) -> None:
-        days, weeks = deadlines.initial_working_days, deadlines.review_weeks
-        rows = [(c.ref, c.name, c.start, c.owner, c.form_id, days, weeks, initial_due_text(c, deadlines))
+        weeks = deadlines.review_weeks
+        rows = [(c.ref, c.name, c.start, c.owner, c.form_id, deadlines.initial_days_for(c.sentence.type),
+                 weeks, initial_due_text(c, deadlines), sentence_json(c), c.national_id)
                 for c in cases]  # fmt: skip
         try:
             self._executemany(conn, self.SQL.case_insert, rows)
@@ -398,8 +403,9 @@ class SqlStore(ABC):
         def work(conn: Connection) -> Record:
             conn.execute(
                 self.SQL.case_import,
-                (case.ref, case.name, case.start, case.owner, case.form_id, deadlines.initial_working_days,
-                 deadlines.review_weeks, due, case.next_review),
+                (case.ref, case.name, case.start, case.owner, case.form_id,
+                 deadlines.initial_days_for(case.sentence.type), deadlines.review_weeks, due,
+                 case.next_review, sentence_json(case), case.national_id),
             )  # fmt: skip
             row = conn.execute(self.SQL.record_to_change, (record.id,)).fetchone()
             if row is None:

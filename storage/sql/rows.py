@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any
 
 from forms.model import Case, Deadlines, Record
-from forms.record.codec import record_from_dict, record_to_dict_view
+from forms.record.codec import record_from_dict, record_to_dict_view, sentence_from_dict
 from forms.record.deadlines import initial_due
 from forms.record.iso_dates import EARLIEST, LATEST, DateError, parse_date
 from forms.record.text_rules import TextError, check_line, check_reference
@@ -115,9 +115,19 @@ def check_case(case: Case) -> date:
         check_reference(case.ref, what="The case reference")
         check_line(case.name, what=f"The name of case {case.ref}")
         check_line(case.owner, what=f"The owner of case {case.ref}", blank=True)
-        for what, value in (("initial due date", case.initial_due), ("next review date", case.next_review)):
+        sentence = case.sentence
+        dates = (("initial due date", case.initial_due), ("next review date", case.next_review),
+                 ("sentence start date", sentence.start), ("sentence end date", sentence.end))  # fmt: skip
+        for what, value in dates:
             if value:
                 parse_date(value, what=f"The {what} of case {case.ref}")
+        for what, value in (("sentence type", sentence.type), ("sentence length", sentence.length),
+                            ("court", sentence.court), ("national identifier", case.national_id),
+                            *(("requirement", r) for r in sentence.requirements)):  # fmt: skip
+            check_line(value, what=f"The {what} of case {case.ref}", blank=True)
+        if sentence.start and sentence.end and sentence.end < sentence.start:
+            raise StoreError(f"The sentence of case {case.ref} ends ({sentence.end}) before it starts "
+                             f"({sentence.start}); check the dates.")  # fmt: skip
         return parse_date(case.start, what=f"The start date of case {case.ref}")
     except (TextError, DateError) as error:
         raise StoreError(f"{error}.") from None
@@ -127,7 +137,7 @@ def initial_due_text(case: Case, deadlines: Deadlines) -> str:
     """The case's first due date as stored (ISO), after `check_case`; a plain error when out of range."""
     start = check_case(case)
     try:
-        due = initial_due(start, deadlines)
+        due = initial_due(start, deadlines, case.sentence.type)
     except (OverflowError, ValueError):
         due = None
     if due is None or not EARLIEST <= due <= LATEST:
@@ -169,3 +179,15 @@ def last_sign_off_days(records: Iterable[Record], signed_off: Iterable[str]) -> 
         if record.status in statuses:
             days[record.case_ref] = max(days.get(record.case_ref, ""), record.updated_at[:10])
     return days
+
+
+def case_from_row(row: Any) -> Case:
+    """A case from its row (`storage.sql.statements._CASE_COLUMNS`): the sentence is stored as JSON."""
+    *plain, sentence, national_id = row
+    return Case(*plain, sentence=sentence_from_dict(json.loads(sentence or "{}")), national_id=national_id)
+
+
+def sentence_json(case: Case) -> str:
+    """The case's sentence as stored: JSON of its fields (an empty object when nothing is known)."""
+    known = {k: v for k, v in dataclasses.asdict(case.sentence).items() if v}
+    return json.dumps(known, ensure_ascii=False, sort_keys=True)

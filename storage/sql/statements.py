@@ -17,8 +17,8 @@ from typing import Any
 from forms.record.workflow import REVIEWABLE
 from storage.sql.rows import RECORD_COLUMNS
 
-_CASE_COLUMNS = "ref, name, start, owner, form_id, initial_due, next_review"
-"""The columns `forms.model.Case` is built from, in its field order."""
+_CASE_COLUMNS = "ref, name, start, owner, form_id, initial_due, next_review, sentence, national_id"
+"""The columns `forms.model.Case` is built from, in its field order (`storage.sql.rows.case_from_row`)."""
 
 _AUDIT_COLUMNS = "record_id, kind, actor, at, field, old, new, reason"
 
@@ -42,6 +42,8 @@ class Dialect:
     """How it ends (nothing, or ` ON CONFLICT DO NOTHING`)."""
     latest_record_join: str
     """The caseload's join of each case (`c`) to its latest record (`r`), the engine's fastest way."""
+    sentence_end: str
+    """The expression reading a case's (`c`) sentence end date from its JSON, '' when it has none."""
     risk_answer: str
     """The expression reading one answer (the parameter) from a record's payload."""
     risk_key: Callable[[str | None], Any]
@@ -63,25 +65,27 @@ class Statements:
         m, j, fu = d.mark, d.json_mark, d.for_update
         self.dialect = d
         record_columns = ", ".join(RECORD_COLUMNS).replace("payload", f"payload{d.json_text}")
-        self.case = f"SELECT {_CASE_COLUMNS} FROM cases WHERE ref = {m}"
+        case_columns = _CASE_COLUMNS.replace("sentence", f"sentence{d.json_text}")
+        self.case = f"SELECT {case_columns} FROM cases WHERE ref = {m}"
         self.case_deadlines = f"SELECT initial_working_days, review_weeks FROM cases WHERE ref = {m}"
         self.case_deadlines_for_update = self.case_deadlines + fu
         self.case_update = (
-            f"UPDATE cases SET name = {m}, start = {m}, owner = {m}, form_id = {m}, initial_due = {m} "
-            f"WHERE ref = {m}"
+            f"UPDATE cases SET name = {m}, start = {m}, owner = {m}, form_id = {m}, initial_due = {m}, "
+            f"sentence = {j}, national_id = {m} WHERE ref = {m}"
         )
         self.case_insert = (
             "INSERT INTO cases (ref, name, start, owner, form_id, initial_working_days, review_weeks, "
-            f"initial_due) VALUES ({_marks(m, 8)})"
+            f"initial_due, sentence, national_id) VALUES ({_marks(m, 8)}, {j}, {m})"
         )
         self.case_import = (
             f"{d.insert_or_ignore} cases (ref, name, start, owner, form_id, initial_working_days, "
-            f"review_weeks, initial_due, next_review) VALUES ({_marks(m, 9)}){d.on_conflict_ignore}"
+            f"review_weeks, initial_due, next_review, sentence, national_id) "
+            f"VALUES ({_marks(m, 9)}, {j}, {m}){d.on_conflict_ignore}"
         )
         self.next_review_update = f"UPDATE cases SET next_review = {m} WHERE ref = {m}"
         caseload = f"""
             SELECT c.ref, c.name, c.owner, c.start, c.initial_due, c.next_review,
-                   r.status, coalesce(r.words, 0), coalesce(r.active_seconds, 0)
+                   r.status, coalesce(r.words, 0), coalesce(r.active_seconds, 0), {d.sentence_end}
             FROM cases AS c
             {d.latest_record_join}
             {{where}}

@@ -107,7 +107,14 @@ CREATE INDEX cases_owner_due
     ON cases(owner, (CASE WHEN next_review <> '' THEN next_review ELSE initial_due END), ref);
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
+_V5 = """
+-- Case context: the sentence or order (type, length, dates, requirements, court) as JSON, and an optional
+-- national identifier.  Existing cases keep every value and simply have none known yet.
+ALTER TABLE cases ADD COLUMN sentence TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE cases ADD COLUMN national_id TEXT NOT NULL DEFAULT '';
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5)
 """Migration `i` takes a file from schema version `i` to `i + 1`."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

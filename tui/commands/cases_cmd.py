@@ -46,6 +46,7 @@ def run(args: argparse.Namespace) -> int:
                 "overdue": left < 0,
                 "words": s.words,
                 "active_seconds": s.active_seconds,
+                "sentence_end": s.sentence_end or None,
             }
         )
     if args.json:
@@ -54,11 +55,12 @@ def run(args: argparse.Namespace) -> int:
     if not rows:
         print("No cases yet. Add one with `a4 new`, or try `a4 demo`.")
         return 0
-    table = [("REF", "NAME", "STATUS", "DUE", "WHEN")] + [
+    table = [("REF", "NAME", "STATUS", "SENTENCE ENDS", "DUE", "WHEN")] + [
         (
             r["ref"],
             r["name"],
             r["status"] or "not started",
+            r["sentence_end"] or "-",
             r["due"],
             f"OVERDUE by {-r['working_days_left']} working days"
             if r["overdue"]
@@ -66,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
         )
         for r in rows
     ]
-    widths = [max(len(row[i]) for row in table) for i in range(4)]
+    widths = [max(len(row[i]) for row in table) for i in range(5)]
     for row in table:
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)) + "  " + row[4])
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)) + "  " + row[5])
     return 0
