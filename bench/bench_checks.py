@@ -34,6 +34,7 @@ from forms.model import AssessmentForm, Case, Objective, Record
 from forms.record.words import TEXT_TYPES
 from storage.sqlite.store import SqliteStore
 from tui.screens.case_screen import CaseScreen
+from tui.widgets.section_editor import SectionEditor
 
 SECTIONS = 13
 WORDS_PER_SECTION = 300
@@ -122,7 +123,8 @@ class CaseApp(App[None]):
 async def focus_text(app: App[Any]) -> None:
     await asyncio.sleep(0.3)
     assert isinstance(app, CaseApp)
-    area = app.case_screen.query_one("#section-accommodation").fields["accommodation.strengths"].field
+    editor = app.case_screen.query_one("#section-accommodation", SectionEditor)
+    area = editor.fields["accommodation.strengths"].field
     assert isinstance(area, TextArea)
     area.focus()
     area.move_cursor(area.document.end)

@@ -61,7 +61,7 @@ FULL_WORDS = {f"section{s}": WORDS for s in range(SECTIONS)}
 """The section counts the case screen saves with `full_answers`."""
 
 
-def median_ms(run: Callable[[int], None], times: int) -> float:
+def median_ms(run: Callable[[int], object], times: int) -> float:
     samples = []
     for i in range(times):
         start = time.perf_counter()

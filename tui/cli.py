@@ -68,7 +68,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except BrokenPipeError:
         # `a4 cases | head`: the reader has gone; say nothing more.
-        sys.stdout = None  # type: ignore[assignment]  # stop the interpreter flushing into the closed pipe
+        sys.stdout = None  # stop the interpreter flushing into the closed pipe
         return 0
     except KeyboardInterrupt:
         print("a4: stopped (Ctrl+C); nothing more was changed.", file=sys.stderr)

@@ -29,6 +29,7 @@ import tomllib
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import platformdirs
 
@@ -190,7 +191,8 @@ def parse_config(
                 f"{_did_you_mean(value, allowed)} (using the default)"
             )
         else:
-            config = replace(config, **{name: value.strip()})
+            changes: dict[str, Any] = {name: value.strip()}
+            config = replace(config, **changes)
     return config, problems
 
 

@@ -93,16 +93,18 @@ def write_report(error: BaseException, folder: Path | None, command: str) -> Pat
 
 def one_line(error: BaseException, report: Path | None) -> str:
     """What the person reads: the kind of problem, where, and where the report is."""
-    kind = {RecursionError: "something nested too deeply", MemoryError: "not enough memory"}.get(
-        type(error), f"an unexpected problem ({type(error).__name__})"
-    )
+    kinds: dict[type[BaseException], str] = {
+        RecursionError: "something nested too deeply",
+        MemoryError: "not enough memory",
+    }
+    kind = kinds.get(type(error), f"an unexpected problem ({type(error).__name__})")
     saved = f"a report was written to {report}" if report else "no report could be written"
     return f"A4 stopped: {kind} in {where(error)}; nothing more was changed, and {saved}."
 
 
 def report(error: BaseException, data_dir: str | None, command: str) -> str:
     """Write the report (into the data folder when it can) and return the line to show."""
-    from storage.connect import resolve_data_dir
+    from storage.location import resolve_data_dir
 
     try:
         folder: Path | None = resolve_data_dir(data_dir)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -29,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
     except StoreError as error:
         return fail(error)
     today = date.today()
-    rows = []
+    rows: list[dict[str, Any]] = []
     for s in summaries:
         left = days_left(date.fromisoformat(s.due), today)
         rows.append(

@@ -72,8 +72,8 @@ def run_check(args: argparse.Namespace) -> int:
             "which has problems of its own (fix those, then check again)"
         )
     if problems:
-        files = len({problem.file for problem in problems})
-        print(f"{_count(len(problems), 'problem')} in {_count(files, 'file')}")
+        file_count = len({problem.file for problem in problems})
+        print(f"{_count(len(problems), 'problem')} in {_count(file_count, 'file')}")
         return 1
     if not results:
         print(
@@ -185,6 +185,7 @@ def run_diff(args: argparse.Namespace) -> int:
         print("a4: fix these problems first (`a4 forms check FILE` lists them too).", file=sys.stderr)
         return 1
     old, new = (result.definition for result in results)
+    assert old is not None and new is not None  # a file loaded without errors has its definition
     try:
         diff = diff_definitions(old, new)
     except ValueError as error:

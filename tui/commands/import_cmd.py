@@ -32,7 +32,7 @@ def _now() -> str:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from exports.importing.importer import ImportProblem, Incoming, import_incoming, read_export
+    from exports.importing.importer import ImportProblem, Incoming, Mode, import_incoming, read_export
     from forms.definition.registry import load_registry
     from storage.store import StoreError
     from tui.commands.storage_support import current_user, fail, open_store
@@ -46,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
         except ImportProblem as problem:
             fail(problem)
             refused += 1
-    mode = "as_new" if args.as_new else "replace" if args.replace else "refuse"
+    mode: Mode = "as_new" if args.as_new else "replace" if args.replace else "refuse"
     imported = 0
     if checked:
         try:

@@ -58,8 +58,8 @@ def run(args: argparse.Namespace) -> int:
     elif not groups:
         print("No records yet" + (f" started since {since.isoformat()}" if since else "") + ".")
     else:
-        rows = table_rows(groups)
-        widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-        for row in rows:
+        table = table_rows(groups)
+        widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
+        for row in table:
             print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
     return 0

@@ -295,7 +295,7 @@ class CaseList(ScrollView, can_focus=True):
         if (summary := self.selected) is not None:
             self.post_message(self.Selected(summary))
 
-    def _on_click(self, event: events.Click) -> None:
+    async def _on_click(self, event: events.Click) -> None:
         """A click moves the cursor; a click on the cursor row opens that case."""
         index = event.style.meta.get("row")
         if index is None:
