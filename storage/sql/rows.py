@@ -183,8 +183,18 @@ def last_sign_off_days(records: Iterable[Record], signed_off: Iterable[str]) -> 
 
 def case_from_row(row: Any) -> Case:
     """A case from its row (`storage.sql.statements._CASE_COLUMNS`): the sentence is stored as JSON."""
-    *plain, sentence, national_id = row
-    return Case(*plain, sentence=sentence_from_dict(json.loads(sentence or "{}")), national_id=national_id)
+    ref, name, start, owner, form_id, initial_due, next_review, sentence, national_id = row
+    return Case(
+        ref,
+        name,
+        start,
+        owner,
+        form_id,
+        initial_due,
+        next_review,
+        sentence=sentence_from_dict(json.loads(sentence or "{}")),
+        national_id=national_id,
+    )
 
 
 def sentence_json(case: Case) -> str:
