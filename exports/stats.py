@@ -12,8 +12,9 @@ from datetime import date
 from typing import Any
 
 from forms.definition.registry import Registry
-from forms.model import Case
+from forms.model import Case, Record
 from forms.record.deadlines import next_review
+from forms.record.iso_dates import DateError, parse_date
 from forms.record.stats import GroupStats, RecordFacts, Spread
 from forms.record.words import total_words
 from storage.kept_forms import RecordForms
@@ -21,11 +22,26 @@ from storage.store import Store
 
 
 def _day(stamp: str) -> date:
-    return date.fromisoformat(stamp[:10])
+    return parse_date(stamp[:10], what="a date")
 
 
-def collect_facts(store: Store, registry: Registry) -> list[RecordFacts]:
+def _check_dates(record: Record, case: Case) -> None:
+    """`DateError` when a date the figures need is not one A4 can read."""
+    for what, value in (
+        ("created", record.created_at),
+        ("updated", record.updated_at),
+        ("start", case.start),
+    ):
+        parse_date(value[:10], what=f"its {what} date")
+    if case.initial_due:
+        parse_date(case.initial_due, what="its first due date")
+
+
+def collect_facts(store: Store, registry: Registry, skipped: list[str] | None = None) -> list[RecordFacts]:
     """One `RecordFacts` per record in the store (amendments left out: they are corrections, not new work).
+
+    A record whose dates cannot be read (impossible dates an older A4 let in)
+    is left out, and why is added to `skipped` when given.
 
     Completion is the day a record locked; its deadline is the case's initial
     due date for a new or short assessment, and for a review the review
@@ -47,6 +63,12 @@ def collect_facts(store: Store, registry: Registry) -> list[RecordFacts]:
         if record.case_ref not in cases:
             cases[record.case_ref] = store.get_case(record.case_ref)
         case = cases[record.case_ref]
+        try:
+            _check_dates(record, case)
+        except DateError as error:  # left by an older A4: leave this one out, say so, count the rest
+            if skipped is not None:
+                skipped.append(f"record {record.id} of case {record.case_ref} left out: {error}")
+            continue
         approved_on = status_day(record.id, "approved")
         completed = status_day(record.id, "locked")
         if completed is None and record.status == "locked":  # imported: no status history

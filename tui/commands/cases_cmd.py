@@ -10,6 +10,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("cases", help="list cases with their status and due dates")
     parser.add_argument("--json", action="store_true", help="print JSON for scripts instead of a table")
     parser.add_argument("--owner", help="only the cases of this practitioner")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="list the cases that cannot be shown (impossible dates) and how to fix them",
+    )
     parser.set_defaults(func=run)
 
 
@@ -17,18 +22,28 @@ def run(args: argparse.Namespace) -> int:
     import json
     from datetime import date
 
+    from exports.escape import for_terminal
     from forms.record.deadlines import days_left
+    from storage.row_check import FIX, readable
     from storage.store import StoreError
     from tui.commands.storage_support import fail, open_store
 
     try:
         store = open_store(args)
         try:
-            summaries = store.list_cases(owner=args.owner)
+            summaries, unreadable = readable(store.list_cases(owner=args.owner))
         finally:
             store.close()
     except StoreError as error:
         return fail(error)
+    if args.check:
+        for s, problem in unreadable:
+            ref = for_terminal(s.ref)
+            print(f"{ref}: {problem}. It is left out of lists; {FIX.replace('REF', ref)}.")
+        print(f"{len(unreadable)} of {len(summaries) + len(unreadable)} cases cannot be shown.")
+        return 1 if unreadable else 0
+    for s, problem in unreadable:
+        fail(f"case {for_terminal(s.ref)} left out: {problem}; `a4 cases --check` says how to fix it")
     today = date.today()
     rows: list[dict[str, Any]] = []
     for s in summaries:
@@ -69,6 +84,7 @@ def run(args: argparse.Namespace) -> int:
         )
         for r in rows
     ]
+    table = [tuple(for_terminal(cell) for cell in row) for row in table]
     widths = [max(len(row[i]) for row in table) for i in range(5)]
     for row in table:
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)) + "  " + row[5])

@@ -26,24 +26,28 @@ def run(args: argparse.Namespace) -> int:
     import csv
     import json
     import sys
-    from datetime import date
     from pathlib import Path
 
+    from exports.escape import for_terminal
     from exports.stats import as_dicts, collect_facts, table_rows
     from forms.definition.registry import load_registry
+    from forms.record.iso_dates import DateError, parse_date
     from forms.record.stats import workload
     from storage.store import StoreError
     from tui.commands.storage_support import fail, open_store
 
     try:
-        since = date.fromisoformat(args.since) if args.since else None
-    except ValueError:
-        return fail(f"--since {args.since!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-01-01")
+        since = parse_date(args.since, what="--since") if args.since else None
+    except DateError as error:
+        return fail(error)
     registry, _errors = load_registry([Path(d) for d in args.forms])
     try:
         store = open_store(args)
         try:
-            groups = workload(collect_facts(store, registry), since)
+            skipped: list[str] = []
+            groups = workload(collect_facts(store, registry, skipped), since)
+            for line in skipped:
+                fail(for_terminal(line))
         finally:
             store.close()
     except StoreError as error:

@@ -25,8 +25,10 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Static
 
+from exports.escape import for_terminal
 from forms.model import AssessmentForm, Case
 from forms.record.deadlines import days_left
+from storage.row_check import readable
 from storage.store import CaseSummary, Store, StoreError
 from tui.fuzzy import fuzzy_filter
 from tui.messages import OpenCase
@@ -136,6 +138,8 @@ class CaseloadScreen(Screen[None]):
         self._first_rows: list[CaseSummary] | None = None
         self._complete = False
         """The rows held are the whole list, not only its first page: filtering and counts are exact."""
+        self._unreadable: list[tuple[CaseSummary, str]] = []
+        """Rows the last read left out (impossible dates), named once the list is shown."""
         # Start reading the list and loading the bank-holiday calendar now, while Textual builds and
         # styles the screen, so the first paint can already hold the rows.
         self._first_read = threading.Thread(target=self._read_first, daemon=True)
@@ -187,7 +191,7 @@ class CaseloadScreen(Screen[None]):
             self._first_rows = None
 
     def _read_and_warm(self, limit: int | None = None) -> list[CaseSummary]:
-        rows = self.store.list_cases(self.owner, limit=limit)
+        rows, self._unreadable = readable(self.store.list_cases(self.owner, limit=limit))
         for row in rows[:WARM_ROWS]:
             self._days_left(row.due)
         return rows
@@ -208,6 +212,19 @@ class CaseloadScreen(Screen[None]):
             return
         self.app.call_from_thread(self._rows_read, rows)
 
+    def _left_out(self, unreadable: list[tuple[CaseSummary, str]]) -> None:
+        """Rows an older A4 let impossible dates into: named once, the rest of the caseload shown."""
+        names = ", ".join(for_terminal(row.ref) for row, _ in unreadable[:5])
+        more = f" and {len(unreadable) - 5} more" if len(unreadable) > 5 else ""
+        self.notify(
+            f"{len(unreadable)} case(s) left out ({names}{more}): {unreadable[0][1]}. "
+            "`a4 cases --check` says how to fix them.",
+            title="Some cases cannot be shown",
+            severity="warning",
+            timeout=15,
+            markup=False,
+        )
+
     def _not_read(self, message: str) -> None:
         """The store refused the list (a team server away, say): say so; Ctrl+L reads it again."""
         more = self.query_one("#more", Static)
@@ -224,6 +241,8 @@ class CaseloadScreen(Screen[None]):
 
     def _rows_read(self, rows: list[CaseSummary]) -> None:
         self._complete = True
+        if self._unreadable:
+            self._left_out(self._unreadable)
         had_selection = self.selected_ref is not None
         keep, self._select_next = self._select_next or self.selected_ref, None
         self._filter = CaseFilter(rows)

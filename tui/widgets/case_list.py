@@ -25,6 +25,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from exports.escape import for_terminal
 from storage.store import CaseSummary
 
 DUE_SOON_WORKING_DAYS = 5
@@ -126,8 +127,8 @@ def row_values(summary: CaseSummary, days_left: int | None) -> dict[str, str]:
     """The text of each column for one case."""
     due = date.fromisoformat(summary.due).strftime("%d %b %Y") if summary.due else "—"
     return {
-        "ref": summary.ref,
-        "name": summary.name,
+        "ref": for_terminal(summary.ref),  # old data may hold control characters: never drawn raw
+        "name": for_terminal(summary.name),
         "status": summary.status or "new",
         "due": due,
         "days": "" if days_left is None else f"{days_left} {urgency(days_left)}".rstrip(),
