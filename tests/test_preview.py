@@ -141,3 +141,74 @@ async def test_a_plan_template_opens_the_plan_screen_with_its_suggestions(tmp_pa
         goals = [o.goal for o in app.screen.plan]
         assert goals == ["I will find a place I can stay for at least six months so that I can keep my job."]
     app.store.close()
+
+
+async def test_f1_shows_the_previews_keys(tmp_path: Path) -> None:
+    from tui.modals.key_help import KeyHelpScreen
+
+    form = tmp_path / "mini.toml"
+    save(form, mini())
+    app = preview(form, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, CaseScreen))
+        await pilot.press("f1")
+        await until(pilot, lambda: isinstance(app.screen, KeyHelpScreen))
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, CaseScreen))
+    app.store.close()
+
+
+async def test_a_reload_keeps_the_section_and_the_cursor(tmp_path: Path) -> None:
+    from textual.widgets import TextArea
+
+    form = tmp_path / "mini.toml"
+    save(form, mini())
+    app = preview(form, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, CaseScreen))
+        first = app.screen
+        boxes = [box for box in first.query(TextArea) if box.focusable]
+        target = boxes[-1]  # a long-text box in a later section
+        target.focus()
+        await pilot.pause()
+        await pilot.press(*"Seen twice")
+        await pilot.pause()
+        section = next(a for a in target.ancestors if getattr(a, "id", "") and a.id.startswith("section-")).id
+        save(form, mini(Mini_assessment="Second"))
+        await until(pilot, lambda: app.screen is not first and isinstance(app.screen, CaseScreen))
+        await until(pilot, lambda: isinstance(app.screen.focused, TextArea))
+        focused = app.screen.focused
+        assert (
+            next(a for a in focused.ancestors if getattr(a, "id", "") and a.id.startswith("section-")).id
+            == section
+        )
+        assert focused.text == "Seen twice"
+        assert focused.cursor_location == (0, len("Seen twice"))
+    app.store.close()
+
+
+async def test_the_rubric_preview_shows_and_edits_the_answers_each_check_judged(tmp_path: Path) -> None:
+    from tui.widgets.section_editor import SectionEditor
+
+    for name in ("mini.toml", "mini-qa.toml", "mini-plan.toml"):
+        save(tmp_path / name, (VALID / name).read_text(encoding="utf-8"))
+    app = preview(tmp_path / "mini-qa.toml", tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, RubricFindings))
+        findings = app.screen
+        shown = app.store.get_record(app._sample_id).answers.get("accommodation.analysis", "")
+        line = f"    judged accommodation.analysis: {' '.join(str(shown).split())[:69]}"
+        assert any(row.startswith(line) for row in findings.text().splitlines())
+        await pilot.press("e")
+        await until(pilot, lambda: isinstance(app.screen, CaseScreen))
+        editor = app.screen.query_one("#section-accommodation", SectionEditor)
+        area = editor.fields["accommodation.analysis"].field
+        area.focus()
+        await pilot.press("ctrl+a", "ctrl+k")  # whatever the sample said, then the trainer's own words
+        area.text = ""
+        await pilot.press(*"Edited")
+        await pilot.pause()
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is findings)
+        await until(pilot, lambda: "    judged accommodation.analysis: Edited" in findings.text())
+    app.store.close()

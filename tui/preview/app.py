@@ -24,9 +24,10 @@ import uuid
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from textual.app import App
+from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from forms.checks.library import run_checks
@@ -37,6 +38,7 @@ from forms.model import AssessmentForm, Case, Definition, Objective, PlanTemplat
 from forms.record.carry_over import move_record
 from storage.demo import demo_data
 from storage.store import Store
+from tui.preview.place import go_back_to, place_of
 from tui.preview.views import ErrorPanel, RubricFindings, WaitingScreen
 
 POLL_SECONDS = 0.3
@@ -51,6 +53,7 @@ class PreviewApp(App[None]):
 
     TITLE = "A4 form preview"
     CSS_PATH = "../app.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("f1", "help", "Keys", id="preview.help")]
 
     def __init__(
         self,
@@ -81,6 +84,8 @@ class PreviewApp(App[None]):
         self.panel: ErrorPanel | None = None
         self._seen: tuple[int, int] | None = None
         self._record_id: str | None = None
+        self._sample_id: str | None = None
+        """The rubric preview's sample record, which the trainer may edit (created on first use)."""
         self._cases = 0
 
     def get_default_screen(self) -> Screen[None]:
@@ -117,6 +122,7 @@ class PreviewApp(App[None]):
         if result.definition is None:
             await self._show_errors()
             return
+        place = place_of(self.view) if self.view is not None and self.view.is_attached else None
         screen = self._screen_for(result.definition)
         while len(self.screen_stack) > 1:
             await self.pop_screen()
@@ -128,6 +134,15 @@ class PreviewApp(App[None]):
         header = result.definition.header
         self.sub_title = f"{self.path.name} · {header.kind} {header.id} {header.version}"
         await self.push_screen(screen, self._closed)
+        if place is not None:
+            self.call_after_refresh(go_back_to, screen, place)
+
+    def action_help(self) -> None:
+        """Show every key of the screen underneath (the previewed one), as in the app."""
+        from tui.modals.key_help import KeyHelpScreen
+
+        if not isinstance(self.screen, KeyHelpScreen):
+            self.push_screen(KeyHelpScreen(self.screen))
 
     async def _show_errors(self) -> None:
         if self.panel is None or not self.panel.is_attached:
@@ -147,13 +162,52 @@ class PreviewApp(App[None]):
         form = self.registry.assessment(definition.form)
         assert form is not None  # the loader reports a rubric or plan whose form is not loaded
         if isinstance(definition, Rubric):
-            answers, plan = _sample(form, self.today())
-            record = Record("sample", "SAMPLE", form.id, form.version, answers=answers, plan=plan)
+            record = self._sample_record(form)
             results = run_checks(
                 definition, form, record, plan=self.registry.plan_for(form.id), today=self.today()
             )
-            return RubricFindings(definition, form, results)
+            return RubricFindings(definition, form, record, results, edit=self._edit_sample)
         return self._plan_screen(definition, form)
+
+    def _sample_record(self, form: AssessmentForm) -> Record:
+        """The rubric's sample record, made once from invented answers and kept (with the trainer's edits)."""
+        if self._sample_id is None:
+            answers, plan = _sample(form, self.today())
+            self._sample_id = self._new_record(form, answers, plan).id
+        return self.store.get_record(self._sample_id)
+
+    def _edit_sample(self) -> None:
+        """Open the sample record in the case screen; the rubric's findings are worked out again after."""
+        rubric = self.shown
+        if not isinstance(rubric, Rubric):
+            return
+        form = self.registry.assessment(rubric.form)
+        if form is None:
+            return
+        from tui.screens.case_screen import CaseScreen
+
+        record = self._sample_record(form)
+        editor = CaseScreen(
+            store=self.store,
+            form=form,
+            case=self.store.get_case(record.case_ref),
+            record=record,
+            user=PREVIEW_USER,
+            clock=self.clock,
+            today=self.today,
+        )
+        self.push_screen(editor, self._sample_edited)
+
+    def _sample_edited(self, _result: object) -> None:
+        """Judge the edited sample again and show the findings for it."""
+        rubric, view = self.shown, self.view
+        if not isinstance(rubric, Rubric) or not isinstance(view, RubricFindings):
+            return
+        record = self._sample_record(view.form)
+        results = run_checks(
+            rubric, view.form, record, plan=self.registry.plan_for(view.form.id), today=self.today()
+        )
+        view.show(record, results)
 
     def _case_screen(self, form: AssessmentForm) -> Screen[Any]:
         from tui.screens.case_screen import CaseScreen

@@ -8,7 +8,7 @@ checks find in a sample record.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -17,10 +17,15 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
+from exports.escape import for_terminal
 from forms.checks.findings import CriterionResult, summary
+from forms.checks.judged import PLAN, judged_paths
 from forms.definition.errors import FormError
-from forms.model import AssessmentForm, Rubric
+from forms.model import AssessmentForm, Record, Rubric
 from tui.widgets.key_bar import KeyBar
+
+ANSWER_WIDTH = 70
+"""A judged answer is cut to this many characters: enough to recognise it, one line each."""
 
 STATE_WORDS: dict[str, str] = {
     "met": "✓ met",
@@ -71,20 +76,44 @@ class WaitingScreen(Screen[None]):
 
 
 class RubricFindings(Screen[None]):
-    """Each criterion of a rubric with what its checks find in a sample record."""
+    """Each criterion of a rubric with what its checks find in a sample record, and the answers they read.
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Close", id="preview.close")]
+    The sample's answers are shown under the check that judged them, so a
+    trainer can see whether a check looks at what was meant; `e` opens the
+    sample in the case screen to change them and see the checks again.
+    """
 
-    def __init__(self, rubric: Rubric, form: AssessmentForm, results: Sequence[CriterionResult]) -> None:
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Close", id="preview.close"),
+        Binding("e", "edit", "Edit the sample answers", id="preview.edit_sample"),
+    ]
+
+    def __init__(
+        self,
+        rubric: Rubric,
+        form: AssessmentForm,
+        record: Record,
+        results: Sequence[CriterionResult],
+        *,
+        edit: Callable[[], None] | None = None,
+    ) -> None:
         super().__init__()
         self.rubric = rubric
         self.form = form
+        self.record = record
         self.results = tuple(results)
+        self._edit = edit
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
             yield Static(self.text(), id="rubric-findings", markup=False)
         yield KeyBar()
+
+    def show(self, record: Record, results: Sequence[CriterionResult]) -> None:
+        """Show the findings for an edited sample."""
+        self.record = record
+        self.results = tuple(results)
+        self.query_one("#rubric-findings", Static).update(self.text())
 
     def text(self) -> str:
         """The findings as plain lines (also what the tests read)."""
@@ -98,7 +127,26 @@ class RubricFindings(Screen[None]):
         for result in self.results:
             lines.append(f"{result.criterion.title}: {STATE_WORDS[result.state]}")
             lines.extend(f"  - {finding.message}  [{finding.path}]" for finding in result.findings)
+            paths = dict.fromkeys(
+                path for check in result.criterion.checks for path in judged_paths(check, self.form)
+            )
+            lines.extend(f"    {self._answer(path)}" for path in paths)
         return "\n".join(lines)
+
+    def _answer(self, path: str) -> str:
+        """One judged answer as a line: its path and its value, cut to fit."""
+        if path == PLAN:
+            count = len(self.record.plan)
+            return f"judged the plan: {count} objective{'s' if count != 1 else ''}"
+        value = self.record.answers.get(path)
+        shown = "(unanswered)" if value is None else for_terminal(" ".join(str(value).split()))
+        if len(shown) > ANSWER_WIDTH:
+            shown = shown[: ANSWER_WIDTH - 1] + "…"
+        return f"judged {path}: {shown}"
+
+    def action_edit(self) -> None:
+        if self._edit is not None:
+            self._edit()
 
     def action_close(self) -> None:
         self.dismiss(None)
