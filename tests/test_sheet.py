@@ -10,6 +10,7 @@ in England and Wales write render from the embedded fonts, no glyph missing.
 from __future__ import annotations
 
 import io
+import math
 import os
 import re
 import stat
@@ -26,7 +27,7 @@ from pypdf import PdfReader
 from textual.widgets import Input
 
 from exports.formats.sheet import to_sheet
-from exports.pdf.content import MIN_WORDS
+from exports.pdf.content import MIN_SIZE, MIN_WORDS
 from exports.pdf.fonts import font_files
 from exports.summary import risk_level
 from exports.text import answered
@@ -115,6 +116,18 @@ def fonts_of(page) -> list[dict]:  # type: ignore[no-untyped-def]
     return found
 
 
+def type_sizes(page) -> set[float]:  # type: ignore[no-untyped-def]
+    """The size in points of every piece of text on the page, as printed (text and page matrices applied)."""
+    sizes: set[float] = set()
+
+    def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+        if text.strip():
+            sizes.add(round(size * math.hypot(tm[0], tm[1]) * math.hypot(cm[0], cm[1]), 2))
+
+    page.extract_text(visitor_text=visit)
+    return sizes
+
+
 def assert_is_the_sheet(pdf: bytes, case: Case, record: Record, form: AssessmentForm) -> str:
     reader = read(pdf)
     assert len(reader.pages) == 1
@@ -126,6 +139,7 @@ def assert_is_the_sheet(pdf: bytes, case: Case, record: Record, form: Assessment
     for font in fonts:
         descriptor = font["/FontDescriptor"].get_object()
         assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), font["/BaseFont"]
+    assert min(type_sizes(page)) >= MIN_SIZE
     text = flat(page.extract_text())
     assert flat(case.ref) in text
     if re.fullmatch(r"[\x00-\x7f]+", case.name):  # right-to-left names are checked by glyph, below

@@ -128,6 +128,7 @@ def build(
         "title": f"A4 sheet: {text(case.name)} ({text(case.ref)})",
         "fonts": list(FAMILIES),
         "size": BODY_SIZE,
+        "small": MIN_SIZE,
         "headings": headings,
         "status_label": headings["status"],
         "signoff": signoff(record, audit),
