@@ -1,12 +1,14 @@
 """The A4 sheet: one printed A4 page per record, and with `full` the whole record paginated after it.
 
 Fitting: every answer starts at the word allowance the form gives it
-(`[sheet]`, exports/pdf/layout.py) and the page is typeset; while it runs
-onto a second page, every allowance is cut by the next step of `SCALES` and
-the page typeset again; then `REFINE` halvings between the step that fitted
-and the one that did not fill the page as far as it will go.  Type never shrinks (body 9 pt, nothing under
-8 pt), so the page stays readable; whole objectives and linked areas are
-never dropped, only shortened, each cut marked "…" with where the rest is.
+(`[sheet]`, exports/pdf/layout.py) and the page is typeset.  When it runs
+onto a second page, a share of every allowance is searched for by halving
+(`HALVINGS` tries between none and all of it, then none at all: each answer's
+first `MIN_WORDS` words), keeping the longest that fits: four or five
+typesettings for a long record, one for most.  Type never shrinks (body
+9 pt, nothing under 8 pt), so the page stays readable; objectives and linked
+areas are never dropped, only shortened, each cut marked "…" with where the
+rest is.
 """
 
 from __future__ import annotations
@@ -21,10 +23,8 @@ from exports.pdf.typeset import page_count, typeset
 from forms.model import AssessmentForm, Case, Record, Rubric
 from storage.store import AuditEvent
 
-SCALES: tuple[float, ...] = (1.0, 0.7, 0.5, 0.35, 0.2, 0.0)
-"""Shares of each answer's word allowance tried in turn; 0 keeps each answer's first few words."""
-REFINE = 2
-"""Halvings between the share that fitted and the one before it (each costs one more typesetting)."""
+HALVINGS = 3
+"""Shares of the allowances tried after the whole did not fit: 1/2, then 1/4 or 3/4, then eighths."""
 
 
 class SheetOverflow(Exception):
@@ -51,25 +51,21 @@ def to_sheet(
         pdf = typeset(content, stamp=stamp)
         return (content, pdf) if page_count(pdf) == 1 else None
 
-    too_long = None
-    for scale in SCALES:
-        fitted = attempt(scale)
-        if fitted is not None:
-            break
-        too_long = scale
-    else:
+    fitted = attempt(1.0)
+    if fitted is None:
+        low, high = 0.0, 1.0  # the longest share known to fit (or 0, untried), the shortest known not to
+        for _ in range(HALVINGS):
+            middle = (low + high) / 2
+            tried = attempt(middle)
+            if tried is not None:
+                fitted, low = tried, middle
+            else:
+                high = middle
+        fitted = fitted or attempt(0.0)
+    if fitted is None:
         raise SheetOverflow(
             f"the record of {case.ref} has too many objectives and linked areas to list on one page"
         )
-    if too_long is not None:
-        low, high = scale, too_long
-        for _ in range(REFINE):
-            middle = (low + high) / 2
-            better = attempt(middle)
-            if better is not None:
-                fitted, low = better, middle
-            else:
-                high = middle
     content, pdf = fitted
     if not full:
         return pdf
