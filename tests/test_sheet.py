@@ -9,6 +9,7 @@ in England and Wales write render from the embedded fonts, no glyph missing.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import math
 import os
@@ -33,7 +34,7 @@ from exports.summary import risk_level
 from exports.text import answered
 from forms.definition.load import library_files, load_text
 from forms.definition.registry import load_registry
-from forms.model import AssessmentForm, Case, Objective, Record, Rubric
+from forms.model import AssessmentForm, Case, Objective, Record, Rubric, Sentence
 from forms.record.sharing import WITHHELD_NOTICE, for_person
 from storage.demo import demo_data
 from storage.sqlite.store import SqliteStore
@@ -377,3 +378,19 @@ async def test_f12_then_s_writes_the_open_records_sheet(tmp_path: Path) -> None:
     text = flat(read(written.read_bytes()).pages[0].extract_text())
     assert "Seán Ó Dálaigh" in text and "Medium" in text
     assert "automatic checks met" in text  # the screen's rubric reaches the sheet's QA line
+
+
+def test_the_sheet_names_the_sentence_and_its_end_and_the_full_record_the_rest(
+    shipped: tuple[AssessmentForm, Rubric | None],
+) -> None:
+    form, rubric = shipped
+    case, record = next(demo_records(form))
+    sentence = Sentence(
+        "community order", "18 months", "2026-01-05", "2027-07-04", ("unpaid work: 120 hours",), "Cardiff"
+    )
+    case = dataclasses.replace(case, sentence=sentence)
+    reader = read(to_sheet(record, case, form, (), rubric, full=True))
+    sheet = flat(reader.pages[0].extract_text())
+    assert "community order, 18 months" in sheet and "4 Jul 2027" in sheet
+    rest = flat(" ".join(p.extract_text() for p in reader.pages[1:]))
+    assert "unpaid work: 120 hours" in rest and "Cardiff" in rest

@@ -69,5 +69,5 @@ def to_sheet(
     content, pdf = fitted
     if not full:
         return pdf
-    content["full"] = full_record(record, form, audit, rubric, person=person)
+    content["full"] = full_record(record, form, audit, rubric, person=person, case=case)
     return typeset(content, stamp=stamp)

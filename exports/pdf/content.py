@@ -29,6 +29,8 @@ from storage.store import AuditEvent
 
 MIN_WORDS = 4
 """However tight the page, an answer keeps at least this many words."""
+SENTENCE_WORDS = 8
+"""The sentence's type and length beside the name: a few words, the full record has the rest."""
 GOAL_WORDS = 30
 """An objective's own words on the sheet, before scaling."""
 STATUS_LINES: dict[str, str] = {
@@ -157,6 +159,11 @@ def build(
 
 def _who(record: Record, case: Case, form: AssessmentForm) -> dict[str, Any]:
     facts = [["Reference", text(case.ref)]]
+    sentence = ", ".join(text(p) for p in (case.sentence.type, case.sentence.length) if p.strip())
+    if sentence:
+        facts.append(["Sentence", shorten(sentence, SENTENCE_WORDS).text])
+    if case.sentence.end:
+        facts.append(["Ends", short_date(case.sentence.end)])
     if case.start:
         facts.append(["Started", short_date(case.start)])
     facts.append(["Assessed", short_date(record.created_at) if record.created_at else "not yet saved"])

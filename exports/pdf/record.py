@@ -11,7 +11,7 @@ from typing import Any
 
 from exports.pdf.content import anchor, entry_line, short_date, text
 from exports.text import answered, grid_rows, ordered_entries, scalar_text
-from forms.model import AssessmentForm, Question, Record, Rubric
+from forms.model import AssessmentForm, Case, Question, Record, Rubric
 from forms.record.plan import AGREEMENT_LABELS, STEP_STATUS_LABELS
 from storage.store import AuditEvent
 
@@ -23,9 +23,10 @@ def full_record(
     rubric: Rubric | None = None,
     *,
     person: bool = False,
+    case: Case | None = None,
 ) -> dict[str, Any]:
-    """The full record's content: sections in form order, then the plan and (for the team) QA."""
-    sections: list[dict[str, Any]] = []
+    """The full record's content: the case, sections in form order, the plan and (for the team) QA."""
+    sections: list[dict[str, Any]] = [_case(case)] if case is not None else []
     for item in answered(form, record):
         if person and item.question.withhold_from_person:
             continue
@@ -40,6 +41,24 @@ def full_record(
             {"title": "Quality assurance", "anchor": anchor("qa"), "answers": _qa(record, audit, rubric)}
         )
     return {"title": "Your full assessment and plan" if person else "The full record", "sections": sections}
+
+
+def _case(case: Case) -> dict[str, Any]:
+    """The sentence or order the person is supervised under, as far as it is known."""
+    s = case.sentence
+    facts = [
+        ("Sentence or order", ", ".join(p for p in (s.type, s.length) if p.strip())),
+        ("Began", short_date(s.start) if s.start else ""),
+        ("Ends", short_date(s.end) if s.end else ""),
+        ("Court", s.court),
+        ("National identifier", case.national_id),
+        ("Started", short_date(case.start) if case.start else ""),
+    ]
+    answers = [{"label": label, "paras": [text(value)]} for label, value in facts if value.strip()]
+    answers += (
+        [{"label": "Requirements", "paras": [text(r) for r in s.requirements]}] if s.requirements else []
+    )
+    return {"title": "The case", "anchor": anchor("case"), "answers": answers}
 
 
 def paragraphs(question: Question, value: Any) -> list[str]:
