@@ -20,7 +20,14 @@ def spoil(db: Path) -> str:
     with sqlite3.connect(db) as conn:
         columns = [row[1] for row in conn.execute("PRAGMA table_info(records)")]
         (good_ref,) = conn.execute("SELECT case_ref FROM records ORDER BY seq LIMIT 1").fetchone()
-        case = conn.execute("SELECT * FROM cases WHERE ref = ?", (good_ref,)).fetchone()
+        case_columns = [row[1] for row in conn.execute("PRAGMA table_info(cases)")]
+        case = dict(
+            zip(
+                case_columns,
+                conn.execute("SELECT * FROM cases WHERE ref = ?", (good_ref,)).fetchone(),
+                strict=True,
+            )
+        )
         record = dict(
             zip(
                 columns,
@@ -28,12 +35,22 @@ def spoil(db: Path) -> str:
                 strict=True,
             )
         )
-        marks = ",".join("?" * len(case))
         for ref, name, start, due, review in (
             (BAD_DATES_REF, "Bad Dates", "2025-02-30", "2025-99-99", "0000-00-00"),
-            (ESC_REF, ESC_NAME, case[2], case[7], case[8]),
+            (ESC_REF, ESC_NAME, case["start"], case["initial_due"], case["next_review"]),
         ):
-            conn.execute(f"INSERT INTO cases VALUES ({marks})", (ref, name, start, *case[3:7], due, review))
+            values = {
+                **case,
+                "ref": ref,
+                "name": name,
+                "start": start,
+                "initial_due": due,
+                "next_review": review,
+            }
+            conn.execute(
+                f"INSERT INTO cases ({','.join(values)}) VALUES ({','.join('?' * len(values))})",
+                tuple(values.values()),
+            )
         for index, record_id in enumerate(BAD_IDS):
             ref = (ESC_REF, BAD_DATES_REF, good_ref)[index]
             values = {**record, "seq": None, "id": record_id, "case_ref": ref}
