@@ -212,6 +212,16 @@ class Store(Protocol):
         """
         ...
 
+    def move_to_version(self, record: Record, actor: str) -> Record:
+        """Store `record` as moved to another version of its form (`forms.record.carry_over.move_record`).
+
+        Saves its form version with its carried answers and what was left
+        behind, if `record.version` is still the stored one, and notes the
+        move in the audit trail (old and new version), so a record's version
+        only ever changes through here.
+        """
+        ...
+
     # workflow
     def transition(self, record_id: str, to_status: str, actor: str, *, comment: str = "") -> Record: ...
 

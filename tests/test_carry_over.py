@@ -211,6 +211,17 @@ def test_the_store_keeps_what_was_left_behind(store: Store) -> None:
     assert again.answers == moved.answers
 
 
+def test_a_move_stores_the_new_version_and_notes_it_in_the_audit_trail(store: Store) -> None:
+    store.create_case(Case("C1", "Sam Morgan", "2025-03-03", "sam"), Deadlines())
+    created = store.create_record(Record("r1", "C1", "f", "1.0.0", answers=dict(ANSWERS)), "sam")
+    store.move_to_version(move_record(created, form(OLD), form(NEW)), "sam")
+    again = store.get_record("r1")
+    assert again.form_version == "2.0.0"
+    assert len(again.left_behind) == 12
+    [event] = [e for e in store.audit_trail("r1") if e.kind == "form_version"]
+    assert (event.old, event.new, event.actor) == ("1.0.0", "2.0.0", "sam")
+
+
 def test_a_renamed_question_carries_the_answer_of_the_id_it_was_renamed_from() -> None:
     old = form(
         'id = "f"\nkind = "assessment"\ntitle = "F"\nversion = "1.0.0"\n'

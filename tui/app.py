@@ -144,7 +144,7 @@ class A4App(App[None], inherit_bindings=False):
             return
         if record is None:
             return
-        from storage.kept_forms import form_for_record, keep_definition
+        from storage.kept_forms import form_for_record
 
         form = form_for_record(self.registry, self.store, record)
         if form is None:
@@ -157,10 +157,45 @@ class A4App(App[None], inherit_bindings=False):
                 timeout=15,
             )
             return
+        self._keep(form)
+        from tui.modals.move_version import MoveVersionScreen, newer_version
+
+        newer = newer_version(self.registry, record) if event.review else None
+        if newer is None:
+            self._show_case(case, record, form)
+            return
+        self.push_screen(
+            MoveVersionScreen(record, form, newer), partial(self._version_chosen, case, record, form, newer)
+        )
+
+    def _version_chosen(
+        self, case: Case, record: Record, old: AssessmentForm, new: AssessmentForm, move: bool | None
+    ) -> None:
+        """Open the new review on the version the practitioner chose; a move keeps what it leaves behind."""
+        if not move:
+            self._show_case(case, record, old)
+            return
+        from forms.record.carry_over import move_record
+
         try:
-            keep_definition(self.store, form)  # the record relies on this version from now on
+            moved = self.store.move_to_version(move_record(record, old, new), self.config.user)
+        except StoreError as error:
+            self.notify(str(error), title="The review stays on its version", severity="error", timeout=15)
+            self._show_case(case, record, old)
+            return
+        self._keep(new)
+        self._show_case(case, moved, new)
+
+    def _keep(self, form: AssessmentForm) -> None:
+        """Give the store its copy of `form`: a record relies on that version from now on."""
+        from storage.kept_forms import keep_definition
+
+        try:
+            keep_definition(self.store, form)
         except StoreError as error:
             self.notify(str(error), title="The form's copy was not kept", severity="warning", timeout=15)
+
+    def _show_case(self, case: Case, record: Record, form: AssessmentForm) -> None:
         from tui.screens.case_screen import CaseScreen
 
         self.push_screen(

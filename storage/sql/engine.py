@@ -250,6 +250,37 @@ class SqlStore(ABC):
 
         return self._write(work)
 
+    def move_to_version(self, record: Record, actor: str) -> Record:
+        actor = self._actor(actor)
+
+        def work(conn: Connection) -> Record:
+            row = conn.execute(self.SQL.save_check, (self.SQL.dialect.risk_key(None), record.id)).fetchone()
+            if row is None:
+                self._refuse_missing(conn, record.id, "move")
+            version, status, _author, _risk = row
+            if status == "locked":
+                raise LockedRecordError(LOCKED)
+            if version != record.version:
+                raise StaleVersionError(self._record(conn, record.id), record.version)
+            old_version = conn.execute(self.SQL.form_version_of, (record.id,)).fetchone()[0]
+            at = self._timestamp()
+            self._audit(
+                conn,
+                record.id,
+                "form_version",
+                actor,
+                at,
+                record.form_id,
+                old_version,
+                record.form_version,
+                "",
+            )
+            values = (at, record.form_version, listed_words(record), payload(record), record.id)
+            conn.execute(self.SQL.move_update, values)
+            return self._record(conn, record.id)
+
+        return self._write(work)
+
     def _insert_new_record(self, conn: Connection, record: Record, actor: str) -> Record:
         at = self._timestamp()
         new = fresh_draft(record, author=self._new_author(record, actor), at=at)

@@ -117,6 +117,11 @@ class Statements:
             f"active_seconds = {m}, payload = {j} WHERE id = {m}"
             + (f" RETURNING {record_columns}" if d.save_returns_row else "")
         )
+        self.move_update = (
+            f"UPDATE records SET version = version + 1, updated_at = {m}, form_version = {m}, "
+            f"words = coalesce({m}, words), payload = {j} WHERE id = {m}"
+        )
+        self.form_version_of = f"SELECT form_version FROM records WHERE id = {m}"
         self.status_update = (
             f"UPDATE records SET status = {m}, version = version + 1, updated_at = {m} WHERE id = {m}"
         )
