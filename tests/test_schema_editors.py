@@ -15,6 +15,7 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,14 @@ from tests.cli_support import run_a4
 SCHEMA_LINE = "#:schema ./a4-form.schema.json"
 
 _TAPLO = re.compile(r"^error: (?P<message>.*)\n\s*┌─ (?P<file>.*?):(?P<line>\d+):\d+", re.MULTILINE)
+
+
+def tool(name: str) -> str:
+    """The editor's checker installed with the test extra: beside this Python (a venv), else on PATH."""
+    beside = Path(sys.executable).parent / name
+    found = str(beside) if beside.exists() else shutil.which(name)
+    assert found, f"{name} is not installed: pip install -e '.[test]'"
+    return found
 
 
 def library_copy(folder: Path) -> dict[str, Path]:
@@ -44,7 +53,10 @@ def taplo(path: Path) -> dict[str, set[int]]:
     table's header and every key in it; a message about a value, at the value.
     """
     result = subprocess.run(
-        ["taplo", "check", "--colors", "never", str(path)], capture_output=True, text=True, cwd=path.parent
+        [tool("taplo"), "check", "--colors", "never", str(path)],
+        capture_output=True,
+        text=True,
+        cwd=path.parent,
     )
     found: dict[str, set[int]] = {}
     for match in _TAPLO.finditer(result.stdout + result.stderr):
@@ -57,7 +69,7 @@ def tombi(path: Path) -> set[tuple[str, int]]:
     """tombi's messages about `path` (errors and warnings), each with its line."""
     result = subprocess.run(
         [
-            "tombi",
+            tool("tombi"),
             "lint",
             "--offline",
             "--diagnostics-format",
