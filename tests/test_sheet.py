@@ -394,3 +394,52 @@ def test_the_sheet_names_the_sentence_and_its_end_and_the_full_record_the_rest(
     assert "community order, 18 months" in sheet and "4 Jul 2027" in sheet
     rest = flat(" ".join(p.extract_text() for p in reader.pages[1:]))
     assert "unpaid work: 120 hours" in rest and "Cardiff" in rest
+
+
+CONTINGENCY_FORM = """
+id = "rmp"
+kind = "assessment"
+title = "RMP"
+version = "1.0.0"
+risk_level = "rosh.level"
+[[section]]
+id = "rosh"
+title = "Risk"
+  [[section.question]]
+  id = "level"
+  type = "choice"
+  label = "Overall level"
+  options = [{ id = "high", label = "High", key = "h" }]
+[[section]]
+id = "rmp"
+title = "Risk management plan"
+  [[section.question]]
+  id = "contingency"
+  type = "group"
+  label = "If this happens, we do this"
+    [[section.question.field]]
+    id = "when"
+    type = "line"
+    label = "If"
+    [[section.question.field]]
+    id = "then"
+    type = "line"
+    label = "Then"
+"""
+
+
+def test_the_risk_management_plans_contingency_lines_are_on_the_sheet() -> None:
+    result = load_text(CONTINGENCY_FORM, "rmp.toml")
+    assert result.errors == [] and isinstance(result.definition, AssessmentForm)
+    form = result.definition
+    entries = [
+        {"when": "contact with the former partner", "then": "recall considered the same day"},
+        {"when": "drinking again", "then": "appointments weekly"},
+    ]
+    record = Record("r", "C-1", "rmp", "1.0.0", answers={"rosh.level": "high", "rmp.contingency": entries})
+    text = flat(
+        read(to_sheet(record, Case("C-1", "Sam Doe", "2026-01-05", "jo"), form)).pages[0].extract_text()
+    )
+    assert "If things change:" in text
+    assert "if: contact with the former partner; then: recall considered the same day" in text
+    assert "if: drinking again; then: appointments weekly" in text

@@ -29,6 +29,9 @@ from storage.store import AuditEvent
 
 MIN_WORDS = 4
 """However tight the page, an answer keeps at least this many words."""
+CONTINGENCY = "contingency"
+"""The id of the risk management plan's group of "if this happens, we do this, by when" entries."""
+CONTINGENCY_WORDS = 20
 SENTENCE_WORDS = 8
 """The sentence's type and length beside the name: a few words, the full record has the rest."""
 GOAL_WORDS = 30
@@ -55,6 +58,7 @@ HEADINGS: dict[str, dict[str, Any]] = {
         "risk": "Risk of serious harm",
         "level": "Overall level",
         "at_risk": "Who is at risk",
+        "contingency": "If things change",
         "areas": "Areas linked to offending and harm",
         "no_areas": "No area is marked as linked to offending or harm.",
         "no_analysis": "no analysis written yet",
@@ -71,6 +75,7 @@ HEADINGS: dict[str, dict[str, Any]] = {
         "risk": "Risk of serious harm to other people",
         "level": "Our overall view",
         "at_risk": "Who could be hurt",
+        "contingency": "If things change, we will",
         "areas": "Parts of your life linked to offending or harm",
         "no_areas": "No part of your life is marked as linked to offending or harm.",
         "no_analysis": "not written yet",
@@ -140,7 +145,7 @@ def build(
         "banner": PERSON_BANNER if person else PRACTITIONER_BANNER,
         "notice": notice,
         "who": _who(record, case, form),
-        "risk": _risk(record, form, shown, scale),
+        "risk": _risk(record, form, shown, scale, person),
         "areas": _areas(record, form, shown, scale),
         "protects": _answers(record, [p for p in shown if p.block == "protects"], scale),
         "objectives": [
@@ -191,7 +196,9 @@ def signoff(record: Record, audit: Sequence[AuditEvent]) -> str:
     return "; ".join(p for p in parts if p)
 
 
-def _risk(record: Record, form: AssessmentForm, shown: list[Placed], scale: float) -> dict[str, Any]:
+def _risk(
+    record: Record, form: AssessmentForm, shown: list[Placed], scale: float, person: bool
+) -> dict[str, Any]:
     level = risk_level(form, record) or "not yet given"
     grid = None
     if form.risk_level:
@@ -203,7 +210,21 @@ def _risk(record: Record, form: AssessmentForm, shown: list[Placed], scale: floa
         "level": level,
         "grid": grid,
         "items": _answers(record, [p for p in shown if p.block == "risk"], scale),
+        "contingency": _contingency(record, form, person, scale),
     }
+
+
+def _contingency(record: Record, form: AssessmentForm, person: bool, scale: float) -> list[dict[str, str]]:
+    """The risk management plan's "if this happens, we do this" lines: every entry of a group question
+    whose id is `contingency` (the convention docs/forms.md gives), each on its own line."""
+    lines = []
+    for section in form.sections:
+        question = section.question(CONTINGENCY)
+        if question is None or question.type != "group" or (person and question.withhold_from_person):
+            continue
+        for entry in ordered_entries(question, record.answers.get(f"{section.id}.{question.id}")):
+            lines.append(_cut(entry_line(question, entry), CONTINGENCY_WORDS, scale, anchor(section)))
+    return lines
 
 
 def _grid(question: Question, value: Any) -> dict[str, Any] | None:
