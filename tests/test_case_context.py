@@ -11,10 +11,12 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from pypdf import PdfReader
 
 from exports.importing.case_csv import COLUMNS
-from forms.model import Case, Deadlines, Sentence
+from forms.model import Case, Deadlines, Record, Sentence
 from storage.postgres import schema as pg_schema
+from storage.sqlite.store import SqliteStore
 from storage.store import Store, StoreError
 from tests.cli_support import a4_in
 from tests.pg_server import TeamServer
@@ -156,3 +158,26 @@ def test_cases_come_in_from_a_case_management_csv_all_or_nothing(tmp_path: Path)
     assert refused.returncode == 1
     assert f"{bad}:3:" in refused.stderr and "2025-02-31" in refused.stderr
     assert "CM-3" not in a4_in(data, "cases").stdout  # nothing from a file with a bad row
+
+
+def test_the_markdown_export_and_the_sheet_say_the_sentence(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    made = a4_in(
+        data, "new", "--ref", "M-1", "--name", "Alex Morgan", "--start", "2025-02-03",
+        "--sentence-type", "suspended sentence order", "--sentence-end", "2027-02-02",
+        "--requirement", "accredited programme", "--court", "Leeds Crown Court",
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    store = SqliteStore(data / "a4.db")
+    store.create_record(Record(id="", case_ref="M-1", form_id="a4-assessment", form_version="1.0.0"), "sam")
+    store.close()
+    markdown = a4_in(data, "export", "M-1", "--format", "md").stdout
+    assert (
+        "Sentence: suspended sentence order · ends Tuesday 2 February 2027 · court: Leeds Crown Court"
+        in markdown
+    )
+    assert "Requirements: accredited programme" in markdown
+    sheet = tmp_path / "sheet.pdf"
+    assert a4_in(data, "export", "M-1", "--format", "sheet", "--out", str(sheet)).returncode == 0
+    text = PdfReader(sheet).pages[0].extract_text()
+    assert "suspended sentence order" in text and "Sentence ends" in text

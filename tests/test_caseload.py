@@ -9,10 +9,12 @@ from pathlib import Path
 import pytest
 from textual.widgets import Static
 
+from forms.model import Case, Sentence
 from storage.sqlite.store import SqliteStore
 from storage.store import ServerUnreachableError
-from tests.a4_app_harness import TODAY, USER, add_case, caseload_shown, fill_demo, make_app
+from tests.a4_app_harness import TODAY, USER, add_case, caseload_shown, fill_demo, make_app, shipped_registry
 from tests.pilot_support import shown
+from tui.app import DEFAULT_FORM_ID
 from tui.screens.caseload import FIRST_PAGE, SHOW_LIMIT, CaseFilter, CaseloadScreen
 from tui.widgets.case_list import CURSOR_MARK, CaseList
 
@@ -131,7 +133,9 @@ async def test_narrow_screen_hides_less_important_columns_and_resizing_brings_th
         assert [c.key for c in cases.columns] == ["ref", "name", "status", "due", "days"]
         await pilot.resize_terminal(160, 50)
         await pilot.pause()
-        assert [c.key for c in cases.columns] == ["ref", "name", "status", "due", "days", "words", "minutes"]
+        assert [c.key for c in cases.columns] == [
+            "ref", "name", "status", "due", "days", "ends", "words", "minutes",
+        ]  # fmt: skip
         assert table_column(screen, "ref") == ["X100", "X200", "X300"]
 
 
@@ -215,3 +219,17 @@ async def test_the_first_screenful_shows_before_the_whole_caseload_is_read(tmp_p
 
 def screen_title(screen: CaseloadScreen) -> str:
     return str(screen.query_one("#caseload-title", Static).render())
+
+
+async def test_the_caseload_shows_when_each_sentence_ends_on_a_wide_screen(db: SqliteStore) -> None:
+    form = shipped_registry().assessment(DEFAULT_FORM_ID)
+    assert form is not None
+    order = Sentence(type="community order", end="2026-08-02")
+    db.create_case(
+        Case("S-1", "Alex Morgan", TODAY.isoformat(), USER, form.id, sentence=order), form.deadlines
+    )
+    add_case(db, "S-2", "Sam Okafor", TODAY)
+    async with make_app(db).run_test(size=(120, 30)) as pilot:
+        screen = await caseload_shown(pilot)
+        ends = dict(zip(table_column(screen, "ref"), table_column(screen, "ends"), strict=True))
+        assert ends == {"S-1": "02 Aug 2026", "S-2": ""}

@@ -87,7 +87,19 @@ def _heading(record: Record, case: Case, form: AssessmentForm) -> list[str]:
         f"written by {escape(record.author)}" if record.author else "",
         f"last updated {long_date(record.updated_at)}" if record.updated_at else "",
     ]
-    return [f"# {title}: {escape(case.name)}", " · ".join(f for f in facts if f)]
+    lines = [f"# {title}: {escape(case.name)}", " · ".join(f for f in facts if f)]
+    sentence = case.sentence
+    described = ", ".join(part for part in (sentence.type, sentence.length) if part)
+    if described or sentence.end or sentence.requirements:
+        said = [
+            f"Sentence: {escape(described)}" if described else "Sentence",
+            f"ends {long_date(sentence.end)}" if sentence.end else "",
+            f"court: {escape(sentence.court)}" if sentence.court else "",
+        ]
+        lines.append(" · ".join(part for part in said if part))
+        if sentence.requirements:
+            lines.append("Requirements: " + "; ".join(escape(r) for r in sentence.requirements))
+    return lines
 
 
 def _bullets(items: Iterable[str]) -> str:

@@ -18,11 +18,11 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static
 
-from forms.model import AssessmentForm, Case
+from forms.model import AssessmentForm, Case, Sentence
 from forms.record.dates import format_long, parse_date
 from forms.record.deadlines import initial_due
 from forms.record.text_rules import TextError, check_line, check_reference
@@ -63,9 +63,22 @@ class NewCaseScreen(ModalScreen[Case | None]):
                     allow_blank=False,
                     id="form",
                 )
+            yield Label("Sentence or order, and when it ends (optional)")
+            with Horizontal(classes="pair"):
+                yield Input(id="sentence-type", placeholder="e.g. community order, licence")
+                yield Input(id="sentence-end", placeholder="ends: 2/8/2027")
+            yield Label("Requirements or conditions, separated by ; (optional)")
+            yield Input(id="requirements", placeholder="unpaid work: 120 hours; curfew 7pm–7am")
+            yield Label("Court, and national identifier (optional)")
+            with Horizontal(classes="pair"):
+                yield Input(id="court", placeholder="court")
+                yield Input(id="national-id", placeholder="national identifier")
             yield Static(id="due")
             yield Static(id="problem")
-            yield Static("Enter: next field, then add · Ctrl+S: add · Esc: cancel", classes="modal-hint")
+            yield Static(
+                "Enter: next required field, then add · Tab: every field · Ctrl+S: add · Esc: cancel",
+                classes="modal-hint",
+            )
 
     def on_mount(self) -> None:
         self._show_due()
@@ -81,6 +94,7 @@ class NewCaseScreen(ModalScreen[Case | None]):
         self._show_due()
 
     @on(Input.Changed, "#start")
+    @on(Input.Changed, "#sentence-type")
     def _show_due(self) -> None:
         due = self.query_one("#due", Static)
         try:
@@ -89,23 +103,26 @@ class NewCaseScreen(ModalScreen[Case | None]):
             due.update(Text(f"Start date: {error}", style="bold"))
             return
         deadlines = self.form.deadlines
+        kind = self.query_one("#sentence-type", Input).value
         due.update(
             Text.assemble(
                 ("Assessment due: ", "bold"),
-                format_long(initial_due(start, deadlines)),
-                f"\n({deadlines.initial_working_days} working days after {format_long(start)}; "
+                format_long(initial_due(start, deadlines, kind)),
+                f"\n({deadlines.initial_days_for(kind)} working days after {format_long(start)}; "
                 f"then reviewed every {deadlines.review_weeks} weeks)",
             )
         )
 
     @on(Input.Submitted)
     def _next_or_add(self, event: Input.Submitted) -> None:
-        """Enter moves to the next field, and on the last one adds the case."""
+        """Enter moves reference → name → start date, and there (or in any optional field) adds the case.
+
+        The sentence fields are optional, so Enter never walks through them: Tab reaches them.
+        """
         event.stop()
-        fields = list(self.query(Input))
-        position = fields.index(event.input)
-        if position + 1 < len(fields):
-            fields[position + 1].focus()
+        required = [self.query_one(selector, Input) for selector in ("#ref", "#name", "#start")]
+        if event.input in required[:-1]:
+            required[required.index(event.input) + 1].focus()
         else:
             self.action_add()
 
@@ -129,17 +146,43 @@ class NewCaseScreen(ModalScreen[Case | None]):
             check_reference(ref, what="The reference")
             field = "#name"
             check_line(name, what="The name")
-        except TextError as error:
+            field = "#sentence-end"
+            sentence = self._sentence()
+            field = "#national-id"
+            national_id = check_line(self._value(field), what="The national identifier", blank=True)
+        except (TextError, ValueError) as error:
             problem.update(Text(str(error)))
             self.query_one(field, Input).focus()
             return
-        case = Case(ref=ref, name=name, start=start.isoformat(), owner=self.owner, form_id=self.form.id)
+        case = Case(ref=ref, name=name, start=start.isoformat(), owner=self.owner, form_id=self.form.id,
+                    sentence=sentence, national_id=national_id)  # fmt: skip
         try:
             stored = self.store.create_case(case, self.form.deadlines)
         except StoreError as error:
             problem.update(Text(str(error)))
             return
         self.dismiss(stored)
+
+    def _value(self, selector: str) -> str:
+        return self.query_one(selector, Input).value.strip()
+
+    def _sentence(self) -> Sentence:
+        """The sentence typed (all optional); TextError or ValueError saying what to change."""
+        ends = self._value("#sentence-end")
+        try:
+            end = parse_date(ends, self.today).isoformat() if ends else ""
+        except ValueError as error:
+            raise ValueError(f"Sentence end date: {error}") from None
+        return Sentence(
+            type=check_line(self._value("#sentence-type"), what="The sentence", blank=True),
+            end=end,
+            requirements=tuple(
+                check_line(part.strip(), what="A requirement")
+                for part in self._value("#requirements").split(";")
+                if part.strip()
+            ),
+            court=check_line(self._value("#court"), what="The court", blank=True),
+        )
 
     def action_cancel(self) -> None:
         self.dismiss(None)

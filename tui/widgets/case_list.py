@@ -61,6 +61,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("status", "Status", 9, 64),
     Column("due", "Due", 11, 0),
     Column("days", "Days left", 12, 0),
+    Column("ends", "Sentence ends", 13, 110),
     Column("words", "Words", 6, 100, right=True),
     Column("minutes", "Active min", 10, 100, right=True),
 )
@@ -132,6 +133,7 @@ def row_values(summary: CaseSummary, days_left: int | None) -> dict[str, str]:
         "status": summary.status or "new",
         "due": due,
         "days": "" if days_left is None else f"{days_left} {urgency(days_left)}".rstrip(),
+        "ends": date.fromisoformat(summary.sentence_end).strftime("%d %b %Y") if summary.sentence_end else "",
         "words": f"{summary.words:,}",
         "minutes": f"{summary.active_seconds // 60:,}",
     }
