@@ -171,13 +171,6 @@ def _who(record: Record, case: Case, form: AssessmentForm) -> dict[str, Any]:
         facts.append(["Ends", short_date(case.sentence.end)])
     if case.start:
         facts.append(["Started", short_date(case.start)])
-    sentence = case.sentence
-    if sentence.type or sentence.length:
-        facts.append(
-            ["Sentence", text(" · ".join(part for part in (sentence.type, sentence.length) if part))]
-        )
-    if sentence.end:
-        facts.append(["Sentence ends", short_date(sentence.end)])
     facts.append(["Assessed", short_date(record.created_at) if record.created_at else "not yet saved"])
     if record.updated_at and record.updated_at[:10] != record.created_at[:10]:
         facts.append(["Last changed", short_date(record.updated_at)])
