@@ -24,12 +24,15 @@ from pathlib import Path
 
 import pytest
 from fontTools.ttLib import TTCollection, TTFont
+from hypothesis import given
+from hypothesis import strategies as st
 from pypdf import PdfReader
 from textual.widgets import Input
 
 from exports.formats.sheet import to_sheet
 from exports.pdf.content import MIN_SIZE, MIN_WORDS
 from exports.pdf.fonts import font_files
+from exports.pdf.shorten import ELLIPSIS, shorten
 from exports.summary import risk_level
 from exports.text import answered
 from forms.definition.load import library_files, load_text
@@ -443,3 +446,19 @@ def test_the_risk_management_plans_contingency_lines_are_on_the_sheet() -> None:
     assert "If things change:" in text
     assert "if: contact with the former partner; then: recall considered the same day" in text
     assert "if: drinking again; then: appointments weekly" in text
+
+
+@given(
+    st.text(alphabet=st.sampled_from("ab .,!?…\n\t'łŵ"), max_size=200), st.integers(min_value=1, max_value=40)
+)
+def test_shortening_keeps_whole_words_from_the_start_and_marks_every_cut(text: str, limit: int) -> None:
+    done = shorten(text, limit)
+    original = text.split()
+    kept = done.text.removesuffix(ELLIPSIS).split()
+    assert len(kept) <= limit
+    assert done.cut == (len(original) > limit)
+    assert done.text.endswith(ELLIPSIS) or not done.cut
+    # every kept word is the original's word at that place (the last may have lost trailing punctuation)
+    assert kept[:-1] == original[: len(kept) - 1]
+    if kept:
+        assert original[len(kept) - 1].startswith(kept[-1])
