@@ -5,7 +5,10 @@ from __future__ import annotations
 import os
 from datetime import date
 from pathlib import Path
+from typing import Any
 
+import pytest
+from textual.screen import Screen
 from textual.widgets import Static
 
 from storage.sqlite.store import SqliteStore
@@ -212,3 +215,20 @@ async def test_the_rubric_preview_shows_and_edits_the_answers_each_check_judged(
         await until(pilot, lambda: app.screen is findings)
         await until(pilot, lambda: "    judged accommodation.analysis: Edited" in findings.text())
     app.store.close()
+
+
+@pytest.mark.parametrize(
+    ("file", "shown"),
+    [("mini.toml", CaseScreen), ("mini-qa.toml", RubricFindings), ("mini-plan.toml", PlanScreen)],
+)
+async def test_escape_leaves_the_preview_cleanly(tmp_path: Path, file: str, shown: type[Screen[Any]]) -> None:
+    """Escape closes the previewed view and the preview with it, for each kind of definition file."""
+    for name in ("mini.toml", "mini-qa.toml", "mini-plan.toml"):
+        save(tmp_path / name, (VALID / name).read_text(encoding="utf-8"))
+    app = preview(tmp_path / file, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, shown))
+        await pilot.press("escape")
+        await until(pilot, lambda: app.return_code is not None, "the preview closed")
+    app.store.close()
+    assert app.return_code == 0

@@ -133,7 +133,7 @@ class PreviewApp(App[None]):
         self.shown = result.definition
         header = result.definition.header
         self.sub_title = f"{self.path.name} · {header.kind} {header.id} {header.version}"
-        await self.push_screen(screen, self._closed)
+        await self.push_screen(screen, self._view_closed)
         if place is not None:
             self.call_after_refresh(go_back_to, screen, place)
 
@@ -151,7 +151,8 @@ class PreviewApp(App[None]):
             await host.mount(self.panel)
         self.panel.show_errors(self.errors, kept=self.shown is not None)
 
-    def _closed(self, _result: object) -> None:
+    def _view_closed(self, _result: object) -> None:
+        """The previewed view was closed (Escape): the preview ends with it."""
         self.exit()
 
     # ------------------------------------------------------------ what to show

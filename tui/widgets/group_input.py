@@ -144,7 +144,7 @@ class EntryList(KeyActivity, Widget, can_focus=True):
 
     def action_remove(self) -> None:
         if self.group.entries:
-            self.group.remove(self.cursor)
+            self.group.remove_entry(self.cursor)
             self.cursor = max(0, min(self.cursor, len(self.group.entries) - 1))
 
     def render(self) -> Text:
@@ -227,7 +227,7 @@ class GroupInput(Vertical):
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()  # the line is not an answer until Enter adds it
 
-    def remove(self, index: int) -> None:
+    def remove_entry(self, index: int) -> None:
         del self.entries[index]
         self._changed()
 
