@@ -400,3 +400,19 @@ async def test_the_total_words_count_every_answer_as_the_caseload_does(tmp_path:
         assert caseload.selected_ref == "N1"
         assert store.list_cases()[0].words == 5
     store.close()
+
+
+async def test_a_group_question_leaves_the_screen_like_any_widget(form: AssessmentForm) -> None:
+    """`GroupInput.remove()` is Textual's own: removing an entry has a name of its own."""
+    question = form.question("evidence.sources")
+    assert question is not None
+
+    class Host(App[None]):
+        def compose(self) -> Any:
+            yield GroupInput("evidence.sources", question, None, date.today)
+
+    app = Host()
+    async with app.run_test() as pilot:
+        await app.query_one(GroupInput).remove()
+        await pilot.pause()
+        assert not app.query(GroupInput)

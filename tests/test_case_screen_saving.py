@@ -25,8 +25,9 @@ from tests.pilot_support import CaseApp, screen_text, shown, until
 from tui.app import A4App
 from tui.config import Config
 from tui.modals.save_failure import SaveFailure
-from tui.screens.case_screen import RETRY_UNREACHABLE_SECONDS, CaseScreen
+from tui.screens.case_screen import CaseScreen
 from tui.widgets.section_editor import AnswerArea
+from tui.workers.autosave import RETRY_UNREACHABLE_SECONDS
 
 HOLD_SECONDS = 3.0
 """Longest a save hangs if the test never lets it through (the old screen's saves: always).

@@ -30,7 +30,8 @@ from tests.pg_server import PORT, TeamServer, password, running_team
 from tests.pilot_support import CaseApp
 from tests.test_case_screen import FakeClock, wait_for_autosave
 from tui.modals.save_failure import SaveFailure
-from tui.screens.case_screen import RETRY_UNREACHABLE_SECONDS, CaseScreen
+from tui.screens.case_screen import CaseScreen
+from tui.workers.autosave import RETRY_UNREACHABLE_SECONDS
 
 
 @pytest.fixture(scope="module")

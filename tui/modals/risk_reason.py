@@ -1,7 +1,8 @@
 """Changing the risk of serious harm level in someone else's record: ask why, and show it at the top.
 
 The store refuses such a change without a reason (`ReasonRequiredError`), so
-nothing changes silently.  The case screen then asks here; the reason goes
+nothing changes silently.  The case screen then asks here (the prompt
+dismisses with the reason, or None to keep the old level); the reason goes
 into the audit trail with the old and new level, and the record carries a
 line at its top ("level changed from Medium to High by j.khan on 2026-03-02:
 …") for as long as it is shown.  Cancelling puts the old level back.
@@ -10,7 +11,7 @@ line at its top ("level changed from Medium to High by j.khan on 2026-03-02:
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -21,9 +22,6 @@ from textual.widgets import Input, Static
 from forms.model import AssessmentForm, Record
 from forms.record.signoff import level_change_line, option_label
 from storage.store import AuditEvent
-
-if TYPE_CHECKING:
-    from tui.screens.case_screen import CaseScreen
 
 
 def level_changes(form: AssessmentForm, record: Record, events: Iterable[AuditEvent]) -> list[str]:
@@ -82,43 +80,3 @@ class RiskReason(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
-
-
-def show_level_changes(screen: CaseScreen) -> None:
-    """Refresh the lines at the record's top from its audit trail."""
-    lines = level_changes(screen.form, screen.record, screen.store.audit_trail(screen.record.id))
-    notice = screen.query_one("#risk-changes", Static)
-    notice.update("\n".join(f"⚠ {line}" for line in lines))
-    notice.display = bool(lines)
-
-
-def ask_reason(screen: CaseScreen, attempted: Record) -> None:
-    """Ask why the level changed; save with the reason, or put the old level back and save the rest."""
-    path = screen.form.risk_level
-    if path is None or screen.asking_reason:
-        return
-    screen.asking_reason = True
-    old, new = screen.record.answers.get(path), attempted.answers.get(path)
-
-    def answered(reason: str | None) -> None:
-        screen.asking_reason = False
-        if reason is None:
-            _put_back(screen, path, old)
-        screen.risk_reason = reason
-        screen.retry_save()
-        show_level_changes(screen)
-
-    screen.app.push_screen(RiskReason(screen.form, attempted, old, new), answered)
-
-
-def _put_back(screen: CaseScreen, path: str, value: object) -> None:
-    """Show and hold the stored level again, as if the change had never been typed."""
-    screen.answers[path] = value
-    for editor in screen.editors:
-        short = editor.short_answers
-        if short is not None and path in {q.path for q in short.questions}:
-            if value is None:
-                short.values.pop(path, None)
-            else:
-                short.values[path] = value
-            short.refresh()

@@ -9,16 +9,19 @@ because a yes can reveal the question the practitioner types next.
 
 Saving.  A save on a team server can take seconds (a network drop holds it
 for the connect timeout), so autosave and the save on moving between
-sections never run on the UI thread (`save_soon`): the record is snapshotted
-there (cheap), saved by a `SaveJob` in a worker thread, and the outcome is
-applied back on the UI thread.  Saves run one at a time and in order: a save
-asked for while one is in flight waits for it, then snapshots the latest
-text on top of the version that save returned, so two of our own saves
-never look like a conflict.  Text typed during a save stays "unsaved" and
-goes in the next one.  Whatever needs the record in the store before it goes
-on — quit, leaving the case, the plan, QA, export, submit, sign-off —
-calls `save_now`, which waits for a save in flight, then saves what is left
-and says whether everything is stored.
+sections never run on the UI thread: `tui.workers.autosave.Autosave` decides
+when to save, the record is snapshotted here (cheap), saved by a `SaveJob`
+in a worker thread, and the outcome is applied back here, on the UI thread.
+Text typed during a save stays "unsaved" and goes in the next one.  Whatever
+needs the record in the store before it goes on — quit, leaving the case,
+the plan, QA, export, submit, sign-off — calls `save_now`, which waits for a
+save in flight, then saves what is left and says whether everything is stored.
+
+The screen owns its record: the comment notes, the risk-level prompt, the QA
+panel and the sign-off dialogs only post messages or dismiss with a result,
+and the handlers here change the record and the widgets.  The counters bar
+follows reactive state (the section under the cursor, the save state, the QA
+result, the clock at each tick).
 """
 
 from __future__ import annotations
@@ -26,15 +29,19 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from functools import partial
+from pathlib import PurePath
 from typing import Any, ClassVar
 
-from textual import events
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
+from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import Static
+from textual.widget import Widget
+from textual.widgets import Input, Static, TextArea
 from textual.worker import Worker, WorkerState
 
 from forms.checks.findings import Finding, summary
@@ -44,44 +51,65 @@ from forms.record.activity import ActivityClock
 from forms.record.deadlines import days_left
 from forms.record.plan import long_date
 from forms.record.review import review_summary, section_diff, unconfirmed_sections
+from forms.record.signoff import (
+    Decision,
+    SignoffRefused,
+    signoff_refusal,
+    submit_blockers,
+    submit_refusal,
+    unresolved,
+)
 from forms.record.words import record_word_counts, section_word_count
-from storage.store import ReasonRequiredError, ServerUnreachableError, Store, StoreError
+from storage.signoff import decide, submit
+from storage.store import Store, StoreError
 from tui.modals.export_prompt import ExportPrompt
 from tui.modals.goto_section import GotoSection
-from tui.modals.risk_reason import ask_reason, show_level_changes
+from tui.modals.risk_reason import RiskReason, level_changes
 from tui.modals.save_failure import SaveFailure, default_copy_path
+from tui.screens.grading import GradingScreen, SubmitBlocked
 from tui.screens.plan_screen import PlanScreen, plan_definitions
-from tui.screens.qa_screen import QAScreen, go_to
-from tui.widgets.comments import show_comments
+from tui.screens.qa_screen import QAScreen, place_of
+from tui.widgets.comments import CommentNote, resolve, section_of
 from tui.widgets.counters import Counters, CounterState, qa_text, save_state_text
+from tui.widgets.grid_input import GridInput
+from tui.widgets.group_input import GroupInput
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.phrase_marks import apply_marks, phrase_findings
 from tui.widgets.review_bar import ReviewBar, ReviewSummaryScreen
 from tui.widgets.section_editor import SectionEditor
 from tui.widgets.section_help import SectionHelp
+from tui.widgets.short_answers import ShortAnswers
+from tui.workers.autosave import Autosave, SaveOutcome, SaveState
 from tui.workers.qa_runner import QARunner, Results
 from tui.workers.save_queue import SaveJob, merge_saved
 
 TICK_SECONDS = 0.25
 """How often the counters refresh and autosave looks for work."""
-SAVE_AFTER_PAUSE = 0.5
-"""Save once typing has paused this long…"""
-SAVE_AT_MOST_EVERY = 0.5
-"""…or, while typing goes on, once the oldest unsaved change is this old (with the tick: ≤ 1 s)."""
-RETRY_UNREACHABLE_SECONDS = 10.0
-"""While a team server cannot be reached, try the save again this often, typing or not."""
 SAVE_GROUP = "case-save"
 """The worker group of background saves (told apart from the QA checks' workers)."""
+
+
+SIGNED_OFF_WORDS: dict[str, str] = {
+    "returned": "returned to its author",
+    "approved": "countersigned; a second countersignature is needed",
+    "locked": "countersigned and locked",
+}
+"""What happened to a record after a QA decision, by its new status."""
 
 
 def _is_answered(value: Any) -> bool:
     return value is not None and value != "" and value != [] and value != {}
 
 
+def _now_stamp() -> str:
+    """Now, as grades, comments and signatures are stamped (UTC, to the second)."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
 class CaseScreen(Screen[None]):
     """One case's record, every section on one screen, with live counters and autosave."""
 
-    CSS_PATH: ClassVar[list[str]] = [
+    CSS_PATH: ClassVar[list[str | PurePath]] = [
         "case_screen.tcss",
         "../widgets/counters.tcss",
         "../widgets/review_bar.tcss",
@@ -111,6 +139,15 @@ class CaseScreen(Screen[None]):
         Binding("escape", "back", "Back", id="case.back"),
     ]
 
+    current: var[SectionEditor | None] = var(None)
+    """The section under the cursor (the counters show its words)."""
+    save_state: var[SaveState] = var(SaveState())
+    qa_text: var[str] = var("QA —")
+    """The compact QA result the counters show."""
+    now: var[float] = var(0.0, always_update=True)
+    """The clock at the last tick: active time, "saved N s ago" and the words counted by then (each tick
+    counts, even when a test's clock stands still)."""
+
     def __init__(
         self,
         *,
@@ -131,10 +168,7 @@ class CaseScreen(Screen[None]):
         self.rubric: Rubric | None = None
         self.plan_template: PlanTemplate | None = None
         self.qa: QARunner | None = None
-        self.qa_text = "QA —"
-        self.risk_reason: str | None = None
-        """The reason given for a risk level change, used by the next save."""
-        self.asking_reason = False
+        self._asking_reason = False
         self.store = store
         self.form = form
         self.case = case
@@ -149,26 +183,23 @@ class CaseScreen(Screen[None]):
         self._conditional = [
             e for e in self.editors if any(q.show_if or q.require_if for q in e.section.questions)
         ]
-        self.current: SectionEditor | None = None
         self.section_words = record_word_counts(form, self.answers)
         """Words per section (line and group text too, unlike the budgets): the counters' total, and
         saved with the record for the caseload and exports, so all three show the same number."""
         self._touched: set[SectionEditor] = set()
         """Sections with changes the timer has not yet collected."""
-        self._last_change = 0.0
-        self._unsaved_since: float | None = None
-        self._saved_at: float | None = None
-        self._error: str | None = None
-        self._offered_copy = False
         self._text_conditions_stale = False
-        self._edits = 0
-        """Changes so far: a save marks the screen saved only if none came after its snapshot."""
-        self._saving: SaveJob | None = None
-        """The save running in a worker thread, until its outcome is applied."""
-        self._save_again = False
-        """A save was asked for while one was in flight: start it when that one lands."""
-        self._retry_at: float | None = None
-        """While the team server is unreachable: when to try again (the text is held meanwhile)."""
+        self.autosave = Autosave(
+            store=store,
+            actor=user,
+            risk_path=form.risk_level,
+            snapshot=self._snapshot,
+            start=self._start_save,
+            report=self._save_reported,
+            clock=clock,
+            unsaved_elsewhere=lambda: self.activity.total_seconds != self.record.active_seconds,
+            on_change=self._save_state_changed,
+        )
         self.previous: Record | None = None
         """In a review: the record it reviews, to diff against and confirm sections from."""
         if record.kind == "review" and record.reviews:
@@ -202,7 +233,9 @@ class CaseScreen(Screen[None]):
         self._apply_depth()
         self._apply_conditions()
         self.set_interval(TICK_SECONDS, self._tick)
-        self._refresh_counters()
+        for name in ("current", "save_state", "qa_text", "now"):
+            self.watch(self, name, self._show_counters, init=False)
+        self._show_counters()
         first = self._visible_editors()
         if first:
             first[0].focus_first()
@@ -214,41 +247,33 @@ class CaseScreen(Screen[None]):
         self.activity.key_pressed()
 
     def _changed(self, editor: SectionEditor, at_once: bool) -> None:
-        now = self.clock()
         self._touched.add(editor)
-        self._last_change = now
-        if self._unsaved_since is None:
-            self._unsaved_since = now
-        self._edits += 1
+        self.autosave.edited()
         if at_once:
             self._collect()
             self._apply_conditions()
         else:
             self._text_conditions_stale = True
 
-    def on_text_area_changed(self, event: events.Event) -> None:
-        self._on_field_changed(event, at_once=False)
+    @on(TextArea.Changed)
+    @on(Input.Changed)
+    def _text_changed(self, event: TextArea.Changed | Input.Changed) -> None:
+        """Typing: conditions on text answers wait for the timer."""
+        if editor := self._editor_of(event.control):
+            self._changed(editor, at_once=False)
 
-    def on_input_changed(self, event: events.Event) -> None:
-        self._on_field_changed(event, at_once=False)
-
-    def on_short_answers_changed(self, event: events.Event) -> None:
-        self._on_field_changed(event, at_once=True)
-
-    def on_grid_input_changed(self, event: events.Event) -> None:
-        self._on_field_changed(event, at_once=True)
-
-    def on_group_input_changed(self, event: events.Event) -> None:
-        self._on_field_changed(event, at_once=True)
-
-    def _on_field_changed(self, event: events.Event, *, at_once: bool) -> None:
-        editor = self._editor_of(getattr(event, "control", None))
-        if editor is not None:
-            self._changed(editor, at_once)
+    @on(ShortAnswers.Changed)
+    @on(GridInput.Changed)
+    @on(GroupInput.Changed)
+    def _answer_changed(self, event: ShortAnswers.Changed | GridInput.Changed | GroupInput.Changed) -> None:
+        """A one-key answer, a grid or a group entry: recheck conditions at once (a yes can reveal the
+        question typed next)."""
+        if editor := self._editor_of(event.control):
+            self._changed(editor, at_once=True)
 
     @staticmethod
-    def _editor_of(widget: Any) -> SectionEditor | None:
-        node = widget
+    def _editor_of(widget: Widget | None) -> SectionEditor | None:
+        node: Any = widget
         while node is not None and not isinstance(node, SectionEditor):
             node = node.parent
         return node
@@ -256,22 +281,11 @@ class CaseScreen(Screen[None]):
     # ------------------------------------------------------------ the timer
 
     def _tick(self) -> None:
-        now = self.clock()
-        waiting = self._retry_at is not None
-        if (
-            (self._unsaved_since is not None and self._error is None)
-            or (self._touched and self._error and not waiting)
-            or (waiting and now >= self._retry_at)
-        ):
-            pause = now - self._last_change
-            if self._unsaved_since is not None and (
-                pause >= SAVE_AFTER_PAUSE or now - self._unsaved_since >= SAVE_AT_MOST_EVERY
-            ):
-                self.save_soon()
+        self.autosave.tick()
         self._collect()
         if self.qa is not None:
-            self.qa.tick(self._last_change)
-        self._refresh_counters()
+            self.qa.tick(self.autosave.last_change)
+        self.now = self.clock()
 
     def _collect(self) -> None:
         """Fold the touched sections' changes into `answers` and recount their words (theirs only)."""
@@ -291,14 +305,16 @@ class CaseScreen(Screen[None]):
         """Every word written in the record, as the caseload's words column counts them."""
         return sum(self.section_words.values())
 
-    def _refresh_counters(self) -> None:
+    def _show_counters(self) -> None:
+        """Show the counters as the screen's state says (called when any of it changes)."""
         editor = self.current
         due = self.case.next_review or self.case.initial_due
         try:
             left = days_left(date.fromisoformat(due), self.today()) if due else None
         except ValueError:
             left = None
-        saved_ago = None if self._saved_at is None else self.clock() - self._saved_at
+        saving = self.save_state
+        saved_ago = None if saving.saved_at is None else self.clock() - saving.saved_at
         self.query_one(Counters).show(
             CounterState(
                 section_title=editor.title if editor else "",
@@ -309,10 +325,7 @@ class CaseScreen(Screen[None]):
                 session_seconds=self.activity.session_seconds,
                 days_left=left,
                 save_state=save_state_text(
-                    saved_ago=saved_ago,
-                    dirty=self._unsaved_since is not None,
-                    saving=self._saving is not None,
-                    error=self._error,
+                    saved_ago=saved_ago, dirty=saving.dirty, saving=saving.saving, error=saving.error
                 ),
                 qa=self.qa_text,
             )
@@ -335,110 +348,60 @@ class CaseScreen(Screen[None]):
             words=dict(self.section_words),
         )
 
-    def _snapshot(self) -> SaveJob | None:
-        """The save of what the editors hold now, or None when the store has it already."""
+    def _snapshot(self) -> Record:
+        """The record to save: what the editors hold, with text conditions brought up to date first."""
         self._collect()
         if self._text_conditions_stale:
             self._text_conditions_stale = False
             self._apply_conditions()
-        active_changed = self.activity.total_seconds != self.record.active_seconds
-        if self._unsaved_since is None and not active_changed:
-            return None
-        return SaveJob(
-            store=self.store,
-            record=self.build_record(),
-            actor=self.user,
-            risk_path=self.form.risk_level,
-            reason=self.risk_reason,
-            edits=self._edits,
-        )
+        return self.build_record()
 
-    def save_soon(self) -> None:
-        """Save what is on screen in a worker thread, so typing goes on however slow the store is.
-
-        With a save in flight this only notes that another is wanted: it
-        starts when that one lands, from the version it returned.
-        """
-        if self._saving is not None:
-            self._save_again = True
-            return
-        job = self._snapshot()
-        if job is None:
-            return
-        self._saving = job
+    def _start_save(self, job: SaveJob) -> None:
         self.run_worker(job.run, thread=True, group=SAVE_GROUP, description="saving the record")
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """A background save finished: apply it here, on the UI thread, then start any save waiting."""
-        if event.worker.group != SAVE_GROUP or event.state != WorkerState.SUCCESS:
-            return
+    @on(Worker.StateChanged)
+    def _save_landed(self, event: Worker.StateChanged) -> None:
+        """A background save finished: apply it here, on the UI thread (autosave starts any waiting)."""
         job = event.worker.result
-        if job is not self._saving:  # `save_now` waited for it and applied it already
-            return
-        self._finish(job)
-        again, self._save_again = self._save_again, False
-        if again and self._error is None:
-            self.save_soon()
+        if (
+            event.worker.group == SAVE_GROUP
+            and event.state == WorkerState.SUCCESS
+            and isinstance(job, SaveJob)
+        ):
+            self.autosave.landed(job)
+
+    def _save_state_changed(self, state: SaveState) -> None:
+        self.save_state = state
+
+    def save_soon(self) -> None:
+        """Save what is on screen in a worker thread, so typing goes on however slow the store is."""
+        self.autosave.soon()
 
     def save_now(self) -> bool:
         """Save now and wait for the store's answer; True when the store holds what is on screen.
 
         For quit and every action that needs the record stored before it
-        goes on: waits for a save in flight (applying its outcome), then
-        saves what was typed since.  On a refused save the text stays in the
-        editors, the reason shows in the counters, and (once per failure) a
-        copy elsewhere is offered.
+        goes on.  On a refused save the text stays in the editors, the
+        reason shows in the counters, and (once per failure) a copy
+        elsewhere is offered.
         """
-        if self._saving is not None:
-            self._finish(self._saving.run())  # waits for the worker, or saves here if it has not begun
-        self._save_again = False
-        job = self._snapshot()
-        if job is None:
-            return self._error is None
-        return self._finish(job.run())
+        return self.autosave.save_now()
 
-    def _finish(self, job: SaveJob) -> bool:
-        """Apply a save's outcome (on the UI thread); True when it stored the snapshot."""
-        if job is self._saving:
-            self._saving = None
-        outcome = job.outcome
-        if isinstance(outcome, ReasonRequiredError):
-            self._error = str(outcome)
-            self._refresh_counters()
-            ask_reason(self, job.record)
-            return False
-        if isinstance(outcome, ServerUnreachableError):  # held until the server is back: no dialog
-            if self._retry_at is None:
-                self.notify(str(outcome), title="Not saved yet", severity="warning", timeout=8)
-            self._retry_at = self.clock() + RETRY_UNREACHABLE_SECONDS
-            self._error = str(outcome)
-            self._refresh_counters()
-            return False
-        if isinstance(outcome, StoreError):
-            self._failed(str(outcome), job.record)
-            return False
-        if outcome is None:  # the save crashed in its thread; the worker reports it
-            return False
-        self._retry_at = None
-        self.record = merge_saved(outcome, job.record, self.record)
-        if self._edits == job.edits:  # nothing typed while it was saving
-            self._unsaved_since = None
-        self._saved_at = self.clock()
-        self._error = None
-        self._offered_copy = False
-        self._refresh_counters()
-        return True
-
-    def _failed(self, message: str, record: Record) -> None:
-        first = self._error is None
-        self._error = message
-        self._refresh_counters()
-        if first:
-            self.notify(message, title="Not saved", severity="error", timeout=8)
-        if not self._offered_copy:
-            self._offered_copy = True
-            path = default_copy_path(record, datetime.now())
-            self.app.push_screen(SaveFailure(message, record, path), self._copy_written)
+    def _save_reported(self, outcome: SaveOutcome) -> None:
+        """Show a save's outcome: take the saved record, ask for a reason, or say what went wrong."""
+        if outcome.kind == "saved" and outcome.saved is not None:
+            self.record = merge_saved(outcome.saved, outcome.job.record, self.record)
+        elif outcome.kind == "reason_required":
+            self._ask_reason(outcome.job.record)
+        elif outcome.kind == "unreachable" and outcome.first:  # held until the server is back: no dialog
+            self.notify(outcome.message, title="Not saved yet", severity="warning", timeout=8)
+        elif outcome.kind == "refused":
+            if outcome.first:
+                self.notify(outcome.message, title="Not saved", severity="error", timeout=8)
+            if outcome.offer_copy:
+                record = outcome.job.record
+                path = default_copy_path(record, datetime.now())
+                self.app.push_screen(SaveFailure(outcome.message, record, path), self._copy_written)
 
     def _copy_written(self, path: Any) -> None:
         if path is not None:
@@ -475,7 +438,7 @@ class CaseScreen(Screen[None]):
         self.notify("Short assessment: only the layer 1 sections." if self.short else "Full assessment.")
         visible = self._visible_editors()
         if visible and (self.current is None or not self.current.display):
-            self._go_to(visible[0])
+            self._focus_section(visible[0])
 
     # ------------------------------------------------------------ navigation
 
@@ -488,11 +451,10 @@ class CaseScreen(Screen[None]):
         help_panel = self.query_one(SectionHelp)
         if help_panel.display:
             help_panel.show_section(editor.section)
-        if leaving and self._unsaved_since is not None:
-            self.save_soon()
-        self._refresh_counters()
+        if leaving and self.autosave.dirty:
+            self.autosave.soon()
 
-    def _go_to(self, editor: SectionEditor) -> None:
+    def _focus_section(self, editor: SectionEditor) -> None:
         editor.focus_first()
         self.query_one(VerticalScroll).scroll_to_widget(editor, top=True, animate=False)
 
@@ -503,7 +465,7 @@ class CaseScreen(Screen[None]):
         index = visible.index(self.current) if self.current in visible else -step
         target = index + step
         if 0 <= target < len(visible):
-            self._go_to(visible[target])
+            self._focus_section(visible[target])
         else:
             self.app.bell()
 
@@ -518,7 +480,7 @@ class CaseScreen(Screen[None]):
         if editor is None or not editor.display:
             self.notify(f"There is no section {number} on screen.", severity="warning")
             return
-        self._go_to(editor)
+        self._focus_section(editor)
 
     def action_goto_section(self) -> None:
         sections = [(e.section.id, e.title) for e in self._visible_editors()]
@@ -527,7 +489,7 @@ class CaseScreen(Screen[None]):
     def _jump_to_id(self, section_id: str | None) -> None:
         editor = next((e for e in self.editors if e.section.id == section_id), None)
         if editor is not None:
-            self._go_to(editor)
+            self._focus_section(editor)
 
     def action_toggle_help(self) -> None:
         help_panel = self.query_one(SectionHelp)
@@ -539,11 +501,12 @@ class CaseScreen(Screen[None]):
             self.call_after_refresh(focused.scroll_visible, animate=False)
 
     def action_save(self) -> None:
-        self._offered_copy = False
+        self.autosave.offer_copy_again()
         if self.save_now():
             self.notify("Saved.")
 
     def action_plan(self) -> None:
+        """The sentence plan (saved first), on its own screen; it dismisses with the saved record."""
         self.save_now()
         template, rubric = plan_definitions(self.app, self.form)
         current = dataclasses.replace(self.build_record(), version=self.record.version)
@@ -610,7 +573,7 @@ class CaseScreen(Screen[None]):
         after = visible[visible.index(editor) + 1 :] if editor in visible else visible
         target = next((e for e in after if e.section.id in waiting), None)
         target = target or next(e for e in visible if e.section.id in waiting)
-        self._go_to(target)
+        self._focus_section(target)
 
     def action_toggle_diff(self) -> None:
         """Show or hide what changed in the current section since last time."""
@@ -672,8 +635,8 @@ class CaseScreen(Screen[None]):
     def _start_qa(self) -> None:
         """Find the rubric, show what was returned and changed, and start the live checks."""
         self.plan_template, self.rubric = plan_definitions(self.app, self.form)
-        show_level_changes(self)
-        show_comments(self)
+        self._show_level_changes()
+        self._show_comments()
         if self.rubric is not None and self.live_checks:
             self.qa = QARunner(
                 self,
@@ -690,7 +653,6 @@ class CaseScreen(Screen[None]):
     def _qa_arrived(self, results: Results) -> None:
         met, judged = summary(results)
         self.qa_text = qa_text(met, judged)
-        self._refresh_counters()
         checked = (self.qa.checked if self.qa else None) or self.record
         texts = {path: value for path, value in checked.answers.items() if isinstance(value, str)}
         blocks = {path: block for editor in self.editors for path, block in editor.fields.items()}
@@ -710,28 +672,158 @@ class CaseScreen(Screen[None]):
 
     def _finding_chosen(self, finding: Finding | None) -> None:
         if finding is not None:
-            go_to(self, finding.path, finding.span)
+            self.go_to(finding.path, finding.span)
 
-    def mark_unsaved(self) -> None:
-        """Something besides the editors (a resolved comment) changed the record: save it like typing."""
-        now = self.clock()
-        self._last_change = now
-        self._unsaved_since = self._unsaved_since if self._unsaved_since is not None else now
-        self._edits += 1
+    def go_to(self, path: str, span: tuple[int, int] | None = None) -> None:
+        """Put the cursor at the place `path` names (a finding's or a blocker's), or say why it cannot.
 
-    def retry_save(self) -> None:
-        """Save again after the risk level prompt closed; the reason is used once."""
-        self._error = None
-        self.mark_unsaved()
-        self.save_now()
-        self.risk_reason = None
+        A plan field opens the plan; a section left out of the short form, or
+        a question its conditions hide, is explained instead.
+        """
+        place = place_of(path)
+        if place.in_plan:
+            self.action_plan()
+            return
+        editor = next((e for e in self.editors if e.section.id == place.section), None)
+        if editor is None or not editor.display:
+            self.notify("That section is not shown; press F8 for the full assessment.", severity="warning")
+            return
+        target = None
+        if place.question:
+            target = editor.place_cursor(f"{place.section}.{place.question}", entry=place.entry, span=span)
+            if target is None:
+                self.notify("That question is hidden by an earlier answer; check the answers above it.")
+                return
+        if target is None:
+            editor.focus_first()
+        else:
+            target.focus()
+        self.call_after_refresh(self._scroll_to_focus)
+
+    def _scroll_to_focus(self) -> None:
+        if self.focused is not None:
+            self.focused.scroll_visible(animate=False)
+
+    # ------------------------------------------------------------ QA comments and risk level changes
+
+    def _show_comments(self) -> None:
+        """Put each open comment at the top of its section (plan and whole-record ones under the title)."""
+        for comment in unresolved(self.record.comments):
+            section_id = section_of(comment.path)
+            editor = next((e for e in self.editors if e.section.id == section_id), None)
+            note = CommentNote(comment)
+            if editor is not None:
+                editor.mount(note, after=editor.query_one(".section-title"))
+            else:
+                self.query_one(".sections", VerticalScroll).mount(note, after="#risk-changes")
+
+    @on(CommentNote.Resolved)
+    def _comment_resolved(self, event: CommentNote.Resolved) -> None:
+        """Mark the comment resolved by this user, now, and save at once."""
+        event.stop()
+        comments = resolve(self.record.comments, event.comment.id, self.user, _now_stamp())
+        self.record = dataclasses.replace(self.record, comments=comments)
+        self.autosave.edited()
+        if self.save_now():
+            left = len(unresolved(self.record.comments))
+            self.notify(f"Comment resolved; {left} left." if left else "All QA comments resolved.")
+        self.focus_next()
+        event.note.remove()
+
+    def _show_level_changes(self) -> None:
+        """Refresh the lines at the record's top from its audit trail."""
+        lines = level_changes(self.form, self.record, self.store.audit_trail(self.record.id))
+        notice = self.query_one("#risk-changes", Static)
+        notice.update("\n".join(f"⚠ {line}" for line in lines))
+        notice.display = bool(lines)
+
+    def _ask_reason(self, attempted: Record) -> None:
+        """Ask why the risk level changed; save with it, or put the old level back and save the rest."""
+        path = self.form.risk_level
+        if path is None or self._asking_reason:
+            return
+        self._asking_reason = True
+        old, new = self.record.answers.get(path), attempted.answers.get(path)
+        prompt = RiskReason(self.form, attempted, old, new)
+        self.app.push_screen(prompt, partial(self._reason_given, path, old))
+
+    def _reason_given(self, path: str, old: object, reason: str | None) -> None:
+        self._asking_reason = False
+        if reason is None:  # show and hold the stored level again, as if the change had never been typed
+            self.answers[path] = old
+            for editor in self.editors:
+                if editor.short_answers is not None and editor.short_answers.holds(path):
+                    editor.short_answers.set_value(path, old)
+        self.autosave.retry(reason)
+        self._show_level_changes()
+
+    # ------------------------------------------------------------ submit and sign-off
 
     def action_submit(self) -> None:
-        from tui.screens.grading import start_submit
+        """Submit the record for QA, or list what blocks it (Enter on one goes there)."""
+        if not self.save_now():
+            self.notify("Save the record first; the counters say why it was not saved.", severity="error")
+            return
+        record = self.record
+        if refusal := submit_refusal(record, self.user):
+            self.notify(refusal, title="Cannot submit", severity="error", timeout=10)
+            return
+        previous = self.store.get_record(record.reviews) if record.reviews else None
+        shown = [e.section.id for e in self._visible_editors()]
+        unconfirmed = unconfirmed_sections(record, previous, shown)
+        blockers = submit_blockers(self.form, record, short=self.short, unconfirmed=unconfirmed)
+        if blockers:
+            self.app.push_screen(SubmitBlocked(blockers), self._blocker_chosen)
+            return
+        try:
+            submitted = submit(self.store, record, self.user)
+        except StoreError as error:
+            self.notify(str(error), title="Not submitted", severity="error", timeout=10)
+            return
+        self.record = submitted
+        self.app.notify(f"{record.case_ref} submitted for QA.", title="Submitted")
+        self.dismiss(None)
 
-        start_submit(self)
+    def _blocker_chosen(self, path: str | None) -> None:
+        if path:
+            self.go_to(path)
 
     def action_signoff(self) -> None:
-        from tui.screens.grading import start_signoff
+        """Open the grading view on the record, if this user may sign it off now."""
+        if refusal := signoff_refusal(self.rubric, self.form, self.record, self.user, self.role):
+            self.notify(refusal, title="Cannot sign off", severity="error", timeout=10)
+            return
+        if not self.save_now():
+            self.notify("Your changes were not saved; the counters say why.", severity="error")
+            return
+        view = GradingScreen(
+            rubric=self.rubric,
+            form=self.form,
+            record=self.record,
+            results=self.qa_results(),
+            user=self.user,
+            now=_now_stamp(),
+        )
+        self.app.push_screen(view, self._decided)
 
-        start_signoff(self)
+    def _decided(self, decision: Decision | None) -> None:
+        """Carry the QA assessor's decision into the store, then leave the case."""
+        if decision is None:
+            return
+        try:
+            done = decide(
+                self.store,
+                self.record,
+                decision,
+                user=self.user,
+                role=self.role,
+                now=_now_stamp(),
+                rubric=self.rubric,
+                form=self.form,
+            )
+        except (SignoffRefused, StoreError) as error:
+            self.notify(str(error), title="Not signed off", severity="error", timeout=10)
+            return
+        self.record = done
+        self.app.notify(f"{done.case_ref} {SIGNED_OFF_WORDS.get(done.status, done.status)}.", title="QA")
+        self.dismiss(None)

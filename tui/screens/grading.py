@@ -1,18 +1,19 @@
-"""Sign-off on the case screen: submit for QA, and the QA assessor's grading view.
+"""The sign-off dialogs of the case screen: what blocks a submission, and the QA assessor's grading view.
 
 The rules (who may do what, what blocks a submission, when a second
 countersignature is needed) are in `forms.record.signoff`, and the steps that
-carry a decision into the store in `storage.signoff`; this module shows them.
+carry a decision into the store in `storage.signoff`.  These dialogs only
+show and ask: `SubmitBlocked` dismisses with the place to go to, `GradingScreen`
+with the `Decision`; the case screen carries them out.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import UTC, datetime
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
-from rich.console import Group
+from rich.console import Group, RenderableType
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -23,106 +24,13 @@ from textual.widgets.option_list import Option
 
 from forms.checks.findings import CriterionResult
 from forms.model import AssessmentForm, Comment, Grade, Record, Rubric
-from forms.record.review import unconfirmed_sections
-from forms.record.signoff import (
-    Blocker,
-    Decision,
-    SignoffRefused,
-    signatures_needed,
-    signers,
-    signoff_refusal,
-    submit_blockers,
-    submit_refusal,
-)
-from storage.signoff import decide, submit
-from storage.store import StoreError
-from tui.screens.qa_screen import STATE_WORDS, go_to
+from forms.record.signoff import Blocker, Decision, signatures_needed, signers
+from tui.screens.qa_screen import STATE_WORDS
 from tui.widgets.hanging import hanging
 from tui.widgets.key_bar import KeyBar
 
-if TYPE_CHECKING:
-    from tui.screens.case_screen import CaseScreen
-
 GENERAL = "record"
 """The comment target for the record as a whole (shown under its title)."""
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def start_submit(screen: CaseScreen) -> None:
-    """Submit the open record for QA, or list what blocks it (Enter on one goes there)."""
-    if not screen.save_now():
-        screen.notify("Save the record first; the counters say why it was not saved.", severity="error")
-        return
-    record = screen.record
-    if refusal := submit_refusal(record, screen.user):
-        screen.notify(refusal, title="Cannot submit", severity="error", timeout=10)
-        return
-    previous = screen.store.get_record(record.reviews) if record.reviews else None
-    shown = [e.section.id for e in screen.editors if e.display]
-    blockers = submit_blockers(
-        screen.form, record, short=screen.short, unconfirmed=unconfirmed_sections(record, previous, shown)
-    )
-    if blockers:
-        screen.app.push_screen(SubmitBlocked(blockers), lambda path: path and go_to(screen, path))
-        return
-    try:
-        submitted = submit(screen.store, record, screen.user)
-    except StoreError as error:
-        screen.notify(str(error), title="Not submitted", severity="error", timeout=10)
-        return
-    screen.record = submitted
-    screen.app.notify(f"{record.case_ref} submitted for QA.", title="Submitted")
-    screen.dismiss(None)
-
-
-def start_signoff(screen: CaseScreen) -> None:
-    """Open the grading view on the record, if this user may sign it off now."""
-    if refusal := signoff_refusal(screen.rubric, screen.form, screen.record, screen.user, screen.role):
-        screen.notify(refusal, title="Cannot sign off", severity="error", timeout=10)
-        return
-    if not screen.save_now():
-        screen.notify("Your changes were not saved; the counters say why.", severity="error")
-        return
-    results = screen.qa_results()
-    view = GradingScreen(
-        rubric=screen.rubric,
-        form=screen.form,
-        record=screen.record,
-        results=results,
-        user=screen.user,
-        now=_now(),
-    )
-
-    def decided(decision: Decision | None) -> None:
-        if decision is None:
-            return
-        try:
-            done = decide(
-                screen.store,
-                screen.record,
-                decision,
-                user=screen.user,
-                role=screen.role,
-                now=_now(),
-                rubric=screen.rubric,
-                form=screen.form,
-            )
-        except (SignoffRefused, StoreError) as error:
-            screen.notify(str(error), title="Not signed off", severity="error", timeout=10)
-            return
-        screen.record = done
-        words = {
-            "returned": "returned to its author",
-            "approved": "countersigned; a second countersignature is needed",
-            "locked": "countersigned and locked",
-        }
-        screen.app.notify(f"{done.case_ref} {words.get(done.status, done.status)}.", title="QA")
-        screen.dismiss(None)
-
-    screen.app.push_screen(view, decided)
 
 
 # ---------------------------------------------------------------- submit refused
@@ -194,7 +102,7 @@ class CriterionGrade(Vertical):
         yield Static(criterion.title, classes="grade-title", markup=False)
         if criterion.help:
             yield Static(criterion.help, markup=False)
-        found = [Text(f"automatic: {STATE_WORDS[self.result.state]}")]
+        found: list[RenderableType] = [Text(f"automatic: {STATE_WORDS[self.result.state]}")]
         found += [hanging("  → ", f.message) for f in self.result.findings]
         yield Static(Group(*found), classes="grade-auto")
         with Horizontal():

@@ -4,25 +4,28 @@ One key from the case screen (F5).  The list of objectives sits above the
 editor of the highlighted one; beside them, what the rubric's `smart` and
 `plan_covers` checks find (F2 jumps to the next thing to fix) and the
 strengths and protective factors written in the assessment.  The plan is
-saved on a short timer and on leaving; the person's agreement is asked
-again whenever the plan's terms change.
+saved as the case screen's record is (`tui.workers.autosave`): in a worker
+thread soon after each change, one save at a time, and waited for on
+leaving; the person's agreement is asked again whenever the plan's terms change.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import re
+import time
 from collections.abc import Callable
 from datetime import date
 from typing import Any, ClassVar
 
-from textual import events
+from textual import events, on
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
+from textual.worker import Worker, WorkerState
 
 from forms.checks.findings import Finding
 from forms.checks.library import run_checks
@@ -40,16 +43,20 @@ from forms.record.plan import (
     strengths,
     suggestions_for,
 )
-from storage.store import Store, StoreError
+from storage.store import Store
 from tui.widgets.hanging import hanging
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.objective_editor import ObjectiveEditor
+from tui.workers.autosave import Autosave, SaveOutcome
+from tui.workers.save_queue import SaveJob
 
 PLAN_CHECK_KINDS: frozenset[str] = frozenset({"smart", "plan_covers"})
 """The rubric checks the plan screen runs live."""
 
 SAVE_EVERY = 0.5
 """Seconds between looks for unsaved plan changes."""
+SAVE_GROUP = "plan-save"
+"""The worker group of the plan's background saves."""
 
 BLANK_OBJECTIVE = "a blank objective, in the person’s own words"
 
@@ -108,10 +115,11 @@ class ChoiceDialog(ModalScreen[tuple[str, str] | None]):
             yield Input(placeholder="Optional; Enter records it", id="dialog-note", disabled=True)
 
     def on_key(self, event: events.Key) -> None:
-        if self.chosen is None and (event.character or "").lower() in self.choices:
+        key = (event.character or "").lower()
+        if self.chosen is None and key in self.choices:
             event.stop()
             event.prevent_default()
-            value, label = self.choices[event.character.lower()]
+            value, label = self.choices[key]
             self.chosen = value
             self.query_one("#dialog-choice", Static).update(f"Chosen: {label}. Add a comment, then Enter.")
             note = self.query_one("#dialog-note", Input)
@@ -201,6 +209,7 @@ class PlanScreen(Screen[Record]):
         rubric: Rubric | None = None,
         today: Callable[[], date] = date.today,
         title: str = "",
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         super().__init__(classes="plan-screen")
         self.store = store
@@ -220,8 +229,14 @@ class PlanScreen(Screen[Record]):
         self.current = 0
         self.findings: list[Finding] = []
         self._next_finding = 0
-        self._dirty = False
-        self._error: str | None = None
+        self.autosave = Autosave(
+            store=store,
+            actor=user,
+            snapshot=self.working_record,
+            start=self._start_save,
+            report=self._save_reported,
+            clock=clock,
+        )
 
     # ------------------------------------------------------------ building
 
@@ -246,7 +261,7 @@ class PlanScreen(Screen[Record]):
         await self._show(0)
         self._check()
         self._refresh_agreement()
-        self.set_interval(SAVE_EVERY, self._autosave)
+        self.set_interval(SAVE_EVERY, self.autosave.tick)
 
     def _strengths_text(self) -> str:
         found = strengths(self.form, self.record)
@@ -343,7 +358,7 @@ class PlanScreen(Screen[Record]):
 
     def _plan_changed(self) -> None:
         """Mark unsaved, recheck, and withdraw the person's agreement once the plan's terms differ."""
-        self._dirty = True
+        self.autosave.edited()
         if self.agreement is not None and plan_terms(self.plan) != self._agreed_terms:
             self.agreement = None
             self.notify("The plan changed since the person agreed to it: ask them again (F8).")
@@ -447,29 +462,34 @@ class PlanScreen(Screen[Record]):
         choice, comment = result
         self.agreement = Agreement(choice=choice, comment=comment, on=self.today().isoformat())
         self._agreed_terms = plan_terms(self.plan)
-        self._dirty = True
+        self.autosave.edited()
         self._refresh_agreement()
 
     # ------------------------------------------------------------ saving and leaving
 
-    def save_now(self) -> bool:
-        """Save the plan if it changed; True when the store holds what is on screen."""
-        if not self._dirty:
-            return self._error is None
-        try:
-            self.record = self.store.save_record(self.working_record(), self.user)
-        except StoreError as error:
-            if self._error is None:
-                self.notify(str(error), title="Plan not saved", severity="error", timeout=10)
-            self._error = str(error)
-            return False
-        self._dirty = False
-        self._error = None
-        return True
+    def _start_save(self, job: SaveJob) -> None:
+        self.run_worker(job.run, thread=True, group=SAVE_GROUP, description="saving the plan")
 
-    def _autosave(self) -> None:
-        if self._dirty:
-            self.save_now()
+    @on(Worker.StateChanged)
+    def _save_landed(self, event: Worker.StateChanged) -> None:
+        job = event.worker.result
+        if (
+            event.worker.group == SAVE_GROUP
+            and event.state == WorkerState.SUCCESS
+            and isinstance(job, SaveJob)
+        ):
+            self.autosave.landed(job)
+
+    def _save_reported(self, outcome: SaveOutcome) -> None:
+        """Take the saved record, or say (once until a save succeeds) why the plan was not saved."""
+        if outcome.saved is not None:
+            self.record = outcome.saved
+        elif outcome.first and outcome.kind != "crashed":
+            self.notify(outcome.message, title="Plan not saved", severity="error", timeout=10)
+
+    def save_now(self) -> bool:
+        """Save the plan if it changed (waiting for a save in flight); True when the store holds it."""
+        return self.autosave.save_now()
 
     def action_save(self) -> None:
         if self.save_now():

@@ -1,7 +1,8 @@
 """The QA panel: every criterion of the rubric, met / not met / needs a grader, with its findings.
 
 One line per finding, in the words the check or the trainer wrote; Enter on
-a finding closes the panel and puts the cursor at the exact place to fix it
+a finding closes the panel with it, and the case screen puts the cursor at
+the exact place to fix it
 (the section, the question, the group entry or the plan field, and for
 wording the phrase itself, selected).  The panel shows the latest results
 of the live checks, so opening it never waits for a run.
@@ -12,25 +13,18 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar, NamedTuple
+from typing import ClassVar, NamedTuple
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widget import Widget
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
-from textual.widgets.text_area import Selection
 
 from forms.checks.findings import CriterionResult, Finding, summary
-from tui.widgets.group_input import AnswerInput, EntryList, GroupInput
 from tui.widgets.hanging import hanging
 from tui.widgets.key_bar import KeyBar
-from tui.widgets.section_editor import AnswerArea
-
-if TYPE_CHECKING:
-    from tui.screens.case_screen import CaseScreen
 
 STATE_WORDS: dict[str, str] = {
     "met": "✓ met",
@@ -88,65 +82,6 @@ def panel_lines(results: Sequence[CriterionResult]) -> list[PanelLine]:
         lines.append(PanelLine(f"{STATE_WORDS[result.state]:<18} ", result.criterion.title))
         lines.extend(PanelLine("    → ", finding.message, finding) for finding in result.findings)
     return lines
-
-
-def go_to(screen: CaseScreen, path: str, span: tuple[int, int] | None = None) -> bool:
-    """Focus the place `path` names on the case screen (the plan screen for plan fields).
-
-    Returns False, after saying why, when the place is not on screen (a
-    section left out of the short form, or a question its conditions hide).
-    """
-    place = place_of(path)
-    if place.in_plan:
-        screen.action_plan()
-        focus_field = getattr(screen.app.screen, "focus_field", None)
-        return bool(focus_field and focus_field(place.objective, place.field))
-    editor = next((e for e in screen.editors if e.section.id == place.section), None)
-    if editor is None or not editor.display:
-        screen.notify("That section is not shown; press F8 for the full assessment.", severity="warning")
-        return False
-    target = _target(editor, f"{place.section}.{place.question}", place, span) if place.question else None
-    if target is None and place.question:
-        screen.notify("That question is hidden by an earlier answer; check the answers above it.")
-        return False
-    if target is None:
-        editor.focus_first()
-    else:
-        target.focus()
-    screen.call_after_refresh(lambda: screen.focused and screen.focused.scroll_visible(animate=False))
-    return True
-
-
-def _target(editor: Widget, path: str, place: Place, span: tuple[int, int] | None) -> Widget | None:
-    """The widget to focus for `path` inside a section editor, cursor placed; None when hidden."""
-    short = getattr(editor, "short_answers", None)
-    if short is not None and path in {q.path for q in short.questions}:
-        shown = [q.path for q in short.shown]
-        if path not in shown or not short.display:
-            return None
-        short.cursor = shown.index(path)
-        short.refresh()
-        return short
-    block = getattr(editor, "fields", {}).get(path)
-    if block is None or not block.display:
-        return None
-    widget = block.field
-    if isinstance(widget, AnswerArea):
-        document = widget.document
-        if span is not None:
-            start, end = (document.get_location_from_index(i) for i in span)
-            widget.selection = Selection(start, end)
-        else:
-            widget.move_cursor(document.end)
-        return widget
-    if isinstance(widget, GroupInput):
-        entries = widget.query_one(EntryList)
-        if place.entry is not None and place.entry < len(widget.entries):
-            entries.cursor = place.entry
-            entries.refresh()
-            return entries
-        return widget.query_one(AnswerInput)
-    return widget
 
 
 class QAScreen(Screen[Finding | None]):

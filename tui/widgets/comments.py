@@ -2,25 +2,21 @@
 
 When the author reopens a returned record, each open comment sits at the top
 of its section (comments on the plan or the whole record sit under the
-record's title).  Focus one with Tab like any field; Enter marks it resolved,
-stamped with who and when, and the record saves on the next tick.
+record's title).  Focus one with Tab like any field; Enter posts `Resolved`,
+and the case screen (which owns the record) marks it resolved, stamped with
+who and when, and saves.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import UTC, datetime
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual.binding import Binding, BindingType
+from textual.message import Message
 from textual.widgets import Static
 
 from forms.model import Comment
-from forms.record.signoff import unresolved
-
-if TYPE_CHECKING:
-    from tui.screens.case_screen import CaseScreen
 
 
 def comment_text(comment: Comment) -> Text:
@@ -60,15 +56,25 @@ class CommentNote(Static, can_focus=True):
         Binding("enter", "resolve", "Mark comment resolved", id="comment.resolve"),
     ]
 
-    def __init__(self, comment: Comment, on_resolve: Callable[[Comment], None]) -> None:
+    class Resolved(Message):
+        """The author marked this comment resolved (Enter on it)."""
+
+        def __init__(self, note: CommentNote, comment: Comment) -> None:
+            super().__init__()
+            self.note = note
+            self.comment = comment
+
+        @property
+        def control(self) -> CommentNote:
+            return self.note
+
+    def __init__(self, comment: Comment) -> None:
         super().__init__(comment_text(comment), classes="qa-comment", markup=False)
         self.comment = comment
-        self.on_resolve = on_resolve
 
     def action_resolve(self) -> None:
-        self.on_resolve(self.comment)
-        self.app.action_focus_next()
-        self.remove()
+        """Ask the screen to resolve the comment; it removes this note once the record holds that."""
+        self.post_message(self.Resolved(self, self.comment))
 
 
 def resolve(comments: list[Comment], comment_id: str, user: str, on: str) -> list[Comment]:
@@ -77,25 +83,3 @@ def resolve(comments: list[Comment], comment_id: str, user: str, on: str) -> lis
         Comment(c.id, c.path, c.text, c.by, c.on, user, on) if c.id == comment_id and not c.resolved_by else c
         for c in comments
     ]
-
-
-def show_comments(screen: CaseScreen) -> None:
-    """Put each open comment at the top of its section (plan and whole-record ones under the title)."""
-    for comment in unresolved(screen.record.comments):
-        section_id = section_of(comment.path)
-        editor = next((e for e in screen.editors if e.section.id == section_id), None)
-        note = CommentNote(comment, lambda c: _resolved(screen, c))
-        if editor is not None:
-            editor.mount(note, after=editor.query_one(".section-title"))
-        else:
-            screen.query_one(".case-title").parent.mount(note, after="#risk-changes")
-
-
-def _resolved(screen: CaseScreen, comment: Comment) -> None:
-    screen.record.comments = resolve(
-        screen.record.comments, comment.id, screen.user, datetime.now(UTC).isoformat(timespec="seconds")
-    )
-    screen.mark_unsaved()
-    if screen.save_now():
-        left = len(unresolved(screen.record.comments))
-        screen.notify(f"Comment resolved; {left} left." if left else "All QA comments resolved.")

@@ -17,13 +17,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widget import Widget
 from textual.widgets import Input, Static, TextArea
+from textual.widgets.text_area import Document, Selection
 
 from forms.model import Question, Section
 from forms.record.dates import format_long, parse_date
 from forms.record.words import count_words
 from tui.widgets.counters import KeyActivity, words_text
 from tui.widgets.grid_input import GridInput
-from tui.widgets.group_input import AnswerInput, GroupInput
+from tui.widgets.group_input import AnswerInput, EntryList, GroupInput
 from tui.widgets.short_answers import SHORT_TYPES, ShortAnswers
 
 INPUT_TYPES: frozenset[str] = frozenset({"line", "number", "date"})
@@ -211,6 +212,40 @@ class SectionEditor(Vertical):
                 (widget.query_one(AnswerInput) if isinstance(widget, GroupInput) else widget).focus()
                 return
 
+    def place_cursor(
+        self, path: str, *, entry: int | None = None, span: tuple[int, int] | None = None
+    ) -> Widget | None:
+        """Put the cursor on the answer at `path` (a group entry, a span of text) and return the widget
+        to focus, or None when the question is hidden (by its conditions or the short form)."""
+        short = self.short_answers
+        if short is not None and short.holds(path):
+            shown = [q.path for q in short.shown]
+            if path not in shown or not short.display:
+                return None
+            short.cursor = shown.index(path)
+            short.refresh()
+            return short
+        block = self.fields.get(path)
+        if block is None or not block.display:
+            return None
+        widget = block.field
+        if isinstance(widget, AnswerArea):
+            document = widget.document
+            if span is not None and isinstance(document, Document):
+                start, end = (document.get_location_from_index(i) for i in span)
+                widget.selection = Selection(start, end)
+            else:
+                widget.move_cursor(document.end)
+            return widget
+        if isinstance(widget, GroupInput):
+            entries = widget.query_one(EntryList)
+            if entry is not None and entry < len(widget.entries):
+                entries.cursor = entry
+                entries.refresh()
+                return entries
+            return widget.query_one(AnswerInput)
+        return widget
+
     # ------------------------------------------------------------ changes
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
@@ -254,7 +289,7 @@ class SectionEditor(Vertical):
 
     def answer(self, path: str) -> Any:
         """The answer a field holds now (None when unanswered)."""
-        if self.short_answers is not None and path in {q.path for q in self.short_answers.questions}:
+        if self.short_answers is not None and self.short_answers.holds(path):
             return self.short_answers.values.get(path)
         widget = self.fields[path].field
         if isinstance(widget, AnswerArea):

@@ -120,6 +120,19 @@ class ShortAnswers(KeyActivity, Widget, can_focus=True):
         shown = self.shown
         return shown[min(self.cursor, len(shown) - 1)] if shown else None
 
+    def holds(self, path: str) -> bool:
+        """Whether the question at `path` is one of these."""
+        return any(q.path == path for q in self.questions)
+
+    def set_value(self, path: str, value: Any) -> None:
+        """Show `value` as the answer at `path` (None clears it) without reporting a change: the screen
+        puts back an answer it holds already (a refused risk level change)."""
+        if value is None:
+            self.values.pop(path, None)
+        else:
+            self.values[path] = value
+        self.refresh()
+
     def set_conditions(self, hidden: frozenset[str], required: frozenset[str]) -> None:
         """Hide and mark required as the form's conditions now say; relayout only when rows come or go."""
         if hidden == self.hidden and required == self.required:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from textual.screen import Screen
 
@@ -33,7 +34,7 @@ class QARunner:
 
     def __init__(
         self,
-        screen: Screen[object],
+        screen: Screen[Any],
         *,
         rubric: Rubric,
         form: AssessmentForm,
