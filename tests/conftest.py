@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from forms.definition.registry import load_registry
 from forms.model import AssessmentForm
@@ -22,6 +23,11 @@ from storage.store import Store
 from tests.pg_server import TeamServer, running_team
 
 ENGINES: tuple[str, ...] = ("sqlite", "postgres")
+
+# Hypothesis times each example (200 ms) and how fast inputs are drawn: both fail on a loaded machine,
+# with the suite running on every core, without saying anything about A4.  Correctness checks only.
+settings.register_profile("a4", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("a4")
 
 # Keep the bank-holiday cache (forms/record/deadlines.py) out of the user's own cache
 # folder; subprocesses started by tests inherit this.  One folder per test process: under

@@ -29,10 +29,11 @@ from tui.screens.case_screen import CaseScreen
 from tui.widgets.section_editor import AnswerArea
 from tui.workers.autosave import RETRY_UNREACHABLE_SECONDS
 
-HOLD_SECONDS = 3.0
+HOLD_SECONDS = 60.0
 """Longest a save hangs if the test never lets it through (the old screen's saves: always).
 
-Long enough for Pilot to type a few keys meanwhile on a loaded machine."""
+Every test releases its saves itself, so this only bounds a broken screen's hang; at 3 s a
+machine loaded by a parallel run let a held save through while Pilot was still typing."""
 OFFENCE = "offence.what_happened"
 STRENGTHS = "accommodation.strengths"
 
