@@ -13,6 +13,7 @@ import dataclasses
 import io
 import math
 import os
+import pty
 import re
 import stat
 import subprocess
@@ -462,3 +463,21 @@ def test_shortening_keeps_whole_words_from_the_start_and_marks_every_cut(text: s
     assert kept[:-1] == original[: len(kept) - 1]
     if kept:
         assert original[len(kept) - 1].startswith(kept[-1])
+
+
+def test_a_pdf_is_never_written_to_a_terminal(demo_store: tuple[Path, str]) -> None:
+    data, ref = demo_store
+    leader, follower = pty.openpty()
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "tui.cli", "export", ref, "--format", "sheet"],
+            stdout=follower,
+            stderr=subprocess.PIPE,
+            env={**os.environ, "A4_DATA_DIR": str(data)},
+            timeout=120,
+        )
+    finally:
+        os.close(follower)
+        os.close(leader)
+    assert result.returncode == 1
+    assert b"a PDF cannot be shown in the terminal" in result.stderr and b"Traceback" not in result.stderr
