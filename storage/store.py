@@ -61,6 +61,19 @@ class AuditEvent:
     reason: str = ""
 
 
+@dataclass(frozen=True)
+class Handover:
+    """A case moved from one practitioner to another: who moved it, when, and why; kept for good."""
+
+    case_ref: str
+    old_owner: str
+    new_owner: str
+    by: str
+    at: str
+    """ISO 8601 timestamp (UTC)."""
+    note: str = ""
+
+
 # ---------------------------------------------------------------- errors
 
 
@@ -172,6 +185,18 @@ class Store(Protocol):
 
     def update_case(self, case: Case) -> Case:
         """Change name, owner, start or form; the initial due date follows a new start date."""
+        ...
+
+    def hand_over(self, case_ref: str, new_owner: str, actor: str, *, note: str = "") -> Case:
+        """Give the case to `new_owner`, written in the case's handover history in the same transaction.
+
+        In team mode only an administrator may (the database refuses anyone else and names the actor
+        itself); the embedded store has one user, whose app offers it to managers only.
+        """
+        ...
+
+    def handovers(self, *, case_ref: str | None = None, involving: str | None = None) -> list[Handover]:
+        """Handovers, oldest first: of one case, or those that gave a case to or took one from a login."""
         ...
 
     def list_cases(self, owner: str | None = None, limit: int | None = None) -> list[CaseSummary]:

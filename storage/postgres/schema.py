@@ -224,7 +224,44 @@ ALTER TABLE a4.cases ADD COLUMN sentence jsonb NOT NULL DEFAULT '{}';
 ALTER TABLE a4.cases ADD COLUMN national_id text NOT NULL DEFAULT '';
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2)
+_V3 = """
+-- Handovers: a case moved from one practitioner to another.  Written only by the database, when a
+-- case's owner changes (the actor is the login itself, the note from the transaction's
+-- a4.handover_note setting), never by a client; nobody may change or delete one.
+CREATE TABLE a4.handovers (
+    seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    case_ref TEXT NOT NULL REFERENCES a4.cases (ref),
+    old_owner TEXT NOT NULL,
+    new_owner TEXT NOT NULL,
+    by TEXT NOT NULL,
+    at TEXT NOT NULL,
+    note TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX handovers_case ON a4.handovers (case_ref);
+ALTER TABLE a4.handovers ENABLE ROW LEVEL SECURITY;
+ALTER TABLE a4.handovers FORCE ROW LEVEL SECURITY;
+CREATE POLICY handovers_written_by_the_trigger ON a4.handovers FOR INSERT WITH CHECK (true);
+CREATE POLICY handovers_read ON a4.handovers FOR SELECT
+    USING (old_owner = current_user OR new_owner = current_user
+           OR EXISTS (SELECT 1 FROM a4.cases AS c WHERE c.ref = case_ref));
+CREATE FUNCTION a4.record_handover() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = a4, pg_temp AS $$
+BEGIN
+    IF NEW.owner IS DISTINCT FROM OLD.owner THEN
+        INSERT INTO a4.handovers (case_ref, old_owner, new_owner, by, at, note)
+        VALUES (NEW.ref, OLD.owner, NEW.owner, session_user,
+                to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"+00:00"'),
+                coalesce(current_setting('a4.handover_note', true), ''));
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER cases_handover AFTER UPDATE OF owner ON a4.cases
+    FOR EACH ROW EXECUTE FUNCTION a4.record_handover();
+REVOKE ALL ON a4.handovers FROM PUBLIC;
+GRANT SELECT ON a4.handovers TO a4_practitioner, a4_qa_assessor, a4_admin;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
 """Migration `i` takes a database from schema version `i` to `i + 1`; append-only once released."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

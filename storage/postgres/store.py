@@ -152,6 +152,7 @@ class PostgresStore(SqlStore):
                     SELECT status, words, active_seconds FROM records
                     WHERE case_ref = c.ref ORDER BY seq DESC LIMIT 1
                 ) AS r ON true""",
+            handover_note="SELECT set_config('a4.handover_note', %s, true)",
             sentence_end="coalesce(c.sentence->>'end', '')",
             risk_answer="payload->'answers'->%s::text",
             risk_key=lambda risk_path: risk_path,

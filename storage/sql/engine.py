@@ -23,6 +23,7 @@ from typing import Any, ClassVar, NoReturn, Protocol, TypeVar
 from forms.model import Case, Deadlines, Record
 from forms.record.deadlines import next_review
 from forms.record.review import carry_forward
+from forms.record.text_rules import TextError, check_line
 from forms.record.workflow import REVIEWABLE, allowed_next
 from storage.sql.rows import (
     audit_key,
@@ -43,12 +44,14 @@ from storage.store import (
     AuditEvent,
     CaseSummary,
     DuplicateError,
+    Handover,
     InvalidTransitionError,
     LockedRecordError,
     NotFoundError,
     NotLockedError,
     ReasonRequiredError,
     StaleVersionError,
+    StoreError,
 )
 
 T = TypeVar("T")
@@ -165,6 +168,40 @@ class SqlStore(ABC):
             return self._case(conn, case.ref)
 
         return self._write(work)
+
+    def hand_over(self, case_ref: str, new_owner: str, actor: str, *, note: str = "") -> Case:
+        actor = self._actor(actor)
+        try:
+            new_owner = check_line(new_owner.strip(), what="The new owner")
+            note = check_line(note.strip(), what="The handover note", blank=True)
+        except TextError as error:
+            raise StoreError(f"{error}.") from None
+
+        def work(conn: Connection) -> Case:
+            row = conn.execute(self.SQL.case_owner, (case_ref,)).fetchone()
+            if row is None:
+                raise NotFoundError(f"There is no case with reference {case_ref}.")
+            if row[0] == new_owner:
+                raise StoreError(f"Case {case_ref} is already held by {new_owner}; nothing was changed.")
+            if self.SQL.dialect.handover_note:
+                conn.execute(self.SQL.dialect.handover_note, (note,))
+            conn.execute(self.SQL.owner_update, (new_owner, case_ref))
+            if not self.SQL.dialect.handover_note:
+                conn.execute(
+                    self.SQL.handover_insert, (case_ref, row[0], new_owner, actor, self._timestamp(), note)
+                )
+            return self._case(conn, case_ref)
+
+        return self._write(work)
+
+    def handovers(self, *, case_ref: str | None = None, involving: str | None = None) -> list[Handover]:
+        if case_ref is not None:
+            query, params = self.SQL.handovers_of_case, (case_ref,)
+        elif involving is not None:
+            query, params = self.SQL.handovers_involving, (involving, involving)
+        else:
+            query, params = self.SQL.handovers_all, ()
+        return self._read(lambda conn: [Handover(*row) for row in conn.execute(query, params)])
 
     def list_cases(self, owner: str | None = None, limit: int | None = None) -> list[CaseSummary]:
         query = self.SQL.caseload if owner is None else self.SQL.caseload_of_owner

@@ -42,6 +42,9 @@ class Dialect:
     """How it ends (nothing, or ` ON CONFLICT DO NOTHING`)."""
     latest_record_join: str
     """The caseload's join of each case (`c`) to its latest record (`r`), the engine's fastest way."""
+    handover_note: str
+    """Run before a handover's owner change: '' where the engine writes the handover row itself, else the
+    statement that hands the note to the database's own trigger (which writes the row)."""
     sentence_end: str
     """The expression reading a case's (`c`) sentence end date from its JSON, '' when it has none."""
     risk_answer: str
@@ -83,6 +86,15 @@ class Statements:
             f"VALUES ({_marks(m, 9)}, {j}, {m}){d.on_conflict_ignore}"
         )
         self.next_review_update = f"UPDATE cases SET next_review = {m} WHERE ref = {m}"
+        self.case_owner = f"SELECT owner FROM cases WHERE ref = {m}{fu}"
+        self.owner_update = f"UPDATE cases SET owner = {m} WHERE ref = {m}"
+        self.handover_insert = (
+            f"INSERT INTO handovers (case_ref, old_owner, new_owner, by, at, note) VALUES ({_marks(m, 6)})"
+        )
+        handovers = "SELECT case_ref, old_owner, new_owner, by, at, note FROM handovers"
+        self.handovers_of_case = f"{handovers} WHERE case_ref = {m} ORDER BY seq"
+        self.handovers_involving = f"{handovers} WHERE old_owner = {m} OR new_owner = {m} ORDER BY seq"
+        self.handovers_all = f"{handovers} ORDER BY seq"
         caseload = f"""
             SELECT c.ref, c.name, c.owner, c.start, c.initial_due, c.next_review,
                    r.status, coalesce(r.words, 0), coalesce(r.active_seconds, 0), {d.sentence_end}

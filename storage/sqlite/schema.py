@@ -114,7 +114,25 @@ ALTER TABLE cases ADD COLUMN sentence TEXT NOT NULL DEFAULT '{}';
 ALTER TABLE cases ADD COLUMN national_id TEXT NOT NULL DEFAULT '';
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5)
+_V6 = """
+-- Handovers: a case moved from one practitioner to another, kept for good.
+CREATE TABLE handovers (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    case_ref TEXT NOT NULL REFERENCES cases(ref),
+    old_owner TEXT NOT NULL,
+    new_owner TEXT NOT NULL,
+    by TEXT NOT NULL,
+    at TEXT NOT NULL,
+    note TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX handovers_case ON handovers(case_ref);
+CREATE TRIGGER handovers_are_kept_update BEFORE UPDATE ON handovers
+BEGIN SELECT RAISE(ABORT, 'a handover cannot be changed'); END;
+CREATE TRIGGER handovers_are_kept_delete BEFORE DELETE ON handovers
+BEGIN SELECT RAISE(ABORT, 'a handover cannot be deleted'); END;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6)
 """Migration `i` takes a file from schema version `i` to `i + 1`."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -86,6 +86,7 @@ class SqliteStore(SqlStore):
             on_conflict_ignore="",
             latest_record_join="""LEFT JOIN records AS r INDEXED BY records_listing
                 ON r.case_ref = c.ref AND r.seq = (SELECT max(seq) FROM records WHERE case_ref = c.ref)""",
+            handover_note="",
             sentence_end="coalesce(json_extract(c.sentence, '$.end'), '')",
             risk_answer="json_extract(payload, ?)",
             risk_key=_risk_key,
