@@ -90,9 +90,7 @@ def _import(store: SqliteStore, text: str) -> None:
 
 
 _DATE = st.dates(min_value=date(1, 1, 1), max_value=date(9999, 12, 31)).map(date.isoformat)
-_FORMATS = {
-    "date": _DATE,
-    "date-time": st.datetimes().map(lambda d: d.isoformat() + "Z"),
+_FORMATS = {  # A4's own formats; `date` and `date-time` are drawn by hypothesis-jsonschema itself
     "a4-date-or-empty": st.just("") | _DATE,
     "a4-when": st.just("") | _DATE,
 }
