@@ -314,13 +314,16 @@ class Store(Protocol):
 
 
 @runtime_checkable
-class TeamStore(Store, Protocol):
-    """A store on a team's PostgreSQL database, as `storage.connect.open_store` opens it.
+class TeamStore(Protocol):
+    """What a store on a team's PostgreSQL database adds to `Store`, as `storage.connect.open_store`
+    opens it; `isinstance(store, TeamStore)` tells the two kinds apart.
 
     On a team database a person is who they logged in as, in the A4 role
     the server gives that login, so the app takes both from the store
     rather than from the config file; `notices` say once, at start-up,
-    what became of saves held locally while the server was away.
+    what became of saves held locally while the server was away.  Only
+    these three are checked at run time, so a store that passes the rest
+    of `Store` through to another object still counts.
     """
 
     @property

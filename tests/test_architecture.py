@@ -154,6 +154,11 @@ def test_package_imports_only_what_it_may(package: str) -> None:
         assert not banned, f"{source.relative_to(ROOT)} imports {sorted(banned)}"
 
 
+def test_no_import_cycles() -> None:
+    found = cycles(import_graph(ROOT, PACKAGES))
+    assert not found, "modules that import each other: " + "; ".join(" ↔ ".join(c) for c in found)
+
+
 def test_screens_never_import_the_subcommands() -> None:
     graph = import_graph(ROOT, PACKAGES)
     wrong = {

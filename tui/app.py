@@ -28,7 +28,7 @@ from textual.screen import Screen
 
 from forms.definition.registry import Registry
 from forms.model import AssessmentForm, Case, Record
-from storage.store import Store, StoreError
+from storage.store import Store, StoreError, TeamStore
 from tui.config import Config
 from tui.messages import OpenCase
 from tui.screens.caseload import CaseloadScreen
@@ -331,7 +331,8 @@ def build_app(args: argparse.Namespace) -> A4App:
     from tui.config import config_path, load_config, user_forms_dir
 
     store = open_store(args.data_dir, getattr(args, "db", None), config_file=config_path())
-    notices = list(getattr(store, "notices", ()))  # a team store's saves held while its server was away
+    team = store if isinstance(store, TeamStore) else None
+    notices = list(team.notices) if team else []  # a team store's saves held while its server was away
     own_forms = user_forms_dir()
     registry, form_errors = load_registry([*([own_forms] if own_forms else []), *map(Path, args.forms)])
     if form_errors:
@@ -345,8 +346,8 @@ def build_app(args: argparse.Namespace) -> A4App:
     config, config_problems = load_config(config_path(), binding_ids=binding_ids, themes=theme_names())
     if config_problems:
         notices.append(summarise("Problems in your config (defaults used):", config_problems, ""))
-    if login := getattr(store, "login", None):  # on a team database you are who you logged in as
-        config = replace(config, user=login, role=store.role)
+    if team:  # on a team database you are who you logged in as, in the role the server gives you
+        config = replace(config, user=team.login, role=team.role)
     return A4App(store=store, registry=registry, config=config, notices=notices)
 
 
