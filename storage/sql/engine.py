@@ -195,6 +195,7 @@ class SqlStore(ABC):
         return self._write(work)
 
     def handovers(self, *, case_ref: str | None = None, involving: str | None = None) -> list[Handover]:
+        params: tuple[str, ...]
         if case_ref is not None:
             query, params = self.SQL.handovers_of_case, (case_ref,)
         elif involving is not None:
