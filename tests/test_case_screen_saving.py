@@ -26,6 +26,7 @@ from tui.app import A4App
 from tui.config import Config
 from tui.modals.save_failure import SaveFailure
 from tui.screens.case_screen import CaseScreen
+from tui.screens.plan_screen import PlanScreen
 from tui.widgets.section_editor import AnswerArea
 from tui.workers.autosave import RETRY_UNREACHABLE_SECONDS
 
@@ -259,4 +260,27 @@ async def test_a_section_confirmed_during_a_save_is_not_undone_by_it(
     saved = store.get_record("rec-1")
     assert saved.confirmed == ["accommodation"]
     assert saved.answers[OFFENCE] == "He was angry"
+    assert store.most_at_once == 1
+
+
+async def test_the_plan_saves_in_the_background_too_and_leaving_it_waits_for_the_save(
+    store: SlowStore, form: AssessmentForm
+) -> None:
+    """The plan screen saves through the same autosave and worker as the case screen (it once saved on
+    the UI thread, so no key was handled while a plan save hung)."""
+    screen = open_case(store, form, FakeClock())
+    app = CaseApp(screen)
+    async with app.run_test(size=(140, 50)) as pilot:
+        await pilot.press("f5")
+        await until(pilot, lambda: isinstance(app.screen, PlanScreen), "the plan screen")
+        store.hold()
+        await pilot.press("ctrl+n", *"Find a flat")
+        await until(pilot, lambda: store.attempts, "a plan save to reach the store")
+        await pilot.press(*" soon")
+        assert store.in_flight, "the keys were handled only after the plan's save had finished"
+        threading.Timer(0.3, store.release).start()
+        await pilot.press("escape")  # back to the assessment once everything is saved
+        await until(pilot, lambda: app.screen is screen, "back on the case screen")
+        assert [o.goal for o in store.get_record("rec-1").plan] == ["Find a flat soon"]
+        assert [o.goal for o in screen.record.plan] == ["Find a flat soon"]
     assert store.most_at_once == 1
