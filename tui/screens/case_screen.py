@@ -373,10 +373,6 @@ class CaseScreen(Screen[None]):
     def _save_state_changed(self, state: SaveState) -> None:
         self.save_state = state
 
-    def save_soon(self) -> None:
-        """Save what is on screen in a worker thread, so typing goes on however slow the store is."""
-        self.autosave.soon()
-
     def save_now(self) -> bool:
         """Save now and wait for the store's answer; True when the store holds what is on screen.
 
