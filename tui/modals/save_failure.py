@@ -20,12 +20,13 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from exports.escape import for_file_name
 from forms.model import Record
 from forms.record.codec import record_to_dict
 
 
 def default_copy_path(record: Record, now: datetime) -> str:
-    return f"~/a4-unsaved-{record.case_ref}-{now:%Y%m%d-%H%M%S}.json"
+    return f"~/a4-unsaved-{for_file_name(record.case_ref, fallback='case')}-{now:%Y%m%d-%H%M%S}.json"
 
 
 def write_copy(record: Record, path: str) -> Path:

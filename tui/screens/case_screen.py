@@ -44,6 +44,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Static, TextArea
 from textual.worker import Worker, WorkerState
 
+from exports.escape import for_terminal
 from forms.checks.findings import Finding, summary
 from forms.conditions.visibility import is_required, is_visible
 from forms.model import AssessmentForm, Case, PlanTemplate, Record, Rubric
@@ -214,7 +215,7 @@ class CaseScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with Horizontal(classes="case-body"):
             with VerticalScroll(classes="sections"):
-                heading = f"{self.case.ref} · {self.case.name} · {self.form.header.title}"
+                heading = for_terminal(f"{self.case.ref} · {self.case.name} · {self.form.header.title}")
                 yield Static(heading, classes="case-title", markup=False)
                 yield Static("", id="risk-changes", classes="risk-changes", markup=False)
                 yield from self.editors

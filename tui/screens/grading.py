@@ -22,6 +22,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
+from exports.escape import for_markup
 from forms.checks.findings import CriterionResult
 from forms.model import AssessmentForm, Comment, Grade, Record, Rubric
 from forms.record.signoff import Blocker, Decision, signatures_needed, signers
@@ -173,7 +174,8 @@ class GradingScreen(ModalScreen[Decision | None]):
         sign = "Countersign and lock" if done + 1 >= needed else f"Countersign ({done + 1} of {needed})"
         with VerticalScroll(classes="qa-box"):
             yield Static(
-                f"QA assessment of {self.record.case_ref} by {self.record.author}", classes="qa-title"
+                for_markup(f"QA assessment of {self.record.case_ref} by {self.record.author}"),
+                classes="qa-title",
             )
             yield Static(self._summary(needed, done), classes="qa-summary", markup=False)
             given = {g.criterion: g for g in self.record.grades}

@@ -17,6 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
+from exports.escape import for_markup
 from exports.qa_queue import QueueRow, queue_rows
 from forms.definition.registry import Registry
 from storage.store import Store, StoreError
@@ -80,7 +81,10 @@ class QAQueueScreen(Screen[None]):
         table.clear()
         for row in rows:
             r = row.record
-            table.add_row(r.case_ref, row.name, r.author, r.kind, r.updated_at[:10], row.waiting)
+            table.add_row(
+                *(for_markup(cell) for cell in (r.case_ref, row.name, r.author, r.kind, r.updated_at[:10])),
+                row.waiting,
+            )
         count = len(rows)
         self.query_one("#queue-title", Static).update(
             f"QA queue · {count} record{'s' if count != 1 else ''} waiting"
