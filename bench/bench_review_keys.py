@@ -26,8 +26,8 @@ from textual.pilot import Pilot
 
 from storage.sqlite.store import SqliteStore
 from tests.a4_app_harness import USER, caseload_shown, fill_demo, make_app
+from tui.modals.review_summary import ReviewSummaryScreen
 from tui.screens.case_screen import CaseScreen
-from tui.widgets.review_bar import ReviewSummaryScreen
 
 CASES = 40
 OVERALL_ALLOWANCE = 10

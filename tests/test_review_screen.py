@@ -19,8 +19,9 @@ from forms.model import AssessmentForm, Record
 from forms.record.dates import format_long
 from storage.demo import demo_data
 from storage.sqlite.store import SqliteStore
+from tui.modals.review_summary import ReviewSummaryScreen
 from tui.screens.case_screen import CaseScreen
-from tui.widgets.review_bar import ReviewBar, ReviewSummaryScreen
+from tui.widgets.review_bar import ReviewBar
 from tui.widgets.section_editor import AnswerArea
 
 TODAY = date(2026, 3, 2)

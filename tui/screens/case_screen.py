@@ -65,6 +65,7 @@ from storage.signoff import decide, submit
 from storage.store import Store, StoreError
 from tui.modals.export_prompt import ExportPrompt
 from tui.modals.goto_section import GotoSection
+from tui.modals.review_summary import ReviewSummaryScreen
 from tui.modals.risk_reason import RiskReason, level_changes
 from tui.modals.save_failure import SaveFailure, default_copy_path
 from tui.screens.grading import GradingScreen, SubmitBlocked
@@ -76,7 +77,7 @@ from tui.widgets.grid_input import GridInput
 from tui.widgets.group_input import GroupInput
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.phrase_marks import apply_marks, phrase_findings
-from tui.widgets.review_bar import ReviewBar, ReviewSummaryScreen
+from tui.widgets.review_bar import ReviewBar
 from tui.widgets.section_editor import SectionEditor
 from tui.widgets.section_help import SectionHelp
 from tui.widgets.short_answers import ShortAnswers

@@ -4,19 +4,16 @@ Every section of a review starts "carried from DATE".  The practitioner
 either edits it (the bar then says it changed, and F4 shows a word-level
 diff against last time) or confirms "no change" with one key (F3).  The case
 screen owns the state; these widgets only show it.  The review summary is a
-small screen of its own.
+modal of its own (`tui.modals.review_summary`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from forms.record.review import AnswerDiff, DiffOp, diff_text
@@ -99,26 +96,3 @@ class ReviewBar(Vertical):
         diff.display = self.diff_shown
         if self.diff_shown:
             diff.update(diff_rich(self.changes))
-
-
-class ReviewSummaryScreen(ModalScreen[None]):
-    """What the review changed since last time, and which sections still need a look."""
-
-    CSS_PATH = "review_bar.tcss"
-
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "app.pop_screen", "Close", id="review.close")]
-
-    def __init__(self, lines: Sequence[str], waiting: Sequence[str]) -> None:
-        super().__init__()
-        self.lines = list(lines)
-        self.waiting = list(waiting)
-
-    def compose(self) -> ComposeResult:
-        if self.waiting:
-            status = f"Still to confirm or edit ({len(self.waiting)}): {', '.join(self.waiting)}"
-        else:
-            status = "Every section is confirmed or edited: the review can be submitted."
-        with Vertical(classes="review-summary-box"):
-            yield Static("Review summary: what changed since last time", classes="review-summary-title")
-            yield Static("\n".join(self.lines), id="review-summary-lines", markup=False)
-            yield Static(status, id="review-summary-status", markup=False)
