@@ -8,16 +8,24 @@ tells both practitioners, and shows the receiving one a one-screen summary befor
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import psycopg
 import pytest
+from textual.widgets import Static
 
-from forms.model import Case, Deadlines
+from forms.model import Case, Deadlines, Objective, Record
 from storage.postgres.store import NotPermittedError, PostgresStore
+from storage.sqlite.store import SqliteStore
 from storage.store import NotFoundError, Store, StoreError
+from tests.a4_app_harness import TODAY, USER, add_case, caseload_shown, make_app
 from tests.conftest import Clock
 from tests.pg_server import ADMIN, TeamServer
+from tests.pilot_support import until
+from tui.config import Config
+from tui.modals.handover import HandOverScreen, HandoverSummaryScreen
+from tui.screens.case_screen import CaseScreen
 
 
 def a_case(store: Store, ref: str = "H-1", owner: str = "sam") -> Case:
@@ -94,3 +102,72 @@ def test_a_practitioner_cannot_hand_over_or_forge_a_handover(
             "VALUES ('H-1', 'sam', 'jo', 'kim', '2025-01-01')"
         )
     assert login(ADMIN).handovers() == []
+
+
+# ---------------------------------------------------------------- in the app
+
+
+async def told(pilot: Any, words: str) -> None:
+    """Wait until a notification says `words`."""
+    await until(pilot, lambda: any(words in str(n.message) for n in pilot.app._notifications), repr(words))
+
+
+@pytest.fixture
+def embedded(tmp_path: Path) -> Iterator[SqliteStore]:
+    store = SqliteStore(tmp_path / "a4.db")
+    yield store
+    store.close()
+
+
+async def test_a_manager_hands_a_case_over_from_the_caseload_and_both_are_told(embedded: SqliteStore) -> None:
+    add_case(embedded, "H-7", "Alex Morgan", TODAY, owner="sam")
+    async with make_app(embedded, Config(user="kim", role="manager")).run_test(size=(100, 30)) as pilot:
+        screen = await caseload_shown(pilot)
+        assert screen.selected_ref == "H-7"
+        await pilot.press("ctrl+t")
+        modal = pilot.app.screen
+        assert isinstance(modal, HandOverScreen)
+        await pilot.press(*"jo", "enter", *"Sam moves to the courts team", "enter")
+        await told(pilot, "Case H-7 is now jo's")
+    (handover,) = embedded.handovers(case_ref="H-7")
+    assert (handover.old_owner, handover.new_owner, handover.by) == ("sam", "jo", "kim")
+    assert embedded.get_case("H-7").owner == "jo"
+    async with make_app(embedded, Config(user="sam")).run_test(size=(100, 30)) as pilot:
+        await told(pilot, "Case H-7 was handed to jo by kim")  # the old owner is told
+
+
+async def test_a_practitioner_is_not_offered_the_handover(embedded: SqliteStore) -> None:
+    add_case(embedded, "H-8", "Alex Morgan", TODAY, owner=USER)
+    async with make_app(embedded).run_test(size=(100, 30)) as pilot:
+        screen = await caseload_shown(pilot)
+        assert screen.check_action("hand_over", ()) is None
+        await pilot.press("ctrl+t")
+        assert not isinstance(pilot.app.screen, HandOverScreen)
+    assert embedded.handovers() == []
+
+
+async def test_the_new_owner_reads_the_handover_summary_before_the_case_opens(embedded: SqliteStore) -> None:
+    add_case(embedded, "H-9", "Alex Morgan", TODAY, owner="sam")
+    record = embedded.create_record(
+        Record(id="", case_ref="H-9", form_id="a4-assessment", form_version="1.0.0", author="sam",
+               answers={"rosh.level": "high"},
+               plan=[Objective(id="o1", goal="Keep my flat", by="2026-06-01"),
+                     Objective(id="o2", goal="Finished already", status="done")]),
+        "sam",
+    )  # fmt: skip
+    assert record.id
+    embedded.hand_over("H-9", USER, "kim", note="cover while Sam is away")
+    async with make_app(embedded).run_test(size=(100, 40)) as pilot:
+        await told(pilot, "Case H-9 was handed to you by kim (from sam)")
+        await caseload_shown(pilot)
+        await pilot.press("enter")
+        await until(
+            pilot, lambda: isinstance(pilot.app.screen, HandoverSummaryScreen), "the handover summary"
+        )
+        text = str(pilot.app.screen.query_one("#handover-facts", Static).render())
+        assert "Handed to you by kim" in text and "Why: cover while Sam is away" in text
+        assert "Latest risk of serious harm level: High" in text
+        assert "Keep my flat — by 2026-06-01" in text and "Finished already" not in text
+        assert "Checks still outstanding" in text and "Next due:" in text
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(pilot.app.screen, CaseScreen), "the case screen")

@@ -26,9 +26,10 @@ from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 from textual.screen import Screen
 
+from exports.escape import for_terminal
 from forms.definition.registry import Registry
 from forms.model import AssessmentForm, Case, Record
-from storage.store import Store, StoreError, TeamStore
+from storage.store import Handover, Store, StoreError, TeamStore
 from tui.config import Config
 from tui.messages import OpenCase
 from tui.screens.caseload import CaseloadScreen
@@ -36,6 +37,9 @@ from tui.themes import THEMES
 
 DEFAULT_FORM_ID = "a4-assessment"
 """The shipped assessment, used for new cases unless a case names another form."""
+
+HANDOVER_DAYS = 14
+"""How long after a handover both practitioners are told at start-up, and the new one sees its summary."""
 
 SCREEN_MODULES: tuple[str, ...] = (
     "tui.screens.case_screen",
@@ -115,12 +119,39 @@ class A4App(App[None], inherit_bindings=False):
 
     def get_default_screen(self) -> Screen[None]:
         owner = self.config.user if self.config.role == "practitioner" else None
-        return CaseloadScreen(store=self.store, owner=owner, forms=self.case_forms, today=self.today())
+        hand_over_by = self.config.user if self.config.role == "manager" else None
+        return CaseloadScreen(
+            store=self.store,
+            owner=owner,
+            forms=self.case_forms,
+            today=self.today(),
+            hand_over_by=hand_over_by,
+        )
 
     def on_mount(self) -> None:
         self.set_keymap(dict(self.config.keys))
         for notice in self.notices:
             self.notify(notice, title="A4 started with problems", severity="warning", timeout=20)
+        self._tell_recent_handovers()
+
+    def _tell_recent_handovers(self) -> None:
+        """Both practitioners are told of a handover: the one who lost the case and the one who gained it."""
+        me = self.config.user
+        try:
+            recent = [h for h in self.store.handovers(involving=me) if self._is_recent(h.at)]
+        except StoreError:
+            return  # the caseload says what is wrong with the store
+        for handover in recent:
+            if handover.new_owner == me:
+                by = f"{handover.by} (from {handover.old_owner})"
+                told = f"Case {handover.case_ref} was handed to you by {by}."
+            else:
+                told = f"Case {handover.case_ref} was handed to {handover.new_owner} by {handover.by}."
+            self.notify(for_terminal(told), title="Handover", timeout=20, markup=False)
+
+    def _is_recent(self, at: str) -> bool:
+        """Within the last HANDOVER_DAYS days: long enough to be seen, short enough not to nag."""
+        return (self.today() - date.fromisoformat(at[:10])).days <= HANDOVER_DAYS
 
     # ------------------------------------------------------------ forms and cases
 
@@ -158,6 +189,10 @@ class A4App(App[None], inherit_bindings=False):
             )
             return
         self._keep(form)
+        handover = self._handed_to_me(case.ref)
+        if handover is not None and not event.review:
+            self._show_handover(case, record, form, handover)
+            return
         from tui.modals.move_version import MoveVersionScreen, newer_version
 
         newer = newer_version(self.registry, record) if event.review else None
@@ -166,6 +201,29 @@ class A4App(App[None], inherit_bindings=False):
             return
         self.push_screen(
             MoveVersionScreen(record, form, newer), partial(self._version_chosen, case, record, form, newer)
+        )
+
+    def _handed_to_me(self, case_ref: str) -> Handover | None:
+        """The case's latest handover, when it was to this user recently (they read the summary first)."""
+        try:
+            handovers = self.store.handovers(case_ref=case_ref)
+        except StoreError:
+            return None
+        latest = handovers[-1] if handovers else None
+        if latest is None or latest.new_owner != self.config.user or not self._is_recent(latest.at):
+            return None
+        return latest
+
+    def _show_handover(self, case: Case, record: Record, form: AssessmentForm, handover: Handover) -> None:
+        """The one-screen handover summary; Enter opens the case."""
+        from exports.handover import handover_summary
+        from tui.modals.handover import HandoverSummaryScreen
+
+        rubric = self.registry.rubric_for(form.id)
+        summary = handover_summary(handover, case, record, form, rubric, today=self.today())
+        self.push_screen(
+            HandoverSummaryScreen(case.ref, case.name, summary),
+            lambda _read: self._show_case(case, record, form),
         )
 
     def _version_chosen(

@@ -15,6 +15,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from datetime import date
+from functools import partial
 from typing import ClassVar
 
 from rich.text import Text
@@ -105,6 +106,7 @@ class CaseloadScreen(Screen[None]):
         Binding("question_mark", "app.help", "Keys", id="caseload.help", show=False),
         Binding("ctrl+l", "reload", "Reload", id="caseload.reload", show=False),
         Binding("f9", "qa_queue", "QA queue", id="caseload.qa_queue"),
+        Binding("ctrl+t", "hand_over", "Hand over", id="caseload.hand_over"),
     ]
 
     class Loaded(Message):
@@ -121,6 +123,7 @@ class CaseloadScreen(Screen[None]):
         owner: str | None,
         forms: Callable[[], list[AssessmentForm]],
         today: date,
+        hand_over_by: str | None = None,
     ) -> None:
         """`owner` limits the list to one practitioner's cases; `forms()` are those new cases may use.
 
@@ -130,6 +133,8 @@ class CaseloadScreen(Screen[None]):
         super().__init__()
         self.store = store
         self.owner = owner
+        self.hand_over_by = hand_over_by
+        """The manager's login when the user may hand cases over; None hides the action."""
         self.forms = forms
         self.today = today
         self.filter_text = ""
@@ -335,6 +340,8 @@ class CaseloadScreen(Screen[None]):
             return bool(self.filter_text)
         if action == "start_review":
             return self.selected_ref is not None or None
+        if action == "hand_over":
+            return (self.hand_over_by is not None and self.selected_ref is not None) or None
         return True
 
     @on(CaseList.Selected)
@@ -375,3 +382,30 @@ class CaseloadScreen(Screen[None]):
         self.notify(f"Case {case.ref} added; assessment due {date.fromisoformat(case.initial_due):%d %b %Y}.")
         self._select_next = case.ref
         self.set_filter("")
+
+    def action_hand_over(self) -> None:
+        """A manager gives the case under the cursor to another practitioner (asked in a dialog)."""
+        selected = self.query_one(CaseList).selected
+        if selected is None or self.hand_over_by is None:
+            return
+        from tui.modals.handover import HandOverScreen
+
+        self.app.push_screen(
+            HandOverScreen(selected.ref, selected.name, selected.owner),
+            partial(self._handed_over, selected.ref, selected.owner),
+        )
+
+    def _handed_over(self, ref: str, old_owner: str, chosen: tuple[str, str] | None) -> None:
+        if chosen is None or self.hand_over_by is None:
+            return
+        new_owner, note = chosen
+        try:
+            self.store.hand_over(ref, new_owner, self.hand_over_by, note=note)
+        except StoreError as error:
+            self.notify(str(error), title="Not handed over", severity="error", timeout=15)
+            return
+        self.notify(
+            f"Case {ref} is now {new_owner}'s; {old_owner} and {new_owner} will be told.", markup=False
+        )
+        self._select_next = ref
+        self.action_reload()
