@@ -345,6 +345,8 @@ class Grade:
     by: str = ""
     on: str = ""
     """ISO timestamp."""
+    imported_from: str = ""
+    """The file this grade came in with (`a4 import`); empty when given in this store."""
 
 
 @dataclass
@@ -359,6 +361,8 @@ class Comment:
     on: str = ""
     resolved_by: str = ""
     resolved_on: str = ""
+    imported_from: str = ""
+    """The file this comment came in with (`a4 import`); empty when written in this store."""
 
 
 @dataclass
@@ -367,6 +371,9 @@ class Signature:
 
     by: str
     on: str
+    imported_from: str = ""
+    """The file this countersignature came in with (`a4 import`): history as the file tells it, not a
+    sign-off given in this store.  Empty for a countersignature given here."""
 
 
 @dataclass(frozen=True)

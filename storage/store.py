@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol, runtime_checkable
 
-from forms.model import Case, Deadlines, Record
+from forms.model import Case, Comment, Deadlines, Grade, Record
 
 # ---------------------------------------------------------------- values
 
@@ -59,6 +59,9 @@ class AuditEvent:
     old: Any = None
     new: Any = None
     reason: str = ""
+    imported_from: str = ""
+    """The file this entry came in with (`a4 import`): what the file says happened elsewhere, never an
+    entry this store wrote.  Empty for the store's own entries."""
 
 
 @dataclass(frozen=True)
@@ -107,6 +110,11 @@ class StaleVersionError(StoreError):
 
 class LockedRecordError(StoreError):
     pass
+
+
+class NotPermittedError(StoreError):
+    """Refused by the rules of who may do what: the workflow's sign-off rules on every store, and a team
+    database's roles (row-level security, privileges, its triggers)."""
 
 
 class ReasonRequiredError(StoreError):
@@ -248,9 +256,42 @@ class Store(Protocol):
         ...
 
     # workflow
-    def transition(self, record_id: str, to_status: str, actor: str, *, comment: str = "") -> Record: ...
+    def transition(
+        self,
+        record_id: str,
+        to_status: str,
+        actor: str,
+        *,
+        comment: str = "",
+        grades: Sequence[Grade] = (),
+        comments: Sequence[Comment] = (),
+    ) -> Record:
+        """Move a record one step of the workflow, audited, in one transaction with the reviewer's notes.
 
-    def approve_and_lock(self, record_id: str, actor: str, *, comment: str = "") -> Record: ...
+        The store holds every caller to the sign-off rules: only the author submits; nobody returns,
+        approves or locks their own record; approving (and locking, by someone who has not yet signed)
+        adds the actor's countersignature.  `grades` and `comments` are the reviewer's, stored in the
+        actor's name in their own tables before the step: a record's `grades`, `comments` and
+        `signatures` are never taken from a saved record (`save_record` ignores them), so nobody can
+        write a sign-off they did not give.  Refusals raise `NotPermittedError`.
+        """
+        ...
+
+    def approve_and_lock(
+        self,
+        record_id: str,
+        actor: str,
+        *,
+        comment: str = "",
+        grades: Sequence[Grade] = (),
+        comments: Sequence[Comment] = (),
+    ) -> Record:
+        """Countersign and lock in one step: `transition` to approved, then to locked."""
+        ...
+
+    def resolve_comment(self, record_id: str, comment_id: str, actor: str) -> Record:
+        """Mark a QA comment resolved, once, by the record's author; returns the record."""
+        ...
 
     def amend(self, record_id: str, actor: str) -> Record: ...
 
@@ -277,14 +318,23 @@ class Store(Protocol):
         deadlines: Deadlines,
         *,
         replace: bool = False,
+        source: str = "",
+        actor: str = "",
+        note: str = "",
     ) -> Record:
-        """Write a record exactly as exported (id, version, status, dates, audit trail) in one transaction.
+        """Write a record as exported (status, dates, its history) in one transaction; returns it as stored.
 
         The case is added as given, due dates included, when no case has its
         reference; an existing case is kept unchanged.  A stored record with
         the same id raises `DuplicateError` unless `replace`; then its fields
         are overwritten (a locked one raises `LockedRecordError`) and the
         events of `audit` its trail lacks are appended: a trail never shrinks.
+
+        Everything the file says happened (`audit`, the record's grades, comments and
+        countersignatures) is kept as the file's history, marked `imported_from = source`, never as
+        this store's own sign-off; the import itself is one entry of the store's own trail (kind
+        "imported": `actor`, when, `source`, `note`).  A team database keeps the file's record id
+        only for an administrator, and lets only an administrator import a record past draft.
         """
         ...
 
@@ -292,9 +342,19 @@ class Store(Protocol):
     def save_definition(self, kind: str, form_id: str, version: str, source: str) -> bool:
         """Keep a copy of a definition's TOML text, so records never depend on a file that may change.
 
+        The copy is addressed by its SHA-256, and the answers it marks as needing a reason are read
+        from its text.  In a team database only an administrator keeps a definition.
+
         The first copy of a (kind, id, version) is kept for good: a later
         call with the same key stores nothing and returns False (True when
         this call stored the copy).
+        """
+        ...
+
+    def retire_definition(self, kind: str, form_id: str, version: str) -> bool:
+        """Remove a kept definition that no record uses (an administrator's step in a team database).
+
+        True when one was removed; a definition a record uses is refused (`NotPermittedError`).
         """
         ...
 

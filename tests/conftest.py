@@ -13,14 +13,19 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+import psycopg
 import pytest
 from hypothesis import HealthCheck, settings
 
 from forms.definition.registry import load_registry
 from forms.model import AssessmentForm
 from storage.store import Store
-from tests.pg_server import TeamServer, running_team
+from tests.pg_server import SUPERUSER, TeamServer, running_team
+
+if TYPE_CHECKING:
+    from storage.postgres.store import PostgresStore
 
 ENGINES: tuple[str, ...] = ("sqlite", "postgres")
 
@@ -63,6 +68,45 @@ def team_database(team_server: TeamServer) -> Iterator[str]:
     name = team_server.new_database()
     yield name
     team_server.drop_database(name)
+
+
+@pytest.fixture
+def login(
+    team_server: TeamServer, team_database: str, clock: Clock
+) -> Iterator[Callable[[str], PostgresStore]]:
+    """Open the team store as a given team member (one connection each)."""
+    from storage.postgres.store import PostgresStore
+
+    opened: list[PostgresStore] = []
+
+    def open_as(name: str) -> PostgresStore:
+        store = PostgresStore(team_server.url(team_database, name), now=clock)
+        opened.append(store)
+        return store
+
+    yield open_as
+    for store in opened:
+        store.close()
+
+
+@pytest.fixture
+def sql(team_server: TeamServer, team_database: str) -> Iterator[Callable[[str], psycopg.Connection[Any]]]:
+    """A raw psycopg connection as a given login (autocommit, search_path a4), bypassing A4 entirely."""
+    opened: list[psycopg.Connection[Any]] = []
+
+    def connect(name: str) -> psycopg.Connection[Any]:
+        url = (
+            team_server.server.url(team_database)
+            if name == SUPERUSER
+            else team_server.url(team_database, name)
+        )
+        conn = psycopg.connect(url, autocommit=True, options="-c search_path=a4")
+        opened.append(conn)
+        return conn
+
+    yield connect
+    for conn in opened:
+        conn.close()
 
 
 @pytest.fixture(params=ENGINES)

@@ -197,6 +197,10 @@ TEAM: dict[str, tuple[tuple[str, ...], str]] = {
 """Test logins: their group roles and team.  Lee writes assessments and also countersigns."""
 
 
+TEST_FORM = 'id = "f"\nkind = "assessment"\nversion = "1"\nrisk_level = "rosh.level"\n'
+"""The text of the bare test form `f` version 1 the template database holds."""
+
+
 def password(login: str) -> str:
     return f"pw-{login}"
 
@@ -224,6 +228,12 @@ class TeamServer:
             for login, (groups, team) in TEAM.items():
                 conn.execute(f"GRANT {', '.join(groups)} TO {login}")
                 conn.execute("INSERT INTO a4.staff (login, team) VALUES (%s, %s)", (login, team))
+            # The bare form many tests name; records may only name a definition the database holds.
+            conn.execute(
+                "INSERT INTO a4.definitions (kind, id, version, source, saved_at, sha256) "
+                "VALUES ('assessment', 'f', '1', %s, '', encode(sha256(convert_to(%s, 'UTF8')), 'hex'))",
+                (TEST_FORM, TEST_FORM),
+            )
 
     def new_database(self) -> str:
         """A fresh copy of the template: schema, roles and staff, no cases."""

@@ -203,6 +203,7 @@ def test_moving_a_record_keeps_what_was_left_behind_in_its_history() -> None:
 
 def test_the_store_keeps_what_was_left_behind(store: Store) -> None:
     store.create_case(Case("C1", "Sam Morgan", "2025-03-03", "sam"), Deadlines())
+    store.save_definition("assessment", "f", "1.0.0", OLD)  # a record names a definition its store holds
     created = store.create_record(Record("r1", "C1", "f", "1.0.0", answers=dict(ANSWERS)), "sam")
     moved = move_record(created, form(OLD), form(NEW))
     store.save_record(moved, "sam")
@@ -213,6 +214,8 @@ def test_the_store_keeps_what_was_left_behind(store: Store) -> None:
 
 def test_a_move_stores_the_new_version_and_notes_it_in_the_audit_trail(store: Store) -> None:
     store.create_case(Case("C1", "Sam Morgan", "2025-03-03", "sam"), Deadlines())
+    store.save_definition("assessment", "f", "1.0.0", OLD)  # a record names a definition its store holds
+    store.save_definition("assessment", "f", "2.0.0", NEW)
     created = store.create_record(Record("r1", "C1", "f", "1.0.0", answers=dict(ANSWERS)), "sam")
     store.move_to_version(move_record(created, form(OLD), form(NEW)), "sam")
     again = store.get_record("r1")

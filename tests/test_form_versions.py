@@ -34,7 +34,8 @@ def test_the_store_keeps_the_first_copy_of_each_definition(store: Store) -> None
     assert store.save_definition("assessment", "mini", "1.0.0", "changed text") is False
     store.save_definition("assessment", "mini", "1.1.0", "newer")
     assert store.get_definition("assessment", "mini", "1.0.0") == "first text"
-    assert store.list_definitions() == [("assessment", "mini", "1.0.0"), ("assessment", "mini", "1.1.0")]
+    mine = [key for key in store.list_definitions() if key[1] == "mini"]  # a team database holds A4's own too
+    assert mine == [("assessment", "mini", "1.0.0"), ("assessment", "mini", "1.1.0")]
 
 
 def test_the_stores_copy_is_used_after_the_file_is_deleted(tmp_path: Path, store: Store) -> None:

@@ -182,7 +182,7 @@ async def test_the_case_screen_keeps_typing_while_the_server_is_away_and_saves_o
         store=store, form=form, case=case, record=record, user="sam", clock=clock, today=date.today
     )
     app = CaseApp(screen)
-    held = tmp_path / "data" / "recovery" / "rec-1.json"
+    held = tmp_path / "data" / "recovery" / f"{record.id}.json"  # the database chose the id
     async with app.run_test() as pilot:
         own_team.server.stop()
         await pilot.press(*"Typed offline")
@@ -195,7 +195,7 @@ async def test_the_case_screen_keeps_typing_while_the_server_is_away_and_saves_o
         clock.now += RETRY_UNREACHABLE_SECONDS
         await pilot.pause(0.35)
         assert not held.exists()
-    assert "Typed offline and more" in json.dumps(store.get_record("rec-1").answers)
+    assert "Typed offline and more" in json.dumps(store.get_record(record.id).answers)
     store.close()
 
 

@@ -7,7 +7,7 @@ script or psql meets, with A4 out of the way).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import psycopg
@@ -17,45 +17,9 @@ from forms.model import Case, Deadlines, Record
 from storage.postgres.schema import ERR_APPEND_ONLY, ERR_IMPERSONATION, ERR_LOCKED, ERR_OWN_APPROVAL
 from storage.postgres.store import NotPermittedError, PostgresStore
 from storage.store import LockedRecordError, NotFoundError
-from tests.conftest import Clock
-from tests.pg_server import ADMIN, SUPERUSER, TeamServer
+from tests.pg_server import ADMIN, SUPERUSER
 
 Login = Callable[[str], PostgresStore]
-
-
-@pytest.fixture
-def login(team_server: TeamServer, team_database: str, clock: Clock) -> Iterator[Login]:
-    """Open the store as a given team member (one connection each)."""
-    opened: list[PostgresStore] = []
-
-    def open_as(name: str) -> PostgresStore:
-        store = PostgresStore(team_server.url(team_database, name), now=clock)
-        opened.append(store)
-        return store
-
-    yield open_as
-    for store in opened:
-        store.close()
-
-
-@pytest.fixture
-def sql(team_server: TeamServer, team_database: str) -> Iterator[Callable[[str], psycopg.Connection[Any]]]:
-    """A raw psycopg connection as a given login, bypassing A4 entirely."""
-    opened: list[psycopg.Connection[Any]] = []
-
-    def connect(name: str) -> psycopg.Connection[Any]:
-        url = (
-            team_server.server.url(team_database)
-            if name == SUPERUSER
-            else team_server.url(team_database, name)
-        )
-        conn = psycopg.connect(url, autocommit=True, options="-c search_path=a4")
-        opened.append(conn)
-        return conn
-
-    yield connect
-    for conn in opened:
-        conn.close()
 
 
 def case_with_record(store: PostgresStore, ref: str, owner: str, *, status: str = "draft") -> Record:
@@ -114,6 +78,13 @@ def test_a_practitioner_adds_cases_and_records_only_in_their_own_name(login: Log
     with pytest.raises(psycopg.Error) as raised:
         raw.execute(
             "INSERT INTO audit (record_id, kind, actor, at) VALUES (%s, 'status', 'kim', 'now')", (record.id,)
+        )
+    assert sqlstate(raised) == "42501"  # nobody writes audit entries: the database does
+    with pytest.raises(psycopg.Error) as raised:
+        raw.execute(
+            "INSERT INTO records (id, case_ref, form_id, form_version, kind, status, author, version, "
+            "created_at, updated_at, payload) VALUES ('x', 'C-1', 'f', '1', 'assessment', 'draft', 'jo', 1, "
+            "'2025-01-01T00:00:00+00:00', '2025-01-01T00:00:00+00:00', '{}')"
         )
     assert sqlstate(raised) == ERR_IMPERSONATION
 

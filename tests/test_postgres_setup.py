@@ -130,14 +130,14 @@ def test_a_backup_is_an_embedded_store_holding_what_the_login_sees(
     record.answers["rosh.level"] = "high"
     record = store.save_record(record, "sam", risk_path="rosh.level")
     store.transition(record.id, "submitted", "sam")
-    store.save_definition("assessment", "f", "1", "[form]\nid = 'f'\n")
+    store.save_definition("assessment", "g", "1", "[form]\nid = 'g'\n")
     copy = store.backup(tmp_path / "copies" / "team.db")
     assert stat.S_IMODE(copy.stat().st_mode) == 0o600
     restored = SqliteStore(copy, now=clock)
     assert restored.get_record(record.id) == store.get_record(record.id)
     assert restored.audit_trail(record.id) == store.audit_trail(record.id)
     assert restored.list_cases() == store.list_cases()
-    assert restored.get_definition("assessment", "f", "1") == "[form]\nid = 'f'\n"
+    assert restored.get_definition("assessment", "g", "1") == "[form]\nid = 'g'\n"
     restored.close()
     store.close()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sqlite3
@@ -277,3 +278,37 @@ def test_the_previous_release_is_upgraded_with_every_row_unchanged_and_the_due_o
             "CASE WHEN next_review <> '' THEN next_review ELSE initial_due END, ref LIMIT 10"
         ))  # fmt: skip
     assert "cases_due" in plan and "TEMP B-TREE" not in plan
+
+
+def test_sign_off_written_into_old_payloads_moves_to_its_own_tables_and_nothing_is_lost(
+    tmp_path: Path, clock: Clock
+) -> None:
+    db = tmp_path / "a4.db"
+    shutil.copy(FIXTURE_V3, db)
+    signed = {
+        "grades": [
+            {"criterion": "analysis", "level": "good", "comment": "Clear.", "by": "kim", "on": "2025-01-02"}
+        ],
+        "comments": [{"id": "c1", "path": "rosh", "text": "Why?", "by": "kim", "on": "2025-01-02"}],
+        "signatures": [{"by": "kim", "on": "2025-01-03T10:00:00+00:00"}],
+    }
+    with closing(sqlite3.connect(db)) as conn:
+        target = conn.execute(
+            "SELECT id FROM records WHERE status <> 'locked' ORDER BY seq LIMIT 1"
+        ).fetchone()[0]
+        conn.execute(
+            "UPDATE records SET payload = json_patch(payload, ?) WHERE id = ?", (json.dumps(signed), target)
+        )
+        conn.commit()
+    before = _everything(db)
+    store = SqliteStore(db, now=clock)
+    record = store.get_record(target)
+    store.close()
+    after = _everything(db)
+    for table, rows in before.items():
+        assert [row[: len(rows[0])] for row in after[table][: len(rows)]] == rows, table
+    assert [(g.criterion, g.level, g.by, g.imported_from) for g in record.grades] == [
+        ("analysis", "good", "kim", "")
+    ]
+    assert [(c.id, c.text) for c in record.comments] == [("c1", "Why?")]
+    assert [(s.by, s.on) for s in record.signatures] == [("kim", "2025-01-03T10:00:00+00:00")]

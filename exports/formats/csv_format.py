@@ -81,7 +81,7 @@ def _cells(row: CaseRow) -> list[str]:
         str(round(record.active_seconds / 60)),
         str(total_words(row.form, record)) if row.form else "",
         QA_OUTCOMES.get(record.status, record.status),
-        "; ".join(s.by for s in record.signatures),
+        "; ".join(s.by + (" (per the imported file)" if s.imported_from else "") for s in record.signatures),
     ]
 
 

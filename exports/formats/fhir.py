@@ -20,11 +20,14 @@ from typing import Any
 
 from exports.text import answered, is_empty, ordered_entries
 from forms.model import AssessmentForm, Case, Option, Question, Record, Section
+from forms.record.signoff import per_file
 
 BASE = "https://a4sheet.invalid/fhir"
 """Where A4's FHIR identifiers live (a reserved name: A4 runs no server)."""
 CONDITION_EXTENSION = f"{BASE}/StructureDefinition/a4-condition"
 STATUS_EXTENSION = f"{BASE}/StructureDefinition/a4-record-status"
+IMPORTED_EXTENSION = f"{BASE}/StructureDefinition/a4-imported-signoff"
+"""A countersignature a file told A4 about (`a4 import`): that file's history, not a sign-off given in A4."""
 CASE_SYSTEM = f"{BASE}/case-ref"
 MIN_VALUE = "http://hl7.org/fhir/StructureDefinition/minValue"
 MAX_VALUE = "http://hl7.org/fhir/StructureDefinition/maxValue"
@@ -177,7 +180,17 @@ def questionnaire_response(record: Record, case: Case, form: AssessmentForm) -> 
     resource: dict[str, Any] = {
         "resourceType": "QuestionnaireResponse",
         "id": fhir_id(record.id),
-        "extension": [{"url": STATUS_EXTENSION, "valueCode": record.status}],
+        "extension": [
+            {"url": STATUS_EXTENSION, "valueCode": record.status},
+            *(
+                {
+                    "url": IMPORTED_EXTENSION,
+                    "valueString": f"countersigned by {s.by} on {s.on[:10]}{per_file(s.imported_from)}",
+                }
+                for s in record.signatures
+                if s.imported_from
+            ),
+        ],
         "questionnaire": f"{questionnaire_url(record.form_id)}|{record.form_version}",
         "status": RESPONSE_STATUS.get(record.status, "in-progress"),
         "subject": {"identifier": {"system": CASE_SYSTEM, "value": case.ref}, "display": case.name},

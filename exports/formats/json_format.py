@@ -32,12 +32,21 @@ AUDIT_FIELDS: tuple[str, ...] = ("kind", "actor", "at", "field", "old", "new", "
 
 
 def audit_to_dict(event: AuditEvent) -> dict[str, Any]:
-    return {name: getattr(event, name) for name in AUDIT_FIELDS}
+    """The event as exported; `imported_from` only when the entry came in with a file (older readers
+    read the rest unchanged)."""
+    out = {name: getattr(event, name) for name in AUDIT_FIELDS}
+    if event.imported_from:
+        out["imported_from"] = event.imported_from
+    return out
 
 
 def audit_from_dict(data: Mapping[str, Any], record_id: str) -> AuditEvent:
     """The event a dict from `audit_to_dict` describes (checked against the schema first)."""
-    return AuditEvent(record_id=record_id, **{name: data[name] for name in AUDIT_FIELDS})
+    return AuditEvent(
+        record_id=record_id,
+        **{name: data[name] for name in AUDIT_FIELDS},
+        imported_from=data.get("imported_from", ""),
+    )
 
 
 def envelope(

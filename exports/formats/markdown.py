@@ -29,6 +29,7 @@ from exports.text import (
 )
 from forms.model import AssessmentForm, Case, Objective, Question, Record, Rubric
 from forms.record.plan import AGREEMENT_LABELS, STEP_STATUS_LABELS
+from forms.record.signoff import per_file
 from storage.store import AuditEvent
 
 KIND_TITLES: dict[str, str] = {"assessment": "Assessment", "review": "Review", "short": "Short assessment"}
@@ -277,18 +278,22 @@ def _quality(
     titles = {c.id: c.title for c in rubric.criteria} if rubric else {}
     for grade in record.grades:
         line = f"{escape(titles.get(grade.criterion, grade.criterion))}: **{escape(grade.level)}**"
-        line += f" ({escape(grade.by)})" if grade.by else ""
+        line += f" ({escape(grade.by)}{escape(per_file(grade.imported_from))})" if grade.by else ""
         lines.append(line + (f" — {_one_line(grade.comment)}" if grade.comment else ""))
     for comment in record.comments:
         state = "resolved" if comment.resolved_on or comment.resolved_by else "open"
-        lines.append(f"Comment on {escape(comment.path)} ({state}): {_one_line(comment.text)}")
-    lines += [f"Countersigned by {escape(s.by)} on {long_date(s.on)}" for s in record.signatures]
+        source = escape(per_file(comment.imported_from))
+        lines.append(f"Comment on {escape(comment.path)} ({state}{source}): {_one_line(comment.text)}")
+    lines += [
+        f"Countersigned by {escape(s.by)} on {long_date(s.on)}{escape(per_file(s.imported_from))}"
+        for s in record.signatures
+    ]
     lines += [_event_line(e, form) for e in audit if e.kind in ("status", "risk_level")]
     return ["## Quality assurance", _bullets(lines)]
 
 
 def _event_line(event: AuditEvent, form: AssessmentForm) -> str:
-    when = f"by {escape(event.actor)} on {long_date(event.at)}"
+    when = f"by {escape(event.actor)} on {long_date(event.at)}{escape(per_file(event.imported_from))}"
     reason = f": {_one_line(event.reason)}" if event.reason else ""
     if event.kind == "risk_level":
         question = form.question(event.field)

@@ -19,7 +19,7 @@ import dataclasses
 import json
 import re
 import uuid
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, cast
@@ -345,22 +345,21 @@ def import_incoming(
     *,
     mode: Mode = "refuse",
     actor: str,
-    now: Callable[[], str],
 ) -> Record:
     """Write one checked file in one transaction; raises `ImportProblem` when it clashes with the store.
 
-    `now` gives the ISO timestamp of the audit entry that --as-new and
-    --replace add, so the trail says the record came in from a file.
+    The store adds one entry of its own to the trail, saying who imported which file when (and, for
+    --as-new and --replace, how); everything the file says happened is kept marked as the file's.
     """
     source, record = incoming.source, incoming.record
     case = incoming.case or _stored_case(store, record, source)
     _check_case(store, case, source)
     audit = list(incoming.audit)
     stored = _stored_record(store, record.id)
+    note = "imported from an A4 export"
     if stored is None:
         if not audit:  # a bare record carries no trail: say where it came from
-            reason = "imported from a copy saved when a save failed"
-            audit.append(_event(record, "created", actor, now(), reason))
+            note = "imported from a copy saved when a save failed"
     elif mode == "refuse":
         raise ImportProblem(
             source,
@@ -370,17 +369,22 @@ def import_incoming(
         )
     elif mode == "replace":
         _check_replaceable(stored, record, source)
-        audit.append(_event(record, "imported", actor, now(), "replaced from an A4 export"))
+        note = "replaced from an A4 export"
     else:
         old_id = record.id
         record = dataclasses.replace(record, id=uuid.uuid4().hex)
         audit = [dataclasses.replace(e, record_id=record.id) for e in audit]
-        audit.append(_event(record, "created", actor, now(), f"imported as a copy of record {old_id}"))
+        note = f"imported as a copy of record {old_id}"
     _check_links(store, record, source)
     # Counted again rather than trusted from the file: imports are rare, and stored counts stay right.
     record = dataclasses.replace(record, words=record_word_counts(incoming.form, record.answers))
     try:
-        return store.import_record(case, record, audit, incoming.form.deadlines, replace=mode == "replace")
+        # The file's trail, grades and countersignatures are kept as the file's history (marked with its
+        # name), never as this store's own sign-off; the store audits the import itself (who, when, file).
+        return store.import_record(
+            case, record, audit, incoming.form.deadlines, replace=mode == "replace",
+            source=Path(source).name, actor=actor, note=note,
+        )  # fmt: skip
     except StoreError as error:
         raise ImportProblem(source, "", f"{error} Nothing was written.") from None
 
@@ -400,10 +404,6 @@ def _check_replaceable(stored: Record, record: Record, source: str) -> None:
             f"the stored record is newer (version {stored.version}) than this file's "
             f"(version {record.version}); nothing was replaced. Use --as-new to keep both",
         )
-
-
-def _event(record: Record, kind: str, actor: str, at: str, reason: str) -> AuditEvent:
-    return AuditEvent(record.id, kind, actor, at, "kind", None, record.kind, reason)
 
 
 def _stored_record(store: Store, record_id: str) -> Record | None:

@@ -92,7 +92,10 @@ def _listed(cls: type, items: Any) -> list[Any]:
 
 def record_to_dict(record: Record) -> dict[str, Any]:
     """The whole record as a JSON-compatible dict."""
-    return dataclasses.asdict(record)
+    data = dataclasses.asdict(record)
+    for key in ("grades", "comments", "signatures"):
+        data[key] = [_without_empty_source(item) for item in data[key]]
+    return data
 
 
 def record_to_dict_view(record: Record) -> dict[str, Any]:
@@ -112,8 +115,16 @@ def _plain(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return dataclasses.asdict(value)
     if isinstance(value, list) and value and dataclasses.is_dataclass(value[0]):
-        return [dataclasses.asdict(v) for v in value]
+        return [_without_empty_source(dataclasses.asdict(v)) for v in value]
     return value
+
+
+def _without_empty_source(item: dict[str, Any]) -> dict[str, Any]:
+    """A grade, comment or countersignature as written: `imported_from` only when it came in with a file,
+    so what was given in this store is written exactly as before (older readers read it unchanged)."""
+    if item.get("imported_from") == "":
+        del item["imported_from"]
+    return item
 
 
 def record_from_dict(data: Mapping[str, Any]) -> Record:

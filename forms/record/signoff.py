@@ -100,8 +100,42 @@ def _reviewer_refusal(record: Record, user: str, role: str) -> str | None:
 
 
 def signers(record: Record) -> list[str]:
-    """Distinct people who have countersigned, in order."""
-    return list(dict.fromkeys(s.by for s in record.signatures))
+    """Distinct people who have countersigned in this store, in order (a file's history does not count)."""
+    return list(dict.fromkeys(s.by for s in record.signatures if not s.imported_from))
+
+
+def per_file(imported_from: str) -> str:
+    """ ", per the imported file C-17.json" after a line a file told us, never this store's own; else ""."""
+    return f", per the imported file {imported_from}" if imported_from else ""
+
+
+STEP_WORDS: dict[str, str] = {
+    "submitted": "submitted for QA",
+    "returned": "returned for changes",
+    "approved": "approved",
+    "locked": "locked",
+    "draft": "reopened as a draft",
+}
+"""A status step in a few words, for lines such as "approved by kim.qa on 2025-03-01"."""
+
+
+def imported_signoff_lines(record: Record, steps: Iterable[tuple[str, str, str, str]]) -> list[str]:
+    """Lines saying what a file claims about sign-off.
+
+    "approved by kim.qa on 2025-03-01, per the imported file C-17.json": `steps` are (new status, actor,
+    at, imported_from) of the record's status entries.
+    """
+    lines = [
+        f"{STEP_WORDS.get(new, new)} by {actor} on {at[:10]}{per_file(source)}"
+        for new, actor, at, source in steps
+        if source
+    ]
+    lines += [
+        f"countersigned by {s.by} on {s.on[:10]}{per_file(s.imported_from)}"
+        for s in record.signatures
+        if s.imported_from
+    ]
+    return lines
 
 
 def needs_second(rubric: Rubric | None, form: AssessmentForm, record: Record) -> bool:
@@ -184,12 +218,19 @@ def option_label(form: AssessmentForm, path: str | None, value: object) -> str:
 
 
 def level_change_line(
-    form: AssessmentForm, *, old: object, new: object, actor: str, at: str, reason: str
+    form: AssessmentForm,
+    *,
+    old: object,
+    new: object,
+    actor: str,
+    at: str,
+    reason: str,
+    imported_from: str = "",
 ) -> str:
     """ "level changed from Medium to High by j.khan on 2026-03-02: why" (record top, exports)."""
     day = at[:10]
     was, now = option_label(form, form.risk_level, old), option_label(form, form.risk_level, new)
-    return f"level changed from {was} to {now} by {actor} on {day}: {reason}"
+    return f"level changed from {was} to {now} by {actor} on {day}{per_file(imported_from)}: {reason}"
 
 
 def unresolved(comments: Iterable[Comment]) -> list[Comment]:

@@ -29,21 +29,38 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 SCHEMA = "a4"
+OWNER_ROLE = "a4_owner"
+"""The NOLOGIN role that owns the schema and every object in it; nobody does casework as it."""
+
 GROUP_ROLES: dict[str, str] = {
+    OWNER_ROLE: "owns the schema; no login, nobody is a member",
     "a4_practitioner": "writes assessments for their own cases",
     "a4_qa_assessor": "reviews, returns and countersigns their team's submitted records",
     "a4_admin": "sees every case, imports, reassigns cases, upgrades the schema",
 }
-"""The group roles (NOLOGIN) a person's login is made a member of; `a4 db init` creates them."""
+"""The group roles (NOLOGIN) `a4 db init` creates; a person's login is made a member of the last three."""
 
 ERR_LOCKED = "A4001"
 ERR_APPEND_ONLY = "A4002"
 ERR_OWN_APPROVAL = "A4003"
 ERR_IMPERSONATION = "A4004"
-"""SQLSTATEs the triggers raise, so the engine can turn each into its own message."""
+ERR_SET_BY_DATABASE = "A4005"
+"""A column the database sets or checks (author, version, dates, links) was given a value it refuses."""
+ERR_TRANSITION = "A4006"
+"""A status change that is not a step of the workflow (`forms.record.workflow.TRANSITIONS`)."""
+ERR_REASON = "A4007"
+"""Someone other than the author changed the risk level (or another answer needing a reason) without one."""
+ERR_NOT_FOUND = "A4008"
+"""No such case or record *for this login*: the same answer whether it exists elsewhere or not at all."""
+ERR_ROLE = "A4009"
+"""This login's role may not take that step (grade, countersign, submit, import a signed-off record)."""
+ERR_NO_DEFINITION = "A4010"
+"""A record names a form definition the database does not hold."""
+"""SQLSTATEs the triggers raise, so the engine can turn each into its own message (docs/team.md lists them)."""
 
 _V1 = """
 CREATE TABLE a4.staff (
@@ -261,7 +278,467 @@ REVOKE ALL ON a4.handovers FROM PUBLIC;
 GRANT SELECT ON a4.handovers TO a4_practitioner, a4_qa_assessor, a4_admin;
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
+_V4 = """
+-- Version 4: the database is the referee.  Written to run as a4_owner (see `initialise`).
+-- The owner is subject to the policies too (FORCE), so its own triggers and functions get a policy.
+CREATE POLICY owner_all ON a4.cases TO a4_owner USING (true) WITH CHECK (true);
+CREATE POLICY owner_all ON a4.records TO a4_owner USING (true) WITH CHECK (true);
+CREATE POLICY owner_all ON a4.audit TO a4_owner USING (true) WITH CHECK (true);
+
+-- ---------------------------------------------------------------- who is acting, and when
+CREATE FUNCTION a4.actor() RETURNS text LANGUAGE sql STABLE
+AS $$ SELECT CASE WHEN a4.is_admin() AND coalesce(current_setting('a4.act_as', true), '') <> ''
+                  THEN current_setting('a4.act_as', true) ELSE current_user::text END $$;
+COMMENT ON FUNCTION a4.actor() IS
+    'The login acting; an administrator may name another (imports, the shared tests) with a4.act_as.';
+
+CREATE FUNCTION a4.db_now() RETURNS text LANGUAGE sql STABLE
+AS $$ SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"+00:00"') $$;
+
+CREATE FUNCTION a4.check_time(what text, value text) RETURNS void LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    IF value IS NULL OR value !~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}T' OR value::timestamptz > now() + interval '1 hour' THEN
+        RAISE EXCEPTION '% must be a time no later than now (%, got %)', what, a4.db_now(), value
+            USING ERRCODE = 'A4005';
+    END IF;
+END $$;
+
+CREATE FUNCTION a4.allowed_next(status text) RETURNS text[] LANGUAGE sql IMMUTABLE
+AS $$ SELECT CASE status
+    WHEN 'draft' THEN ARRAY['submitted']
+    WHEN 'submitted' THEN ARRAY['returned', 'approved']
+    WHEN 'returned' THEN ARRAY['submitted']
+    WHEN 'approved' THEN ARRAY['locked']
+    ELSE ARRAY[]::text[] END $$;
+COMMENT ON FUNCTION a4.allowed_next(text) IS 'forms/record/workflow.py TRANSITIONS, held by the database.';
+
+-- ---------------------------------------------------------------- form definitions
+ALTER TABLE a4.definitions DISABLE TRIGGER definitions_are_kept;
+ALTER TABLE a4.definitions ADD COLUMN sha256 TEXT;
+UPDATE a4.definitions SET sha256 = encode(sha256(convert_to(source, 'UTF8')), 'hex');
+ALTER TABLE a4.definitions ALTER COLUMN sha256 SET NOT NULL;
+ALTER TABLE a4.definitions ADD CONSTRAINT definitions_content_addressed
+    CHECK (sha256 = encode(sha256(convert_to(source, 'UTF8')), 'hex'));
+-- The answers whose change by anyone but the author needs a reason, read from the text itself
+-- (its top-level risk_level; storage.sql.rows.reason_paths_of reads it the same way).
+CREATE FUNCTION a4.reason_paths_in(source text) RETURNS jsonb LANGUAGE sql IMMUTABLE
+AS $$ SELECT CASE WHEN found IS NULL THEN '[]'::jsonb ELSE jsonb_build_array(found) END
+      FROM (SELECT substring(source FROM '(?:^|\\n)[ \\t]*risk_level[ \\t]*=[ \\t]*["'']([^"'']+)["'']') AS found) AS x $$;
+ALTER TABLE a4.definitions ADD COLUMN reason_paths JSONB GENERATED ALWAYS AS (a4.reason_paths_in(source)) STORED;
+ALTER TABLE a4.definitions ADD COLUMN added_by TEXT NOT NULL DEFAULT '';
+DROP TRIGGER definitions_are_kept ON a4.definitions;
+
+CREATE FUNCTION a4.guard_definition() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        NEW.added_by := current_user;
+        NEW.saved_at := a4.db_now();
+        RETURN NEW;
+    END IF;
+    IF TG_OP = 'UPDATE' THEN
+        RAISE EXCEPTION 'a kept form definition cannot be changed; add a new version' USING ERRCODE = 'A4002';
+    END IF;
+    IF EXISTS (SELECT 1 FROM a4.records WHERE form_id = OLD.id AND form_version = OLD.version)
+       AND OLD.kind = 'assessment' THEN
+        RAISE EXCEPTION 'form % % is used by records, so it is kept', OLD.id, OLD.version USING ERRCODE = 'A4002';
+    END IF;
+    RETURN OLD;
+END $$;
+CREATE TRIGGER definitions_guard BEFORE INSERT OR UPDATE OR DELETE ON a4.definitions
+    FOR EACH ROW EXECUTE FUNCTION a4.guard_definition();
+CREATE TRIGGER definitions_are_never_emptied BEFORE TRUNCATE ON a4.definitions
+    FOR EACH STATEMENT EXECUTE FUNCTION a4.refuse_change('a kept form definition');
+
+-- A record names a definition that exists (checked for every new row; older rows are kept as they are).
+ALTER TABLE a4.records ADD COLUMN definition_kind TEXT NOT NULL DEFAULT 'assessment'
+    CHECK (definition_kind = 'assessment');
+ALTER TABLE a4.records ADD CONSTRAINT records_definition FOREIGN KEY (definition_kind, form_id, form_version)
+    REFERENCES a4.definitions (kind, id, version) NOT VALID;
+
+-- ---------------------------------------------------------------- sign-off: its own tables
+CREATE TABLE a4.grades (
+    seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    record_id TEXT NOT NULL REFERENCES a4.records (id),
+    criterion TEXT NOT NULL,
+    level TEXT NOT NULL,
+    comment TEXT NOT NULL DEFAULT '',
+    by TEXT NOT NULL,
+    at TEXT NOT NULL,
+    imported_from TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX grades_record ON a4.grades (record_id, seq);
+CREATE TABLE a4.comments (
+    seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    record_id TEXT NOT NULL REFERENCES a4.records (id),
+    id TEXT NOT NULL,
+    path TEXT NOT NULL,
+    text TEXT NOT NULL,
+    by TEXT NOT NULL,
+    at TEXT NOT NULL,
+    resolved_by TEXT NOT NULL DEFAULT '',
+    resolved_at TEXT NOT NULL DEFAULT '',
+    imported_from TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX comments_record ON a4.comments (record_id, seq);
+CREATE TABLE a4.signatures (
+    seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    record_id TEXT NOT NULL REFERENCES a4.records (id),
+    by TEXT NOT NULL,
+    at TEXT NOT NULL,
+    imported_from TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX signatures_record ON a4.signatures (record_id, seq);
+ALTER TABLE a4.audit ADD COLUMN imported_from TEXT NOT NULL DEFAULT '';
+
+-- Sign-off written into payloads before version 2 moves to the tables (the payloads stay as they were).
+INSERT INTO a4.grades (record_id, criterion, level, comment, by, at)
+SELECT r.id, coalesce(g->>'criterion', ''), coalesce(g->>'level', ''), coalesce(g->>'comment', ''),
+       coalesce(g->>'by', ''), coalesce(g->>'on', '')
+FROM a4.records AS r,
+     jsonb_array_elements(CASE WHEN jsonb_typeof(r.payload->'grades') = 'array' THEN r.payload->'grades'
+                               ELSE '[]'::jsonb END) WITH ORDINALITY AS e(g, n)
+ORDER BY r.seq, e.n;
+INSERT INTO a4.comments (record_id, id, path, text, by, at, resolved_by, resolved_at)
+SELECT r.id, coalesce(c->>'id', ''), coalesce(c->>'path', ''), coalesce(c->>'text', ''), coalesce(c->>'by', ''),
+       coalesce(c->>'on', ''), coalesce(c->>'resolved_by', ''), coalesce(c->>'resolved_on', '')
+FROM a4.records AS r,
+     jsonb_array_elements(CASE WHEN jsonb_typeof(r.payload->'comments') = 'array' THEN r.payload->'comments'
+                               ELSE '[]'::jsonb END) WITH ORDINALITY AS e(c, n)
+ORDER BY r.seq, e.n;
+INSERT INTO a4.signatures (record_id, by, at)
+SELECT r.id, coalesce(s->>'by', ''), coalesce(s->>'on', '')
+FROM a4.records AS r,
+     jsonb_array_elements(CASE WHEN jsonb_typeof(r.payload->'signatures') = 'array' THEN r.payload->'signatures'
+                               ELSE '[]'::jsonb END) WITH ORDINALITY AS e(s, n)
+ORDER BY r.seq, e.n;
+
+-- ---------------------------------------------------------------- records: what a write may do
+CREATE OR REPLACE FUNCTION a4.guard_record() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    actor TEXT := a4.actor();
+    admin BOOLEAN := a4.is_admin();
+    importing BOOLEAN := admin AND coalesce(current_setting('a4.import_source', true), '') <> '';
+    own BOOLEAN;
+    linked RECORD;
+    path TEXT;
+BEGIN
+    IF TG_OP = 'UPDATE' AND OLD.status = 'locked' THEN
+        RAISE EXCEPTION 'record % is locked (countersigned) and cannot be changed; amend it instead', OLD.id
+            USING ERRCODE = 'A4001';
+    END IF;
+    -- Grades, comments and countersignatures live in their own tables, never in the author's payload.
+    NEW.payload := NEW.payload - 'grades' - 'comments' - 'signatures';
+    own := NEW.author = actor
+           OR EXISTS (SELECT 1 FROM a4.cases WHERE ref = NEW.case_ref AND owner = actor);
+    IF TG_OP = 'INSERT' THEN
+        IF NOT admin THEN
+            IF NEW.author <> current_user THEN
+                RAISE EXCEPTION 'a record can only be written in your own name (%)', current_user
+                    USING ERRCODE = 'A4004';
+            END IF;
+            NEW.id := replace(gen_random_uuid()::text, '-', '');  -- an id that says nothing
+        END IF;
+        IF NOT EXISTS (SELECT 1 FROM a4.cases WHERE ref = NEW.case_ref) THEN
+            RAISE EXCEPTION 'there is no case % that you may add records to', NEW.case_ref USING ERRCODE = 'A4008';
+        END IF;
+        IF NOT EXISTS (SELECT 1 FROM a4.definitions
+                       WHERE kind = 'assessment' AND id = NEW.form_id AND version = NEW.form_version) THEN
+            RAISE EXCEPTION 'form % version % is not in this database; an administrator adds it',
+                NEW.form_id, NEW.form_version USING ERRCODE = 'A4010';
+        END IF;
+        IF NOT importing THEN
+            IF NEW.status <> 'draft' OR NEW.version <> 1 THEN
+                RAISE EXCEPTION 'a new record starts as a version-1 draft; only an administrator imports one '
+                    'in another state' USING ERRCODE = 'A4009';
+            END IF;
+            PERFORM a4.check_time('created_at', NEW.created_at);
+            NEW.updated_at := NEW.created_at;
+        ELSIF NEW.status IN ('approved', 'locked') AND own THEN
+            RAISE EXCEPTION 'nobody may import their own record as approved or locked (%)', NEW.id
+                USING ERRCODE = 'A4003';
+        END IF;
+        FOR linked IN
+            SELECT 'amends' AS link, r.status, r.case_ref FROM a4.records AS r WHERE r.id = NEW.amends
+            UNION ALL SELECT 'reviews', r.status, r.case_ref FROM a4.records AS r WHERE r.id = NEW.reviews
+        LOOP
+            IF linked.case_ref <> NEW.case_ref
+               OR (linked.link = 'amends' AND linked.status <> 'locked')
+               OR (linked.link = 'reviews' AND linked.status NOT IN ('approved', 'locked')) THEN
+                RAISE EXCEPTION 'a record % only a countersigned record of its own case', linked.link
+                    USING ERRCODE = 'A4005';
+            END IF;
+        END LOOP;
+        IF (NEW.amends IS NOT NULL AND NOT EXISTS (SELECT 1 FROM a4.records WHERE id = NEW.amends))
+           OR (NEW.reviews IS NOT NULL AND NOT EXISTS (SELECT 1 FROM a4.records WHERE id = NEW.reviews)) THEN
+            RAISE EXCEPTION 'there is no linked record that you may see' USING ERRCODE = 'A4008';
+        END IF;
+    ELSE
+        IF (NEW.id, NEW.case_ref, NEW.form_id, NEW.kind, NEW.author, NEW.created_at,
+            NEW.reviews, NEW.amends, NEW.definition_kind)
+           IS DISTINCT FROM (OLD.id, OLD.case_ref, OLD.form_id, OLD.kind, OLD.author,
+            OLD.created_at, OLD.reviews, OLD.amends, OLD.definition_kind) THEN
+            RAISE EXCEPTION 'a record''s id, case, form, kind, author, creation time and links are set once'
+                USING ERRCODE = 'A4005';
+        END IF;
+        IF NEW.form_version IS DISTINCT FROM OLD.form_version THEN  -- moved to another version of its form
+            IF NOT (own OR admin) THEN
+                RAISE EXCEPTION 'only the author moves a record to another version of its form'
+                    USING ERRCODE = 'A4009';
+            END IF;
+            IF NOT EXISTS (SELECT 1 FROM a4.definitions
+                           WHERE kind = 'assessment' AND id = NEW.form_id AND version = NEW.form_version) THEN
+                RAISE EXCEPTION 'form % version % is not in this database; an administrator adds it',
+                    NEW.form_id, NEW.form_version USING ERRCODE = 'A4010';
+            END IF;
+        END IF;
+        NEW.version := CASE WHEN importing AND NEW.version > OLD.version THEN NEW.version ELSE OLD.version + 1 END;
+        PERFORM a4.check_time('updated_at', NEW.updated_at);
+        IF NEW.status IS DISTINCT FROM OLD.status AND NOT importing THEN
+            IF NOT NEW.status = ANY (a4.allowed_next(OLD.status)) THEN
+                RAISE EXCEPTION 'a % record cannot become %', OLD.status, NEW.status USING ERRCODE = 'A4006';
+            END IF;
+            IF NEW.status = 'submitted' AND NOT (own OR admin) THEN
+                RAISE EXCEPTION 'only the author submits a record' USING ERRCODE = 'A4009';
+            END IF;
+            IF NEW.status IN ('returned', 'approved', 'locked') THEN
+                IF own THEN
+                    RAISE EXCEPTION 'nobody may return, approve or lock their own record (%)', NEW.id
+                        USING ERRCODE = 'A4003';
+                END IF;
+                IF NOT (admin OR pg_has_role(current_user, 'a4_qa_assessor', 'MEMBER')) THEN
+                    RAISE EXCEPTION 'only a QA assessor or an administrator returns, approves or locks'
+                        USING ERRCODE = 'A4009';
+                END IF;
+            END IF;
+        END IF;
+        IF NEW.author <> actor THEN
+            FOR path IN SELECT a4.reason_paths(NEW.form_id, NEW.form_version) LOOP
+                IF (OLD.payload->'answers'->path) IS DISTINCT FROM (NEW.payload->'answers'->path)
+                   AND btrim(coalesce(current_setting('a4.reason', true), '')) = '' THEN
+                    RAISE EXCEPTION 'changing % in someone else''s record needs a reason (set a4.reason)', path
+                        USING ERRCODE = 'A4007';
+                END IF;
+            END LOOP;
+        END IF;
+    END IF;
+    PERFORM set_config('a4.checked_actor', actor, true);
+    RETURN NEW;
+END $$;
+
+CREATE FUNCTION a4.reason_paths(form_id text, form_version text) RETURNS SETOF text LANGUAGE sql STABLE
+AS $$ SELECT jsonb_array_elements_text(reason_paths) FROM a4.definitions
+      WHERE kind = 'assessment' AND id = form_id AND version = form_version
+      UNION SELECT nullif(current_setting('a4.risk_path', true), '') WHERE current_setting('a4.risk_path', true) <> '' $$;
+
+-- What happened to a record, written by the database (SECURITY DEFINER: no role may insert audit rows).
+CREATE FUNCTION a4.record_history() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = a4, pg_temp
+AS $$
+DECLARE
+    actor TEXT := current_setting('a4.checked_actor');
+    source TEXT := coalesce(current_setting('a4.import_source', true), '');
+    note TEXT := coalesce(current_setting('a4.note', true), '');
+    reason TEXT := coalesce(current_setting('a4.reason', true), '');
+    path TEXT;
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        IF source <> '' THEN
+            INSERT INTO a4.audit (record_id, kind, actor, at, field, old, new, reason)
+            VALUES (NEW.id, 'imported', actor, a4.db_now(), 'file', 'null', to_jsonb(source), note);
+        ELSE
+            INSERT INTO a4.audit (record_id, kind, actor, at, field, old, new, reason)
+            VALUES (NEW.id, 'created', actor, NEW.created_at, 'kind', 'null', to_jsonb(NEW.kind), '');
+        END IF;
+        RETURN NULL;
+    END IF;
+    IF source <> '' THEN
+        INSERT INTO a4.audit (record_id, kind, actor, at, field, old, new, reason)
+        VALUES (NEW.id, 'imported', actor, a4.db_now(), 'file', 'null', to_jsonb(source), note);
+        RETURN NULL;
+    END IF;
+    IF NEW.form_version IS DISTINCT FROM OLD.form_version THEN
+        INSERT INTO a4.audit (record_id, kind, actor, at, field, old, new, reason)
+        VALUES (NEW.id, 'form_version', actor, NEW.updated_at, NEW.form_id, to_jsonb(OLD.form_version),
+                to_jsonb(NEW.form_version), '');
+    END IF;
+    FOR path IN SELECT a4.reason_paths(NEW.form_id, NEW.form_version) LOOP
+        IF (OLD.payload->'answers'->path) IS DISTINCT FROM (NEW.payload->'answers'->path) THEN
+            INSERT INTO a4.audit (record_id, kind, actor, at, field, old, new, reason)
+            VALUES (NEW.id, 'risk_level', actor, NEW.updated_at, path,
+                    coalesce(OLD.payload->'answers'->path, 'null'), coalesce(NEW.payload->'answers'->path, 'null'),
+                    reason);
+        END IF;
+    END LOOP;
+    IF NEW.status IS DISTINCT FROM OLD.status THEN
+        INSERT INTO a4.audit (record_id, kind, actor, at, field, old, new, reason)
+        VALUES (NEW.id, 'status', actor, NEW.updated_at, 'status', to_jsonb(OLD.status), to_jsonb(NEW.status), note);
+        IF NEW.status = 'approved' OR (NEW.status = 'locked' AND NOT EXISTS (
+                SELECT 1 FROM a4.signatures WHERE record_id = NEW.id AND by = actor AND imported_from = '')) THEN
+            INSERT INTO a4.signatures (record_id, by, at) VALUES (NEW.id, actor, NEW.updated_at);
+        END IF;
+    END IF;
+    RETURN NULL;
+END $$;
+REVOKE ALL ON FUNCTION a4.record_history() FROM PUBLIC;
+CREATE TRIGGER records_history AFTER INSERT OR UPDATE ON a4.records
+    FOR EACH ROW EXECUTE FUNCTION a4.record_history();
+
+-- ---------------------------------------------------------------- cases: due dates the database checks
+CREATE FUNCTION a4.guard_case() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    approved_on DATE;
+BEGIN
+    IF a4.is_admin() THEN
+        RETURN NEW;
+    END IF;
+    IF TG_OP = 'UPDATE' AND (NEW.initial_working_days, NEW.review_weeks)
+                            IS DISTINCT FROM (OLD.initial_working_days, OLD.review_weeks) THEN
+        RAISE EXCEPTION 'a case''s deadlines are set when it is added' USING ERRCODE = 'A4005';
+    END IF;
+    IF NEW.start !~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' OR NEW.initial_due !~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'
+       OR NEW.initial_due::date < NEW.start::date
+       OR NEW.initial_due::date > NEW.start::date + (NEW.initial_working_days * 7 / 5 + 21) THEN
+        RAISE EXCEPTION 'the first due date follows from the start date (% working days)', NEW.initial_working_days
+            USING ERRCODE = 'A4005';
+    END IF;
+    IF NEW.next_review IS DISTINCT FROM (CASE WHEN TG_OP = 'UPDATE' THEN OLD.next_review ELSE '' END) THEN
+        SELECT max(left(updated_at, 10)::date) INTO approved_on FROM a4.records
+        WHERE case_ref = NEW.ref AND status IN ('approved', 'locked');
+        IF approved_on IS NULL OR NEW.next_review !~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'
+           OR NEW.next_review::date < approved_on
+           OR NEW.next_review::date > approved_on + (NEW.review_weeks * 7 + 21) THEN
+            RAISE EXCEPTION 'the next review follows from the last approval (% weeks)', NEW.review_weeks
+                USING ERRCODE = 'A4005';
+        END IF;
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER cases_guard BEFORE INSERT OR UPDATE ON a4.cases FOR EACH ROW EXECUTE FUNCTION a4.guard_case();
+
+-- ---------------------------------------------------------------- grades, comments, countersignatures
+CREATE FUNCTION a4.guard_signoff() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    actor TEXT := a4.actor();
+    target RECORD;
+BEGIN
+    IF current_user = 'a4_owner' THEN  -- the database's own functions (imports of a file's history)
+        RETURN NEW;
+    END IF;
+    SELECT r.status, r.author, c.owner INTO target
+    FROM a4.records AS r JOIN a4.cases AS c ON c.ref = r.case_ref WHERE r.id = NEW.record_id;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'there is no record that you may see with this id' USING ERRCODE = 'A4008';
+    END IF;
+    IF TG_OP = 'UPDATE' THEN  -- a comment resolved: once, by the record's author or the case's owner
+        IF OLD.resolved_by <> '' OR actor NOT IN (target.author, target.owner) OR target.status = 'locked' THEN
+            RAISE EXCEPTION 'a QA comment is resolved once, by the record''s author' USING ERRCODE = 'A4009';
+        END IF;
+        NEW.resolved_by := actor;
+        PERFORM a4.check_time('resolved_at', NEW.resolved_at);
+        RETURN NEW;
+    END IF;
+    IF NEW.imported_from <> '' THEN
+        RAISE EXCEPTION 'history from a file comes in only through an import' USING ERRCODE = 'A4005';
+    END IF;
+    IF actor IN (target.author, target.owner) THEN
+        RAISE EXCEPTION 'nobody grades or comments on their own record for QA' USING ERRCODE = 'A4003';
+    END IF;
+    IF target.status NOT IN ('submitted', 'approved') THEN
+        RAISE EXCEPTION 'a record is graded while it is submitted (or approved, for a second countersignature)'
+            USING ERRCODE = 'A4006';
+    END IF;
+    NEW.by := actor;
+    PERFORM a4.check_time('at', NEW.at);
+    RETURN NEW;
+END $$;
+CREATE TRIGGER grades_guard BEFORE INSERT ON a4.grades FOR EACH ROW EXECUTE FUNCTION a4.guard_signoff();
+CREATE TRIGGER comments_guard BEFORE INSERT OR UPDATE ON a4.comments
+    FOR EACH ROW EXECUTE FUNCTION a4.guard_signoff();
+CREATE TRIGGER grades_are_kept BEFORE UPDATE OR DELETE ON a4.grades
+    FOR EACH ROW EXECUTE FUNCTION a4.refuse_change('a grade');
+CREATE TRIGGER signatures_are_kept BEFORE UPDATE OR DELETE ON a4.signatures
+    FOR EACH ROW EXECUTE FUNCTION a4.refuse_change('a countersignature');
+CREATE TRIGGER comments_are_kept BEFORE DELETE ON a4.comments
+    FOR EACH ROW EXECUTE FUNCTION a4.refuse_change('a QA comment');
+CREATE TRIGGER grades_are_never_emptied BEFORE TRUNCATE ON a4.grades
+    FOR EACH STATEMENT EXECUTE FUNCTION a4.refuse_change('a grade');
+CREATE TRIGGER signatures_are_never_emptied BEFORE TRUNCATE ON a4.signatures
+    FOR EACH STATEMENT EXECUTE FUNCTION a4.refuse_change('a countersignature');
+CREATE TRIGGER comments_are_never_emptied BEFORE TRUNCATE ON a4.comments
+    FOR EACH STATEMENT EXECUTE FUNCTION a4.refuse_change('a QA comment');
+
+ALTER TABLE a4.grades ENABLE ROW LEVEL SECURITY;
+ALTER TABLE a4.grades FORCE ROW LEVEL SECURITY;
+ALTER TABLE a4.comments ENABLE ROW LEVEL SECURITY;
+ALTER TABLE a4.comments FORCE ROW LEVEL SECURITY;
+ALTER TABLE a4.signatures ENABLE ROW LEVEL SECURITY;
+ALTER TABLE a4.signatures FORCE ROW LEVEL SECURITY;
+CREATE POLICY owner_all ON a4.grades TO a4_owner USING (true) WITH CHECK (true);
+CREATE POLICY owner_all ON a4.comments TO a4_owner USING (true) WITH CHECK (true);
+CREATE POLICY owner_all ON a4.signatures TO a4_owner USING (true) WITH CHECK (true);
+CREATE POLICY seen_with_record ON a4.grades FOR SELECT USING (EXISTS (SELECT 1 FROM a4.records AS r WHERE r.id = record_id));
+CREATE POLICY seen_with_record ON a4.comments FOR SELECT USING (EXISTS (SELECT 1 FROM a4.records AS r WHERE r.id = record_id));
+CREATE POLICY seen_with_record ON a4.signatures FOR SELECT USING (EXISTS (SELECT 1 FROM a4.records AS r WHERE r.id = record_id));
+CREATE POLICY reviewers_add ON a4.grades FOR INSERT TO a4_qa_assessor, a4_admin
+    WITH CHECK (EXISTS (SELECT 1 FROM a4.records AS r WHERE r.id = record_id));
+CREATE POLICY reviewers_add ON a4.comments FOR INSERT TO a4_qa_assessor, a4_admin
+    WITH CHECK (EXISTS (SELECT 1 FROM a4.records AS r WHERE r.id = record_id));
+CREATE POLICY authors_resolve ON a4.comments FOR UPDATE TO a4_practitioner, a4_admin
+    USING (EXISTS (SELECT 1 FROM a4.records AS r WHERE r.id = record_id))
+    WITH CHECK (EXISTS (SELECT 1 FROM a4.records AS r WHERE r.id = record_id));
+
+-- A file's history (`a4 import`): marked as the file's, in the same transaction as the audited import.
+CREATE FUNCTION a4.import_history(rid text, source text, events jsonb, grades jsonb, comments jsonb,
+                                  signatures jsonb) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = a4, pg_temp AS $$
+DECLARE
+    admin BOOLEAN := pg_has_role(session_user, 'a4_admin', 'MEMBER');
+BEGIN
+    IF coalesce(source, '') = '' OR NOT EXISTS (
+            SELECT 1 FROM a4.audit WHERE record_id = rid AND kind = 'imported' AND new = to_jsonb(source)
+            AND actor IN (session_user::text, coalesce(current_setting('a4.act_as', true), ''))
+            AND at = a4.db_now()) THEN
+        RAISE EXCEPTION 'a file''s history comes in only with the record it belongs to, in one import'
+            USING ERRCODE = 'A4005';
+    END IF;
+    IF NOT admin AND jsonb_array_length(signatures) > 0 THEN
+        RAISE EXCEPTION 'only an administrator imports countersigned records' USING ERRCODE = 'A4009';
+    END IF;
+    INSERT INTO a4.audit (record_id, kind, actor, at, field, old, new, reason, imported_from)
+    SELECT rid, e->>'kind', e->>'actor', e->>'at', coalesce(e->>'field', ''), e->'old', e->'new',
+           coalesce(e->>'reason', ''), source
+    FROM jsonb_array_elements(events) WITH ORDINALITY AS x(e, n) ORDER BY n;
+    INSERT INTO a4.grades (record_id, criterion, level, comment, by, at, imported_from)
+    SELECT rid, g->>'criterion', g->>'level', coalesce(g->>'comment', ''), coalesce(g->>'by', ''),
+           coalesce(g->>'on', ''), source
+    FROM jsonb_array_elements(grades) WITH ORDINALITY AS x(g, n) ORDER BY n;
+    INSERT INTO a4.comments (record_id, id, path, text, by, at, resolved_by, resolved_at, imported_from)
+    SELECT rid, c->>'id', c->>'path', c->>'text', coalesce(c->>'by', ''), coalesce(c->>'on', ''),
+           coalesce(c->>'resolved_by', ''), coalesce(c->>'resolved_on', ''), source
+    FROM jsonb_array_elements(comments) WITH ORDINALITY AS x(c, n) ORDER BY n;
+    INSERT INTO a4.signatures (record_id, by, at, imported_from)
+    SELECT rid, s->>'by', s->>'on', source FROM jsonb_array_elements(signatures) WITH ORDINALITY AS x(s, n) ORDER BY n;
+END $$;
+REVOKE ALL ON FUNCTION a4.import_history(text, text, jsonb, jsonb, jsonb, jsonb) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION a4.import_history(text, text, jsonb, jsonb, jsonb, jsonb)
+    TO a4_practitioner, a4_admin;
+
+-- ---------------------------------------------------------------- table rights
+DROP TRIGGER audit_guard ON a4.audit;
+DROP POLICY audit_append ON a4.audit;
+REVOKE INSERT ON a4.audit FROM PUBLIC, a4_practitioner, a4_qa_assessor, a4_admin;
+REVOKE INSERT ON a4.definitions FROM a4_practitioner, a4_qa_assessor;
+GRANT DELETE ON a4.definitions TO a4_admin;
+REVOKE UPDATE ON a4.records FROM a4_practitioner, a4_qa_assessor;
+GRANT UPDATE (status, version, updated_at, words, active_seconds, payload) ON a4.records
+    TO a4_practitioner, a4_qa_assessor;
+GRANT UPDATE (form_version) ON a4.records TO a4_practitioner;
+REVOKE ALL ON a4.grades, a4.comments, a4.signatures FROM PUBLIC;
+GRANT SELECT ON a4.grades, a4.comments, a4.signatures TO a4_practitioner, a4_qa_assessor, a4_admin;
+GRANT INSERT ON a4.grades, a4.comments TO a4_qa_assessor, a4_admin;
+GRANT UPDATE (resolved_by, resolved_at) ON a4.comments TO a4_practitioner, a4_admin;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
 """Migration `i` takes a database from schema version `i` to `i + 1`; append-only once released."""
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -320,6 +797,10 @@ def initialise(conn: Any) -> InitReport:
     `conn` is a psycopg connection of a login that may create roles and
     owns (or may create objects in) the database.  Roles belong to the
     whole server, so they are created first and kept if they exist.
+    Everything in the schema is owned by the NOLOGIN role `a4_owner`: the
+    login is made a member only for the length of the upgrade and loses it
+    again before the transaction commits, so afterwards it cannot switch the
+    rules off (`ALTER TABLE … DISABLE TRIGGER`, `NO FORCE ROW LEVEL SECURITY`).
     Raises `NewerSchemaVersion` (a ValueError) for a database newer than this code.
     """
     created, kept = [], []
@@ -341,16 +822,86 @@ def initialise(conn: Any) -> InitReport:
     with conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_KEY,))
         found = stored_version(conn.execute)
-        if found is None:
-            conn.execute(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
-            conn.execute(f"CREATE TABLE {SCHEMA}.schema_version (version INTEGER NOT NULL)")
-            conn.execute(f"INSERT INTO {SCHEMA}.schema_version VALUES (0)")
-            conn.execute(f"GRANT USAGE ON SCHEMA {SCHEMA} TO PUBLIC")
-            conn.execute(f"GRANT SELECT ON {SCHEMA}.schema_version TO PUBLIC")
-            found = 0
-        if found > SCHEMA_VERSION:
+        if found is not None and found > SCHEMA_VERSION:
             raise NewerSchemaVersion(found)
-        for step in MIGRATIONS[found:]:
-            conn.execute(step)
-        conn.execute(f"UPDATE {SCHEMA}.schema_version SET version = %s", (SCHEMA_VERSION,))
+        if found is None or found < SCHEMA_VERSION:
+            found = _upgrade(conn, found, temporary_member=not superuser)
+        publish_shipped_forms(conn)
     return InitReport(tuple(created), tuple(kept), found, SCHEMA_VERSION, made_admin)
+
+
+def _upgrade(conn: Any, found: int | None, *, temporary_member: bool) -> int:
+    """Run the missing migrations as `a4_owner`; returns the version the database had (0: none)."""
+    if temporary_member:
+        conn.execute(f"GRANT {OWNER_ROLE} TO CURRENT_USER")
+    conn.execute(_OWNER_MAY_CREATE)
+    if found is None:
+        conn.execute(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA} AUTHORIZATION {OWNER_ROLE}")
+        conn.execute(f"SET LOCAL ROLE {OWNER_ROLE}")
+        conn.execute(f"CREATE TABLE {SCHEMA}.schema_version (version INTEGER NOT NULL)")
+        conn.execute(f"INSERT INTO {SCHEMA}.schema_version VALUES (0)")
+        conn.execute(f"GRANT USAGE ON SCHEMA {SCHEMA} TO PUBLIC")
+        conn.execute(f"GRANT SELECT ON {SCHEMA}.schema_version TO PUBLIC")
+        found = 0
+    else:
+        conn.execute(_HAND_OVER)
+        conn.execute(f"SET LOCAL ROLE {OWNER_ROLE}")
+    for step in MIGRATIONS[found:]:
+        conn.execute(step)
+    conn.execute(f"UPDATE {SCHEMA}.schema_version SET version = %s", (SCHEMA_VERSION,))
+    conn.execute("RESET ROLE")
+    if temporary_member:
+        conn.execute(f"REVOKE {OWNER_ROLE} FROM CURRENT_USER")
+    return found
+
+
+_OWNER_MAY_CREATE = """
+DO $$ BEGIN EXECUTE format('GRANT CREATE ON DATABASE %I TO a4_owner', current_database()); END $$
+"""
+"""A schema's owner must be allowed to create in the database (PostgreSQL's rule for `ALTER SCHEMA … OWNER`)."""
+
+_HAND_OVER = """
+DO $$
+DECLARE
+    item RECORD;
+BEGIN
+    EXECUTE 'ALTER SCHEMA a4 OWNER TO a4_owner';
+    FOR item IN SELECT c.oid::regclass AS name FROM pg_class AS c
+                WHERE c.relnamespace = 'a4'::regnamespace AND c.relkind IN ('r', 'p', 'v', 'm')
+                AND c.relowner <> 'a4_owner'::regrole LOOP
+        EXECUTE format('ALTER TABLE %s OWNER TO a4_owner', item.name);
+    END LOOP;
+    FOR item IN SELECT p.oid::regprocedure AS name FROM pg_proc AS p
+                WHERE p.pronamespace = 'a4'::regnamespace AND p.proowner <> 'a4_owner'::regrole LOOP
+        EXECUTE format('ALTER FUNCTION %s OWNER TO a4_owner', item.name);
+    END LOOP;
+END $$
+"""
+"""Give a schema set up before version 2 (owned by the login that ran `a4 db init`) to `a4_owner`."""
+
+
+def publish_shipped_forms(conn: Any) -> list[tuple[str, str, str]]:
+    """Add the form definitions shipped with A4 that the database lacks (as the administrator running init).
+
+    Records may only name a definition the database holds, and only an
+    administrator adds one, so `a4 db init` adds A4's own forms; a team's
+    own forms are added with `a4 forms publish`.
+    """
+    from forms.definition.registry import load_registry
+
+    registry, _errors = load_registry([])
+    added: list[tuple[str, str, str]] = []
+    for form in registry.all():
+        try:
+            text = Path(form.header.source).read_text(encoding="utf-8-sig")
+        except OSError:
+            continue
+        key = (form.header.kind, form.id, form.version)
+        inserted = conn.execute(
+            "INSERT INTO a4.definitions (kind, id, version, source, saved_at, sha256) "
+            "VALUES (%s, %s, %s, %s, '', encode(sha256(convert_to(%s, 'UTF8')), 'hex')) ON CONFLICT DO NOTHING",
+            (*key, text, text),
+        )
+        if inserted.rowcount == 1:
+            added.append(key)
+    return added

@@ -48,7 +48,13 @@ from storage.postgres.schema import (
     ERR_APPEND_ONLY,
     ERR_IMPERSONATION,
     ERR_LOCKED,
+    ERR_NO_DEFINITION,
+    ERR_NOT_FOUND,
     ERR_OWN_APPROVAL,
+    ERR_REASON,
+    ERR_ROLE,
+    ERR_SET_BY_DATABASE,
+    ERR_TRANSITION,
     SCHEMA,
     SCHEMA_VERSION,
     stored_version,
@@ -61,6 +67,8 @@ from storage.store import (
     LockedRecordError,
     NewerSchemaError,
     NotFoundError,
+    NotPermittedError,
+    ReasonRequiredError,
     ServerUnreachableError,
     StorageUnavailableError,
     StoreError,
@@ -87,10 +95,6 @@ ROLE_NAMES: dict[str, str] = {
     "a4_qa_assessor": "qa_assessor",
 }
 """Group role → the app's role name (`tui.config.ROLES`), in order of precedence."""
-
-
-class NotPermittedError(StoreError):
-    """The database refused: this login's role may not do that (row-level security or a guard trigger)."""
 
 
 def describe(url: str) -> str:
@@ -159,9 +163,12 @@ class PostgresStore(SqlStore):
             text_order=' COLLATE "C"',
             save_returns_row=True,
             duplicate_case=(errors.UniqueViolation,),
-            duplicate_record=(errors.UniqueViolation, errors.ForeignKeyViolation),
+            duplicate_record=(errors.UniqueViolation,),
+            id_set="(SELECT jsonb_array_elements_text(%s::jsonb))",
+            derives_reason_paths=True,
         )
     )
+    REFEREE_IN_DATABASE = True
     """The shared queries in PostgreSQL's dialect: JSONB columns, row locks, and a lateral join for the
     caseload; JSON is sent and read as text, so values are encoded exactly as in the SQLite file."""
 
@@ -284,6 +291,12 @@ class PostgresStore(SqlStore):
             return NotPermittedError(f"Refused: {detail}.")
         if state == ERR_IMPERSONATION:
             return NotPermittedError(f"Refused: {detail}; you are connected as {self.login}.")
+        if state == ERR_REASON:
+            return ReasonRequiredError(f"Refused: {detail}. Nothing was saved.")
+        if state in (ERR_NOT_FOUND, ERR_NO_DEFINITION):
+            return NotFoundError(f"{detail[:1].upper()}{detail[1:]}.")
+        if state in (ERR_SET_BY_DATABASE, ERR_TRANSITION, ERR_ROLE):
+            return NotPermittedError(f"Refused: {detail}.")
         if isinstance(exc, errors.InsufficientPrivilege):
             return NotPermittedError(
                 f"Your login {self.login} may not do that ({detail}). Practitioners change only their own "
@@ -315,6 +328,27 @@ class PostgresStore(SqlStore):
     def _new_author(self, record: Record, actor: str) -> str:
         """A new record's author: as given on an administrator's connection, else the login itself."""
         return (record.author or actor) if self.trusted else self.login
+
+    def _prepare(
+        self,
+        conn: Connection,
+        actor: str,
+        *,
+        reason: str = "",
+        note: str = "",
+        source: str = "",
+        risk_path: str = "",
+    ) -> None:
+        """Hand the database what its triggers write into the audit trail, for this transaction only.
+
+        `a4.act_as` is honoured only on an administrator's connection; every other login is itself.
+        """
+        conn.execute(
+            "SELECT set_config('a4.act_as', %s, true), set_config('a4.reason', %s, true), "
+            "set_config('a4.note', %s, true), set_config('a4.import_source', %s, true), "
+            "set_config('a4.risk_path', %s, true)",
+            (actor if self.trusted else "", reason, note, source, risk_path),
+        )
 
     def _refuse_missing(self, conn: Connection, record_id: str, doing: str) -> NoReturn:
         """Why a record could not be locked for writing: locked, not this login's to change, or missing."""
@@ -381,8 +415,11 @@ _BACKUP_TABLES: dict[str, str] = {
     "cases": "ref, name, start, owner, form_id, initial_working_days, review_weeks, initial_due, next_review",
     "records": "seq, id, case_ref, form_id, form_version, kind, status, author, version, created_at, "
     "updated_at, reviews, amends, words, active_seconds, payload::text",
-    "audit": "seq, record_id, kind, actor, at, field, old::text, new::text, reason",
-    "definitions": "kind, id, version, source, saved_at",
+    "audit": "seq, record_id, kind, actor, at, field, old::text, new::text, reason, imported_from",
+    "definitions": "kind, id, version, source, saved_at, sha256, reason_paths::text",
+    "grades": "seq, record_id, criterion, level, comment, by, at, imported_from",
+    "comments": "seq, record_id, id, path, text, by, at, resolved_by, resolved_at, imported_from",
+    "signatures": "seq, record_id, by, at, imported_from",
 }
 """What a backup copies, per table, in the SQLite engine's column names (JSON as text, as it stores it)."""
 

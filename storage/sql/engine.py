@@ -13,6 +13,7 @@ as they are here).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import threading
 from abc import ABC, abstractmethod
@@ -20,7 +21,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime
 from typing import Any, ClassVar, NoReturn, Protocol, TypeVar
 
-from forms.model import Case, Deadlines, Record
+from forms.model import Case, Comment, Deadlines, Grade, Record, Signature
 from forms.record.deadlines import next_review
 from forms.record.review import carry_forward
 from forms.record.text_rules import TextError, check_line
@@ -35,9 +36,11 @@ from storage.sql.rows import (
     last_sign_off_days,
     listed_words,
     payload,
+    reason_paths_of,
     record_from_row,
     row_values,
     sentence_json,
+    source_hash,
 )
 from storage.sql.statements import Statements
 from storage.store import (
@@ -49,12 +52,16 @@ from storage.store import (
     LockedRecordError,
     NotFoundError,
     NotLockedError,
+    NotPermittedError,
     ReasonRequiredError,
     StaleVersionError,
     StoreError,
 )
 
 T = TypeVar("T")
+
+BULK_SOURCE = "a bulk import (a4 demo)"
+"""What the history of records added by `bulk_import` says it came from."""
 
 LOCKED = "This record is locked (countersigned) and cannot change; amend it instead."
 
@@ -85,6 +92,9 @@ class SqlStore(ABC):
     """A `Store` on a SQL database; subclasses say how to reach it and in which dialect."""
 
     SQL: ClassVar[Statements]
+    REFEREE_IN_DATABASE: ClassVar[bool] = False
+    """Whether the database itself writes the audit trail and countersignatures and checks every rule
+    (PostgreSQL's triggers); otherwise this class writes them, holding every caller to the same rules."""
 
     def __init__(self, now: Callable[[], datetime] | None) -> None:
         self._now = now or local_now
@@ -116,6 +126,20 @@ class SqlStore(ABC):
         """Who a new record names as its author: its own author if it has one, else the actor."""
         return record.author or actor
 
+    def _prepare(
+        self,
+        conn: Connection,
+        actor: str,
+        *,
+        reason: str = "",
+        note: str = "",
+        source: str = "",
+        risk_path: str = "",
+    ) -> None:
+        """Tell the database what this transaction's writes need for their audit entries (a team database's
+        triggers read them); a store that writes its own audit entries needs nothing."""
+        return
+
     def _refuse_missing(self, conn: Connection, record_id: str, doing: str) -> NoReturn:
         """Why a record could not be read for writing: on a single-user store, only that it is missing."""
         raise NotFoundError(f"There is no record {record_id} to {doing}.")
@@ -135,10 +159,36 @@ class SqlStore(ABC):
         row = conn.execute(self.SQL.record, (record_id,)).fetchone()
         if row is None:
             raise NotFoundError(f"There is no record {record_id}.")
-        return record_from_row(row)
+        return self._with_signoff(conn, [record_from_row(row)])[0]
 
     def _records(self, query: str, params: Sequence[Any] = ()) -> list[Record]:
-        return self._read(lambda conn: [record_from_row(row) for row in conn.execute(query, params)])
+        return self._read(
+            lambda conn: self._with_signoff(
+                conn, [record_from_row(row) for row in conn.execute(query, params)]
+            )
+        )
+
+    def _with_signoff(self, conn: Connection, records: list[Record]) -> list[Record]:
+        """Fill in grades, comments and countersignatures from their own tables (never from the payload)."""
+        if not records:
+            return records
+        by_id = {r.id: r for r in records}
+        for r in records:
+            r.grades, r.comments, r.signatures = [], [], []
+        ids = (json.dumps(list(by_id)),)
+        latest: dict[str, dict[str, Grade]] = {rid: {} for rid in by_id}
+        for rid, criterion, level, comment, by, at, source in conn.execute(self.SQL.grades_of, ids):
+            latest[rid].pop(criterion, None)  # a criterion graded again: the latest grade counts
+            latest[rid][criterion] = Grade(criterion, level, comment, by, at, source)
+        for rid, grades in latest.items():
+            by_id[rid].grades = list(grades.values())
+        for rid, cid, path, text, by, at, resolved_by, resolved_at, source in conn.execute(
+            self.SQL.comments_of, ids
+        ):
+            by_id[rid].comments.append(Comment(cid, path, text, by, at, resolved_by, resolved_at, source))
+        for rid, by, at, source in conn.execute(self.SQL.signatures_of, ids):
+            by_id[rid].signatures.append(Signature(by, at, source))
+        return records
 
     # ------------------------------------------------------------ cases
 
@@ -264,26 +314,31 @@ class SqlStore(ABC):
             row = conn.execute(self.SQL.save_check, (risk_key, record.id)).fetchone()
             if row is None:
                 self._refuse_missing(conn, record.id, "save")
-            version, status, author, old_risk = row
+            version, status, author, _old_risk = row
             if status == "locked":
                 raise LockedRecordError(LOCKED)
             if version != record.version:
                 raise StaleVersionError(self._record(conn, record.id), record.version)
+            stored = self._record(conn, record.id)
             at = self._timestamp()
-            new_risk = record.answers.get(risk_path) if risk_path else None
-            if risk_path and new_risk != old_risk:
-                if actor != author and not (reason and reason.strip()):
-                    raise ReasonRequiredError(
-                        f"Changing the risk level in someone else's record needs a reason "
-                        f"(the record's author is {author}). Nothing was saved."
-                    )
+            watched = self._reason_paths(conn, stored, risk_path)
+            changed = [p for p in watched if record.answers.get(p) != stored.answers.get(p)]
+            if changed and actor != author and not (reason and reason.strip()):
+                raise ReasonRequiredError(
+                    f"Changing the risk level in someone else's record needs a reason "
+                    f"(the record's author is {author}). Nothing was saved."
+                )
+            self._prepare(conn, actor, reason=reason or "", risk_path=risk_path or "")
+            for path in changed:
+                new_value = record.answers.get(path)
+                old_value = stored.answers.get(path)
                 self._audit(
-                    conn, record.id, "risk_level", actor, at, risk_path, old_risk, new_risk, reason or ""
+                    conn, record.id, "risk_level", actor, at, path, old_value, new_value, reason or ""
                 )
             values = (at, listed_words(record), record.active_seconds, payload(record), record.id)
             saved = conn.execute(self.SQL.save_update, values)
             if self.SQL.dialect.save_returns_row:
-                return record_from_row(saved.fetchone())
+                return self._with_signoff(conn, [record_from_row(saved.fetchone())])[0]
             return self._record(conn, record.id)
 
         return self._write(work)
@@ -314,17 +369,31 @@ class SqlStore(ABC):
                 "",
             )
             values = (at, record.form_version, listed_words(record), payload(record), record.id)
+            self._prepare(conn, actor)
             conn.execute(self.SQL.move_update, values)
             return self._record(conn, record.id)
 
         return self._write(work)
 
+    def _reason_paths(self, conn: Connection, record: Record, risk_path: str | None) -> list[str]:
+        """The answers whose change by anyone but the author needs a reason: the caller's risk level, and
+        whatever the record's kept form definition marks (so a script that names none is held too)."""
+        row = conn.execute(self.SQL.reason_paths, (record.form_id, record.form_version)).fetchone()
+        kept = json.loads(row[0]) if row and row[0] else []
+        return list(dict.fromkeys([*([risk_path] if risk_path else []), *kept]))
+
     def _insert_new_record(self, conn: Connection, record: Record, actor: str) -> Record:
         at = self._timestamp()
         new = fresh_draft(record, author=self._new_author(record, actor), at=at)
-        self._insert_records(conn, [new])
-        self._audit(conn, new.id, "created", actor, at, "kind", None, new.kind, "")
-        return new
+        self._prepare(conn, actor)
+        try:
+            (stored_id,) = conn.execute(self.SQL.record_insert_returning_id, row_values(new)).fetchone()
+        except self.SQL.dialect.duplicate_record:
+            raise DuplicateError(
+                "A record with this id already exists, or its case or linked record is missing."
+            ) from None
+        self._audit(conn, stored_id, "created", actor, at, "kind", None, new.kind, "")
+        return self._record(conn, stored_id)
 
     def _insert_records(self, conn: Connection, records: Iterable[Record]) -> None:
         try:
@@ -336,19 +405,74 @@ class SqlStore(ABC):
 
     # ------------------------------------------------------------ workflow
 
-    def transition(self, record_id: str, to_status: str, actor: str, *, comment: str = "") -> Record:
-        actor = self._actor(actor)
-        return self._write(lambda conn: self._transition(conn, record_id, to_status, actor, comment))
-
-    def approve_and_lock(self, record_id: str, actor: str, *, comment: str = "") -> Record:
-        """Countersign and lock in one step (one transaction, two audit entries)."""
+    def transition(
+        self,
+        record_id: str,
+        to_status: str,
+        actor: str,
+        *,
+        comment: str = "",
+        grades: Sequence[Grade] = (),
+        comments: Sequence[Comment] = (),
+    ) -> Record:
         actor = self._actor(actor)
 
         def work(conn: Connection) -> Record:
+            self._add_review_notes(conn, record_id, actor, grades, comments)
+            return self._transition(conn, record_id, to_status, actor, comment)
+
+        return self._write(work)
+
+    def approve_and_lock(
+        self,
+        record_id: str,
+        actor: str,
+        *,
+        comment: str = "",
+        grades: Sequence[Grade] = (),
+        comments: Sequence[Comment] = (),
+    ) -> Record:
+        """Countersign and lock in one step (one transaction, two audit entries, one countersignature)."""
+        actor = self._actor(actor)
+
+        def work(conn: Connection) -> Record:
+            self._add_review_notes(conn, record_id, actor, grades, comments)
             self._transition(conn, record_id, "approved", actor, comment)
             return self._transition(conn, record_id, "locked", actor, comment)
 
         return self._write(work)
+
+    def _add_review_notes(
+        self,
+        conn: Connection,
+        record_id: str,
+        actor: str,
+        grades: Sequence[Grade],
+        comments: Sequence[Comment],
+    ) -> None:
+        """A reviewer's grades and comments, in their own tables, in the name of the one giving them."""
+        if not grades and not comments:
+            return
+        row = conn.execute(self.SQL.record_to_change, (record_id,)).fetchone()
+        if row is None:
+            self._refuse_missing(conn, record_id, "grade")
+        status, _case, author = row
+        if not self.REFEREE_IN_DATABASE:
+            if actor == author:
+                raise NotPermittedError(
+                    "You wrote this record, so someone else must grade and comment on it."
+                )
+            if status not in ("submitted", "approved"):
+                raise NotPermittedError(f"This record is {status}; only a submitted record is graded.")
+        at = self._timestamp()
+        self._prepare(conn, actor)
+        graded = [(record_id, g.criterion, g.level, g.comment, actor, at, "") for g in grades]
+        self._executemany(conn, self.SQL.grade_insert, graded)
+        self._executemany(
+            conn,
+            self.SQL.comment_insert,
+            [(record_id, c.id, c.path, c.text, actor, at, "", "", "") for c in comments],
+        )
 
     def _transition(
         self, conn: Connection, record_id: str, to_status: str, actor: str, comment: str
@@ -360,16 +484,42 @@ class SqlStore(ABC):
                 raise NotFoundError(f"There is no record {record_id}.")
             check_transition(visible[0], to_status)
             self._refuse_missing(conn, record_id, f"make {to_status}")
-        status, case_ref = row
+        status, case_ref, author = row
         check_transition(status, to_status)
+        if not self.REFEREE_IN_DATABASE:
+            check_signer(to_status, actor, author)
         at = self._timestamp()
+        self._prepare(conn, actor, note=comment)
         conn.execute(self.SQL.status_update, (to_status, at, record_id))
         self._audit(conn, record_id, "status", actor, at, "status", status, to_status, comment)
+        if not self.REFEREE_IN_DATABASE and (
+            to_status == "approved"
+            or (to_status == "locked" and actor not in {s.by for s in self._record(conn, record_id).signatures
+                                                         if not s.imported_from})
+        ):  # fmt: skip
+            conn.execute(self.SQL.signature_insert, (record_id, actor, at, ""))
         if to_status == "approved":
             days, weeks = conn.execute(self.SQL.case_deadlines, (case_ref,)).fetchone()
             due = next_review(self._now().date(), Deadlines(initial_working_days=days, review_weeks=weeks))
             conn.execute(self.SQL.next_review_update, (due.isoformat(), case_ref))
         return self._record(conn, record_id)
+
+    def resolve_comment(self, record_id: str, comment_id: str, actor: str) -> Record:
+        actor = self._actor(actor)
+
+        def work(conn: Connection) -> Record:
+            row = conn.execute(self.SQL.comment_author, (record_id, comment_id)).fetchone()
+            if row is None:
+                raise NotFoundError(f"There is no comment {comment_id} on record {record_id}.")
+            author, status, resolved_by = row
+            if not self.REFEREE_IN_DATABASE and (actor != author or status == "locked"):
+                raise NotPermittedError(f"Only the record's author ({author}) resolves its QA comments.")
+            if not resolved_by:
+                self._prepare(conn, actor)
+                conn.execute(self.SQL.comment_resolve, (actor, self._timestamp(), record_id, comment_id))
+            return self._record(conn, record_id)
+
+        return self._write(work)
 
     def amend(self, record_id: str, actor: str) -> Record:
         actor = self._actor(actor)
@@ -412,15 +562,18 @@ class SqlStore(ABC):
         new: Any,
         reason: str,
     ) -> None:
+        """Append one entry of this store's own; a team database writes them itself, from its triggers."""
+        if self.REFEREE_IN_DATABASE:
+            return
         conn.execute(
             self.SQL.audit_insert,
-            (record_id, kind, actor, at, field, json.dumps(old), json.dumps(new), reason),
+            (record_id, kind, actor, at, field, json.dumps(old), json.dumps(new), reason, ""),
         )
 
     def _trail(self, conn: Connection, record_id: str) -> list[AuditEvent]:
         return [
-            AuditEvent(rid, kind, actor, at, field, json.loads(old), json.loads(new), reason)
-            for rid, kind, actor, at, field, old, new, reason in conn.execute(
+            AuditEvent(rid, kind, actor, at, field, json.loads(old), json.loads(new), reason, source)
+            for rid, kind, actor, at, field, old, new, reason, source in conn.execute(
                 self.SQL.audit_trail, (record_id,)
             )
         ]
@@ -445,10 +598,17 @@ class SqlStore(ABC):
         reviewed = last_sign_off_days(records, REVIEWABLE)
 
         def work(conn: Connection) -> None:
+            self._prepare(conn, "", source=BULK_SOURCE)
             self._insert_cases(conn, cases, deadlines)
             self._insert_records(conn, records)
-            created = [(r.id, r.author, r.created_at, json.dumps(r.kind)) for r in records]
-            self._executemany(conn, self.SQL.audit_imported, created)
+            if not self.REFEREE_IN_DATABASE:
+                created = [(r.id, r.author, r.created_at, json.dumps(r.kind)) for r in records]
+                self._executemany(conn, self.SQL.audit_imported, created)
+                self._keep_history(conn, records, BULK_SOURCE)
+            else:
+                for record in records:
+                    if record.grades or record.comments or record.signatures:
+                        self._import_history(conn, record.id, BULK_SOURCE, [], record)
             due = [
                 (next_review(date.fromisoformat(day), deadlines).isoformat(), ref)
                 for ref, day in reviewed.items()
@@ -465,11 +625,17 @@ class SqlStore(ABC):
         deadlines: Deadlines,
         *,
         replace: bool = False,
+        source: str = "",
+        actor: str = "",
+        note: str = "",
     ) -> Record:
         check_case(case)
         due = case.initial_due or initial_due_text(case, deadlines)
+        source = source or "an A4 export"
+        actor = self._actor(actor or record.author)
 
         def work(conn: Connection) -> Record:
+            self._prepare(conn, actor, source=source, note=note)
             conn.execute(
                 self.SQL.case_import,
                 (case.ref, case.name, case.start, case.owner, case.form_id,
@@ -477,8 +643,16 @@ class SqlStore(ABC):
                  case.next_review, sentence_json(case), case.national_id),
             )  # fmt: skip
             row = conn.execute(self.SQL.record_to_change, (record.id,)).fetchone()
+            record_id = record.id
             if row is None:
-                self._insert_records(conn, [record])
+                try:
+                    (record_id,) = conn.execute(
+                        self.SQL.record_insert_returning_id, row_values(record)
+                    ).fetchone()
+                except self.SQL.dialect.duplicate_record:
+                    raise DuplicateError(
+                        "A record with this id already exists, or its case or linked record is missing."
+                    ) from None
             elif not replace:
                 raise DuplicateError(f"Record {record.id} is already in this store.")
             elif row[0] == "locked":
@@ -491,18 +665,67 @@ class SqlStore(ABC):
                      record.amends, listed_words(record) or 0, record.active_seconds, payload(record),
                      record.id),
                 )  # fmt: skip
-            stored = {audit_key(e) for e in self._trail(conn, record.id)}
-            missing = [(record.id, *audit_key(e)) for e in audit if audit_key(e) not in stored]
-            self._executemany(conn, self.SQL.audit_insert, missing)
-            return self._record(conn, record.id)
+            self._audit(conn, record_id, "imported", actor, self._timestamp(), "file", None, source, note)
+            stored = {audit_key(e) for e in self._trail(conn, record_id)}
+            missing = [e for e in audit if audit_key(e) not in stored]
+            self._import_history(conn, record_id, source, missing, record)
+            return self._record(conn, record_id)
 
         return self._write(work)
+
+    def _import_history(
+        self, conn: Connection, record_id: str, source: str, audit: Sequence[AuditEvent], record: Record
+    ) -> None:
+        """A file's trail, grades, comments and countersignatures, each marked as the file's history.
+
+        Only what the stored record lacks is added, so importing the same file again adds nothing.
+        """
+        have = self._with_signoff(conn, [dataclasses.replace(record, id=record_id)])[0]
+        grades = [g for g in record.grades if (g.criterion, g.level, g.by, g.on) not in
+                  {(h.criterion, h.level, h.by, h.on) for h in have.grades}]  # fmt: skip
+        known_comments = {c.id for c in have.comments}
+        comments = [c for c in record.comments if c.id not in known_comments]
+        signatures = [
+            s for s in record.signatures if (s.by, s.on) not in {(h.by, h.on) for h in have.signatures}
+        ]
+        if self.REFEREE_IN_DATABASE:
+            conn.execute(
+                self.SQL.import_history,
+                (record_id, source, json.dumps([_event_dict(e) for e in audit]),
+                 json.dumps([dataclasses.asdict(g) for g in grades]),
+                 json.dumps([dataclasses.asdict(c) for c in comments]),
+                 json.dumps([dataclasses.asdict(s) for s in signatures])),
+            )  # fmt: skip
+            return
+        self._executemany(conn, self.SQL.audit_insert,
+                          [(record_id, *audit_key(e), source) for e in audit])  # fmt: skip
+        self._keep_history(conn, [dataclasses.replace(record, id=record_id, grades=grades, comments=comments,
+                                                      signatures=signatures)], source)  # fmt: skip
+
+    def _keep_history(self, conn: Connection, records: Sequence[Record], source: str) -> None:
+        """Write records' grades, comments and countersignatures as history from `source`."""
+        self._executemany(conn, self.SQL.grade_insert,
+                          [(r.id, g.criterion, g.level, g.comment, g.by, g.on, source)
+                           for r in records for g in r.grades])  # fmt: skip
+        self._executemany(conn, self.SQL.comment_insert,
+                          [(r.id, c.id, c.path, c.text, c.by, c.on, c.resolved_by, c.resolved_on, source)
+                           for r in records for c in r.comments])  # fmt: skip
+        self._executemany(conn, self.SQL.signature_insert,
+                          [(r.id, s.by, s.on, source) for r in records for s in r.signatures])  # fmt: skip
 
     # ------------------------------------------------------------ form definitions
 
     def save_definition(self, kind: str, form_id: str, version: str, source: str) -> bool:
-        values = (kind, form_id, version, source, self._timestamp())
+        values: tuple[Any, ...] = (kind, form_id, version, source, self._timestamp(), source_hash(source))
+        if not self.SQL.dialect.derives_reason_paths:
+            values += (json.dumps(reason_paths_of(source)),)
         return self._write(lambda conn: conn.execute(self.SQL.definition_insert, values).rowcount == 1)
+
+    def retire_definition(self, kind: str, form_id: str, version: str) -> bool:
+        """Remove a kept definition no record uses; True when one was removed."""
+        return self._write(
+            lambda conn: conn.execute(self.SQL.definition_retire, (kind, form_id, version)).rowcount == 1
+        )
 
     def get_definition(self, kind: str, form_id: str, version: str) -> str | None:
         def work(conn: Connection) -> str | None:
@@ -515,7 +738,23 @@ class SqlStore(ABC):
         return self._read(lambda conn: list(conn.execute(self.SQL.definitions)))
 
 
+def check_signer(to_status: str, actor: str, author: str) -> None:
+    """Raise `NotPermittedError` unless `actor` may take this step: the author submits, others sign off."""
+    if to_status == "submitted" and actor != author:
+        raise NotPermittedError(f"Only the author ({author}) submits this record for QA.")
+    if to_status in ("returned", "approved", "locked") and actor == author:
+        raise NotPermittedError(
+            "Nobody returns, approves or locks their own record: another QA assessor must countersign it."
+        )
+
+
 def check_transition(from_status: str, to_status: str) -> None:
     """Raise `InvalidTransitionError` unless `from_status` → `to_status` is a step of the workflow."""
     if to_status not in allowed_next(from_status):
         raise InvalidTransitionError(from_status, to_status, allowed_next(from_status))
+
+
+def _event_dict(event: AuditEvent) -> dict[str, Any]:
+    """An audit event as the team database's import function reads it."""
+    return {"kind": event.kind, "actor": event.actor, "at": event.at, "field": event.field, "old": event.old,
+            "new": event.new, "reason": event.reason}  # fmt: skip

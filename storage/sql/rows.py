@@ -9,7 +9,9 @@ so a field added to `Record` is stored by every engine without touching SQL.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
+import re
 import uuid
 from collections.abc import Iterable
 from datetime import date
@@ -44,7 +46,10 @@ RECORD_COLUMNS: tuple[str, ...] = (
 _TOTALS = frozenset({"words"})
 """Listed columns summed from a record field of the same name (the caseload's total of `Record.words`),
 so that field stays in the payload and the column is never read back into it."""
-_LISTED = frozenset(RECORD_COLUMNS) - _TOTALS
+_SIGNOFF = frozenset({"grades", "comments", "signatures"})
+"""Record fields kept in their own tables (who graded, commented and countersigned), never in the payload the
+author rewrites with every save."""
+_LISTED = (frozenset(RECORD_COLUMNS) - _TOTALS) | _SIGNOFF
 _READ_BACK = tuple((index, name) for index, name in enumerate(RECORD_COLUMNS[:-1]) if name not in _TOTALS)
 
 
@@ -61,6 +66,24 @@ def payload(record: Record) -> str:
     """The JSON payload column: everything a record holds that has no column of its own."""
     data = {key: value for key, value in record_to_dict_view(record).items() if key not in _LISTED}
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def source_hash(source: str) -> str:
+    """The SHA-256 of a definition's text (hex): what a kept definition is addressed and checked by."""
+    return hashlib.sha256(source.encode("utf-8")).hexdigest()
+
+
+_RISK_LEVEL = re.compile(r"""(?:^|\n)[ \t]*risk_level[ \t]*=[ \t]*["']([^"']+)["']""")
+
+
+def reason_paths_of(source: str) -> list[str]:
+    """The answers a definition's text marks as needing a reason when someone else changes them.
+
+    Read from the text itself (its top-level `risk_level`), the same way the team database's
+    generated column reads it, so nobody can keep a definition that says one thing and claims another.
+    """
+    found = _RISK_LEVEL.search(source)
+    return [found.group(1)] if found else []
 
 
 def row_values(record: Record) -> tuple[Any, ...]:

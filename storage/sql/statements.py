@@ -20,7 +20,7 @@ from storage.sql.rows import RECORD_COLUMNS
 _CASE_COLUMNS = "ref, name, start, owner, form_id, initial_due, next_review, sentence, national_id"
 """The columns `forms.model.Case` is built from, in its field order (`storage.sql.rows.case_from_row`)."""
 
-_AUDIT_COLUMNS = "record_id, kind, actor, at, field, old, new, reason"
+_AUDIT_COLUMNS = "record_id, kind, actor, at, field, old, new, reason, imported_from"
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,11 @@ class Dialect:
     """Driver errors meaning a case with that reference already exists."""
     duplicate_record: tuple[type[Exception], ...]
     """Driver errors meaning a record's id exists already, or its case or linked record does not."""
+    id_set: str
+    """A subquery giving the record ids of one parameter, a JSON array of ids."""
+    derives_reason_paths: bool
+    """Whether the definitions table reads the answers needing a reason from the text itself (PostgreSQL's
+    generated column), so the engine does not send them."""
 
 
 class Statements:
@@ -121,8 +126,9 @@ class Statements:
             f"INSERT INTO records ({', '.join(RECORD_COLUMNS)}) "
             f"VALUES ({_marks(m, len(RECORD_COLUMNS) - 1)}, {j})"
         )
+        self.record_insert_returning_id = self.record_insert + " RETURNING id"
         self.record_status = f"SELECT status FROM records WHERE id = {m}"
-        self.record_to_change = f"SELECT status, case_ref FROM records WHERE id = {m}{fu}"
+        self.record_to_change = f"SELECT status, case_ref, author FROM records WHERE id = {m}{fu}"
         self.save_check = f"SELECT version, status, author, {d.risk_answer} FROM records WHERE id = {m}{fu}"
         self.save_update = (
             f"UPDATE records SET version = version + 1, updated_at = {m}, words = coalesce({m}, words), "
@@ -143,20 +149,65 @@ class Statements:
             f"reviews = {m}, amends = {m}, words = {m}, active_seconds = {m}, payload = {j} WHERE id = {m}"
         )
 
-        self.audit_insert = f"INSERT INTO audit ({_AUDIT_COLUMNS}) VALUES ({_marks(m, 5)}, {j}, {j}, {m})"
+        self.audit_insert = (
+            f"INSERT INTO audit ({_AUDIT_COLUMNS}) VALUES ({_marks(m, 5)}, {j}, {j}, {m}, {m})"
+        )
         self.audit_imported = (
             f"INSERT INTO audit ({_AUDIT_COLUMNS}) "
-            f"VALUES ({m}, 'created', {m}, {m}, 'kind', 'null', {j}, 'imported')"
+            f"VALUES ({m}, 'created', {m}, {m}, 'kind', 'null', {j}, 'imported', '')"
         )
         self.audit_trail = (
-            f"SELECT record_id, kind, actor, at, field, old{d.json_text}, new{d.json_text}, reason "
-            f"FROM audit WHERE record_id = {m} ORDER BY seq"
+            f"SELECT record_id, kind, actor, at, field, old{d.json_text}, new{d.json_text}, reason, "
+            f"imported_from FROM audit WHERE record_id = {m} ORDER BY seq"
         )
 
-        self.definition_insert = (
-            f"{d.insert_or_ignore} definitions (kind, id, version, source, saved_at) "
-            f"VALUES ({_marks(m, 5)}){d.on_conflict_ignore}"
+        ids = d.id_set
+        self.grades_of = (
+            "SELECT record_id, criterion, level, comment, by, at, imported_from FROM grades "
+            f"WHERE record_id IN {ids} ORDER BY seq"
         )
+        self.comments_of = (
+            "SELECT record_id, id, path, text, by, at, resolved_by, resolved_at, imported_from FROM comments "
+            f"WHERE record_id IN {ids} ORDER BY seq"
+        )
+        self.signatures_of = (
+            f"SELECT record_id, by, at, imported_from FROM signatures WHERE record_id IN {ids} ORDER BY seq"
+        )
+        self.grade_insert = (
+            "INSERT INTO grades (record_id, criterion, level, comment, by, at, imported_from) "
+            f"VALUES ({_marks(m, 7)})"
+        )
+        self.comment_insert = (
+            "INSERT INTO comments "
+            "(record_id, id, path, text, by, at, resolved_by, resolved_at, imported_from) "
+            f"VALUES ({_marks(m, 9)})"
+        )
+        self.signature_insert = (
+            f"INSERT INTO signatures (record_id, by, at, imported_from) VALUES ({_marks(m, 4)})"
+        )
+        self.comment_resolve = (
+            f"UPDATE comments SET resolved_by = {m}, resolved_at = {m} "
+            f"WHERE record_id = {m} AND id = {m} AND resolved_by = ''"
+        )
+        self.comment_author = (
+            "SELECT r.author, r.status, c.resolved_by "
+            "FROM comments AS c JOIN records AS r ON r.id = c.record_id "
+            f"WHERE c.record_id = {m} AND c.id = {m}"
+        )
+        self.import_history = f"SELECT a4.import_history({m}, {m}, {j}, {j}, {j}, {j})"
+        self.reason_paths = (
+            f"SELECT reason_paths{d.json_text} FROM definitions "
+            f"WHERE kind = 'assessment' AND id = {m} AND version = {m}"
+        )
+
+        definition_columns = "kind, id, version, source, saved_at, sha256" + (
+            "" if d.derives_reason_paths else ", reason_paths"
+        )
+        self.definition_insert = (
+            f"{d.insert_or_ignore} definitions ({definition_columns}) "
+            f"VALUES ({_marks(m, len(definition_columns.split(',')))}){d.on_conflict_ignore}"
+        )
+        self.definition_retire = f"DELETE FROM definitions WHERE kind = {m} AND id = {m} AND version = {m}"
         self.definition = f"SELECT source FROM definitions WHERE kind = {m} AND id = {m} AND version = {m}"
         order = d.text_order
         self.definitions = (

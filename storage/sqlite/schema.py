@@ -9,7 +9,10 @@ files in the field were built by it.
 
 from __future__ import annotations
 
+import json
 import sqlite3
+
+from storage.sql.rows import reason_paths_of, source_hash
 
 _V1 = """
 CREATE TABLE cases (
@@ -132,7 +135,93 @@ CREATE TRIGGER handovers_are_kept_delete BEFORE DELETE ON handovers
 BEGIN SELECT RAISE(ABORT, 'a handover cannot be deleted'); END;
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6)
+_V7 = """
+-- Grades, QA comments and countersignatures move out of the payload into tables of their own, so a save
+-- of the record (which rewrites the payload) can never write a sign-off; each row says whether it came in
+-- with an imported file.  The payloads themselves are left as they were (locked records never change).
+CREATE TABLE grades (
+    seq INTEGER PRIMARY KEY,
+    record_id TEXT NOT NULL REFERENCES records(id),
+    criterion TEXT NOT NULL,
+    level TEXT NOT NULL,
+    comment TEXT NOT NULL DEFAULT '',
+    by TEXT NOT NULL,
+    at TEXT NOT NULL,
+    imported_from TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX grades_record ON grades(record_id, seq);
+CREATE TABLE comments (
+    seq INTEGER PRIMARY KEY,
+    record_id TEXT NOT NULL REFERENCES records(id),
+    id TEXT NOT NULL,
+    path TEXT NOT NULL,
+    text TEXT NOT NULL,
+    by TEXT NOT NULL,
+    at TEXT NOT NULL,
+    resolved_by TEXT NOT NULL DEFAULT '',
+    resolved_at TEXT NOT NULL DEFAULT '',
+    imported_from TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX comments_record ON comments(record_id, seq);
+CREATE TABLE signatures (
+    seq INTEGER PRIMARY KEY,
+    record_id TEXT NOT NULL REFERENCES records(id),
+    by TEXT NOT NULL,
+    at TEXT NOT NULL,
+    imported_from TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX signatures_record ON signatures(record_id, seq);
+INSERT INTO grades (record_id, criterion, level, comment, by, at)
+SELECT r.id, coalesce(json_extract(g.value, '$.criterion'), ''),
+       coalesce(json_extract(g.value, '$.level'), ''),
+       coalesce(json_extract(g.value, '$.comment'), ''), coalesce(json_extract(g.value, '$.by'), ''),
+       coalesce(json_extract(g.value, '$.on'), '')
+FROM records AS r, json_each(r.payload, '$.grades') AS g
+WHERE json_type(r.payload, '$.grades') = 'array' ORDER BY r.seq, g.key;
+INSERT INTO comments (record_id, id, path, text, by, at, resolved_by, resolved_at)
+SELECT r.id, coalesce(json_extract(c.value, '$.id'), ''), coalesce(json_extract(c.value, '$.path'), ''),
+       coalesce(json_extract(c.value, '$.text'), ''), coalesce(json_extract(c.value, '$.by'), ''),
+       coalesce(json_extract(c.value, '$.on'), ''), coalesce(json_extract(c.value, '$.resolved_by'), ''),
+       coalesce(json_extract(c.value, '$.resolved_on'), '')
+FROM records AS r, json_each(r.payload, '$.comments') AS c
+WHERE json_type(r.payload, '$.comments') = 'array' ORDER BY r.seq, c.key;
+INSERT INTO signatures (record_id, by, at)
+SELECT r.id, coalesce(json_extract(s.value, '$.by'), ''), coalesce(json_extract(s.value, '$.on'), '')
+FROM records AS r, json_each(r.payload, '$.signatures') AS s
+WHERE json_type(r.payload, '$.signatures') = 'array' ORDER BY r.seq, s.key;
+CREATE TRIGGER grades_are_kept_update BEFORE UPDATE ON grades
+BEGIN SELECT RAISE(ABORT, 'a grade cannot be changed'); END;
+CREATE TRIGGER grades_are_kept_delete BEFORE DELETE ON grades
+BEGIN SELECT RAISE(ABORT, 'a grade cannot be deleted'); END;
+CREATE TRIGGER signatures_are_kept_update BEFORE UPDATE ON signatures
+BEGIN SELECT RAISE(ABORT, 'a countersignature cannot be changed'); END;
+CREATE TRIGGER signatures_are_kept_delete BEFORE DELETE ON signatures
+BEGIN SELECT RAISE(ABORT, 'a countersignature cannot be deleted'); END;
+CREATE TRIGGER comments_are_kept_delete BEFORE DELETE ON comments
+BEGIN SELECT RAISE(ABORT, 'a QA comment cannot be deleted'); END;
+CREATE TRIGGER comments_resolve_once BEFORE UPDATE ON comments
+WHEN OLD.resolved_by <> '' OR NEW.record_id IS NOT OLD.record_id OR NEW.id IS NOT OLD.id
+     OR NEW.path IS NOT OLD.path OR NEW.text IS NOT OLD.text OR NEW.by IS NOT OLD.by OR NEW.at IS NOT OLD.at
+     OR NEW.imported_from IS NOT OLD.imported_from
+BEGIN SELECT RAISE(ABORT, 'a QA comment is only ever resolved, once'); END;
+
+ALTER TABLE audit ADD COLUMN imported_from TEXT NOT NULL DEFAULT '';
+
+-- Kept definitions are addressed by the SHA-256 of their text, and say which answers need a reason.
+DROP TRIGGER definitions_are_kept_update;
+ALTER TABLE definitions ADD COLUMN sha256 TEXT NOT NULL DEFAULT '';
+ALTER TABLE definitions ADD COLUMN reason_paths TEXT NOT NULL DEFAULT '[]';
+UPDATE definitions SET sha256 = a4_sha256(source), reason_paths = a4_reason_paths(source);
+CREATE TRIGGER definitions_are_kept_update BEFORE UPDATE ON definitions
+BEGIN SELECT RAISE(ABORT, 'a kept definition cannot be changed'); END;
+DROP TRIGGER definitions_are_kept_delete;
+CREATE TRIGGER definitions_are_kept_delete BEFORE DELETE ON definitions
+WHEN EXISTS (SELECT 1 FROM records WHERE form_id = OLD.id AND form_version = OLD.version)
+     AND OLD.kind = 'assessment'
+BEGIN SELECT RAISE(ABORT, 'a kept definition used by records cannot be deleted'); END;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7)
 """Migration `i` takes a file from schema version `i` to `i + 1`."""
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -148,6 +237,10 @@ def migrate(conn: sqlite3.Connection) -> int:
     The version is read again inside the write lock, so two processes
     opening an old file at once migrate it only once.
     """
+    conn.create_function("a4_sha256", 1, source_hash, deterministic=True)
+    conn.create_function(
+        "a4_reason_paths", 1, lambda text: json.dumps(reason_paths_of(text)), deterministic=True
+    )
     conn.execute("BEGIN IMMEDIATE")
     try:
         found = file_version(conn)

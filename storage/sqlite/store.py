@@ -94,6 +94,8 @@ class SqliteStore(SqlStore):
             save_returns_row=False,
             duplicate_case=(sqlite3.IntegrityError,),
             duplicate_record=(sqlite3.IntegrityError,),
+            id_set="(SELECT value FROM json_each(?))",
+            derives_reason_paths=False,
         )
     )
     """The shared queries in SQLite's dialect: a JSON column is plain text, and `BEGIN IMMEDIATE` locks."""

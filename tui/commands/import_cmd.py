@@ -9,7 +9,6 @@ first, so a review or amendment finds the record it refers to.
 from __future__ import annotations
 
 import argparse
-from datetime import UTC, datetime
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -23,10 +22,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--replace", action="store_true", help="a record already stored is overwritten (never a locked one)"
     )
     parser.set_defaults(func=run)
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -56,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             for incoming in sorted(checked, key=lambda i: i.record.created_at):
                 try:
-                    record = import_incoming(store, incoming, mode=mode, actor=current_user(), now=_now)
+                    record = import_incoming(store, incoming, mode=mode, actor=current_user())
                 except ImportProblem as problem:
                     fail(problem)
                     refused += 1

@@ -27,7 +27,9 @@ from storage.store import AuditEvent
 def level_changes(form: AssessmentForm, record: Record, events: Iterable[AuditEvent]) -> list[str]:
     """The lines for the record's top: every risk level change made by someone other than its author."""
     return [
-        level_change_line(form, old=e.old, new=e.new, actor=e.actor, at=e.at, reason=e.reason)
+        level_change_line(
+            form, old=e.old, new=e.new, actor=e.actor, at=e.at, reason=e.reason, imported_from=e.imported_from
+        )
         for e in events
         if e.kind == "risk_level" and e.actor != record.author
     ]

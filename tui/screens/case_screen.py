@@ -55,6 +55,7 @@ from forms.record.review import review_summary, section_diff, unconfirmed_sectio
 from forms.record.signoff import (
     Decision,
     SignoffRefused,
+    imported_signoff_lines,
     signoff_refusal,
     submit_blockers,
     submit_refusal,
@@ -71,7 +72,7 @@ from tui.modals.save_failure import SaveFailure, default_copy_path
 from tui.screens.grading import GradingScreen, SubmitBlocked
 from tui.screens.plan_screen import PlanScreen, plan_definitions
 from tui.screens.qa_screen import QAScreen, place_of
-from tui.widgets.comments import CommentNote, resolve, section_of
+from tui.widgets.comments import CommentNote, section_of
 from tui.widgets.counters import Counters, CounterState, qa_text, save_state_text
 from tui.widgets.grid_input import GridInput
 from tui.widgets.group_input import GroupInput
@@ -717,22 +718,27 @@ class CaseScreen(Screen[None]):
 
     @on(CommentNote.Resolved)
     def _comment_resolved(self, event: CommentNote.Resolved) -> None:
-        """Mark the comment resolved by this user, now, and save at once."""
+        """Tell the store the comment is resolved: it stamps who and when; only the record's author may."""
         event.stop()
-        comments = resolve(self.record.comments, event.comment.id, self.user, _now_stamp())
-        self.record = dataclasses.replace(self.record, comments=comments)
-        self.autosave.edited()
-        if self.save_now():
-            left = len(unresolved(self.record.comments))
-            self.notify(f"Comment resolved; {left} left." if left else "All QA comments resolved.")
+        try:
+            stored = self.store.resolve_comment(self.record.id, event.comment.id, self.user)
+        except StoreError as error:
+            self.notify(str(error), title="Comment not resolved", severity="error", timeout=10)
+            return
+        self.record = dataclasses.replace(self.record, comments=stored.comments)
+        left = len(unresolved(self.record.comments))
+        self.notify(f"Comment resolved; {left} left." if left else "All QA comments resolved.")
         self.focus_next()
         event.note.remove()
 
     def _show_level_changes(self) -> None:
         """Refresh the lines at the record's top from its audit trail."""
-        lines = level_changes(self.form, self.record, self.store.audit_trail(self.record.id))
+        trail = self.store.audit_trail(self.record.id)
+        lines = [f"⚠ {line}" for line in level_changes(self.form, self.record, trail)]
+        steps = [(str(e.new), e.actor, e.at, e.imported_from) for e in trail if e.kind == "status"]
+        lines += [f"⤓ {line}" for line in imported_signoff_lines(self.record, steps)]  # a file's history
         notice = self.query_one("#risk-changes", Static)
-        notice.update("\n".join(f"⚠ {line}" for line in lines))
+        notice.update("\n".join(lines))
         notice.display = bool(lines)
 
     def _ask_reason(self, attempted: Record) -> None:
@@ -815,7 +821,6 @@ class CaseScreen(Screen[None]):
                 decision,
                 user=self.user,
                 role=self.role,
-                now=_now_stamp(),
                 rubric=self.rubric,
                 form=self.form,
             )

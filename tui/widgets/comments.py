@@ -75,11 +75,3 @@ class CommentNote(Static, can_focus=True):
     def action_resolve(self) -> None:
         """Ask the screen to resolve the comment; it removes this note once the record holds that."""
         self.post_message(self.Resolved(self, self.comment))
-
-
-def resolve(comments: list[Comment], comment_id: str, user: str, on: str) -> list[Comment]:
-    """The comments with `comment_id` marked resolved by `user` on `on` (others unchanged)."""
-    return [
-        Comment(c.id, c.path, c.text, c.by, c.on, user, on) if c.id == comment_id and not c.resolved_by else c
-        for c in comments
-    ]

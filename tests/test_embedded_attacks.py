@@ -1,0 +1,163 @@
+"""The embedded store (one SQLite file, one login) tried as a script would: the same sign-off rules hold.
+
+Nobody logs in to a file, so the store cannot know roles; it still holds every
+caller of the Python API to the workflow, the sign-off rules and the reason
+rule, so a script cannot forge a sign-off any more than the screen can.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from exports.formats.csv_format import CaseRow, to_csv
+from exports.formats.fhir import IMPORTED_EXTENSION, questionnaire_response
+from exports.formats.markdown import to_markdown
+from exports.importing.importer import import_incoming, parse_export
+from forms.definition.registry import load_registry
+from forms.model import AssessmentForm, Case, Comment, Grade, Record, Signature
+from storage.sqlite.store import SqliteStore
+from storage.store import InvalidTransitionError, NotPermittedError, ReasonRequiredError
+from tests.conftest import Clock
+from tests.test_postgres_attacks import NOW, crafted_file
+
+AUTHOR, QA = "sam", "kim"
+
+
+@pytest.fixture
+def form() -> AssessmentForm:
+    registry, _ = load_registry([])
+    found = registry.assessment("a4-assessment", "1.0.0")
+    assert found is not None
+    return found
+
+
+@pytest.fixture
+def store(tmp_path: Path, clock: Clock, form: AssessmentForm) -> SqliteStore:
+    opened = SqliteStore(tmp_path / "a4.db", now=clock)
+    # The app keeps the definition of every form a record uses; so does this store.
+    opened.save_definition(
+        "assessment", form.id, form.version, Path(form.header.source).read_text("utf-8-sig")
+    )
+    return opened
+
+
+def submitted(store: SqliteStore, form: AssessmentForm) -> Record:
+    store.create_case(Case("C-1", "Alex Morgan", "2025-02-03", AUTHOR), form.deadlines)
+    record = store.create_record(
+        Record("", "C-1", form.id, form.version, answers={"rosh.level": "medium"}), AUTHOR
+    )
+    return store.transition(record.id, "submitted", AUTHOR)
+
+
+def test_a_saved_record_cannot_carry_a_sign_off(store: SqliteStore, form: AssessmentForm) -> None:
+    record = submitted(store, form)
+    record.grades = [Grade("analysis", "good", "", QA, NOW)]
+    record.signatures = [Signature(QA, NOW)]
+    record.comments = [Comment("c1", "rosh", "Fine", QA, NOW)]
+    saved = store.save_record(record, AUTHOR)
+    assert (saved.grades, saved.signatures, saved.comments) == ([], [], [])
+    stored = store.get_record(record.id)
+    assert (stored.grades, stored.signatures, stored.status) == ([], [], "submitted")
+    case = store.get_case("C-1")
+    assert "Countersigned" not in to_markdown(stored, case, form, store.audit_trail(record.id))
+
+
+def test_nobody_signs_off_their_own_record_and_only_the_author_submits(
+    store: SqliteStore, form: AssessmentForm
+) -> None:
+    record = submitted(store, form)
+    before = (store.get_record(record.id), store.audit_trail(record.id))
+    for to in ("approved", "returned"):
+        with pytest.raises(NotPermittedError, match="own record"):
+            store.transition(record.id, to, AUTHOR)
+    with pytest.raises(NotPermittedError, match="own record"):
+        store.approve_and_lock(record.id, AUTHOR)
+    with pytest.raises(NotPermittedError):
+        store.transition(record.id, "returned", AUTHOR, grades=[Grade("analysis", "good")])
+    assert (store.get_record(record.id), store.audit_trail(record.id)) == before
+    returned = store.transition(record.id, "returned", QA, grades=[Grade("analysis", "fair")])
+    with pytest.raises(NotPermittedError, match="Only the author"):
+        store.transition(record.id, "submitted", QA)
+    assert [(g.by, g.level) for g in returned.grades] == [(QA, "fair")]
+
+
+def test_the_workflow_has_no_other_path(store: SqliteStore, form: AssessmentForm) -> None:
+    record = submitted(store, form)
+    approved = store.transition(record.id, "approved", QA)
+    assert [s.by for s in approved.signatures] == [QA]  # approving is countersigning
+    with pytest.raises(InvalidTransitionError):
+        store.transition(record.id, "returned", "lee")
+    locked = store.transition(record.id, "locked", "lee")
+    assert [s.by for s in locked.signatures] == [QA, "lee"]
+
+
+def test_someone_elses_risk_level_needs_a_reason_even_when_the_script_names_none(
+    store: SqliteStore, form: AssessmentForm
+) -> None:
+    record = submitted(store, form)
+    record.answers["rosh.level"] = "very_high"
+    before = store.get_record(record.id)
+    with pytest.raises(ReasonRequiredError):
+        store.save_record(record, QA)  # no risk_path: the kept definition names the level
+    assert store.get_record(record.id) == before
+    store.save_record(record, QA, reason="Police report of 1 March")
+    event = store.audit_trail(record.id)[-1]
+    assert (event.kind, event.actor, event.new, event.reason) == (
+        "risk_level",
+        QA,
+        "very_high",
+        "Police report of 1 March",
+    )
+
+
+def test_only_the_author_resolves_a_qa_comment(store: SqliteStore, form: AssessmentForm) -> None:
+    record = submitted(store, form)
+    store.transition(record.id, "returned", QA, comments=[Comment("c1", "rosh", "Why medium?")])
+    with pytest.raises(NotPermittedError, match="Only the record's author"):
+        store.resolve_comment(record.id, "c1", QA)
+    resolved = store.resolve_comment(record.id, "c1", AUTHOR)
+    assert (resolved.comments[0].resolved_by, resolved.comments[0].text) == (AUTHOR, "Why medium?")
+
+
+def test_an_imported_sign_off_stays_the_files_in_every_export(
+    store: SqliteStore, form: AssessmentForm
+) -> None:
+    registry, _ = load_registry([])
+    record = import_incoming(store, parse_export(crafted_file(), "crafted.json", registry), actor="ana")
+    assert [(s.by, s.imported_from) for s in record.signatures] == [("chief.officer", "crafted.json")]
+    trail = store.audit_trail(record.id)
+    assert [(e.kind, e.actor, e.imported_from) for e in trail] == [
+        ("imported", "ana", ""),
+        ("status", "kim.qa", "crafted.json"),
+    ]
+    case = store.get_case(record.case_ref)
+    shown = to_markdown(record, case, form, trail)
+    assert (
+        "Countersigned by chief.officer on Monday 3 March 2025, per the imported file crafted.json" in shown
+    )
+    assert "chief.officer (per the imported file)" in to_csv([CaseRow(case, record, form, trail)])
+    extensions = questionnaire_response(record, case, form)["extension"]
+    assert any(e["url"] == IMPORTED_EXTENSION for e in extensions)
+
+
+def test_the_audit_trail_and_sign_off_tables_refuse_changes_from_outside_a4(
+    store: SqliteStore, form: AssessmentForm, tmp_path: Path
+) -> None:
+    import sqlite3
+
+    notes = {"grades": [Grade("analysis", "good")], "comments": [Comment("c1", "rosh", "Fine")]}
+    record = store.transition(submitted(store, form).id, "approved", QA, **notes)
+    raw = sqlite3.connect(tmp_path / "a4.db")
+    for statement in (
+        "DELETE FROM signatures",
+        "UPDATE signatures SET by = 'x'",
+        "DELETE FROM audit",
+        "UPDATE grades SET level = 'x'",
+        "DELETE FROM comments",
+    ):
+        with pytest.raises(sqlite3.DatabaseError):
+            raw.execute(statement)
+    raw.close()
+    assert [s.by for s in store.get_record(record.id).signatures] == [QA]

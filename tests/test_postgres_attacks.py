@@ -1,0 +1,629 @@
+"""A team database tried as an attacker would: each login, raw SQL and the Python API, each finding of #15.
+
+Each test logs in as a real role of the test team (practitioner `sam`,
+QA assessor `kim`, administrator, and the login that ran `a4 db init`),
+tries what a hostile colleague would with psql or a script, and asserts the
+refusal with the SQLSTATE `docs/team.md` documents, and that nothing changed
+(`everything` reads every table as the superuser before and after).
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+
+from exports.formats.csv_format import CaseRow, to_csv
+from exports.formats.fhir import IMPORTED_EXTENSION, questionnaire_response
+from exports.formats.json_format import to_json
+from exports.formats.markdown import to_markdown
+from exports.importing.importer import ImportProblem, import_incoming, parse_export
+from forms.definition.registry import load_registry
+from forms.model import AssessmentForm, Case, Comment, Grade, Record, Signature
+from storage.postgres.schema import (
+    ERR_APPEND_ONLY,
+    ERR_NO_DEFINITION,
+    ERR_NOT_FOUND,
+    ERR_OWN_APPROVAL,
+    ERR_REASON,
+    ERR_ROLE,
+    ERR_SET_BY_DATABASE,
+    ERR_TRANSITION,
+    initialise,
+)
+from storage.postgres.store import PostgresStore
+from storage.store import AuditEvent, DuplicateError, NotFoundError, NotPermittedError, ReasonRequiredError
+from tests.pg_server import ADMIN, SUPERUSER, TeamServer
+from tests.test_postgres_roles import case_with_record
+
+
+def _from_team_docs(start: str) -> str:
+    """The SQL docs/team.md gives that begins with `start`, exactly as written there."""
+    text = (Path(__file__).parent.parent / "docs" / "team.md").read_text(encoding="utf-8")
+    begin = text.index(start)
+    return text[begin : text.index("```", begin)]
+
+
+BYPASS_QUERY = _from_team_docs("SELECT rolname FROM pg_roles")
+"""The check docs/team.md gives for logins that can go around the rules, exactly as written there."""
+
+Login = Callable[[str], PostgresStore]
+Sql = Callable[[str], psycopg.Connection[Any]]
+
+NOW = "2025-03-03T09:30:00+00:00"
+PRIVILEGE = "42501"
+CHECK = "23514"
+TABLES = ("cases", "records", "audit", "grades", "comments", "signatures", "definitions")
+
+
+def everything(sql: Sql) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every A4 table, read by the superuser: what "nothing changed" compares."""
+    raw = sql(SUPERUSER)
+    return {t: raw.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall() for t in TABLES}
+
+
+def refused(conn: psycopg.Connection[Any], state: str, statement: str, params: Any = ()) -> str:
+    """Run `statement`, which must fail with `state`; returns the server's message."""
+    with pytest.raises(psycopg.Error) as raised:
+        conn.execute(statement, params)
+    assert raised.value.sqlstate == state, raised.value
+    return raised.value.diag.message_primary or ""
+
+
+def shipped_form() -> AssessmentForm:
+    registry, _ = load_registry([])
+    found = registry.assessment("a4-assessment", "1.0.0")
+    assert found is not None
+    return found
+
+
+# ---------------------------------------------------------------- 1. forged grades, countersignatures
+
+
+def test_1_a_practitioner_cannot_write_a_sign_off_into_their_own_record(login: Login, sql: Sql) -> None:
+    admin = login(ADMIN)
+    record = case_with_record(admin, "C-1", "sam", status="submitted")
+    sam = login("sam")
+    forged = sam.get_record(record.id)
+    forged.grades = [Grade("analysis", "good", "", "kim", NOW)]
+    forged.signatures = [Signature("kim", NOW)]
+    forged.comments = [Comment("c1", "rosh", "Fine by me", "kim", NOW)]
+    saved = sam.save_record(forged, "sam")  # the save goes through; the sign-off it carried does not
+    assert (saved.grades, saved.signatures, saved.comments, saved.status) == ([], [], [], "submitted")
+    raw = sql("sam")
+    claim = {
+        "grades": [{"criterion": "analysis", "level": "good", "by": "kim"}],
+        "signatures": [{"by": "kim", "on": NOW}],
+    }
+    raw.execute(
+        "UPDATE records SET payload = payload || %s::jsonb WHERE id = %s", (json.dumps(claim), record.id)
+    )
+    stored = sql(SUPERUSER).execute("SELECT payload FROM records WHERE id = %s", (record.id,)).fetchone()[0]
+    assert "grades" not in stored and "signatures" not in stored
+    before = everything(sql)
+    refused(
+        raw, PRIVILEGE, "INSERT INTO signatures (record_id, by, at) VALUES (%s, 'kim', %s)", (record.id, NOW)
+    )
+    refused(
+        raw,
+        PRIVILEGE,
+        "INSERT INTO grades (record_id, criterion, level, by, at) VALUES (%s, 'analysis', 'good', 'kim', %s)",
+        (record.id, NOW),
+    )
+    refused(raw, ERR_OWN_APPROVAL, "UPDATE records SET status = 'approved' WHERE id = %s", (record.id,))
+    with pytest.raises(NotPermittedError):
+        sam.transition(record.id, "approved", "kim")
+    assert everything(sql) == before
+    shown = admin.get_record(record.id)
+    assert (shown.grades, shown.signatures, shown.status) == ([], [], "submitted")
+    form = shipped_form()
+    case = admin.get_case("C-1")
+    assert "Countersigned" not in to_markdown(shown, case, form, admin.audit_trail(record.id))
+    assert to_csv([CaseRow(case, shown, form)]).splitlines()[1].endswith("awaiting QA,")
+
+
+# ---------------------------------------------------------------- 2. forged audit entries
+
+
+@pytest.mark.parametrize("who", ["sam", "kim", ADMIN])
+def test_2_no_login_writes_an_audit_entry(login: Login, sql: Sql, who: str) -> None:
+    record = case_with_record(login(ADMIN), "C-1", "sam", status="submitted")
+    before = everything(sql)
+    refused(
+        sql(who),
+        PRIVILEGE,
+        "INSERT INTO audit (record_id, kind, actor, at, field, old, new, reason) "
+        "VALUES (%s, 'status', %s, %s, 'status', '\"submitted\"', '\"approved\"', 'self-claimed approval')",
+        (record.id, who, NOW),
+    )
+    refused(sql(who), PRIVILEGE, "SELECT a4.record_history()")
+    assert everything(sql) == before
+
+
+# ---------------------------------------------------------------- 3. planted form definitions
+
+
+def planted_copy() -> str:
+    text = Path(shipped_form().header.source).read_text(encoding="utf-8")
+    return text.replace('version = "1.0.0"', 'version = "1.0.1"').replace("Very high", "Low (no concerns)")
+
+
+@pytest.mark.parametrize("who", ["sam", "kim"])
+def test_3_only_an_administrator_adds_a_form_definition(login: Login, sql: Sql, who: str) -> None:
+    before = everything(sql)
+    text = planted_copy()
+    refused(
+        sql(who),
+        PRIVILEGE,
+        "INSERT INTO definitions (kind, id, version, source, saved_at, sha256) VALUES "
+        "('assessment', 'a4-assessment', '1.0.1', %s, '', encode(sha256(convert_to(%s, 'UTF8')), 'hex'))",
+        (text, text),
+    )
+    with pytest.raises(NotPermittedError):
+        login(who).save_definition("assessment", "a4-assessment", "1.0.1", text)
+    assert everything(sql) == before
+
+
+def test_3_a_definition_is_content_addressed_immutable_and_retired_only_unused(
+    login: Login, sql: Sql
+) -> None:
+    admin, raw = login(ADMIN), sql(ADMIN)
+    text = planted_copy()
+    refused(
+        raw,
+        CHECK,
+        "INSERT INTO definitions (kind, id, version, source, saved_at, sha256) "
+        "VALUES ('assessment', 'x', '1', %s, '', %s)",
+        (text, "0" * 64),
+    )
+    assert admin.save_definition("assessment", "a4-assessment", "1.0.1", text) is True
+    stored = raw.execute("SELECT added_by, reason_paths FROM definitions WHERE version = '1.0.1'").fetchone()
+    assert stored == (ADMIN, ["rosh.level"])  # who added it, and what needs a reason, read from the text
+    refused(raw, PRIVILEGE, "UPDATE definitions SET source = 'x' WHERE version = '1.0.1'")
+    refused(sql(SUPERUSER), ERR_APPEND_ONLY, "UPDATE definitions SET source = 'x' WHERE version = '1.0.1'")
+    case_with_record(admin, "C-1", "sam")  # a record on 1.0.0
+    refused(raw, ERR_APPEND_ONLY, "DELETE FROM definitions WHERE id = 'a4-assessment' AND version = '1.0.0'")
+    with pytest.raises(NotPermittedError):
+        admin.retire_definition("assessment", "a4-assessment", "1.0.0")
+    refused(sql("sam"), PRIVILEGE, "DELETE FROM definitions WHERE version = '1.0.1'")
+    assert admin.retire_definition("assessment", "a4-assessment", "1.0.1") is True  # nobody used it
+    assert admin.get_definition("assessment", "a4-assessment", "1.0.1") is None
+
+
+def test_3_a_record_can_only_name_a_definition_the_database_holds(login: Login, sql: Sql) -> None:
+    sam = login("sam")
+    sam.create_case(Case("C-1", "Alex Morgan", "2025-02-03", "sam"), shipped_form().deadlines)
+    before = everything(sql)
+    with pytest.raises(NotFoundError, match="not in this database"):
+        sam.create_record(Record("", "C-1", "a4-assessment", "9.9.9"), "sam")
+    refused(
+        sql("sam"),
+        ERR_NO_DEFINITION,
+        "INSERT INTO records (id, case_ref, form_id, form_version, kind, "
+        "status, author, version, created_at, updated_at, payload) VALUES ('x', 'C-1', 'a4-assessment', "
+        "'9.9.9', 'assessment', 'draft', 'sam', 1, %s, %s, '{}')",
+        (NOW, NOW),
+    )
+    assert everything(sql) == before
+
+
+# ---------------------------------------------------------------- 4. someone else's risk level, no reason
+
+
+def test_4_a_qa_assessor_changes_the_risk_level_only_with_a_reason_audited_at_once(
+    login: Login, sql: Sql
+) -> None:
+    record = case_with_record(login(ADMIN), "C-1", "sam", status="submitted")
+    kim = login("kim")
+    before = everything(sql)
+    changed = kim.get_record(record.id)
+    changed.answers["rosh.level"] = "very_high"
+    with pytest.raises(ReasonRequiredError):
+        kim.save_record(changed, "kim")  # no risk_path named: the definition says the level needs a reason
+    raw = sql("kim")
+    refused(
+        raw,
+        ERR_REASON,
+        "UPDATE records SET payload = jsonb_set(payload, '{answers,rosh.level}', "
+        "'\"very_high\"') WHERE id = %s",
+        (record.id,),
+    )
+    assert everything(sql) == before
+    with raw.transaction():  # the reason, given for this transaction only
+        raw.execute("SELECT set_config('a4.reason', 'Police report of 1 March', true)")
+        raw.execute(
+            "UPDATE records SET payload = jsonb_set(payload, '{answers,rosh.level}', '\"very_high\"') "
+            "WHERE id = %s",
+            (record.id,),
+        )
+    event = kim.audit_trail(record.id)[-1]
+    assert (event.kind, event.actor, event.old, event.new, event.reason) == (
+        "risk_level",
+        "kim",
+        "medium",
+        "very_high",
+        "Police report of 1 March",
+    )
+
+
+# ---------------------------------------------------------------- 5. status, author, version, dates
+
+
+def test_5_a_practitioner_cannot_step_outside_the_workflow_or_rewrite_what_the_database_sets(
+    login: Login, sql: Sql
+) -> None:
+    admin = login(ADMIN)
+    record = case_with_record(admin, "C-1", "sam")
+    raw = sql("sam")
+    before = everything(sql)
+    refused(raw, ERR_TRANSITION, "UPDATE records SET status = 'returned' WHERE id = %s", (record.id,))
+    refused(raw, PRIVILEGE, "UPDATE records SET author = 'jo' WHERE id = %s", (record.id,))
+    for column, value in (
+        ("author", "'jo'"),
+        ("created_at", "'2020-01-01T00:00:00+00:00'"),
+        ("amends", "'x'"),
+    ):
+        refused(
+            sql(ADMIN),
+            ERR_SET_BY_DATABASE,
+            f"UPDATE records SET {column} = {value} WHERE id = %s",
+            (record.id,),
+        )  # even an administrator: set once, by the database
+    refused(
+        raw,
+        ERR_SET_BY_DATABASE,
+        "UPDATE records SET updated_at = '2099-01-01T00:00:00+00:00' WHERE id = %s",
+        (record.id,),
+    )
+    refused(
+        raw,
+        PRIVILEGE,
+        "UPDATE records SET created_at = '2020-01-01T00:00:00+00:00' WHERE id = %s",
+        (record.id,),
+    )
+    refused(raw, ERR_SET_BY_DATABASE, "UPDATE cases SET initial_due = '2099-01-01' WHERE ref = 'C-1'")
+    refused(raw, ERR_SET_BY_DATABASE, "UPDATE cases SET next_review = '2099-01-01' WHERE ref = 'C-1'")
+    assert everything(sql) == before
+    raw.execute("UPDATE records SET version = version + 1000 WHERE id = %s", (record.id,))
+    assert admin.get_record(record.id).version == record.version + 1  # the database counts versions
+    raw.execute("UPDATE records SET status = 'submitted' WHERE id = %s", (record.id,))
+    last = admin.audit_trail(record.id)[-1]
+    assert (last.kind, last.actor, last.old, last.new) == ("status", "sam", "draft", "submitted")
+
+
+def test_5_a_qa_assessors_status_changes_are_audited_and_follow_the_workflow(login: Login, sql: Sql) -> None:
+    admin = login(ADMIN)
+    record = case_with_record(admin, "C-1", "sam", status="submitted")
+    raw = sql("kim")
+    raw.execute("UPDATE records SET status = 'approved' WHERE id = %s", (record.id,))
+    approved = admin.get_record(record.id)
+    assert [s.by for s in approved.signatures] == ["kim"]  # approving is countersigning, by the database
+    last = admin.audit_trail(record.id)[-1]
+    assert (last.kind, last.actor, last.old, last.new) == ("status", "kim", "submitted", "approved")
+    before = everything(sql)
+    refused(raw, ERR_TRANSITION, "UPDATE records SET status = 'returned' WHERE id = %s", (record.id,))
+    assert everything(sql) == before
+
+
+# ---------------------------------------------------------------- 6. signed-off records made up, or imported
+
+
+def test_6_nobody_inserts_a_signed_off_record_and_an_administrator_never_their_own(
+    login: Login, sql: Sql
+) -> None:
+    admin = login(ADMIN)
+    admin.create_case(Case("C-1", "Alex Morgan", "2025-02-03", ADMIN), shipped_form().deadlines)
+    insert = (
+        "INSERT INTO records (id, case_ref, form_id, form_version, kind, status, author, version, "
+        "created_at, updated_at, payload) VALUES ('x', 'C-1', 'a4-assessment', '1.0.0', 'assessment', "
+        "'locked', %s, 1, %s, %s, '{}')"
+    )
+    raw = sql(ADMIN)
+    before = everything(sql)
+    refused(raw, ERR_ROLE, insert, (ADMIN, NOW, NOW))
+    with pytest.raises(psycopg.Error) as raised, raw.transaction():
+        raw.execute("SELECT set_config('a4.import_source', 'mine.json', true)")
+        raw.execute(insert, (ADMIN, NOW, NOW))
+    assert raised.value.sqlstate == ERR_OWN_APPROVAL
+    assert everything(sql) == before
+
+
+def crafted_file() -> str:
+    """A file made up to claim sign-off: locked, "approved by kim.qa", countersigned by chief.officer."""
+    form = shipped_form()
+    record = Record(
+        uuid.uuid4().hex,
+        "C-9",
+        form.id,
+        form.version,
+        status="locked",
+        author="jo",
+        version=3,
+        created_at=NOW,
+        updated_at=NOW,
+        answers={"rosh.level": "low"},
+        signatures=[Signature("chief.officer", NOW)],
+    )
+    trail = [AuditEvent(record.id, "status", "kim.qa", NOW, "status", "submitted", "approved", "")]
+    return to_json(record, Case("C-9", "Jordan Hughes", "2025-02-03", "jo"), form, trail)
+
+
+def test_6_only_an_administrator_imports_a_signed_off_file_and_its_history_stays_the_files(
+    login: Login, sql: Sql
+) -> None:
+    registry, _ = load_registry([])
+    incoming = parse_export(crafted_file(), "/tmp/crafted.json", registry)
+    before = everything(sql)
+    with pytest.raises(ImportProblem):
+        import_incoming(login("jo"), incoming, actor="jo")
+    assert everything(sql) == before
+    admin = login(ADMIN)
+    record = import_incoming(admin, incoming, actor=ADMIN)
+    assert [(s.by, s.imported_from) for s in record.signatures] == [("chief.officer", "crafted.json")]
+    trail = admin.audit_trail(record.id)
+    assert [(e.kind, e.actor, e.imported_from) for e in trail] == [
+        ("imported", ADMIN, ""),  # the import itself: who, which file, when
+        ("status", "kim.qa", "crafted.json"),  # what the file says, marked as the file's
+    ]
+    assert trail[0].new == "crafted.json"
+    form, case = shipped_form(), admin.get_case("C-9")
+    shown = to_markdown(record, case, form, trail)
+    assert (
+        "Countersigned by chief.officer on Monday 3 March 2025, per the imported file crafted.json" in shown
+    )
+    assert "Approved by kim.qa on Monday 3 March 2025, per the imported file crafted.json" in shown
+    assert "chief.officer (per the imported file)" in to_csv([CaseRow(case, record, form, trail)])
+    fhir = questionnaire_response(record, case, form)
+    assert {
+        "url": IMPORTED_EXTENSION,
+        "valueString": "countersigned by chief.officer on 2025-03-03, per the imported file crafted.json",
+    } in fhir["extension"]
+    exported = json.loads(to_json(record, case, form, trail))
+    assert exported["record"]["signatures"][0]["imported_from"] == "crafted.json"
+    assert exported["audit"][1]["imported_from"] == "crafted.json"
+
+
+def test_6_a_files_history_comes_in_only_with_its_import(login: Login, sql: Sql) -> None:
+    record = case_with_record(login(ADMIN), "C-1", "sam", status="submitted")
+    before = everything(sql)
+    for who in ("sam", ADMIN):
+        refused(
+            sql(who),
+            ERR_SET_BY_DATABASE,
+            "SELECT a4.import_history(%s, 'x.json', '[]', '[]', '[]', "
+            '\'[{"by": "chief.officer", "on": "2025-01-01"}]\')',
+            (record.id,),
+        )
+    refused(
+        sql("kim"), PRIVILEGE, "SELECT a4.import_history(%s, 'x.json', '[]', '[]', '[]', '[]')", (record.id,)
+    )
+    assert everything(sql) == before
+
+
+# ---------------------------------------------------------------- 7. the owner of the tables
+
+
+@pytest.fixture
+def setup_login(team_server: TeamServer) -> str:
+    """A fresh database set up by `a4 db init` run as a login that is no superuser, as docs/team.md says."""
+    name = f"setup_{uuid.uuid4().hex[:8]}"  # a login of its own per test: roles belong to the whole server
+    with psycopg.connect(team_server.server.url(), autocommit=True) as conn:
+        conn.execute(f"CREATE ROLE {name} LOGIN CREATEROLE PASSWORD 'pw-setup'")
+        conn.execute(f"CREATE DATABASE {name} OWNER {name}")
+    url = team_server.server.url(name, name, "pw-setup")
+    with psycopg.connect(url, autocommit=True) as conn:
+        initialise(conn)
+    return url
+
+
+def test_7_the_login_that_ran_db_init_cannot_switch_the_rules_off(setup_login: str) -> None:
+    with psycopg.connect(setup_login, autocommit=True) as raw:
+        owners = raw.execute(
+            "SELECT DISTINCT pg_get_userbyid(relowner) FROM pg_class WHERE relnamespace = 'a4'::regnamespace "
+            "UNION SELECT pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = 'a4'"
+        ).fetchall()
+        assert owners == [("a4_owner",)]
+        assert raw.execute("SELECT rolcanlogin FROM pg_roles WHERE rolname = 'a4_owner'").fetchone() == (
+            False,
+        )
+        assert raw.execute("SELECT pg_has_role(current_user, 'a4_owner', 'MEMBER')").fetchone() == (False,)
+        for statement in (
+            "ALTER TABLE a4.records NO FORCE ROW LEVEL SECURITY",
+            "ALTER TABLE a4.audit DISABLE TRIGGER audit_is_append_only",
+            "ALTER TABLE a4.records DISABLE TRIGGER ALL",
+            "DROP TABLE a4.audit",
+            "DROP SCHEMA a4 CASCADE",
+            "INSERT INTO a4.audit (record_id, kind, actor, at) VALUES ('x', 'status', current_user, 'now')",
+        ):
+            refused(raw, PRIVILEGE, statement)
+
+
+def test_7_what_the_docs_say_still_bypasses_the_rules_does(setup_login: str) -> None:
+    """docs/team.md: a login with CREATEROLE can make itself a member of a4_owner, and a member can."""
+    with psycopg.connect(setup_login, autocommit=True) as raw:
+        who = {name for (name,) in raw.execute(BYPASS_QUERY)}
+        assert raw.info.user in who and not who & {"sam", "kim", ADMIN}  # the docs' check names it
+        raw.execute("GRANT a4_owner TO CURRENT_USER")
+        raw.execute("SET ROLE a4_owner")
+        raw.execute("ALTER TABLE a4.records NO FORCE ROW LEVEL SECURITY")  # the rules are off for this login
+        raw.execute("RESET ROLE")
+        assert raw.execute(
+            "SELECT relforcerowsecurity FROM pg_class WHERE oid = 'a4.records'::regclass"
+        ).fetchone() == (False,)
+
+
+# ---------------------------------------------------------------- 8. other people's cases and records
+
+
+def test_8_other_peoples_records_exist_for_nobody_else(login: Login, sql: Sql) -> None:
+    admin = login(ADMIN)
+    jos = case_with_record(admin, "C-JO", "jo", status="locked")
+    southern = case_with_record(admin, "C-SOUTH", "ali", status="submitted")
+    sam = login("sam")
+    sam.create_case(Case("C-SAM", "Sam Patel", "2025-02-03", "sam"), shipped_form().deadlines)
+    mine = sam.create_record(Record(jos.id, "C-SAM", "a4-assessment", "1.0.0"), "sam")
+    assert mine.id != jos.id  # the database picks ids; a taken one is never reported
+    raw = sql("sam")
+    insert = (
+        "INSERT INTO records (id, case_ref, form_id, form_version, kind, status, author, version, "
+        "created_at, updated_at, amends, payload) VALUES (%s, %s, 'a4-assessment', '1.0.0', 'assessment', "
+        "'draft', 'sam', 1, %s, %s, %s, '{}')"
+    )
+    said = {
+        refused(raw, ERR_NOT_FOUND, insert, ("r", "C-SAM", NOW, NOW, jos.id)),
+        refused(raw, ERR_NOT_FOUND, insert, ("r", "C-SAM", NOW, NOW, "no-such-record")),
+    }
+    assert len(said) == 1  # the same answer for "exists, not yours" and "does not exist"
+    assert refused(raw, ERR_NOT_FOUND, insert, ("r", "C-JO", NOW, NOW, None)).replace("C-JO", "?") == refused(
+        raw, ERR_NOT_FOUND, insert, ("r", "C-NONE", NOW, NOW, None)
+    ).replace("C-NONE", "?")
+    grade = "INSERT INTO grades (record_id, criterion, level, by, at) VALUES (%s, 'a', 'good', 'kim', %s)"
+    kim = sql("kim")
+    assert refused(kim, ERR_NOT_FOUND, grade, (southern.id, NOW)) == refused(
+        kim, ERR_NOT_FOUND, grade, ("x", NOW)
+    )
+    for missing in (jos.id, "no-such-record"):
+        with pytest.raises(NotFoundError, match="There is no record"):
+            sam.get_record(missing)
+
+
+def test_8_a_case_reference_is_unique_across_the_team_as_documented(login: Login) -> None:
+    login(ADMIN).create_case(Case("C-JO", "Alex Morgan", "2025-02-03", "jo"), shipped_form().deadlines)
+    with pytest.raises(DuplicateError, match="already exists"):
+        login("sam").create_case(Case("C-JO", "Sam Patel", "2025-02-03", "sam"), shipped_form().deadlines)
+
+
+# ---------------------------------------------------------------- the rest of the role table
+
+
+def test_a_qa_assessor_grades_and_comments_on_their_teams_submissions_never_their_own(
+    login: Login, sql: Sql
+) -> None:
+    admin = login(ADMIN)
+    record = case_with_record(admin, "C-1", "sam", status="submitted")
+    kim = login("kim")
+    returned = kim.transition(
+        record.id,
+        "returned",
+        "kim",
+        comment="More on housing",
+        grades=[Grade("analysis", "fair")],
+        comments=[Comment("c1", "rosh", "Why?")],
+    )
+    assert [(g.criterion, g.by) for g in returned.grades] == [("analysis", "kim")]
+    assert [(c.id, c.by) for c in returned.comments] == [("c1", "kim")]
+    lee = login("lee")
+    lee.create_case(Case("C-LEE", "Jordan Hughes", "2025-02-03", "lee"), shipped_form().deadlines)
+    own = lee.create_record(Record("", "C-LEE", "a4-assessment", "1.0.0"), "lee")
+    lee.transition(own.id, "submitted", "lee")
+    before = everything(sql)
+    refused(
+        sql("lee"),
+        ERR_OWN_APPROVAL,
+        "INSERT INTO grades (record_id, criterion, level, by, at) VALUES (%s, 'a', 'good', 'lee', %s)",
+        (own.id, NOW),
+    )
+    refused(
+        sql("kim"),
+        ERR_TRANSITION,
+        "INSERT INTO grades (record_id, criterion, level, by, at) VALUES (%s, 'a', 'good', 'kim', %s)",
+        (record.id, NOW),
+    )  # returned: nothing to grade
+    with pytest.raises(NotPermittedError):
+        lee.transition(own.id, "returned", "lee", grades=[Grade("analysis", "good")])
+    assert everything(sql) == before
+    refused(sql("kim"), PRIVILEGE, "UPDATE comments SET resolved_by = 'kim'")
+    with pytest.raises(NotPermittedError):
+        kim.resolve_comment(record.id, "c1", "kim")
+    resolved = login("sam").resolve_comment(record.id, "c1", "sam")
+    assert resolved.comments[0].resolved_by == "sam"
+    refused(sql("sam"), ERR_ROLE, "UPDATE comments SET resolved_by = 'sam', resolved_at = %s", (NOW,))
+
+
+# ---------------------------------------------------------------- upgrading a version-1 team database
+
+
+def test_a_version_1_database_upgrades_losing_nothing_and_sign_off_moves_out_of_payloads(
+    team_server: TeamServer,
+) -> None:
+    """Built by the previous release's migration alone (as its `a4 db init` did), then upgraded."""
+    from storage.postgres.schema import MIGRATIONS
+
+    name = f"v1_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(team_server.server.url(), autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    url = team_server.server.url(name)
+    signed = {
+        "answers": {"rosh.level": "high"},
+        "grades": [{"criterion": "analysis", "level": "good", "by": "kim", "on": NOW}],
+        "signatures": [{"by": "kim", "on": NOW}],
+    }
+    with psycopg.connect(url, autocommit=True) as conn, conn.transaction():
+        conn.execute("CREATE SCHEMA a4")
+        conn.execute("CREATE TABLE a4.schema_version (version INTEGER NOT NULL)")
+        conn.execute("INSERT INTO a4.schema_version VALUES (1)")
+        conn.execute(MIGRATIONS[0])
+        conn.execute("INSERT INTO a4.staff VALUES ('sam', 'north')")
+        conn.execute(
+            "INSERT INTO a4.cases (ref, name, start, owner, initial_working_days, review_weeks, initial_due) "
+            "VALUES ('C-1', 'Alex Morgan', '2025-02-03', 'sam', 10, 16, '2025-02-17')"
+        )
+        for rid, status in (("r-locked", "locked"), ("r-draft", "draft")):
+            conn.execute(
+                "INSERT INTO a4.records (id, case_ref, form_id, form_version, kind, status, author, "
+                "version, created_at, updated_at, payload) "
+                "VALUES (%s, 'C-1', 'gone', '1', 'assessment', %s, 'sam', 4, %s, %s, %s)",
+                (rid, status, NOW, NOW, json.dumps(signed)),
+            )
+            conn.execute(
+                "INSERT INTO a4.audit (record_id, kind, actor, at, field, old, new, reason) "
+                "VALUES (%s, 'status', 'kim', %s, 'status', '\"submitted\"', %s, 'ok')",
+                (rid, NOW, json.dumps(status)),
+            )
+        conn.execute(
+            "INSERT INTO a4.definitions VALUES ('assessment', 'old', '1', 'risk_level = \"a.b\"', '')"
+        )
+
+    def rows(conn: psycopg.Connection[Any], table: str, columns: str) -> list[tuple[Any, ...]]:
+        return conn.execute(f"SELECT {columns} FROM a4.{table} ORDER BY 1, 2").fetchall()
+
+    kept = {
+        "records": "id, case_ref, form_id, form_version, kind, status, author, version, created_at, "
+        "updated_at, payload",
+        "audit": "seq, record_id, kind, actor, at, field, old, new, reason",
+        "cases": "ref, name, start, owner, form_id, initial_working_days, review_weeks, initial_due, "
+        "next_review",
+        "definitions": "kind, id, version, source",
+    }
+    with psycopg.connect(url, autocommit=True) as conn:
+        before = {table: rows(conn, table, columns) for table, columns in kept.items()}
+        report = initialise(conn)
+        assert (report.found_version, report.version) == (1, len(MIGRATIONS))
+        after = {table: rows(conn, table, columns) for table, columns in kept.items()}
+        assert {t: r for t, r in after.items() if t != "definitions"} == {
+            t: r for t, r in before.items() if t != "definitions"
+        }
+        assert set(before["definitions"]) <= set(after["definitions"])  # A4's own forms were added
+        assert rows(conn, "grades", "record_id, criterion, level, by, at") == [
+            ("r-draft", "analysis", "good", "kim", NOW),
+            ("r-locked", "analysis", "good", "kim", NOW),
+        ]
+        assert rows(conn, "signatures", "record_id, by, at") == [
+            ("r-draft", "kim", NOW),
+            ("r-locked", "kim", NOW),
+        ]
+        assert conn.execute(
+            "SELECT reason_paths, sha256 = encode(sha256(convert_to(source, 'UTF8')), 'hex') "
+            "FROM a4.definitions WHERE id = 'old'"
+        ).fetchone() == (["a.b"], True)
+        owners = conn.execute(
+            "SELECT DISTINCT pg_get_userbyid(relowner) FROM pg_class WHERE relnamespace = 'a4'::regnamespace"
+        ).fetchall()
+        assert owners == [("a4_owner",)]
+    with psycopg.connect(team_server.server.url(), autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE {name} WITH (FORCE)")
