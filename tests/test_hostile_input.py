@@ -100,3 +100,26 @@ def test_new_takes_any_script_in_a_name(tmp_path: Path) -> None:
     made = a4(tmp_path, "new", "--ref", "X1", "--name", "Zoë محمد 🙂", "--start", "1900-01-01")
     assert made.returncode == 0, made.stderr
     assert "Zoë محمد 🙂" in a4(tmp_path, "cases").stdout
+
+
+async def test_the_new_case_form_refuses_a_reference_or_name_it_cannot_store(tmp_path: Path) -> None:
+    from storage.sqlite.store import SqliteStore
+    from tests.a4_app_harness import caseload_shown, make_app
+    from tui.modals.new_case import NewCaseScreen
+
+    store = SqliteStore(tmp_path / "a4.db")
+    try:
+        async with make_app(store).run_test(size=(80, 24)) as pilot:
+            await caseload_shown(pilot)
+            await pilot.press("ctrl+n", *"N 1", "enter", *"Jo Bloggs", "ctrl+s")
+            modal = pilot.app.screen
+            assert isinstance(modal, NewCaseScreen)
+            assert "The reference may hold only ASCII letters and digits" in str(
+                modal.query_one("#problem").render()
+            )
+            assert modal.query_one("#ref").has_focus
+            await pilot.press("ctrl+a", "ctrl+k", *"N1", "ctrl+s")
+            assert not isinstance(pilot.app.screen, NewCaseScreen)
+        assert store.get_case("N1").name == "Jo Bloggs"
+    finally:
+        store.close()
