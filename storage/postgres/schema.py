@@ -885,7 +885,7 @@ def publish_shipped_forms(conn: Any) -> list[tuple[str, str, str]]:
 
     Records may only name a definition the database holds, and only an
     administrator adds one, so `a4 db init` adds A4's own forms; a team's
-    own forms are added with `a4 forms publish`.
+    own forms are kept by an administrator's A4 (`Store.save_definition`).
     """
     from forms.definition.registry import load_registry
 
