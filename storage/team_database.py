@@ -7,7 +7,9 @@ whose text is for a person when the server refuses.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import psycopg
 
@@ -35,7 +37,7 @@ class TeamDatabase:
     """The schema version this A4 uses."""
 
 
-def set_up(url: str) -> tuple[str, list[str]]:
+def set_up(url: str, form_dirs: Sequence[Path] = ()) -> tuple[str, list[str]]:
     """Create or upgrade the schema and roles; the database's name and one line per thing done.
 
     Raises `StoreError` with what to do when the server refuses, or when a
@@ -44,7 +46,7 @@ def set_up(url: str) -> tuple[str, list[str]]:
     where = describe(url)
     try:
         with admin_connection(url) as conn:
-            report = initialise(conn)
+            report = initialise(conn, form_dirs)
     except NewerSchemaVersion as error:
         raise StoreError(
             f"the database was set up by a newer A4 (schema {error.found}); upgrade A4 first. "

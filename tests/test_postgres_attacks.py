@@ -627,3 +627,22 @@ def test_a_version_1_database_upgrades_losing_nothing_and_sign_off_moves_out_of_
         assert owners == [("a4_owner",)]
     with psycopg.connect(team_server.server.url(), autocommit=True) as conn:
         conn.execute(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+def test_db_init_adds_a_teams_own_forms_so_records_may_name_them(team_server: TeamServer) -> None:
+    from tests.cli_support import run_a4
+
+    name = f"forms_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(team_server.server.url(), autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    url = team_server.server.url(name)
+    forms = Path(__file__).parent / "fixtures" / "forms" / "valid"
+    done = run_a4("--db", url, "--forms", str(forms), "db", "init")
+    assert done.returncode == 0, done.stderr
+    assert "added form definition mini 1.0.0 (assessment)" in done.stdout
+    assert "added form definition a4-assessment 1.0.0 (assessment)" in done.stdout
+    with psycopg.connect(url, autocommit=True) as conn:
+        row = conn.execute("SELECT reason_paths FROM a4.definitions WHERE id = 'mini'").fetchone()
+        assert row == (["risk.level"],)
+    with psycopg.connect(team_server.server.url(), autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE {name} WITH (FORCE)")

@@ -27,7 +27,7 @@ administrators change.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -764,6 +764,8 @@ class InitReport:
     found_version: int
     version: int
     made_admin: str = ""
+    forms_added: tuple[tuple[str, str, str], ...] = ()
+    """(kind, id, version) of each form definition this run added to the database."""
     """The login `a4 db init` made an administrator, when it was not one already."""
 
     def lines(self) -> list[str]:
@@ -771,6 +773,10 @@ class InitReport:
         said += [f"role {r} already exists; kept" for r in self.roles_kept]
         if self.made_admin:
             said.append(f"made {self.made_admin} a member of a4_admin (it set up the schema)")
+        said += [
+            f"added form definition {form_id} {version} ({kind})"
+            for kind, form_id, version in self.forms_added
+        ]
         if self.found_version == self.version:
             said.append(f"schema already at version {self.version}; nothing to upgrade")
         elif self.found_version == 0:
@@ -791,7 +797,7 @@ def stored_version(execute: Callable[..., Any]) -> int | None:
     return int(row[0]) if row else 0
 
 
-def initialise(conn: Any) -> InitReport:
+def initialise(conn: Any, form_dirs: Sequence[Path] = ()) -> InitReport:
     """Create the group roles, then create or upgrade the schema, each in its own transaction.
 
     `conn` is a psycopg connection of a login that may create roles and
@@ -826,8 +832,8 @@ def initialise(conn: Any) -> InitReport:
             raise NewerSchemaVersion(found)
         if found is None or found < SCHEMA_VERSION:
             found = _upgrade(conn, found, temporary_member=not superuser)
-        publish_shipped_forms(conn)
-    return InitReport(tuple(created), tuple(kept), found, SCHEMA_VERSION, made_admin)
+        added = publish_forms(conn, form_dirs)
+    return InitReport(tuple(created), tuple(kept), found, SCHEMA_VERSION, made_admin, tuple(added))
 
 
 def _upgrade(conn: Any, found: int | None, *, temporary_member: bool) -> int:
@@ -880,16 +886,16 @@ END $$
 """Give a schema set up before version 2 (owned by the login that ran `a4 db init`) to `a4_owner`."""
 
 
-def publish_shipped_forms(conn: Any) -> list[tuple[str, str, str]]:
-    """Add the form definitions shipped with A4 that the database lacks (as the administrator running init).
+def publish_forms(conn: Any, form_dirs: Sequence[Path] = ()) -> list[tuple[str, str, str]]:
+    """Add the form definitions the database lacks: A4's own and those in `form_dirs` (`a4 --forms DIR`).
 
     Records may only name a definition the database holds, and only an
-    administrator adds one, so `a4 db init` adds A4's own forms; a team's
-    own forms are kept by an administrator's A4 (`Store.save_definition`).
+    administrator adds one, so `a4 db init` adds them, as the administrator
+    running it; a definition with problems is left out, as everywhere.
     """
     from forms.definition.registry import load_registry
 
-    registry, _errors = load_registry([])
+    registry, _errors = load_registry(list(form_dirs))
     added: list[tuple[str, str, str]] = []
     for form in registry.all():
         try:

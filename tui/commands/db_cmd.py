@@ -11,6 +11,7 @@ database has and which A4 role the connected login holds.
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -45,7 +46,7 @@ def run_init(args: argparse.Namespace) -> int:
         url = _url(args)
         if url is None:
             return 1
-        where, lines = set_up(url)
+        where, lines = set_up(url, [Path(d) for d in args.forms])  # forms the team's records may use
     except StoreError as error:
         return fail(error)
     print(f"Set up {where}:")
