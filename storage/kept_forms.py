@@ -55,6 +55,18 @@ class RecordForms:
         return self._forms[key]
 
 
+def move_to(store: Store, record: Record, old: AssessmentForm, new: AssessmentForm, actor: str) -> Record:
+    """`record` (written against `old`) moved to `new` and stored, with what it left behind kept on it.
+
+    The store keeps a copy of `new` first, since the record relies on it from now on.
+    Raises `StoreError` when the store refuses.
+    """
+    from forms.record.carry_over import move_record
+
+    keep_definition(store, new)
+    return store.move_to_version(move_record(record, old, new), actor)
+
+
 def keep_definition(store: Store, form: AssessmentForm) -> bool:
     """Give the store its copy of `form` if it has none yet; True when the store now holds one.
 

@@ -233,15 +233,14 @@ class A4App(App[None], inherit_bindings=False):
         if not move:
             self._show_case(case, record, old)
             return
-        from forms.record.carry_over import move_record
+        from storage.kept_forms import move_to
 
         try:
-            moved = self.store.move_to_version(move_record(record, old, new), self.config.user)
+            moved = move_to(self.store, record, old, new, self.config.user)
         except StoreError as error:
             self.notify(str(error), title="The review stays on its version", severity="error", timeout=15)
             self._show_case(case, record, old)
             return
-        self._keep(new)
         self._show_case(case, moved, new)
 
     def _keep(self, form: AssessmentForm) -> None:
