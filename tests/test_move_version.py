@@ -19,6 +19,7 @@ from tests.cli_support import a4_in
 from tests.pilot_support import until
 from tui.modals.move_version import MoveVersionScreen
 from tui.screens.case_screen import CaseScreen
+from tui.widgets.left_behind import LeftBehindPanel
 
 VALID = Path(__file__).parent / "fixtures" / "forms" / "valid"
 
@@ -84,6 +85,12 @@ async def test_a_review_moves_to_the_new_version_keeping_what_is_left_behind(tmp
         await until(pilot, lambda: isinstance(app.screen, CaseScreen))
         assert app.screen.form.version == "2.0.0"
         review = app.screen.record
+        panel = app.screen.query_one("#left-behind", LeftBehindPanel)
+        assert panel.display
+        assert str(panel.render()).splitlines() == [
+            "Left behind (1): answers from earlier versions of the form, kept with this record",
+            "- How ready does the person feel to change? (1.0.0): 4 — the question is not in version 2.0.0",
+        ]
     store.close()
 
     store = SqliteStore(tmp_path / "data" / "a4.db")
@@ -113,4 +120,26 @@ async def test_the_practitioner_can_stay_on_the_records_version(tmp_path: Path) 
         await until(pilot, lambda: isinstance(app.screen, CaseScreen))
         assert app.screen.form.version == "1.0.0"
         assert app.screen.record.answers["risk.motivation"] == 4
+    store.close()
+
+
+async def test_ctrl_r_on_the_case_screen_offers_the_move_too(tmp_path: Path) -> None:
+    forms(tmp_path / "forms")
+    store = SqliteStore(tmp_path / "data" / "a4.db")
+    approved(store, tmp_path / "forms")
+    registry, _ = load_registry([tmp_path / "forms"])
+    app = make_app(store, registry=registry)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await caseload_shown(pilot)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, CaseScreen))
+        first = app.screen
+        assert (first.form.version, first.record.id) == ("1.0.0", "r1")
+        assert not first.query_one("#left-behind", LeftBehindPanel).display  # nothing left behind yet
+        await pilot.press("ctrl+r")
+        await until(pilot, lambda: isinstance(app.screen, MoveVersionScreen))
+        await pilot.press("m")
+        await until(pilot, lambda: isinstance(app.screen, CaseScreen) and app.screen is not first)
+        assert (app.screen.form.version, app.screen.record.kind) == ("2.0.0", "review")
+        assert app.screen.record.answers["accommodation.reasons"] == "Lost the flat after the arrest."
     store.close()

@@ -19,7 +19,6 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from exports.escape import for_terminal
-from forms.definition.load import semver_key
 from forms.definition.registry import Registry
 from forms.model import AssessmentForm, Record
 from forms.record.carry_over import CarryOver, carry_over
@@ -30,6 +29,8 @@ VALUE_WIDTH = 50
 
 def newer_version(registry: Registry, record: Record) -> AssessmentForm | None:
     """The newest loaded version of `record`'s form, when it is newer than the record's own."""
+    from forms.definition.load import semver_key
+
     latest = registry.assessment(record.form_id)
     if latest is None or semver_key(latest.version) <= semver_key(record.form_version):
         return None

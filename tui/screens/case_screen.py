@@ -47,6 +47,7 @@ from textual.worker import Worker, WorkerState
 from exports.escape import for_terminal
 from forms.checks.findings import Finding, summary
 from forms.conditions.visibility import is_required, is_visible
+from forms.definition.registry import Registry
 from forms.model import AssessmentForm, Case, PlanTemplate, Record, Rubric
 from forms.record.activity import ActivityClock
 from forms.record.deadlines import days_left
@@ -62,10 +63,12 @@ from forms.record.signoff import (
     unresolved,
 )
 from forms.record.words import record_word_counts, section_word_count
+from storage.kept_forms import move_to
 from storage.signoff import decide, submit
 from storage.store import Store, StoreError
 from tui.modals.export_prompt import ExportPrompt
 from tui.modals.goto_section import GotoSection
+from tui.modals.move_version import MoveVersionScreen, newer_version
 from tui.modals.review_summary import ReviewSummaryScreen
 from tui.modals.risk_reason import RiskReason, level_changes
 from tui.modals.save_failure import SaveFailure, default_copy_path
@@ -77,6 +80,7 @@ from tui.widgets.counters import Counters, CounterState, qa_text, save_state_tex
 from tui.widgets.grid_input import GridInput
 from tui.widgets.group_input import GroupInput
 from tui.widgets.key_bar import KeyBar
+from tui.widgets.left_behind import LeftBehindPanel
 from tui.widgets.phrase_marks import apply_marks, phrase_findings
 from tui.widgets.review_bar import ReviewBar
 from tui.widgets.section_editor import SectionEditor
@@ -220,6 +224,7 @@ class CaseScreen(Screen[None]):
                 heading = for_terminal(f"{self.case.ref} · {self.case.name} · {self.form.header.title}")
                 yield Static(heading, classes="case-title", markup=False)
                 yield Static("", id="risk-changes", classes="risk-changes", markup=False)
+                yield LeftBehindPanel(self.record.left_behind)
                 yield from self.editors
             yield SectionHelp()
         yield Counters()
@@ -592,7 +597,10 @@ class CaseScreen(Screen[None]):
         self.app.push_screen(ReviewSummaryScreen(summary.lines(), waiting))
 
     def action_start_review(self) -> None:
-        """Start a review of this case from its last countersigned record, and open it here."""
+        """Start a review of this case from its last countersigned record, and open it here.
+
+        When a newer version of the form is loaded, the move to it is offered first (`MoveVersionScreen`).
+        """
         if self.record.status != "locked" and not self.save_now():  # a locked record never saves
             return
         try:
@@ -600,14 +608,37 @@ class CaseScreen(Screen[None]):
         except StoreError as error:
             self.notify(str(error), title="Cannot start a review", severity="error", timeout=10)
             return
+        registry = getattr(self.app, "registry", None)
+        newer = newer_version(registry, review) if isinstance(registry, Registry) else None
+        if newer is None:
+            self._open_review(review, self.form)
+            return
+        self.app.push_screen(
+            MoveVersionScreen(review, self.form, newer), partial(self._review_version_chosen, review, newer)
+        )
+
+    def _review_version_chosen(self, review: Record, newer: AssessmentForm, move: bool | None) -> None:
+        if not move:
+            self._open_review(review, self.form)
+            return
+        try:
+            moved = move_to(self.store, review, self.form, newer, self.user)
+        except StoreError as error:
+            self.notify(str(error), title="The review stays on its version", severity="error", timeout=10)
+            self._open_review(review, self.form)
+            return
+        self._open_review(moved, newer)
+
+    def _open_review(self, review: Record, form: AssessmentForm) -> None:
         screen = CaseScreen(
             store=self.store,
-            form=self.form,
+            form=form,
             case=self.case,
             record=review,
             user=self.user,
             clock=self.clock,
             today=self.today,
+            role=self.role,
         )
         self.app.switch_screen(screen)
 
