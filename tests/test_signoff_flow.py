@@ -89,7 +89,7 @@ async def test_submit_return_resubmit_approve_and_a_second_countersignature_lock
         view.query_one("#comment-where", Select).value = "accommodation"
         view.query_one("#comment-text", Input).focus()
         await pilot.press(*"Say what the person wants from a move", "enter")
-        await pilot.press("ctrl+r")
+        await pilot.press("ctrl+r", "y")
         await until(pilot, lambda: case.record.status == "returned", "the record was returned")
     returned = author_store.get_record("r1")
     assert returned.status == "returned"
@@ -118,7 +118,7 @@ async def test_submit_return_resubmit_approve_and_a_second_countersignature_lock
         case = await open_from_queue(pilot)
         await pilot.press("f7")
         await until(pilot, lambda: isinstance(pilot.app.screen, GradingScreen), "the grading view opened")
-        await pilot.press("ctrl+o")  # the grades given before the return are still there
+        await pilot.press("ctrl+o", "y")  # the grades given before the return are still there
         await until(pilot, lambda: case.record.status == "approved", "the first countersignature")
     first = lead_store.get_record("r1")
     assert first.status == "approved" and [s.by for s in first.signatures] == ["jo.qa"]
@@ -136,7 +136,7 @@ async def test_submit_return_resubmit_approve_and_a_second_countersignature_lock
         case = await open_from_queue(pilot)
         await pilot.press("f7")
         await until(pilot, lambda: isinstance(pilot.app.screen, GradingScreen), "the grading view opened")
-        await pilot.press("ctrl+o")
+        await pilot.press("ctrl+o", "y")
         await until(pilot, lambda: case.record.status == "locked", "the record locked")
     locked = author_store.get_record("r1")
     assert locked.status == "locked"
@@ -165,7 +165,7 @@ async def test_medium_risk_locks_on_one_countersignature(tmp_path: Path) -> None
         assert isinstance(pilot.app.screen, GradingScreen)
         assert "Grade every criterion" in str(pilot.app.screen.query_one(".grading-error").render())
         await grade_all(pilot, "Good")
-        await pilot.press("ctrl+o")
+        await pilot.press("ctrl+o", "y")
         await until(pilot, lambda: case.record.status == "locked", "the record locked")
     assert store.get_record("r1").status == "locked"
     store.close()
@@ -202,4 +202,37 @@ async def test_nobody_signs_off_their_own_record(tmp_path: Path) -> None:
         assert pilot.app.screen is screen  # no grading view
         assert any("someone else must assess" in n.message for n in pilot.app._notifications)
     assert store.get_record("r1").status == "submitted"
+    store.close()
+
+
+async def test_countersign_and_return_act_only_on_the_confirming_key(tmp_path: Path) -> None:
+    store = SqliteStore(tmp_path / "a4.sqlite")
+    draft(store, "medium")
+    store.transition("r1", "submitted", USER)
+    async with make_app(store, QA).run_test(size=(120, 40)) as pilot:
+        case = await open_from_queue(pilot)
+        await pilot.press("f7")
+        await until(pilot, lambda: isinstance(pilot.app.screen, GradingScreen), "the grading view opened")
+        view = pilot.app.screen
+        await grade_all(pilot, "Good")
+        await pilot.press("ctrl+o")  # asks, on one line, and does nothing yet
+        assert "Countersign and lock this record for good? y: yes" in str(
+            pilot.app.screen.query_one(".confirm-line").render()
+        )
+        await pilot.press("ctrl+o")  # a second press of the same key is a "no"
+        await pilot.press("ctrl+r", "escape")  # Escape is a "no" too
+        assert pilot.app.screen is view
+        await pilot.press("ctrl+o", "n")
+        assert pilot.app.screen is view
+        assert "Nothing was done" in str(view.query_one(".grading-error").render())
+        assert store.get_record("r1").status == "submitted"
+        view.query_one("#comment-where", Select).value = "accommodation"
+        view.query_one("#comment-text", Input).focus()
+        await pilot.press(*"Where will they live", "enter", "ctrl+r")
+        assert "Return this record to" in str(pilot.app.screen.query_one(".confirm-line").render())
+        await pilot.press("enter")  # Enter is not yes either
+        assert pilot.app.screen is view and store.get_record("r1").status == "submitted"
+        await pilot.press("ctrl+o", "y")
+        await until(pilot, lambda: case.record.status == "locked", "the record locked")
+    assert store.get_record("r1").status == "locked"
     store.close()

@@ -842,9 +842,14 @@ class CaseScreen(Screen[None]):
         self.app.push_screen(view, self._decided)
 
     def _decided(self, decision: Decision | None) -> None:
-        """Carry the QA assessor's decision into the store, then leave the case."""
+        """Say at once that the decision is being stored, then store it after that notice is drawn."""
         if decision is None:
             return
+        self.notify("Returning the record…" if decision.action == "return" else "Countersigning…", timeout=3)
+        self.call_after_refresh(self._carry_out, decision)
+
+    def _carry_out(self, decision: Decision) -> None:
+        """Carry the QA assessor's decision into the store, then leave the case."""
         try:
             done = decide(
                 self.store,

@@ -26,6 +26,7 @@ from exports.escape import for_markup
 from forms.checks.findings import CriterionResult
 from forms.model import AssessmentForm, Comment, Grade, Record, Rubric
 from forms.record.signoff import Blocker, Decision, signatures_needed, signers
+from tui.modals.confirm_key import ConfirmKey
 from tui.screens.qa_screen import STATE_WORDS
 from tui.widgets.hanging import hanging
 from tui.widgets.key_bar import KeyBar
@@ -167,11 +168,13 @@ class GradingScreen(ModalScreen[Decision | None]):
         self.now = now
         self.comments: list[Comment] = []
         self.second = record.status == "approved"
+        self.locks = len(signers(record)) + 1 >= signatures_needed(rubric, form, record)
+        """Whether this countersignature is the last one needed, so it locks the record."""
 
     def compose(self) -> ComposeResult:
         needed = signatures_needed(self.rubric, self.form, self.record)
         done = len(signers(self.record))
-        sign = "Countersign and lock" if done + 1 >= needed else f"Countersign ({done + 1} of {needed})"
+        sign = "Countersign and lock" if self.locks else f"Countersign ({done + 1} of {needed})"
         with VerticalScroll(classes="qa-box"):
             yield Static(
                 for_markup(f"QA assessment of {self.record.case_ref} by {self.record.author}"),
@@ -254,13 +257,28 @@ class GradingScreen(ModalScreen[Decision | None]):
         if action == "approve" and not self.second and len(grades) < len(self.results):
             self._error("Grade every criterion above before countersigning.")
             return
-        self.dismiss(
-            Decision(
-                "return" if action == "return" else "approve",
-                () if self.second else grades,
-                tuple(self.comments),
-            )
+        decision = Decision(
+            "return" if action == "return" else "approve", () if self.second else grades, tuple(self.comments)
         )
+        self._error("")
+        self.app.push_screen(ConfirmKey(self._question(decision)), lambda yes: self._confirmed(decision, yes))
+
+    def _question(self, decision: Decision) -> str:
+        """The one-line question before `decision` is carried out: what it does and that it stays done."""
+        if decision.action == "return":
+            count = len(decision.comments) + sum(bool(g.comment) for g in decision.grades)
+            return (
+                f"Return this record to {self.record.author} with {count} comment{'s' if count != 1 else ''}?"
+            )
+        if self.locks:
+            return "Countersign and lock this record for good?"
+        return "Countersign this record? A countersignature cannot be taken back."
+
+    def _confirmed(self, decision: Decision, yes: bool | None) -> None:
+        if yes:
+            self.dismiss(decision)
+        else:
+            self._error("Nothing was done: the record is as it was.")
 
     def action_close(self) -> None:
         self.dismiss(None)
