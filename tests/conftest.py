@@ -38,6 +38,8 @@ settings.load_profile("a4")
 # folder; subprocesses started by tests inherit this.  One folder per test process: under
 # pytest-xdist each worker sets its own, rather than sharing the one its parent made.
 os.environ["A4_CACHE_DIR"] = tempfile.mkdtemp(prefix="a4-test-cache-")
+# Likewise the remembered choices (tui/remembered.py): never the user's own state folder.
+os.environ["A4_STATE_DIR"] = tempfile.mkdtemp(prefix="a4-test-state-")
 
 
 @dataclass

@@ -109,3 +109,38 @@ async def test_the_case_screen_exports_the_open_record_with_one_key(tmp_path: Pa
     assert stat.S_IMODE(written.stat().st_mode) == 0o600
     assert any(str(written) in n for n in notices)
     store.close()
+
+
+async def test_enter_in_the_folder_field_exports_and_the_folder_is_remembered(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("A4_STATE_DIR", str(tmp_path / "state"))
+    registry, _ = load_registry([])
+    form = registry.assessment("a4-assessment")
+    assert form is not None
+    store = SqliteStore(tmp_path / "a4.db")
+    case = store.create_case(Case("AB1", "Sam Taylor", "2026-09-28", "pat", form.id), form.deadlines)
+    record = store.create_record(Record("rec-1", case.ref, form.id, form.version), "pat")
+    folder = tmp_path / "out"
+    app = CaseApp(CaseScreen(store=store, form=form, case=case, record=record, user="pat"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f12")
+        await pilot.pause()
+        field = app.screen.query_one(".export-folder")
+        field.focus()
+        field.value = str(folder)  # type: ignore[attr-defined]
+        await pilot.press("enter")  # the highlighted format, the first: Markdown
+        await pilot.pause()
+        assert isinstance(app.screen, CaseScreen)
+    assert (folder / "AB1-rec-1.md").exists()
+    remembered = tmp_path / "state" / "export-folder"
+    assert stat.S_IMODE(remembered.stat().st_mode) == 0o600
+    again = CaseApp(CaseScreen(store=store, form=form, case=case, record=record, user="pat"))
+    async with again.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f12")
+        await pilot.pause()
+        assert again.screen.query_one(".export-folder").value == str(folder)  # type: ignore[attr-defined]
+        await pilot.press("j")
+        await pilot.pause()
+    assert (folder / "AB1-rec-1.json").exists()
+    store.close()

@@ -1,7 +1,9 @@
 """The case screen's export prompt: pick a format with one key, the record is written, A4 says where.
 
-Written to a folder the practitioner can change (default `~/a4-exports`),
-one file per export named by case and record, readable by its owner only.
+Written to a folder the practitioner can change (default `~/a4-exports`;
+the last folder exported to is remembered, see `tui.remembered`), one file
+per export named by case and record, readable by its owner only.  Enter in
+the folder field exports in the format highlighted in the list.
 The text is the same as `a4 export` writes, from the same functions.
 """
 
@@ -20,6 +22,7 @@ from textual.widgets.option_list import Option
 from exports.batch import FORMATS, Exportable, ExportProblem
 from forms.model import AssessmentForm, Case, Record, Rubric
 from storage.store import Store, StoreError
+from tui.remembered import EXPORT_FOLDER, recall, remember
 
 DEFAULT_FOLDER = "~/a4-exports"
 KEYS: dict[str, str] = {"md": "m", "json": "j", "fhir": "f", "csv": "c", "sheet": "s"}
@@ -56,8 +59,22 @@ class ExportPrompt(ModalScreen[Path | None]):
                 classes="export-formats",
             )
             yield Static("Into the folder (Tab to change it):", markup=False)
-            yield Input(DEFAULT_FOLDER, classes="export-folder")
+            yield Input(recall(EXPORT_FOLDER) or DEFAULT_FOLDER, classes="export-folder")
             yield Static("", classes="export-error", markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).highlighted = 0  # what Enter in the folder field exports
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter in the folder field exports in the highlighted format."""
+        event.stop()
+        index = self.query_one(OptionList).highlighted
+        if index is None:
+            self.query_one(".export-error", Static).update(
+                "Choose a format first: press its letter, or Tab to the list and pick one."
+            )
+            return
+        self.action_export(list(FORMATS)[index])
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.action_export(str(event.option.id))
@@ -67,7 +84,8 @@ class ExportPrompt(ModalScreen[Path | None]):
         from storage.location import ensure_private_dir
 
         fmt = FORMATS[name]
-        folder = Path(self.query_one(".export-folder", Input).value.strip() or DEFAULT_FOLDER).expanduser()
+        typed = self.query_one(".export-folder", Input).value.strip() or DEFAULT_FOLDER
+        folder = Path(typed).expanduser()
         try:
             audit = tuple(self.store.audit_trail(self.record.id))
             item = Exportable(self.case, self.record, self.form, audit, self.rubric)
@@ -80,6 +98,7 @@ class ExportPrompt(ModalScreen[Path | None]):
                 f"Could not export there ({reason}). Try another folder, for example your home folder."
             )
             return
+        remember(EXPORT_FOLDER, typed)
         self.app.notify(f"Exported as {fmt.label} to {path}")
         self.dismiss(path)
 
