@@ -9,6 +9,7 @@ a convenience and never stops an export.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -37,7 +38,5 @@ def recall(name: str) -> str | None:
 
 def remember(name: str, value: str) -> None:
     """Keep `value` under `name` for next time; a failure to write is ignored (see the module note)."""
-    try:
+    with contextlib.suppress(OSError):
         write_private(ensure_private_dir(state_dir()) / name, value, replace=True)
-    except OSError:
-        pass
