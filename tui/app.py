@@ -9,18 +9,20 @@ the real app against a real store in a temporary folder, with time frozen.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import importlib
 import sys
 import time
 import uuid
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import suppress
 from datetime import date
 from functools import partial
 from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
@@ -48,6 +50,12 @@ SCREEN_MODULES: tuple[str, ...] = (
     "tui.screens.qa_queue",
 )
 """Screens imported only when first shown (to start fast); `binding_ids` imports them to see their keys."""
+
+WIDGET_FIRST_KEYS: frozenset[str] = frozenset({"enter", "backspace"})
+"""Keys a focused widget handles itself before any binding (a new line, a deleted character)."""
+
+KEY_SETTLE_SECONDS = 0.5
+"""Longest the app waits for a widget to deal with one key before reading the next (never blocks for good)."""
 
 NOTICE_LINES = 3
 """Problems listed in a start-up notice before the rest are summed up as "and N more"."""
@@ -114,6 +122,50 @@ class A4App(App[None], inherit_bindings=False):
         self.bell()
         self._exit_renderables.append(Text(f"a4: {self._crash_line}"))
         self._close_messages_no_wait()
+
+    # ------------------------------------------------------------ keys in order
+
+    async def on_event(self, event: events.Event) -> None:
+        """Keys are carried out one at a time, in the order they were pressed.
+
+        Textual hands a key to the focused widget's queue and reads the next
+        one at once; a key that moves or acts runs its binding only when it has
+        bubbled back up to the app.  So "↓ then a word" typed quickly put the
+        word in the old field, and "a word then Ctrl+Home" put its last letter
+        at the start.  Here a key that moves or acts (not text, not Enter or
+        Backspace, which widgets handle themselves first) runs its binding at
+        once, and after every key the app waits until the focused widget and
+        the screen have dealt with it before it reads the next.
+        """
+        if not isinstance(event, (events.Key, events.Paste)) or event.is_forwarded:
+            await super().on_event(event)
+            return
+        if (
+            isinstance(event, events.Key)
+            and not event.is_printable
+            and event.key not in WIDGET_FIRST_KEYS
+            and self.screen.maximized is None
+            and await self._run_binding_now(event.key)
+        ):
+            if (note := getattr(self.screen, "note_key_press", None)) is not None:
+                note()  # the key still counts towards active writing time
+        else:
+            await super().on_event(event)
+        await self._settled(self.focused, self.screen)
+
+    async def _run_binding_now(self, key: str) -> bool:
+        return await self._check_bindings(key, priority=True) or await self._check_bindings(key)
+
+    async def _settled(self, *nodes: DOMNode | None) -> None:
+        """Wait until each node has handled every message sent to it so far (at most `KEY_SETTLE_SECONDS`)."""
+        loop = asyncio.get_running_loop()
+        for node in nodes:
+            if node is None or not node.is_running:
+                continue
+            done: asyncio.Future[None] = loop.create_future()
+            node.call_later(lambda done=done: done.done() or done.set_result(None))
+            with suppress(TimeoutError):
+                await asyncio.wait_for(done, KEY_SETTLE_SECONDS)
 
     # ------------------------------------------------------------ start
 

@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import ScrollableContainer, Vertical
 from textual.widget import Widget
 from textual.widgets import Input, Static, TextArea
 from textual.widgets.text_area import Document, Selection
@@ -31,11 +31,19 @@ INPUT_TYPES: frozenset[str] = frozenset({"line", "number", "date"})
 
 
 class AnswerArea(KeyActivity, TextArea):
-    """A soft-wrapping text answer: Down on its last line and Up on its first leave it."""
+    """A soft-wrapping text answer: Down on its last line and Up on its first leave it.
+
+    At the form's last (first) field Down (Up) goes to the end (start) of the answer
+    and the focus stays, so what is typed next is never sent somewhere unseen.
+    Ctrl+End / Ctrl+Home go to the end / start of the whole answer (End and Home
+    stay on the screen line, as in every editor).
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("down", "cursor_down_or_leave", "Down", show=False),
         Binding("up", "cursor_up_or_leave", "Up", show=False),
+        Binding("ctrl+end", "answer_end", "End of the answer", show=False, id="answer.end"),
+        Binding("ctrl+home", "answer_start", "Start of the answer", show=False, id="answer.start"),
     ]
 
     def __init__(self, path: str, text: str) -> None:
@@ -46,17 +54,37 @@ class AnswerArea(KeyActivity, TextArea):
     def _visual_row(self) -> int:
         return self.wrapped_document.location_to_offset(self.cursor_location).y
 
+    def _neighbour(self, step: int) -> Widget | None:
+        """The field before/after this one in the focus order, if it is in the same form (scroll area)."""
+        chain = self.screen.focus_chain
+        index = chain.index(self) + step if self in chain else -1
+        if not 0 <= index < len(chain):
+            return None
+        scroller = next((a for a in self.ancestors if isinstance(a, ScrollableContainer)), None)
+        other = chain[index]
+        return other if scroller is not None and scroller in other.ancestors else None
+
+    def action_answer_end(self) -> None:
+        self.move_cursor(self.document.end)
+
+    def action_answer_start(self) -> None:
+        self.move_cursor((0, 0))
+
     def action_cursor_down_or_leave(self) -> None:
-        if self._visual_row() >= self.wrapped_document.height - 1:
-            self.app.action_focus_next()
-        else:
+        if self._visual_row() < self.wrapped_document.height - 1:
             self.action_cursor_down()
+        elif (after := self._neighbour(1)) is not None:
+            self.screen.set_focus(after)  # now, not after the keys already waiting
+        else:
+            self.action_answer_end()
 
     def action_cursor_up_or_leave(self) -> None:
-        if self._visual_row() <= 0:
-            self.app.action_focus_previous()
-        else:
+        if self._visual_row() > 0:
             self.action_cursor_up()
+        elif (before := self._neighbour(-1)) is not None:
+            self.screen.set_focus(before)
+        else:
+            self.action_answer_start()
 
 
 class FieldInput(AnswerInput):
@@ -203,13 +231,15 @@ class SectionEditor(Vertical):
 
     def focus_first(self) -> None:
         """Focus the section's first shown field."""
+        # Screen.set_focus, not Widget.focus: the focus moves now, before the next key is read.
         if self.short_answers is not None and self.short_answers.shown:
-            self.short_answers.focus()
+            self.screen.set_focus(self.short_answers)
             return
         for field in self.fields.values():
             if field.display:
                 widget = field.field
-                (widget.query_one(AnswerInput) if isinstance(widget, GroupInput) else widget).focus()
+                target = widget.query_one(AnswerInput) if isinstance(widget, GroupInput) else widget
+                self.screen.set_focus(target)
                 return
 
     def place_cursor(

@@ -4,10 +4,17 @@ One focusable widget per section rather than one per question, so a section
 with five short questions costs one widget, and answering them is five key
 presses: the option's accelerator answers the highlighted question and moves
 on to the next unanswered one.
+
+A key that is not an option is never dropped in silence: the row says at once,
+under itself, what it takes and how to reach a text box, and takes no answer
+keys until the typing stops (`TYPING_PAUSE`) or the practitioner moves, so a
+sentence typed here by mistake sets at most the one answer its first key names.
+Ctrl+Z takes back the last answer given here.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -16,11 +23,15 @@ from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.message import Message
+from textual.timer import Timer
 from textual.widget import Widget
 
 from forms.definition.options import YESNO_OPTIONS
 from forms.model import Option, Question
 from tui.widgets.counters import KeyActivity
+
+TYPING_PAUSE = 1.0
+"""Seconds without a key after which a row that refused a key takes answer keys again."""
 
 SHORT_TYPES: frozenset[str] = frozenset({"yesno", "choice", "multi", "scale"})
 """Question types answered with one key in the answer row."""
@@ -78,6 +89,7 @@ class ShortAnswers(KeyActivity, Widget, can_focus=True):
         Binding("backspace", "clear", "Clear answer", show=False),
         Binding("up", "app.focus_previous", "Previous field", show=False),
         Binding("down", "app.focus_next", "Next field", show=False),
+        Binding("ctrl+z", "undo", "Undo answer", show=False, id="short.undo"),
     ]
 
     class Changed(Message):
@@ -108,6 +120,15 @@ class ShortAnswers(KeyActivity, Widget, can_focus=True):
         self.hidden: frozenset[str] = frozenset()
         self.required: frozenset[str] = frozenset(q.path for q in self.questions if q.question.required)
         self.cursor = 0
+        self.hint = ""
+        """Said under the row after a key it cannot take; empty otherwise."""
+        self._typing = False
+        self._typing_timer: Timer | None = None
+        self._undo: list[tuple[str, Any, int]] = []
+        """(path, answer before, cursor before) of each answer given here, newest last."""
+        self._burst = 0
+        """Answers given by keys less than `TYPING_PAUSE` apart, up to now."""
+        self._last_key = 0.0
 
     # ------------------------------------------------------------ state
 
@@ -146,25 +167,90 @@ class ShortAnswers(KeyActivity, Widget, can_focus=True):
 
     def action_move(self, step: int) -> None:
         count = len(self.shown)
+        self._stop_typing()
         if count:
             self.cursor = (min(self.cursor, count - 1) + step) % count
             self.refresh()
 
     def action_clear(self) -> None:
         current = self.current
+        self._stop_typing()
         if current is not None and current.path in self.values:
-            del self.values[current.path]
-            self.post_message(self.Changed(self, current.path, None))
+            self._set(current.path, None)
             self.refresh()
+
+    def action_undo(self) -> None:
+        """Take back the last answer given on this row (the highlight goes back to it)."""
+        self._stop_typing()
+        if not self._undo:
+            self.app.bell()
+            return
+        path, before, cursor = self._undo.pop()
+        self._set(path, before, undoable=False)
+        self.cursor = cursor
+        self.refresh()
+
+    def _set(self, path: str, value: Any, *, undoable: bool = True) -> None:
+        if undoable:
+            self._undo.append((path, self.values.get(path), self.cursor))
+        if value is None or value == []:
+            self.values.pop(path, None)
+            value = None
+        else:
+            self.values[path] = value
+        self.post_message(self.Changed(self, path, value))
+
+    def _refuse(self, current: ShortQuestion, character: str) -> None:
+        """Say what the row takes; take no answer keys until the typing stops.
+
+        Answers given earlier in the same burst of keys, after its first, were
+        words typed here by mistake: they are taken back.
+        """
+        while self._burst > 1 and self._undo:
+            path, before, cursor = self._undo.pop()
+            self._set(path, before, undoable=False)
+            self.cursor = cursor
+            self._burst -= 1
+        current = self.current or current
+        keys = " or ".join(o.key.upper() for o in current.options if o.key)
+        self.hint = (
+            f"“{character}” is not an answer to “{current.question.label}”: press {keys}. "
+            "To write, press ↓ to reach a text box."
+        )
+        self._typing = True
+        if self._typing_timer is not None:
+            self._typing_timer.stop()
+        self._typing_timer = self.set_timer(TYPING_PAUSE, self._typing_stopped)
+        self.refresh(layout=True)
+
+    def _typing_stopped(self) -> None:
+        self._typing = False
+
+    def _stop_typing(self) -> None:
+        self._typing = False
+        self._burst = 0
+        if self.hint:
+            self.hint = ""
+            self.refresh(layout=True)
 
     def on_key(self, event: events.Key) -> None:
         current = self.current
         if current is None or event.character is None or not event.character.isprintable():
             return
+        if event.character == "?" and not self._typing:
+            return  # the help key outside text boxes
         option = current.by_key(event.character)
-        if option is None:
-            return
         event.stop()  # not prevent_default: the key still counts towards active time
+        now = time.monotonic()
+        if now - self._last_key >= TYPING_PAUSE:
+            self._burst = 0
+        self._last_key = now
+        if option is None or self._typing:
+            self._refuse(current, event.character)
+            return
+        if self.hint:
+            self.hint = ""
+            self.refresh(layout=True)
         value: Any
         if current.question.type == "multi":
             chosen = list(self.values.get(current.path, []))
@@ -174,12 +260,8 @@ class ShortAnswers(KeyActivity, Widget, can_focus=True):
             value = int(option.id)
         else:
             value = option.id
-        if value == []:
-            self.values.pop(current.path, None)
-            value = None
-        else:
-            self.values[current.path] = value
-        self.post_message(self.Changed(self, current.path, value))
+        self._set(current.path, value)
+        self._burst += 1
         if current.question.type != "multi":
             self._advance()
         self.refresh()
@@ -210,10 +292,14 @@ class ShortAnswers(KeyActivity, Widget, can_focus=True):
             text.append(f"{mark}{item.question.label}{required}", style=style)
             text.append(f" → {item.answer_label(self.values.get(item.path))}", style="bold")
             text.append("   " + " / ".join(option_text(o) for o in item.options), style="dim")
+        if self.hint:
+            text.append("\n")
+            text.append(self.hint, style="bold")
         return text
 
     def on_focus(self) -> None:
         self.refresh()
 
     def on_blur(self) -> None:
+        self._stop_typing()
         self.refresh()

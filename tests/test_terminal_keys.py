@@ -1,0 +1,178 @@
+"""Findings 1–7 of issue #14 in the real `a4`, in a pty, typed as a person types (tests/terminal/).
+
+Each test drives the real command on the small keys form (tests/terminal/scene.py)
+and then reads the store: a word typed must be saved, and saved in the field
+where the cursor was.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.terminal.driver import A4Terminal
+from tests.terminal.scene import PATIENCE, Scene
+
+pytestmark = pytest.mark.terminal
+
+AFTER_13A = "case-screen part of #14 (item 5): fixed on top of 13a's case screen"
+
+
+def quit_app(term: A4Terminal) -> None:
+    term.press("ctrl+q")
+    term.wait_exit(PATIENCE)
+
+
+def to_answer_c(term: A4Terminal) -> None:
+    """From Answer A (focused on open): Tab to section 2's one-key row, ↓ to Answer C."""
+    term.press("tab")
+    term.wait_quiet(0.3)
+    term.press("down")
+    term.wait_quiet(0.3)
+
+
+@pytest.fixture
+def scene(tmp_path: Path) -> Scene:
+    return Scene(tmp_path).create()
+
+
+def test_down_at_the_end_of_the_last_text_box_keeps_the_typing_there(scene: Scene) -> None:
+    """Finding 1: ↓ at the end of the form's last text box, then more typing: nothing is lost."""
+    with scene.start(size=(80, 24)) as term:
+        scene.open_case(term)
+        to_answer_c(term)
+        term.type("The last sentence.", gap=0.02)
+        term.wait_quiet(0.3)
+        term.press("down")
+        term.wait_quiet(0.3)
+        term.type(" XYZ", gap=0.02)
+        term.wait_for("XYZ", PATIENCE)
+        quit_app(term)
+    answers = scene.answers()
+    assert answers.get("second.c") == "The last sentence. XYZ", answers
+
+
+SENTENCE = "She said the flat had been quiet since the move and the neighbours were kind to her"
+
+
+@pytest.mark.parametrize("key", ["down", "end"])
+def test_down_or_end_soon_after_typing_stays_in_the_field(scene: Scene, key: str) -> None:
+    """Finding 2: ↓ / End pressed ~0.4 s after typing, then more words: they land in the same field."""
+    with scene.start(size=(80, 24)) as term:
+        scene.open_case(term)
+        for _ in range(3):  # three wrapped lines of text in Answer A, the cursor at its end
+            term.type(SENTENCE + ". ", gap=0.0)
+            time.sleep(0.05)
+        term.press("up")
+        time.sleep(0.4)
+        term.press(key)
+        term.type("QQ", gap=0.05)
+        time.sleep(0.4)
+        quit_app(term)
+    answers = scene.answers()
+    assert "QQ" in answers.get("first.a", ""), answers
+    assert "QQ" not in answers.get("first.b", "") + answers.get("second.c", "")
+
+
+@pytest.mark.xfail(strict=True, reason=AFTER_13A)
+def test_ctrl_end_and_ctrl_home_go_to_the_ends_of_the_whole_answer(scene: Scene) -> None:
+    """Finding 3: End stays on the screen line; Ctrl+End / Ctrl+Home reach the answer's end / start."""
+    with scene.start(size=(80, 24)) as term:
+        scene.open_case(term)
+        term.type(" ".join([SENTENCE] * 3), gap=0.0)
+        term.wait_quiet(0.3)
+        term.press("up", "up", "ctrl+end")
+        term.type(" END", gap=0.03)
+        term.press("ctrl+home")
+        term.type("START ", gap=0.03)
+        term.wait_quiet(0.3)
+        quit_app(term)
+    text = scene.answers().get("first.a", "")
+    assert text.startswith("START ") and text.endswith(" END"), text
+
+
+def test_the_view_follows_the_cursor_after_a_long_paste(scene: Scene) -> None:
+    """Finding 4: after pasting ~480 words, what is typed next is on screen and saved at the end."""
+    pasted = " ".join(f"word{n}" for n in range(480))
+    with scene.start(size=(120, 40)) as term:
+        scene.open_case(term)
+        term.paste(pasted)
+        term.wait_quiet(0.5)
+        term.type(" TAILEND", gap=0.03)
+        term.wait_for("TAILEND", PATIENCE)
+        quit_app(term)
+    assert scene.answers().get("first.a") == pasted + " TAILEND"
+
+
+def test_a_sentence_on_a_one_key_row_sets_at_most_one_answer_and_says_why(scene: Scene) -> None:
+    """Finding 5: a sentence typed on a one-key row sets no more than the one answer its first key
+    names, and the row says at once what it takes and how to reach a text box."""
+    with scene.start(size=(80, 24)) as term:
+        scene.open_case(term)
+        term.press("tab")  # section 2: its one-key row
+        term.wait_quiet(0.3)
+        term.type("No, he is going to the gym", gap=0.04)
+        term.wait_for("is not an answer", PATIENCE)
+        shown = term.screen_text()
+        quit_app(term)
+    assert "↓" in shown and "text box" in shown
+    answers = scene.answers()
+    assert answers.get("second.linked") == "no"
+    assert "second.mood" not in answers, answers
+
+
+def test_ctrl_z_undoes_a_one_key_answer(scene: Scene) -> None:
+    """Finding 5: Ctrl+Z takes back a one-key answer, as it does typing."""
+    with scene.start(size=(80, 24)) as term:
+        scene.open_case(term)
+        term.press("tab")
+        term.wait_quiet(0.3)
+        term.press("y")
+        term.wait_for("→ Yes", PATIENCE)
+        term.press("ctrl+z")
+        term.wait_gone("→ Yes", PATIENCE)
+        quit_app(term)
+    assert "second.linked" not in scene.answers()
+
+
+@pytest.mark.parametrize("delay", [0.0, 0.05, 0.15])
+def test_quit_right_after_the_last_key_keeps_every_character(scene: Scene, delay: float) -> None:
+    """Finding 6: Ctrl+Q within 150 ms of the last key keeps every character typed."""
+    typed = "the last words before quitting matter"
+    with scene.start(size=(80, 24)) as term:
+        scene.open_case(term)
+        term.type(typed, gap=0.03)
+        time.sleep(delay)
+        quit_app(term)
+    assert scene.answers().get("first.a") == typed
+
+
+@pytest.mark.xfail(strict=True, reason=AFTER_13A)
+def test_section_keys_are_terminal_safe_and_alt_digits_insert_nothing(scene: Scene) -> None:
+    """Finding 7: no Alt+digit section keys (terminals turn them into characters); Ctrl+G 2 Enter
+    goes to section 2, and Alt+1 as xterm sends it puts nothing into the answer."""
+    with scene.start(size=(80, 24)) as term:
+        scene.open_case(term)
+        term.type("abc", gap=0.03)
+        term.press("alt+1")
+        term.type("d", gap=0.03)
+        term.press("f1")
+        term.wait_for("Keys", PATIENCE)
+        keys_shown = term.screen_text()
+        term.press("escape")
+        term.wait_quiet(0.3)
+        term.press("ctrl+g")
+        term.wait_for("Go to section", PATIENCE)
+        term.type("2")
+        term.wait_quiet(0.3)
+        term.press("enter")
+        term.wait_quiet(0.3)
+        term.press("y")
+        term.wait_for("→ Yes", PATIENCE)
+        quit_app(term)
+    assert "alt+" not in keys_shown.lower()
+    answers = scene.answers()
+    assert answers.get("first.a") == "abcd"
+    assert answers.get("second.linked") == "yes"
