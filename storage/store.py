@@ -92,6 +92,21 @@ class DuplicateError(StoreError):
     pass
 
 
+class OpenRecordError(DuplicateError):
+    """The case already has an open (unfinished) record of this kind; `existing` is that record.
+
+    One case has at most one draft, submitted or returned record of each kind
+    (assessment, review): a second would split the work and hide one of them.
+    """
+
+    def __init__(self, existing: Record) -> None:
+        super().__init__(
+            f"Case {existing.case_ref} already has an open {existing.kind} ({existing.status}, started "
+            f"{existing.created_at[:10]} by {existing.author}); open that one instead of starting another."
+        )
+        self.existing = existing
+
+
 class StaleVersionError(StoreError):
     """A save based on an old version: someone else saved first.
 
@@ -295,7 +310,13 @@ class Store(Protocol):
 
     def amend(self, record_id: str, actor: str) -> Record: ...
 
-    def start_review(self, case_ref: str, actor: str) -> Record: ...
+    def start_review(self, case_ref: str, actor: str) -> Record:
+        """A new draft review of the case's last approved record; the open review instead, if one exists.
+
+        Pressing "start review" twice (or in two windows) opens the same review:
+        a case never has two open reviews.
+        """
+        ...
 
     # audit
     def audit_trail(self, record_id: str) -> list[AuditEvent]: ...

@@ -16,6 +16,9 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 }
 """draft → submitted for QA → returned (with comments) or approved (countersigned) → locked."""
 
+OPEN: tuple[str, ...] = ("draft", "submitted", "returned")
+"""Statuses of a record still being worked on: a case has at most one such record of each kind."""
+
 REVIEWABLE: tuple[str, ...] = ("approved", "locked")
 """Statuses a review may build on: the record was countersigned."""
 

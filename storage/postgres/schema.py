@@ -60,6 +60,8 @@ ERR_ROLE = "A4009"
 """This login's role may not take that step (grade, countersign, submit, import a signed-off record)."""
 ERR_NO_DEFINITION = "A4010"
 """A record names a form definition the database does not hold."""
+ERR_OPEN_RECORD = "A4011"
+"""The case already has an open record of this kind (one draft, submitted or returned record per kind)."""
 """SQLSTATEs the triggers raise, so the engine can turn each into its own message (docs/team.md lists them)."""
 
 _V1 = """
@@ -738,7 +740,31 @@ GRANT INSERT ON a4.grades, a4.comments TO a4_qa_assessor, a4_admin;
 GRANT UPDATE (resolved_by, resolved_at) ON a4.comments TO a4_practitioner, a4_admin;
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
+_V5 = """
+-- One case has at most one open (draft, submitted or returned) record of each
+-- kind, for every login (psql included).  SECURITY DEFINER so it sees records
+-- row-level security hides from the writer; a transaction lock per case and
+-- kind makes two writers at once take turns.  A trigger, not a unique index,
+-- so a database already holding two (made before this rule) still upgrades.
+CREATE FUNCTION a4.one_open_record_per_kind() RETURNS trigger LANGUAGE plpgsql
+SECURITY DEFINER SET search_path = a4, pg_temp AS $$
+BEGIN
+    IF NEW.status IN ('draft', 'submitted', 'returned') THEN
+        PERFORM pg_advisory_xact_lock(hashtext('a4.open:' || NEW.case_ref || ':' || NEW.kind));
+        IF EXISTS (SELECT 1 FROM a4.records
+                   WHERE case_ref = NEW.case_ref AND kind = NEW.kind AND id <> NEW.id
+                     AND status IN ('draft', 'submitted', 'returned')) THEN
+            RAISE EXCEPTION 'case % already has an open % record; open it instead', NEW.case_ref, NEW.kind
+                USING ERRCODE = 'A4011';
+        END IF;
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER one_open_record_per_kind BEFORE INSERT ON a4.records
+    FOR EACH ROW EXECUTE FUNCTION a4.one_open_record_per_kind();
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5)
 """Migration `i` takes a database from schema version `i` to `i + 1`; append-only once released."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

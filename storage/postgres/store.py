@@ -50,6 +50,7 @@ from storage.postgres.schema import (
     ERR_LOCKED,
     ERR_NO_DEFINITION,
     ERR_NOT_FOUND,
+    ERR_OPEN_RECORD,
     ERR_OWN_APPROVAL,
     ERR_REASON,
     ERR_ROLE,
@@ -289,6 +290,8 @@ class PostgresStore(SqlStore):
             )
         if state == ERR_APPEND_ONLY:
             return NotPermittedError(f"Refused: {detail}.")
+        if state == ERR_OPEN_RECORD:
+            return DuplicateError(f"Refused: {detail}.")
         if state == ERR_IMPERSONATION:
             return NotPermittedError(f"Refused: {detail}; you are connected as {self.login}.")
         if state == ERR_REASON:

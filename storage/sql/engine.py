@@ -25,7 +25,7 @@ from forms.model import Case, Comment, Deadlines, Grade, Record, Signature
 from forms.record.deadlines import next_review
 from forms.record.review import carry_forward
 from forms.record.text_rules import TextError, check_line
-from forms.record.workflow import REVIEWABLE, allowed_next
+from forms.record.workflow import OPEN, REVIEWABLE, allowed_next
 from storage.sql.rows import (
     audit_key,
     case_from_row,
@@ -53,6 +53,7 @@ from storage.store import (
     NotFoundError,
     NotLockedError,
     NotPermittedError,
+    OpenRecordError,
     ReasonRequiredError,
     StaleVersionError,
     StoreError,
@@ -154,6 +155,13 @@ class SqlStore(ABC):
         if row is None:
             raise NotFoundError(f"There is no case with reference {ref}.")
         return case_from_row(row)
+
+    def _case_for_update(self, conn: Connection, ref: str) -> Case:
+        """The case, locked until the transaction ends (PostgreSQL), so two starts on it take turns."""
+        row = conn.execute(self.SQL.case_for_update, (ref,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"There is no case with reference {ref}.")
+        return Case(*row)
 
     def _record(self, conn: Connection, record_id: str) -> Record:
         row = conn.execute(self.SQL.record, (record_id,)).fetchone()
@@ -279,7 +287,7 @@ class SqlStore(ABC):
         actor = self._actor(actor)
 
         def work(conn: Connection) -> Record:
-            self._case(conn, record.case_ref)
+            self._case_for_update(conn, record.case_ref)
             return self._insert_new_record(conn, record, actor)
 
         return self._write(work)
@@ -382,7 +390,14 @@ class SqlStore(ABC):
         kept = json.loads(row[0]) if row and row[0] else []
         return list(dict.fromkeys([*([risk_path] if risk_path else []), *kept]))
 
+    def _open_record(self, conn: Connection, case_ref: str, kind: str) -> Record | None:
+        """The case's open (draft, submitted or returned) record of this kind, if it has one."""
+        row = conn.execute(self.SQL.open_record, (case_ref, kind, *OPEN)).fetchone()
+        return record_from_row(row) if row is not None else None
+
     def _insert_new_record(self, conn: Connection, record: Record, actor: str) -> Record:
+        if record.status in OPEN and (existing := self._open_record(conn, record.case_ref, record.kind)):
+            raise OpenRecordError(existing)
         at = self._timestamp()
         new = fresh_draft(record, author=self._new_author(record, actor), at=at)
         self._prepare(conn, actor)
@@ -526,6 +541,7 @@ class SqlStore(ABC):
 
         def work(conn: Connection) -> Record:
             source = self._record(conn, record_id)
+            self._case_for_update(conn, source.case_ref)
             if source.status != "locked":
                 raise NotLockedError(
                     f"Only a locked record is amended; this one is {source.status}, so edit it directly."
@@ -538,7 +554,9 @@ class SqlStore(ABC):
         actor = self._actor(actor)
 
         def work(conn: Connection) -> Record:
-            self._case(conn, case_ref)
+            self._case_for_update(conn, case_ref)
+            if (open_review := self._open_record(conn, case_ref, "review")) is not None:
+                return open_review
             row = conn.execute(self.SQL.latest_reviewable, (case_ref, *REVIEWABLE)).fetchone()
             if row is None:
                 raise NotFoundError(

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from forms.record.workflow import REVIEWABLE
+from forms.record.workflow import OPEN, REVIEWABLE
 from storage.sql.rows import RECORD_COLUMNS
 
 _CASE_COLUMNS = "ref, name, start, owner, form_id, initial_due, next_review, sentence, national_id"
@@ -77,6 +77,7 @@ class Statements:
         self.case = f"SELECT {case_columns} FROM cases WHERE ref = {m}"
         self.case_deadlines = f"SELECT initial_working_days, review_weeks FROM cases WHERE ref = {m}"
         self.case_deadlines_for_update = self.case_deadlines + fu
+        self.case_for_update = self.case + fu
         self.case_update = (
             f"UPDATE cases SET name = {m}, start = {m}, owner = {m}, form_id = {m}, initial_due = {m}, "
             f"sentence = {j}, national_id = {m} WHERE ref = {m}"
@@ -118,6 +119,10 @@ class Statements:
         self.records_for_case = f"{select_records} WHERE case_ref = {m} ORDER BY seq"
         self.records = f"{select_records} ORDER BY seq"
         self.records_with_status = f"{select_records} WHERE status = {m} ORDER BY seq"
+        self.open_record = (
+            f"{select_records} WHERE case_ref = {m} AND kind = {m} AND status IN ({_marks(m, len(OPEN))}) "
+            "ORDER BY seq DESC LIMIT 1"
+        )
         self.latest_reviewable = (
             f"{select_records} WHERE case_ref = {m} AND status IN ({_marks(m, len(REVIEWABLE))}) "
             "ORDER BY seq DESC LIMIT 1"

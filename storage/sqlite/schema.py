@@ -221,7 +221,18 @@ WHEN EXISTS (SELECT 1 FROM records WHERE form_id = OLD.id AND form_version = OLD
 BEGIN SELECT RAISE(ABORT, 'a kept definition used by records cannot be deleted'); END;
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7)
+_V8 = """
+-- One case has at most one open (draft, submitted or returned) record of each
+-- kind, for every writer of the file.  A trigger, not a unique index, so a
+-- file that already holds two (made before this rule) still opens.
+CREATE TRIGGER one_open_record_per_kind BEFORE INSERT ON records
+WHEN NEW.status IN ('draft', 'submitted', 'returned') AND EXISTS (
+    SELECT 1 FROM records
+    WHERE case_ref = NEW.case_ref AND kind = NEW.kind AND status IN ('draft', 'submitted', 'returned'))
+BEGIN SELECT RAISE(ABORT, 'this case already has an open record of this kind; open it instead'); END;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8)
 """Migration `i` takes a file from schema version `i` to `i + 1`."""
 
 SCHEMA_VERSION = len(MIGRATIONS)
