@@ -161,7 +161,7 @@ class SqlStore(ABC):
         row = conn.execute(self.SQL.case_for_update, (ref,)).fetchone()
         if row is None:
             raise NotFoundError(f"There is no case with reference {ref}.")
-        return Case(*row)
+        return case_from_row(row)
 
     def _record(self, conn: Connection, record_id: str) -> Record:
         row = conn.execute(self.SQL.record, (record_id,)).fetchone()
