@@ -76,7 +76,6 @@ def test_down_or_end_soon_after_typing_stays_in_the_field(scene: Scene, key: str
     assert "QQ" not in answers.get("first.b", "") + answers.get("second.c", "")
 
 
-@pytest.mark.xfail(strict=True, reason=AFTER_13A)
 def test_ctrl_end_and_ctrl_home_go_to_the_ends_of_the_whole_answer(scene: Scene) -> None:
     """Finding 3: End stays on the screen line; Ctrl+End / Ctrl+Home reach the answer's end / start."""
     with scene.start(size=(80, 24)) as term:
