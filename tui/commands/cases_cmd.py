@@ -81,9 +81,9 @@ def run(args: argparse.Namespace) -> int:
             r["status"] or "not started",
             r["sentence_end"] or "-",
             r["due"],
-            f"OVERDUE by {-r['working_days_left']} working days"
+            f"OVERDUE by {working_days(-r['working_days_left'])}"
             if r["overdue"]
-            else f"in {r['working_days_left']} working days",
+            else f"in {working_days(r['working_days_left'])}",
         )
         for r in rows
     ]
@@ -92,3 +92,8 @@ def run(args: argparse.Namespace) -> int:
     for row in table:
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)) + "  " + row[5])
     return 0
+
+
+def working_days(count: int) -> str:
+    """"1 working day", "3 working days"."""
+    return f"{count} working day{'' if count == 1 else 's'}"

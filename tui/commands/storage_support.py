@@ -7,7 +7,6 @@ and exit status 1, never a traceback.
 from __future__ import annotations
 
 import argparse
-import getpass
 import sys
 from typing import TYPE_CHECKING
 
@@ -65,8 +64,13 @@ def load_form(args: argparse.Namespace, form_id: str) -> AssessmentForm | None:
 
 
 def current_user() -> str:
-    """Who is running A4: the owner of new cases and the author of new records."""
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "practitioner"
+    """Who is running A4: the owner of new cases and the author of new records.
+
+    The `user` of the config file, as the app uses, so `a4 demo` and `a4 new`
+    give cases to the practitioner whose caseload the app then shows; else the
+    login name.
+    """
+    from tui.config import config_path, default_user, load_config
+
+    config, _problems = load_config(config_path(), binding_ids=frozenset, themes=())
+    return config.user or default_user()

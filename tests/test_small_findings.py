@@ -1,0 +1,42 @@
+"""The smaller findings of #14 that the `a4` command shows: owner from config.toml, "1 working day"."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from pathlib import Path
+
+from forms.model import Deadlines
+from forms.record.deadlines import days_left, initial_due
+from tests.cli_support import run_a4
+
+
+def env_for(tmp_path: Path, user: str | None) -> dict[str, str]:
+    config = tmp_path / "config.toml"
+    config.write_text(f'user = "{user}"\n' if user else "", encoding="utf-8")
+    return {"A4_DATA_DIR": str(tmp_path / "data"), "A4_CONFIG": str(config)}
+
+
+def test_new_and_demo_give_cases_to_the_user_named_in_the_config(tmp_path: Path) -> None:
+    env = env_for(tmp_path, "sam.jones")
+    made = run_a4("new", "--ref", "C-1", "--name", "Alex Morgan", "--start", "2026-11-20", env=env)
+    assert made.returncode == 0, made.stderr
+    assert run_a4("demo", "--cases", "3", env=env).returncode == 0
+    listed = json.loads(run_a4("cases", "--json", env=env).stdout)
+    assert len(listed) == 4
+    assert {case["owner"] for case in listed} == {"sam.jones"}
+
+
+def test_one_working_day_is_singular(tmp_path: Path) -> None:
+    deadlines = Deadlines(initial_working_days=10, review_weeks=16)
+    today = date.today()
+    start = next(
+        today - timedelta(days=n)
+        for n in range(0, 30)
+        if days_left(initial_due(today - timedelta(days=n), deadlines), today) == 1
+    )
+    env = env_for(tmp_path, "sam.jones")
+    made = run_a4("new", "--ref", "C-1", "--name", "Alex Morgan", "--start", start.isoformat(), env=env)
+    assert made.returncode == 0, made.stderr
+    shown = run_a4("cases", env=env).stdout
+    assert "in 1 working day" in shown and "1 working days" not in shown, shown
