@@ -95,5 +95,5 @@ def run(args: argparse.Namespace) -> int:
 
 
 def working_days(count: int) -> str:
-    """"1 working day", "3 working days"."""
+    """ "1 working day", "3 working days"."""
     return f"{count} working day{'' if count == 1 else 's'}"
