@@ -760,7 +760,8 @@ BEGIN
     END IF;
     RETURN NEW;
 END $$;
-CREATE TRIGGER one_open_record_per_kind BEFORE INSERT ON a4.records
+-- Named to fire after records_guard (PostgreSQL fires triggers by name), so who-may-write is said first.
+CREATE TRIGGER records_one_open_per_kind BEFORE INSERT ON a4.records
     FOR EACH ROW EXECUTE FUNCTION a4.one_open_record_per_kind();
 """
 
