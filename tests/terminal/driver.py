@@ -30,7 +30,7 @@ import sys
 import termios
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import suppress
 from pathlib import Path
 
@@ -126,11 +126,13 @@ class A4Terminal:
         args: Sequence[str] = (),
         env: Mapping[str, str] | None = None,
         config_text: str | None = None,
+        command: Sequence[str] | None = None,
     ) -> A4Terminal:
         """Start `a4 [args]` on the store in `data_dir` in a pty of `size` (columns, lines).
 
         A config file is written beside the data folder naming `user` (and `role`),
-        unless `config_text` gives the whole file.
+        unless `config_text` gives the whole file.  `command` runs something else in
+        the same terminal and environment instead (the benches' bare Textual floors).
         """
         data_dir.mkdir(parents=True, exist_ok=True)
         config = data_dir.parent / f"{data_dir.name}-config.toml"
@@ -155,7 +157,7 @@ class A4Terminal:
         master, slave = os.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", size[1], size[0], 0, 0))
         process = subprocess.Popen(
-            [sys.executable, "-m", "tui.cli", *args],
+            [*command, *args] if command is not None else [sys.executable, "-m", "tui.cli", *args],
             stdin=slave,
             stdout=slave,
             stderr=slave,
@@ -249,9 +251,10 @@ class A4Terminal:
                 return
             if not chunk:
                 return
+            arrived = time.monotonic()
             with self._changed:
                 self._stream.feed(chunk)
-                self._last_output = time.monotonic()
+                self._last_output = arrived
                 self._changed.notify_all()
 
     def screen_lines(self) -> list[str]:
@@ -281,6 +284,34 @@ class A4Terminal:
                     break
                 self._changed.wait(min(left, 0.1))
         raise ScreenTimeout(f"{text!r} not on screen after {timeout}s; screen:\n{self.screen_text()}")
+
+    def wait_until(self, predicate: Callable[[str], bool], timeout: float = 10.0) -> float:
+        """Wait until `predicate(screen text)` holds; the monotonic time the output that made it hold arrived.
+
+        The time is taken when the bytes were read from the pty (before the waiter wakes), so a
+        bench measuring key-to-screen is not charged for this thread being scheduled late.
+        """
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while True:
+                if predicate("\n".join(line.rstrip() for line in self._screen.display)):
+                    return self._last_output
+                left = deadline - time.monotonic()
+                if left <= 0 or (self.process.poll() is not None and not self._reader.is_alive()):
+                    break
+                self._changed.wait(min(left, 0.1))
+        raise ScreenTimeout(f"screen not as wanted after {timeout}s; screen:\n{self.screen_text()}")
+
+    def wait_output_after(self, moment: float, timeout: float = 10.0) -> float:
+        """Wait for the first output read after monotonic time `moment` (a frame drawn since); its time."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while self._last_output <= moment:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise ScreenTimeout(f"nothing drawn within {timeout}s; screen:\n{self.screen_text()}")
+                self._changed.wait(min(left, 0.1))
+            return self._last_output
 
     def wait_gone(self, text: str, timeout: float = 10.0) -> None:
         """Wait until `text` is no longer on screen."""
