@@ -76,9 +76,14 @@ class Bare(App):
         yield area
 
     def on_mount(self):
+        self.query_one(TextArea).focus()
+        self.call_after_refresh(self.to_end)
+
+    def to_end(self):
+        # After the first layout, so the view scrolls to the cursor's line (the end of the text).
         area = self.query_one(TextArea)
-        area.focus()
         area.move_cursor(area.document.end)
+        area.scroll_end(animate=False)
         self.notify("BARE-TEXT-READY", timeout=0.5)
 
 
