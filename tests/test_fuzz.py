@@ -97,7 +97,9 @@ _FORMATS = {  # A4's own formats; `date` and `date-time` are drawn by hypothesis
 
 
 def _schema_files() -> st.SearchStrategy[dict[str, Any]]:
-    return from_schema(record_schema(), custom_formats=_FORMATS)
+    # A copy: hypothesis-jsonschema resolves $refs in the dict it is given, and the shipped schema is
+    # read once per process (`record_schema` is cached), so later tests in that process would see it changed.
+    return from_schema(copy.deepcopy(record_schema()), custom_formats=_FORMATS)
 
 
 @settings(NORMAL, max_examples=40)  # drawing from the whole schema is slow: the mutations do the volume
