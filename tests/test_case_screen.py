@@ -152,7 +152,7 @@ async def test_required_and_hidden_questions_change_live(
     async with app.run_test(size=(100, 40)) as pilot:
         analysis = editor(app, "accommodation").fields["accommodation.analysis"]
         assert not analysis.required
-        await pilot.press("alt+2")
+        await go_to_section(pilot, 2)
         await pilot.press("y")
         assert analysis.required  # marked at once, before any autosave
         assert "Why does it link, and on what evidence? (required)" in screen_text(app)
@@ -191,7 +191,7 @@ async def test_counters_show_words_time_due_and_save_state(
         await wait_for_autosave(pilot, clock)
         assert "saved 0 s ago" in screen_text(app)
         assert "active 10 min (this session 0 min)" in screen_text(app)
-        await pilot.press("alt+3")
+        await go_to_section(pilot, 3)
         await pilot.pause(0.35)
         text = screen_text(app)
         assert "3. Education, training and employment: 260/340 words" in text
@@ -221,7 +221,7 @@ async def test_short_mode_hides_sections_and_keeps_their_text(
     clock = FakeClock()
     app = case_app(case_store, form, clock)
     async with app.run_test(size=(100, 40)) as pilot:
-        await pilot.press("alt+4")  # finance: not part of the short form
+        await go_to_section(pilot, 4)  # finance: not part of the short form
         await pilot.press("down", *"money worries")
         await pilot.press("f8")
         assert not editor(app, "finance").display
@@ -293,7 +293,8 @@ async def test_goto_prompt_matches_titles_fuzzily(case_store: SqliteStore, form:
 async def test_help_plan_and_qa_are_one_key_away(case_store: SqliteStore, form: AssessmentForm) -> None:
     app = case_app(case_store, form, FakeClock())
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("alt+2", "f2")
+        await go_to_section(pilot, 2)
+        await pilot.press("f2")
         section = form.section("accommodation")
         assert section is not None and section.help
         assert section.help.split()[0] in screen_text(app)
@@ -416,3 +417,11 @@ async def test_a_group_question_leaves_the_screen_like_any_widget(form: Assessme
         await app.query_one(GroupInput).remove()
         await pilot.pause()
         assert not app.query(GroupInput)
+
+
+async def go_to_section(pilot: Any, number: int) -> None:
+    """Ctrl+G, the section's number, Enter: the terminal-safe way to a section."""
+    await pilot.press("ctrl+g")
+    await pilot.pause()
+    await pilot.press(*str(number), "enter")
+    await pilot.pause()

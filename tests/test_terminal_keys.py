@@ -17,8 +17,6 @@ from tests.terminal.scene import PATIENCE, Scene
 
 pytestmark = pytest.mark.terminal
 
-AFTER_13A = "case-screen part of #14 (item 5): fixed on top of 13a's case screen"
-
 
 def quit_app(term: A4Terminal) -> None:
     term.press("ctrl+q")
@@ -148,7 +146,6 @@ def test_quit_right_after_the_last_key_keeps_every_character(scene: Scene, delay
     assert scene.answers().get("first.a") == typed
 
 
-@pytest.mark.xfail(strict=True, reason=AFTER_13A)
 def test_section_keys_are_terminal_safe_and_alt_digits_insert_nothing(scene: Scene) -> None:
     """Finding 7: no Alt+digit section keys (terminals turn them into characters); Ctrl+G 2 Enter
     goes to section 2, and Alt+1 as xterm sends it puts nothing into the answer."""

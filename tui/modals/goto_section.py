@@ -1,4 +1,8 @@
-"""The "go to section" prompt: type a few letters of a title, Enter jumps there."""
+"""The "go to section" prompt: type a few letters of a title, or its number, and Enter jumps there.
+
+Ctrl+G, a number, Enter is the terminal-safe way to a section (Alt+digit is
+turned into a character by many terminals, so A4 binds nothing to Alt).
+"""
 
 from __future__ import annotations
 
@@ -46,6 +50,16 @@ class GotoSection(ModalScreen[str | None]):
         matches.highlighted = 0 if matches.option_count else None
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        typed = event.value.strip().rstrip(".")
+        if typed.isdigit():  # a section's number: that section, as numbered on screen
+            prefix = f"{int(typed)}. "
+            numbered = next((sid for sid, title in self.sections if title.startswith(prefix)), None)
+            if numbered is None:
+                self.app.bell()
+                self.query_one(Input).placeholder = f"There is no section {typed} on screen"
+                return
+            self.dismiss(numbered)
+            return
         matches = self.query_one(OptionList)
         if matches.highlighted is None:
             self.app.bell()

@@ -127,10 +127,6 @@ class CaseScreen(Screen[None]):
         Binding("tab", "next_section", "Next section", show=False, id="case.next_section"),
         Binding("shift+tab", "previous_section", "Previous section", show=False, id="case.previous_section"),
         Binding("ctrl+g", "goto_section", "Go to section", id="case.goto_section"),
-        *(
-            Binding(f"alt+{n}", f"jump({n})", f"Section {n}", show=False, id=f"case.section_{n}")
-            for n in range(1, 10)
-        ),
         Binding("f2", "toggle_help", "Help", id="case.help"),
         Binding("f3", "confirm_section", "No change", id="case.confirm_section"),
         Binding("f4", "toggle_diff", "Changes", id="case.toggle_diff"),
@@ -466,7 +462,8 @@ class CaseScreen(Screen[None]):
         visible = self._visible_editors()
         if not visible:
             return
-        index = visible.index(self.current) if self.current in visible else -step
+        here = self._editor_of(self.focused) or self.current  # the focus now, not the last message about it
+        index = visible.index(here) if here in visible else -step
         target = index + step
         if 0 <= target < len(visible):
             self._focus_section(visible[target])
@@ -478,13 +475,6 @@ class CaseScreen(Screen[None]):
 
     def action_previous_section(self) -> None:
         self._step_section(-1)
-
-    def action_jump(self, number: int) -> None:
-        editor = self.editors[number - 1] if 0 < number <= len(self.editors) else None
-        if editor is None or not editor.display:
-            self.notify(f"There is no section {number} on screen.", severity="warning")
-            return
-        self._focus_section(editor)
 
     def action_goto_section(self) -> None:
         sections = [(e.section.id, e.title) for e in self._visible_editors()]
