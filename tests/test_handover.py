@@ -140,7 +140,7 @@ async def test_a_practitioner_is_not_offered_the_handover(embedded: SqliteStore)
     add_case(embedded, "H-8", "Alex Morgan", TODAY, owner=USER)
     async with make_app(embedded).run_test(size=(100, 30)) as pilot:
         screen = await caseload_shown(pilot)
-        assert screen.check_action("hand_over", ()) is None
+        assert screen.check_action("hand_over", ()) is False
         await pilot.press("ctrl+t")
         assert not isinstance(pilot.app.screen, HandOverScreen)
     assert embedded.handovers() == []

@@ -340,8 +340,8 @@ class CaseloadScreen(Screen[None]):
             return bool(self.filter_text)
         if action == "start_review":
             return self.selected_ref is not None or None
-        if action == "hand_over":
-            return (self.hand_over_by is not None and self.selected_ref is not None) or None
+        if action == "hand_over":  # managers only: hidden from everyone else, dimmed with no case chosen
+            return False if self.hand_over_by is None else (self.selected_ref is not None or None)
         return True
 
     @on(CaseList.Selected)
