@@ -366,6 +366,23 @@ class Comment:
 
 
 @dataclass
+class Override:
+    """A failing automatic check submitted past, with the practitioner's reason (`forms.record.overrides`)."""
+
+    key: str
+    """Which finding it answers: criterion, check kind, place and wording."""
+    message: str
+    """The finding as the practitioner read it."""
+    path: str
+    reason: str
+    by: str = ""
+    on: str = ""
+    acknowledged_by: str = ""
+    """The QA assessor who read the reason before countersigning."""
+    acknowledged_on: str = ""
+
+
+@dataclass
 class Signature:
     """One countersignature; a rubric may ask for two before a record locks."""
 
@@ -424,6 +441,8 @@ class Record:
     grades: list[Grade] = field(default_factory=list)
     comments: list[Comment] = field(default_factory=list)
     signatures: list[Signature] = field(default_factory=list)
+    overrides: list[Override] = field(default_factory=list)
+    """Failing checks submitted past, each with the practitioner's reason."""
     carried_from: str = ""
     """In a review: ISO date of the record whose answers were carried forward."""
     confirmed: list[str] = field(default_factory=list)

@@ -10,8 +10,12 @@ own save never carries a sign-off: the store keeps them in tables of their own.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
+from datetime import UTC, datetime
 
+from forms.checks.findings import Finding
 from forms.model import AssessmentForm, Record, Rubric
+from forms.record.overrides import acknowledged, audit_text, current_overrides, unacknowledged, unexplained
 from forms.record.signoff import (
     Decision,
     SignoffRefused,
@@ -22,9 +26,24 @@ from forms.record.signoff import (
 from storage.store import Store
 
 
-def submit(store: Store, record: Record, user: str) -> Record:
-    """Send a saved record to QA."""
-    return store.transition(record.id, "submitted", user)
+def submit(store: Store, record: Record, user: str, findings: Sequence[Finding] = ()) -> Record:
+    """Send a saved record to QA: refused while an automatic check fails with no reason given for it.
+
+    `findings` are what the rubric's automatic checks find in `record` now;
+    each needs an override with the practitioner's reason
+    (`forms.record.overrides.with_reasons`).  The reasons are saved with the
+    record and kept in the audit trail with the submission.
+    """
+    if missing := unexplained(findings, record):
+        count = len(missing)
+        raise SignoffRefused(
+            f"{count} automatic check{'s' if count != 1 else ''} still fail{'' if count != 1 else 's'}: "
+            f"{missing[0].message} Fix it, or give a short reason for submitting it as it is."
+        )
+    overrides = current_overrides(findings, record)
+    if overrides != record.overrides:
+        record = store.save_record(dataclasses.replace(record, overrides=overrides), user)
+    return store.transition(record.id, "submitted", user, comment=audit_text(overrides))
 
 
 def decide(
@@ -53,6 +72,17 @@ def decide(
         )
     if refusal := approve_refusal(rubric, form, updated, user, role):
         raise SignoffRefused(refusal)
+    if pending := unacknowledged(record):
+        if not decision.acknowledge_overrides:
+            count = len(pending)
+            raise SignoffRefused(
+                f"{count} check{'s were' if count != 1 else ' was'} submitted past with a reason: "
+                f"read and acknowledge each before countersigning (first: {pending[0].message} — "
+                f"{pending[0].reason})."
+            )
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        record = store.save_record(acknowledged(record, by=user, on=now), user)
+        note = "; ".join(filter(None, [note, "acknowledged " + audit_text(pending)]))
     to = status_after_signing(rubric, form, record)
     if to == "locked" and record.status == "submitted":
         return store.approve_and_lock(record.id, user, comment=note, grades=given_grades, comments=comments)

@@ -249,7 +249,7 @@ async def test_evidence_sources_are_kept_in_date_order(case_store: SqliteStore, 
         await pilot.press(*"psr, 2026-09-01, K Jones", "enter")
         await pilot.press(*"police, 12/9, PC Brown", "enter")
         await pilot.press(*"x, someday, Nobody", "enter")
-        group = app.case_screen.query_one(GroupInput)
+        group = app.case_screen.query_one("#section-evidence GroupInput", GroupInput)
         text = await shown(pilot, "'x' is not one of")
         assert app.focused is not None and getattr(app.focused, "value", None) == "x, someday, Nobody"
         assert text.index("Tuesday 1 September 2026") < text.index("Saturday 12 September 2026")

@@ -116,11 +116,11 @@ async def test_a_review_where_two_sections_change_and_the_rest_are_confirmed(
 
         await pilot.press("f3")  # an edited section needs no confirming: straight on to the next
         assert screen.current is not None and screen.current.section.id == "ete"
-        for _ in range(10):  # education … health, unchanged
+        for _ in range(12):  # education … health, offence details, safeguarding: unchanged
             await pilot.press("f3")
         assert screen.current is not None and screen.current.section.id == "rosh"
         await pilot.press("right", "h")  # overall level: high
-        await pilot.press("f3", "f3", "f3")  # rosh edited; protective and evidence unchanged
+        await pilot.press("f3", "f3", "f3", "f3")  # rosh edited; risk plan, protective, evidence unchanged
 
         assert isinstance(app.screen, ReviewSummaryScreen)  # shown once nothing waits
         lines = str(app.screen.query_one("#review-summary-lines", Static).render()).splitlines()

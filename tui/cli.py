@@ -17,6 +17,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "backup_cmd",
     "stats_cmd",
     "export_cmd",
+    "check_cmd",
     "import_cmd",
     "schema_cmd",
     "db_cmd",

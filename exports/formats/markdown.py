@@ -284,6 +284,11 @@ def _quality(
         state = "resolved" if comment.resolved_on or comment.resolved_by else "open"
         source = escape(per_file(comment.imported_from))
         lines.append(f"Comment on {escape(comment.path)} ({state}{source}): {_one_line(comment.text)}")
+    for override in record.overrides:
+        line = f"Submitted past a check: {_one_line(override.message)} Reason: {_one_line(override.reason)}"
+        line += f" ({escape(override.by)})" if override.by else ""
+        seen = override.acknowledged_by
+        lines.append(line + (f"; acknowledged by {escape(seen)}" if seen else ""))
     lines += [
         f"Countersigned by {escape(s.by)} on {long_date(s.on)}{escape(per_file(s.imported_from))}"
         for s in record.signatures

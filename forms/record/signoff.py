@@ -43,6 +43,8 @@ class Decision:
     grades: tuple[Grade, ...] = ()
     comments: tuple[Comment, ...] = field(default_factory=tuple)
     note: str = ""
+    acknowledge_overrides: bool = False
+    """The assessor has read each reason the practitioner gave for submitting past a failing check."""
 
 
 class SignoffRefused(Exception):

@@ -174,7 +174,7 @@ def initial_due_text(case: Case, deadlines: Deadlines) -> str:
 def fresh_draft(record: Record, *, author: str, at: str) -> Record:
     """The record as first stored: a version-1 draft stamped `at`, with a new id when it has none.
 
-    QA grades, comments and countersignatures belong to one round of sign-off,
+    QA grades, comments, countersignatures and check overrides belong to one round of sign-off,
     so a new record (a review or an amendment included) starts without them.
     """
     return dataclasses.replace(
@@ -188,6 +188,7 @@ def fresh_draft(record: Record, *, author: str, at: str) -> Record:
         grades=[],
         comments=[],
         signatures=[],
+        overrides=[],
     )
 
 

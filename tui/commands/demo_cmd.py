@@ -25,8 +25,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from datetime import date
+    from pathlib import Path
 
-    from storage.demo import demo_data
+    from forms.definition.registry import load_registry
+    from storage.demo import demo_data, import_demo
     from storage.store import StoreError
     from tui.commands.storage_support import DEFAULT_FORM, current_user, fail, load_form, open_store
 
@@ -37,7 +39,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         store = open_store(args)
         try:
-            store.bulk_import(data.cases, data.records, form.deadlines)
+            registry, _errors = load_registry([Path(d) for d in args.forms])
+            import_demo(store, data, form, registry.rubric_for(form.id))
         finally:
             store.close()
     except StoreError as error:

@@ -46,6 +46,7 @@ from textual.worker import Worker, WorkerState
 
 from exports.escape import for_terminal
 from forms.checks.findings import Finding, summary
+from forms.checks.rules import short_refusals
 from forms.conditions.visibility import is_required, is_visible
 from forms.definition.registry import Registry
 from forms.model import AssessmentForm, Case, PlanTemplate, Record, Rubric
@@ -431,7 +432,14 @@ class CaseScreen(Screen[None]):
             editor.display = editor.section.short or not self.short
 
     def action_toggle_short(self) -> None:
-        """Switch between the short (layer 1) and the full assessment; hidden sections keep their text."""
+        """Switch between the short (layer 1) and the full assessment; hidden sections keep their text.
+
+        The switch to short is refused, with the rubric's reason, where its
+        `full_assessment_when` rule says a full assessment is needed.
+        """
+        if not self.short and (reasons := short_refusals(self.rubric, self.form, self.answers)):
+            self.notify(f"A full assessment is needed here: {reasons[0]}.", severity="warning")
+            return
         self.short = not self.short
         self._apply_depth()
         self._apply_conditions()

@@ -1,0 +1,76 @@
+"""Each record's automatic check results, for `a4 check`: what fails, where, and the fix.
+
+Runs the rubric the record's form is judged by (with its plan template)
+exactly as the QA panel does, so a script auditing a caseload and the
+practitioner at the screen see the same findings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from exports.batch import FormCache, select
+from forms.checks.findings import Finding
+from forms.checks.library import run_checks
+from forms.model import Case, Record
+from storage.store import Store
+
+
+@dataclass(frozen=True)
+class RecordChecks:
+    """One record and what its form's automatic checks find in it (nothing: it passes)."""
+
+    case: Case
+    record: Record
+    findings: tuple[Finding, ...]
+    titles: dict[str, str]
+    """Criterion id → title, to say which rule a finding belongs to."""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "ref": self.case.ref,
+            "record": self.record.id,
+            "status": self.record.status,
+            "kind": self.record.kind,
+            "form": {"id": self.record.form_id, "version": self.record.form_version},
+            "passes": not self.findings,
+            "findings": [
+                {
+                    "criterion": f.criterion,
+                    "criterion_title": self.titles.get(f.criterion, f.criterion),
+                    "check": f.kind,
+                    "where": f.path,
+                    "message": f.message,
+                    **({"suggestion": f.suggestion} if f.suggestion else {}),
+                }
+                for f in self.findings
+            ],
+        }
+
+    def lines(self) -> list[str]:
+        """A heading line for the record, then one line per finding: where, what and the fix."""
+        state = "passes" if not self.findings else f"{len(self.findings)} to fix"
+        head = f"{self.case.ref} {self.record.kind} ({self.record.status}, record {self.record.id}): {state}"
+        return [head, *(f"  {f.path or '(record)'}: {f.message}" for f in self.findings)]
+
+
+def check_records(
+    store: Store, forms: FormCache, refs: Sequence[str], statuses: Iterable[str] = ()
+) -> Iterator[RecordChecks]:
+    """Each chosen case's latest record (every case without `refs`), only in `statuses` when given."""
+    wanted = set(statuses)
+    for selected in select(store, refs, all_cases=not refs, since=None, history=False):
+        record = selected.record
+        if record is None or (wanted and record.status not in wanted):
+            continue
+        form = forms.form_for(record)
+        rubric = forms.registry.rubric_for(form.id)
+        if rubric is None:
+            yield RecordChecks(selected.case, record, (), {})
+            continue
+        plan = forms.registry.plan_for(form.id)
+        results = run_checks(rubric, form, record, plan=plan)
+        findings = tuple(f for result in results for f in result.findings)
+        yield RecordChecks(selected.case, record, findings, {c.id: c.title for c in rubric.criteria})

@@ -1,0 +1,73 @@
+"""Submitting past a failing automatic check: the practitioner's reason, QA's acknowledgement, the audit line.
+
+A failing check blocks submission unless the practitioner says, in a few
+words, why the record should go to QA as it is.  The reason is kept on the
+record beside the finding it answers (QA reads them side by side), goes
+into the audit trail with the submission, and a QA assessor acknowledges
+each one before countersigning.  A finding is known by its criterion,
+check kind, place and text, so a reason answers exactly the finding it was
+written for: once the record changes and the finding reads differently,
+the old reason no longer covers it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Sequence
+
+from forms.checks.findings import Finding
+from forms.model import Override, Record
+
+MIN_REASON_WORDS = 3
+"""Fewest words that count as a reason: enough to say why, not a box to tick."""
+
+
+def finding_key(finding: Finding) -> str:
+    """What identifies a finding across saves: criterion, kind, place and wording."""
+    return "|".join((finding.criterion, finding.kind, finding.path, finding.message))
+
+
+def reason_problem(reason: str) -> str | None:
+    """Why a reason is not enough (one line for a person), or None."""
+    if len(reason.split()) < MIN_REASON_WORDS:
+        return f"say why in {MIN_REASON_WORDS} words or more"
+    return None
+
+
+def unexplained(findings: Iterable[Finding], record: Record) -> list[Finding]:
+    """The findings no override of the record answers (each blocks submission)."""
+    covered = {o.key for o in record.overrides if not reason_problem(o.reason)}
+    return [f for f in findings if finding_key(f) not in covered]
+
+
+def current_overrides(findings: Iterable[Finding], record: Record) -> list[Override]:
+    """The overrides that still answer a finding; a fixed finding's reason is dropped with it."""
+    keys = {finding_key(f) for f in findings}
+    return [o for o in record.overrides if o.key in keys]
+
+
+def with_reasons(record: Record, reasons: Sequence[tuple[Finding, str]], *, by: str, on: str) -> Record:
+    """`record` with an override for each (finding, reason), replacing any earlier one for that finding."""
+    given = {finding_key(f): Override(finding_key(f), f.message, f.path, reason.strip(), by, on)
+             for f, reason in reasons}  # fmt: skip
+    kept = [o for o in record.overrides if o.key not in given]
+    return dataclasses.replace(record, overrides=[*kept, *given.values()])
+
+
+def unacknowledged(record: Record) -> list[Override]:
+    """Overrides no QA assessor has acknowledged yet."""
+    return [o for o in record.overrides if not o.acknowledged_by]
+
+
+def acknowledged(record: Record, *, by: str, on: str) -> Record:
+    """`record` with every override acknowledged by `by` (a QA assessor, at countersigning)."""
+    overrides = [
+        o if o.acknowledged_by else dataclasses.replace(o, acknowledged_by=by, acknowledged_on=on)
+        for o in record.overrides
+    ]
+    return dataclasses.replace(record, overrides=overrides)
+
+
+def audit_text(overrides: Sequence[Override]) -> str:
+    """The audit comment that keeps each override: "check overridden: finding — reason"."""
+    return "; ".join(f"check overridden: {o.message} — {o.reason}" for o in overrides)
