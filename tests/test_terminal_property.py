@@ -236,11 +236,6 @@ def batches_test(examples: int, tally: Tally, tmp_path_factory: pytest.TempPathF
     return one_batch
 
 
-@pytest.mark.xfail(
-    reason="still open: Tab/Shift+Tab read the section from a focus message not yet handled (case screen, "
-    "fixed with #14 item 5 on 13a's case screen)",
-    strict=False,
-)
 def test_editing_scripts_lose_and_misplace_nothing(
     tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
 ) -> None:
