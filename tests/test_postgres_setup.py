@@ -10,7 +10,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from forms.model import Case, Deadlines, Record
+from forms.model import Case, Deadlines, Record, Sentence
 from storage.connect import database_url
 from storage.postgres.schema import SCHEMA_VERSION
 from storage.postgres.store import PostgresStore
@@ -125,18 +125,27 @@ def test_a_backup_is_an_embedded_store_holding_what_the_login_sees(
     team_server: TeamServer, team_database: str, tmp_path: Path, clock: Clock
 ) -> None:
     store = PostgresStore(team_server.url(team_database, ADMIN), now=clock)
-    store.create_case(Case(ref="C-1", name="Alex Morgan", start="2025-02-03", owner="sam"), Deadlines())
+    order = Sentence(type="community order", end="2026-08-02", requirements=("unpaid work: 120 hours",))
+    store.create_case(
+        Case(
+            ref="C-1", name="Alex Morgan", start="2025-02-03", owner="sam", sentence=order, national_id="X1"
+        ),
+        Deadlines(),
+    )
     record = store.create_record(Record(id="", case_ref="C-1", form_id="f", form_version="1"), "sam")
     record.answers["rosh.level"] = "high"
     record = store.save_record(record, "sam", risk_path="rosh.level")
     store.transition(record.id, "submitted", "sam")
     store.save_definition("assessment", "g", "1", "[form]\nid = 'g'\n")
+    store.hand_over("C-1", "jo", ADMIN, note="cover")
     copy = store.backup(tmp_path / "copies" / "team.db")
     assert stat.S_IMODE(copy.stat().st_mode) == 0o600
     restored = SqliteStore(copy, now=clock)
     assert restored.get_record(record.id) == store.get_record(record.id)
     assert restored.audit_trail(record.id) == store.audit_trail(record.id)
     assert restored.list_cases() == store.list_cases()
+    assert restored.get_case("C-1") == store.get_case("C-1")  # the sentence and national id too
+    assert restored.handovers() == store.handovers() != []
     assert restored.get_definition("assessment", "g", "1") == "[form]\nid = 'g'\n"
     restored.close()
     store.close()

@@ -415,7 +415,8 @@ class PostgresStore(SqlStore):
 
 
 _BACKUP_TABLES: dict[str, str] = {
-    "cases": "ref, name, start, owner, form_id, initial_working_days, review_weeks, initial_due, next_review",
+    "cases": "ref, name, start, owner, form_id, initial_working_days, review_weeks, initial_due, next_review, "
+    "sentence::text, national_id",
     "records": "seq, id, case_ref, form_id, form_version, kind, status, author, version, created_at, "
     "updated_at, reviews, amends, words, active_seconds, payload::text",
     "audit": "seq, record_id, kind, actor, at, field, old::text, new::text, reason, imported_from",
@@ -423,6 +424,7 @@ _BACKUP_TABLES: dict[str, str] = {
     "grades": "seq, record_id, criterion, level, comment, by, at, imported_from",
     "comments": "seq, record_id, id, path, text, by, at, resolved_by, resolved_at, imported_from",
     "signatures": "seq, record_id, by, at, imported_from",
+    "handovers": "seq, case_ref, old_owner, new_owner, by, at, note",
 }
 """What a backup copies, per table, in the SQLite engine's column names (JSON as text, as it stores it)."""
 
