@@ -415,8 +415,8 @@ class PostgresStore(SqlStore):
 
 
 _BACKUP_TABLES: dict[str, str] = {
-    "cases": "ref, name, start, owner, form_id, initial_working_days, review_weeks, initial_due, next_review, "
-    "sentence::text, national_id",
+    "cases": "ref, name, start, owner, form_id, initial_working_days, review_weeks, initial_due, "
+    "next_review, sentence::text, national_id",
     "records": "seq, id, case_ref, form_id, form_version, kind, status, author, version, created_at, "
     "updated_at, reviews, amends, words, active_seconds, payload::text",
     "audit": "seq, record_id, kind, actor, at, field, old::text, new::text, reason, imported_from",
