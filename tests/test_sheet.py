@@ -38,7 +38,7 @@ from exports.summary import risk_level
 from exports.text import answered
 from forms.definition.load import library_files, load_text
 from forms.definition.registry import load_registry
-from forms.model import AssessmentForm, Case, Objective, Record, Rubric, Sentence
+from forms.model import AssessmentForm, Case, Objective, Override, Record, Rubric, Sentence
 from forms.record.sharing import WITHHELD_NOTICE, for_person
 from storage.demo import demo_data
 from storage.sqlite.store import SqliteStore
@@ -483,3 +483,20 @@ def test_a_pdf_is_never_written_to_a_terminal(demo_store: tuple[Path, str]) -> N
         os.close(leader)
     assert result.returncode == 1
     assert b"a PDF cannot be shown in the terminal" in result.stderr and b"Traceback" not in result.stderr
+
+
+def test_checks_submitted_past_are_on_the_sheet_with_their_reasons(
+    shipped: tuple[AssessmentForm, Rubric | None],
+) -> None:
+    form, rubric = shipped
+    record = Record(
+        "r", "C-1", form.id, form.header.version, answers={"rosh.level": "medium"}, status="submitted"
+    )
+    record.overrides = [
+        Override(key="k", message="Sources are not listed", path="offence.sources",
+                 reason="police summary not yet received", by="sam", acknowledged_by="kim")
+    ]  # fmt: skip
+    sheet = to_sheet(record, Case("C-1", "Sam Doe", "2026-01-05", "sam"), form, rubric=rubric)
+    text = flat(read(sheet).pages[0].extract_text())
+    assert "Overridden:" in text
+    assert "Sources are not listed (reason: police summary not yet received; read by kim)" in text

@@ -320,4 +320,11 @@ def _qa(record: Record, form: AssessmentForm, rubric: Rubric | None) -> dict[str
     failing = [r.criterion.title for r in results if r.findings]
     if failing:
         parts.append("not met: " + ", ".join(failing))
-    return {"line": text("; ".join(parts)), "overrides": []}
+    overridden = [
+        text(
+            f"{o.message} (reason: {o.reason}"
+            + (f"; read by {o.acknowledged_by})" if o.acknowledged_by else ")")
+        )
+        for o in record.overrides
+    ]
+    return {"line": text("; ".join(parts)), "overrides": overridden}
