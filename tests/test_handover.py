@@ -59,22 +59,6 @@ def test_a_handover_to_the_same_owner_or_of_no_case_changes_nothing(store: Store
     assert store.handovers() == []
 
 
-@pytest.fixture
-def login(
-    team_server: TeamServer, team_database: str, clock: Clock
-) -> Iterator[Callable[[str], PostgresStore]]:
-    opened: list[PostgresStore] = []
-
-    def open_as(name: str) -> PostgresStore:
-        store = PostgresStore(team_server.url(team_database, name), now=clock)
-        opened.append(store)
-        return store
-
-    yield open_as
-    for store in opened:
-        store.close()
-
-
 def test_in_a_team_the_database_names_who_handed_over(login: Callable[[str], PostgresStore]) -> None:
     admin = login(ADMIN)
     a_case(admin)
