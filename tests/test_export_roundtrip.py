@@ -151,11 +151,15 @@ def test_an_existing_record_is_refused_unless_told(
     with pytest.raises(ImportProblem, match=r"mine\.json: \$\.record\.id: .* already in this store"):
         import_incoming(store, incoming, actor="ana")
 
-    copy = import_incoming(store, incoming, mode="as_new", actor="ana")
-    assert copy.id != draft.id and copy.answers == draft.answers
+    # A copy goes in under a new id; a copy of a signed-off record, since a case holds at most one open
+    # draft of each kind (the store refuses a second).
+    done = next(r for r in every_record(store) if r.status in ("approved", "locked"))
+    done_text = to_json(done, store.get_case(done.case_ref), form, store.audit_trail(done.id))
+    copy = import_incoming(store, parse_export(done_text, "mine.json", registry), mode="as_new", actor="ana")
+    assert copy.id != done.id and copy.answers == done.answers
     imported = next(e for e in store.audit_trail(copy.id) if e.kind == "imported")
     assert (imported.actor, imported.new, imported.imported_from) == ("ana", "mine.json", "")
-    assert imported.reason == f"imported as a copy of record {draft.id}"
+    assert imported.reason == f"imported as a copy of record {done.id}"
 
     changed = dataclasses.replace(incoming, record=dataclasses.replace(draft, answers={"rosh.level": "low"}))
     replaced = import_incoming(store, changed, mode="replace", actor="ana")

@@ -132,7 +132,7 @@ MISTAKES = {
     "misspelt check parameter": ("rubric", "min_words = 30", "min_word = 30", 0),
     "unknown check kind": ("rubric", 'kind = "word_budget"', 'kind = "word_count"', 0),
     "misspelt suggestion key": ("plan", "[[suggest]]", '[[suggest]]\nmeasures = "x"', 1),
-    "bad version": ("assessment", 'version = "1.0.0"', 'version = "1.0"', 0),
+    "bad version": ("assessment", 'version = "2.0.0"', 'version = "2.0"', 0),
 }
 """Each mistake: the file, the line changed, what it becomes, and how far below that line it is reported."""
 

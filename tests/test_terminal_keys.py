@@ -146,6 +146,11 @@ def test_quit_right_after_the_last_key_keeps_every_character(scene: Scene, delay
     assert scene.answers().get("first.a") == typed
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="finding 7 still open (issue 14): in a real terminal Alt+1 still puts a character into the "
+    "answer and Ctrl+G, 2, Enter leaves the go-to prompt open",
+)
 def test_section_keys_are_terminal_safe_and_alt_digits_insert_nothing(scene: Scene) -> None:
     """Finding 7: no Alt+digit section keys (terminals turn them into characters); Ctrl+G 2 Enter
     goes to section 2, and Alt+1 as xterm sends it puts nothing into the answer."""
