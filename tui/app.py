@@ -184,7 +184,7 @@ class A4App(App[None], inherit_bindings=False):
         self.set_keymap(dict(self.config.keys))
         for notice in self.notices:
             self.notify(notice, title="A4 started with problems", severity="warning", timeout=20)
-        self._tell_recent_handovers()
+        self.call_after_refresh(self._tell_recent_handovers)  # a query: after the first frame, not before
 
     def _tell_recent_handovers(self) -> None:
         """Both practitioners are told of a handover: the one who lost the case and the one who gained it."""
