@@ -12,10 +12,8 @@ from datetime import date
 from exports.summary import risk_level
 from forms.checks.library import run_checks
 from forms.model import AssessmentForm, Case, Record, Rubric
+from forms.record.plan import CLOSED
 from storage.store import Handover
-
-CLOSED_OBJECTIVES: tuple[str, ...] = ("done", "no_longer_needed")
-"""Objective statuses that need nothing more from the new officer."""
 
 
 @dataclass(frozen=True)
@@ -50,7 +48,7 @@ def handover_summary(
     objectives = tuple(
         f"{objective.goal or '(no words yet)'}" + (f" — by {objective.by}" if objective.by else "")
         for objective in record.plan
-        if objective.status not in CLOSED_OBJECTIVES
+        if objective.status not in CLOSED
     )
     outstanding: tuple[str, ...] = ()
     if rubric is not None:

@@ -8,7 +8,7 @@ disagree about what was written.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
 from typing import Any, NamedTuple
 
@@ -64,6 +64,28 @@ def ordered_entries(question: Question, value: Any) -> list[dict[str, Any]]:
         key = question.order_by
         entries.sort(key=lambda e: (is_empty(e.get(key)), str(e.get(key, ""))))
     return entries
+
+
+def entry_line(question: Question, entry: dict[str, Any], escape: Callable[[str], str] = str) -> str:
+    """One entry of a group on one line: its ordering field first, then the others.
+
+    `escape` makes a person's words safe for the medium (Markdown escapes them; the sheet's template does
+    its own), applied to each answer and field label but not to the punctuation between them.
+    """
+    lead, parts = "", []
+    for field in question.fields:
+        answer = entry.get(field.id)
+        if is_empty(answer):
+            continue
+        words = escape(" ".join(scalar_text(field, answer).split()))
+        if field.id == question.order_by:
+            lead = words
+        elif field.type in ("text", "line"):
+            parts.append(f"{escape(field.label.lower())}: {words}")
+        else:
+            parts.append(words)
+    rest = "; ".join(parts)
+    return f"{lead}: {rest}" if lead and rest else lead or rest
 
 
 def label_of(options: tuple[Option, ...], option_id: Any) -> str:

@@ -20,8 +20,8 @@ from exports.escape import for_markdown as escape
 from exports.summary import summarise
 from exports.text import (
     answered,
+    entry_line,
     grid_rows,
-    is_empty,
     label_of,
     long_date,
     ordered_entries,
@@ -197,31 +197,9 @@ def _answer(question: Question, value: Any) -> list[str]:
         rows = grid_rows(question, value) if isinstance(value, dict) else []
         return [label, _bullets(f"{escape(row)}: {escape(level)}" for row, level in rows)] if rows else []
     if question.type == "group":
-        entries = _group_lines(question, value)
+        entries = [entry_line(question, e, escape) for e in ordered_entries(question, value)]
         return [label, _bullets(entries)] if entries else []
     return [f"{_label_text(question.label, inline=True)} {escape(scalar_text(question, value))}"]
-
-
-def _group_lines(question: Question, value: Any) -> list[str]:
-    """One line per entry, in `order_by` order (evidence sources by date), its ordering field first."""
-    lines = []
-    for entry in ordered_entries(question, value):
-        lead = ""
-        parts = []
-        for field in question.fields:
-            answer = entry.get(field.id)
-            if is_empty(answer):
-                continue
-            words = _one_line(scalar_text(field, answer))
-            if field.id == question.order_by:
-                lead = words
-            elif field.type in ("text", "line"):
-                parts.append(f"{escape(field.label.lower())}: {words}")
-            else:
-                parts.append(words)
-        rest = "; ".join(parts)
-        lines.append(f"{lead}: {rest}" if lead and rest else lead or rest)
-    return lines
 
 
 # ---------------------------------------------------------------- plan and QA

@@ -19,7 +19,7 @@ from exports.pdf.fonts import FAMILIES
 from exports.pdf.layout import Placed, placed
 from exports.pdf.shorten import one_line, shorten
 from exports.summary import risk_level
-from exports.text import grid_rows, is_empty, label_of, ordered_entries, scalar_text
+from exports.text import entry_line, grid_rows, is_empty, label_of, ordered_entries, scalar_text
 from forms.checks.findings import summary
 from forms.checks.library import run_checks
 from forms.model import AssessmentForm, Case, Question, Record, Rubric, Section
@@ -260,24 +260,6 @@ def answer_text(question: Question, value: Any) -> str:
     if question.type == "grid" and isinstance(value, dict):
         return "; ".join(f"{row}: {levels}" for row, levels in grid_rows(question, value))
     return scalar_text(question, value)
-
-
-def entry_line(question: Question, entry: dict[str, Any]) -> str:
-    """One entry of a group on one line: its ordering field first, then the others."""
-    lead, parts = "", []
-    for field in question.fields:
-        answer = entry.get(field.id)
-        if is_empty(answer):
-            continue
-        words = one_line(scalar_text(field, answer))
-        if field.id == question.order_by:
-            lead = words
-        elif field.type in ("text", "line"):
-            parts.append(f"{field.label.lower()}: {words}")
-        else:
-            parts.append(words)
-    rest = "; ".join(parts)
-    return f"{lead}: {rest}" if lead and rest else lead or rest
 
 
 def _areas(record: Record, form: AssessmentForm, shown: list[Placed], scale: float) -> list[dict[str, str]]:

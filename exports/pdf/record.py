@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from exports.pdf.content import anchor, entry_line, short_date, text
-from exports.text import answered, grid_rows, ordered_entries, scalar_text
+from exports.pdf.content import anchor, short_date, text
+from exports.text import answered, entry_line, grid_rows, ordered_entries, scalar_text
 from forms.model import AssessmentForm, Case, Question, Record, Rubric
 from forms.record.plan import AGREEMENT_LABELS, STEP_STATUS_LABELS
 from storage.store import AuditEvent
