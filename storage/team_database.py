@@ -13,9 +13,12 @@ from pathlib import Path
 
 import psycopg
 
+from storage.postgres.bypass import Bypass, bypassing_logins
 from storage.postgres.schema import SCHEMA_VERSION, NewerSchemaVersion, initialise, stored_version
 from storage.postgres.store import ROLE_NAMES, admin_connection, describe
 from storage.store import StoreError
+
+__all__ = ["Bypass", "TeamDatabase", "check", "set_up"]
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,8 @@ class TeamDatabase:
     """The database's A4 schema version, None when it has no A4 schema yet."""
     supported: int = SCHEMA_VERSION
     """The schema version this A4 uses."""
+    bypass: tuple[Bypass, ...] = ()
+    """The logins of the server that can go around the rules (docs/team.md: who can still go around them)."""
 
 
 def set_up(url: str, form_dirs: Sequence[Path] = ()) -> tuple[str, list[str]]:
@@ -80,7 +85,9 @@ def check(url: str) -> TeamDatabase:
             )
         )
         team = None
-        if found:
+        readable = found and conn.execute("SELECT has_table_privilege('a4.staff', 'SELECT')").fetchone()
+        if readable and readable[0]:
             staff = conn.execute("SELECT team FROM a4.staff WHERE login = current_user").fetchone()
             team = staff[0] if staff else None
-    return TeamDatabase(describe(url), server, login, bool(superuser), roles, team, found)
+        bypass = tuple(bypassing_logins(conn)) if found else ()
+    return TeamDatabase(describe(url), server, login, bool(superuser), roles, team, found, bypass=bypass)

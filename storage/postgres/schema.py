@@ -790,16 +790,12 @@ class InitReport:
     roles_kept: tuple[str, ...]
     found_version: int
     version: int
-    made_admin: str = ""
     forms_added: tuple[tuple[str, str, str], ...] = ()
     """(kind, id, version) of each form definition this run added to the database."""
-    """The login `a4 db init` made an administrator, when it was not one already."""
 
     def lines(self) -> list[str]:
         said = [f"created role {r} ({GROUP_ROLES[r]})" for r in self.roles_created]
         said += [f"role {r} already exists; kept" for r in self.roles_kept]
-        if self.made_admin:
-            said.append(f"made {self.made_admin} a member of a4_admin (it set up the schema)")
         said += [
             f"added form definition {form_id} {version} ({kind})"
             for kind, form_id, version in self.forms_added
@@ -834,6 +830,10 @@ def initialise(conn: Any, form_dirs: Sequence[Path] = ()) -> InitReport:
     login is made a member only for the length of the upgrade and loses it
     again before the transaction commits, so afterwards it cannot switch the
     rules off (`ALTER TABLE … DISABLE TRIGGER`, `NO FORCE ROW LEVEL SECURITY`).
+    In the same way it is an administrator (`a4_admin`, which adds form
+    definitions) only while it adds A4's forms: a login that may create roles
+    can go around the rules, so it is never left holding a casework role
+    (`a4 db check` fails when one does).
     Raises `NewerSchemaVersion` (a ValueError) for a database newer than this code.
     """
     created, kept = [], []
@@ -844,23 +844,23 @@ def initialise(conn: Any, form_dirs: Sequence[Path] = ()) -> InitReport:
             else:
                 conn.execute(f"CREATE ROLE {role} NOLOGIN")
                 created.append(role)
-        made_admin = ""
+    with conn.transaction():
         superuser, admin = conn.execute(
             "SELECT rolsuper, pg_has_role(current_user, 'a4_admin', 'MEMBER') FROM pg_roles "
             "WHERE rolname = current_user"
         ).fetchone()
-        if not (superuser or admin):
-            conn.execute("GRANT a4_admin TO CURRENT_USER")
-            made_admin = conn.execute("SELECT current_user").fetchone()[0]
-    with conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_KEY,))
         found = stored_version(conn.execute)
         if found is not None and found > SCHEMA_VERSION:
             raise NewerSchemaVersion(found)
         if found is None or found < SCHEMA_VERSION:
             found = _upgrade(conn, found, temporary_member=not superuser)
+        if not (superuser or admin):
+            conn.execute("GRANT a4_admin TO CURRENT_USER")
         added = publish_forms(conn, form_dirs)
-    return InitReport(tuple(created), tuple(kept), found, SCHEMA_VERSION, made_admin, tuple(added))
+        if not (superuser or admin):
+            conn.execute("REVOKE a4_admin FROM CURRENT_USER")
+    return InitReport(tuple(created), tuple(kept), found, SCHEMA_VERSION, tuple(added))
 
 
 def _upgrade(conn: Any, found: int | None, *, temporary_member: bool) -> int:

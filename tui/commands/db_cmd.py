@@ -5,13 +5,22 @@ The database is named by `--db`, `A4_DATABASE_URL` or the config file's
 an administrator (a login that may create roles) on an empty database,
 and again after upgrading A4 to upgrade the schema; it prints each thing
 it did.  `check` is for anyone: it says which schema version the
-database has and which A4 role the connected login holds.
+database has, which A4 role the connected login holds, and which logins of
+the server can go around the rules; it exits with `BYPASS_STATUS` when one
+of those does casework.
 """
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from storage.team_database import Bypass
+
+BYPASS_STATUS = 3
+"""`a4 db check`'s exit status when a casework login can go around the rules (docs/team.md)."""
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -21,7 +30,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "init", help="create (or upgrade) the schema and roles; run as an administrator"
     )
     init.set_defaults(func=run_init)
-    check = actions.add_parser("check", help="show the schema version and your login's role")
+    check = actions.add_parser(
+        "check", help="show the schema version, your login's role, and who can go around the rules"
+    )
     check.set_defaults(func=run_check)
 
 
@@ -52,7 +63,10 @@ def run_init(args: argparse.Namespace) -> int:
     print(f"Set up {where}:")
     for line in lines:
         print(f"  - {line}")
-    print("Next: create a login for each person and give it a role and a team (docs/team.md).")
+    print(
+        "Next: create a personal login for each person, administrators included, and give it a role and "
+        "a team (docs/team.md); keep this login for setting up."
+    )
     return 0
 
 
@@ -84,4 +98,29 @@ def run_check(args: argparse.Namespace) -> int:
         return fail("the schema is older than this A4; an administrator runs `a4 db init` to upgrade it")
     if found.schema > found.supported:
         return fail("the schema is newer than this A4; upgrade A4")
-    return 0
+    return _report_bypass(found.bypass)
+
+
+def _report_bypass(bypass: tuple[Bypass, ...]) -> int:
+    """List the logins that can go around the rules; `BYPASS_STATUS` when one of them does casework."""
+    import sys
+
+    from exports.escape import for_terminal
+
+    if not bypass:
+        print("bypass:         no login can go around the rules")
+        return 0
+    print("can go around the rules (keep these off casework, docs/team.md):")
+    for each in bypass:
+        print(f"  {for_terminal(each.login)}{'  (casework login)' if each.casework else ''}")
+        for power in each.powers:
+            print(f"    - {power}")
+    casework = [for_terminal(each.login) for each in bypass if each.casework]
+    if not casework:
+        return 0
+    print(
+        f"a4: {', '.join(casework)} {'does' if len(casework) == 1 else 'do'} casework and can go around the "
+        "rules: give each person a login without these powers (docs/team.md)",
+        file=sys.stderr,
+    )
+    return BYPASS_STATUS
