@@ -41,7 +41,7 @@ AGREEMENT_LABELS: dict[str, str] = {
 }
 
 CLOSED: frozenset[str] = frozenset({"done", "no_longer_needed"})
-"""Objective statuses that are finished: never overdue, and needing nothing more from whoever holds the case."""
+"""Objective statuses that are finished: never overdue, needing nothing more from whoever holds the case."""
 
 _STRENGTH_WORDS = ("strength", "protect")
 
