@@ -31,9 +31,11 @@ from textual.screen import Screen
 from exports.escape import for_terminal
 from forms.definition.registry import Registry
 from forms.model import AssessmentForm, Case, Record
-from storage.store import Handover, Store, StoreError, TeamStore
+from forms.record.workflow import to_amend
+from storage.store import Handover, OpenRecordError, Store, StoreError, TeamStore
+from tui.amendment import opened_instead
 from tui.config import Config
-from tui.messages import OpenCase
+from tui.messages import OpenCase, Start
 from tui.screens.caseload import CaseloadScreen
 from tui.themes import THEMES
 
@@ -221,7 +223,7 @@ class A4App(App[None], inherit_bindings=False):
     def _open_case(self, event: OpenCase) -> None:
         try:
             case = self.store.get_case(event.ref)
-            record = self._record_to_open(case, review=event.review)
+            record = self._record_to_open(case, event.start)
         except StoreError as error:
             self.notify(str(error), title="Cannot open the case", severity="error", timeout=15)
             return
@@ -242,17 +244,16 @@ class A4App(App[None], inherit_bindings=False):
             return
         self._keep(form)
         handover = self._handed_to_me(case.ref)
-        if handover is not None and not event.review:
+        if handover is not None and event.start == "latest":
             self._show_handover(case, record, form, handover)
             return
-        from tui.modals.move_version import MoveVersionScreen, newer_version
-
-        newer = newer_version(self.registry, record) if event.review else None
-        if newer is None:
+        if event.start == "latest":
             self._show_case(case, record, form)
             return
-        self.push_screen(
-            MoveVersionScreen(record, form, newer), partial(self._version_chosen, case, record, form, newer)
+        from tui.modals.move_version import open_on_chosen_version
+
+        open_on_chosen_version(
+            self, self.store, self.registry, record, form, self.config.user, partial(self._show_case, case)
         )
 
     def _handed_to_me(self, case_ref: str) -> Handover | None:
@@ -277,23 +278,6 @@ class A4App(App[None], inherit_bindings=False):
             HandoverSummaryScreen(case.ref, case.name, summary),
             lambda _read: self._show_case(case, record, form),
         )
-
-    def _version_chosen(
-        self, case: Case, record: Record, old: AssessmentForm, new: AssessmentForm, move: bool | None
-    ) -> None:
-        """Open the new review on the version the practitioner chose; a move keeps what it leaves behind."""
-        if not move:
-            self._show_case(case, record, old)
-            return
-        from storage.kept_forms import move_to
-
-        try:
-            moved = move_to(self.store, record, old, new, self.config.user)
-        except StoreError as error:
-            self.notify(str(error), title="The review stays on its version", severity="error", timeout=15)
-            self._show_case(case, record, old)
-            return
-        self._show_case(case, moved, new)
 
     def _keep(self, form: AssessmentForm) -> None:
         """Give the store its copy of `form`: a record relies on that version from now on."""
@@ -320,10 +304,12 @@ class A4App(App[None], inherit_bindings=False):
             )
         )
 
-    def _record_to_open(self, case: Case, *, review: bool) -> Record | None:
-        """A new review, else the latest record, else a new draft assessment against the case's form."""
-        if review:
+    def _record_to_open(self, case: Case, start: Start) -> Record | None:
+        """A new review or amendment when asked, else the latest record, else a new draft assessment."""
+        if start == "review":
             return self.store.start_review(case.ref, self.config.user)
+        if start == "amendment":
+            return self._start_amendment(case)
         if latest := self.store.latest_record(case.ref):
             return latest
         form = self.form_for(case.form_id or DEFAULT_FORM_ID)
@@ -345,6 +331,24 @@ class A4App(App[None], inherit_bindings=False):
             author=self.config.user,
         )
         return self.store.create_record(draft, self.config.user)
+
+    def _start_amendment(self, case: Case) -> Record | None:
+        """A new amendment of the case's latest locked record; the case's open one, if it has one already."""
+        source = to_amend(self.store.records_for_case(case.ref))
+        if source is None:
+            self.notify(
+                f"Case {case.ref} has no locked record to amend. A record is amended once it is "
+                "countersigned and locked; until then it is changed as it is.",
+                title="Nothing to amend",
+                severity="warning",
+                timeout=10,
+            )
+            return None
+        try:
+            return self.store.amend(source.id, self.config.user)
+        except OpenRecordError as error:  # one open record of each kind: that one is the place to change
+            self.notify(opened_instead(error.existing), title="Not amended twice", severity="warning")
+            return error.existing
 
     # ------------------------------------------------------------ keys and commands
 

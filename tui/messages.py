@@ -6,13 +6,18 @@ handles `OpenCase` wherever it comes from.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from textual.message import Message
+
+Start = Literal["latest", "review", "amendment"]
+"""What opening a case starts: nothing (its latest record), a review, or an amendment of its locked record."""
 
 
 class OpenCase(Message):
-    """Open a case: its latest record, or (with `review`) a new review of it."""
+    """Open a case: its latest record, a new review of it, or a new amendment of its latest locked record."""
 
-    def __init__(self, ref: str, review: bool = False) -> None:
+    def __init__(self, ref: str, start: Start = "latest") -> None:
         super().__init__()
         self.ref = ref
-        self.review = review
+        self.start: Start = start

@@ -7,6 +7,10 @@ asks it to offer only the actions that will succeed.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from forms.model import Record
+
 TRANSITIONS: dict[str, tuple[str, ...]] = {
     "draft": ("submitted",),
     "submitted": ("returned", "approved"),
@@ -22,7 +26,16 @@ OPEN: tuple[str, ...] = ("draft", "submitted", "returned")
 REVIEWABLE: tuple[str, ...] = ("approved", "locked")
 """Statuses a review may build on: the record was countersigned."""
 
+AMENDABLE = "locked"
+"""The status an amendment starts from: the record is final, so a correction is a new draft that points
+at it (before the lock, the record is still edited, or returned, as it is)."""
+
 
 def allowed_next(status: str) -> tuple[str, ...]:
     """The statuses a record in `status` may move to."""
     return TRANSITIONS.get(status, ())
+
+
+def to_amend(records: Sequence[Record]) -> Record | None:
+    """The record an amendment of a case starts from: its latest locked one (`records` oldest first)."""
+    return next((record for record in reversed(records) if record.status == AMENDABLE), None)

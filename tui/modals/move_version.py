@@ -1,18 +1,22 @@
-"""Offering to move a new review to the newer version of its form, with what would and would not carry over.
+"""Offering to move a new review or amendment to the newer version of its form, with what would carry over.
 
-A review starts on the version of the form its case's last record used.
-When a newer version is loaded, the practitioner is asked, on one screen,
-whether to move the review to it: how many answers carry over and every
-answer that would be left behind, with the reason.  Moving keeps the
-left-behind answers with the record (shown in its "Left behind" panel and
-exported), so nothing is lost; staying keeps the record on its version.
+A review or an amendment starts on the version of the form of the record it
+builds on.  When a newer version is loaded, the practitioner is asked, on one
+screen, whether to move the new record to it: how many answers carry over
+and every answer that would be left behind, with the reason.  Moving keeps
+the left-behind answers with the record (shown in its "Left behind" panel
+and exported), so nothing is lost; staying keeps the record on its version.
+`open_on_chosen_version` is that one path for the caseload and the case
+screen alike.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any, ClassVar
 
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
@@ -22,6 +26,8 @@ from exports.escape import for_terminal
 from forms.definition.registry import Registry
 from forms.model import AssessmentForm, Record
 from forms.record.carry_over import CarryOver, carry_over
+from storage.kept_forms import move_to
+from storage.store import Store, StoreError
 
 VALUE_WIDTH = 50
 """A left-behind answer is cut to this many characters in the list: enough to recognise it."""
@@ -35,6 +41,62 @@ def newer_version(registry: Registry, record: Record) -> AssessmentForm | None:
     if latest is None or semver_key(latest.version) <= semver_key(record.form_version):
         return None
     return latest
+
+
+def record_word(record: Record) -> str:
+    """What the new record is called on the offer: an amendment, a review, or a record."""
+    if record.amends:
+        return "amendment"
+    return "review" if record.kind == "review" else "record"
+
+
+def open_on_chosen_version(
+    app: App[Any],
+    store: Store,
+    registry: Registry | None,
+    record: Record,
+    form: AssessmentForm,
+    user: str,
+    show: Callable[[Record, AssessmentForm], None],
+) -> None:
+    """`show` the new `record` on `form`, or on a newer loaded version when the practitioner moves it there.
+
+    With no newer version `show` is called at once; otherwise `MoveVersionScreen`
+    asks first.  A move the store refuses is said, and the record opens on its
+    own version, so the practitioner is never left without it.
+    """
+    newer = newer_version(registry, record) if registry is not None else None
+    if newer is None:
+        show(record, form)
+        return
+    app.push_screen(
+        MoveVersionScreen(record, form, newer),
+        partial(_version_chosen, app, store, record, form, newer, user, show),
+    )
+
+
+def _version_chosen(
+    app: App[Any],
+    store: Store,
+    record: Record,
+    old: AssessmentForm,
+    new: AssessmentForm,
+    user: str,
+    show: Callable[[Record, AssessmentForm], None],
+    move: bool | None,
+) -> None:
+    if not move:
+        show(record, old)
+        return
+    try:
+        moved = move_to(store, record, old, new, user)
+    except StoreError as error:
+        app.notify(
+            str(error), title=f"The {record_word(record)} stays on its version", severity="error", timeout=15
+        )
+        show(record, old)
+        return
+    show(moved, new)
 
 
 class MoveVersionScreen(ModalScreen[bool]):
@@ -63,6 +125,7 @@ class MoveVersionScreen(ModalScreen[bool]):
 
     def __init__(self, record: Record, old: AssessmentForm, new: AssessmentForm) -> None:
         super().__init__()
+        self.word = record_word(record)
         self.old = old
         self.new = new
         self.result: CarryOver = carry_over(record.answers, old, new)
@@ -71,7 +134,7 @@ class MoveVersionScreen(ModalScreen[bool]):
         with Vertical(id="move-version"):
             yield Static(
                 f"{self.new.header.title}: version {self.new.version} is loaded; "
-                f"this review is on {self.old.version}.",
+                f"this {self.word} is on {self.old.version}.",
                 classes="modal-title",
                 markup=False,
             )

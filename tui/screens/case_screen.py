@@ -64,12 +64,14 @@ from forms.record.signoff import (
     unresolved,
 )
 from forms.record.words import record_word_counts, section_word_count
-from storage.kept_forms import move_to
+from forms.record.workflow import AMENDABLE
 from storage.signoff import decide, submit
-from storage.store import Store, StoreError
+from storage.store import OpenRecordError, Store, StoreError
+from tui.amendment import amend_question, not_amendable, opened_instead
+from tui.modals.confirm_key import ConfirmKey
 from tui.modals.export_prompt import ExportPrompt
 from tui.modals.goto_section import GotoSection
-from tui.modals.move_version import MoveVersionScreen, newer_version
+from tui.modals.move_version import open_on_chosen_version
 from tui.modals.review_summary import ReviewSummaryScreen
 from tui.modals.risk_reason import RiskReason, level_changes
 from tui.modals.save_failure import SaveFailure, default_copy_path
@@ -133,6 +135,7 @@ class CaseScreen(Screen[None]):
         Binding("f4", "toggle_diff", "Changes", id="case.toggle_diff"),
         Binding("f9", "review_summary", "Review summary", id="case.review_summary"),
         Binding("ctrl+r", "start_review", "Start review", show=False, id="case.start_review"),
+        Binding("ctrl+f", "amend", "Amend", show=False, id="case.amend"),
         Binding("f5", "plan", "Plan", id="case.plan"),
         Binding("f6", "qa", "QA", id="case.qa", priority=True),  # TextArea uses F6 too
         Binding("f7", "signoff", "Sign off", id="case.signoff", priority=True),  # and F7
@@ -606,28 +609,51 @@ class CaseScreen(Screen[None]):
         except StoreError as error:
             self.notify(str(error), title="Cannot start a review", severity="error", timeout=10)
             return
-        registry = getattr(self.app, "registry", None)
-        newer = newer_version(registry, review) if isinstance(registry, Registry) else None
-        if newer is None:
-            self._open_review(review, self.form)
-            return
-        self.app.push_screen(
-            MoveVersionScreen(review, self.form, newer), partial(self._review_version_chosen, review, newer)
-        )
+        self._open_new(review)
 
-    def _review_version_chosen(self, review: Record, newer: AssessmentForm, move: bool | None) -> None:
-        if not move:
-            self._open_review(review, self.form)
+    def action_amend(self) -> None:
+        """Amend this locked record, after one confirming key: a new draft that starts from its answers.
+
+        As for a review, the move to a newer version of the form is offered first when one is loaded.
+        """
+        if self.record.status != AMENDABLE:
+            self.notify(
+                not_amendable(self.record.status),
+                title="Nothing to amend",
+                severity="warning",
+                timeout=10,
+            )
+            return
+        self.app.push_screen(ConfirmKey(amend_question(self.case.ref)), self._amend_confirmed)
+
+    def _amend_confirmed(self, yes: bool | None) -> None:
+        if not yes:
             return
         try:
-            moved = move_to(self.store, review, self.form, newer, self.user)
+            amendment = self.store.amend(self.record.id, self.user)
+        except OpenRecordError as error:  # the case's open record of this kind is the place to change
+            self.notify(opened_instead(error.existing), title="Not amended twice", severity="warning")
+            amendment = error.existing
         except StoreError as error:
-            self.notify(str(error), title="The review stays on its version", severity="error", timeout=10)
-            self._open_review(review, self.form)
+            self.notify(str(error), title="Cannot amend", severity="error", timeout=10)
             return
-        self._open_review(moved, newer)
+        self._open_new(amendment)
 
-    def _open_review(self, review: Record, form: AssessmentForm) -> None:
+    def _open_new(self, record: Record) -> None:
+        """Open a new review or amendment here, on the version of the form the practitioner chooses."""
+        registry = getattr(self.app, "registry", None)
+        open_on_chosen_version(
+            self.app,
+            self.store,
+            registry if isinstance(registry, Registry) else None,
+            record,
+            self.form,
+            self.user,
+            self._show_new,
+        )
+
+    def _show_new(self, review: Record, form: AssessmentForm) -> None:
+        """Show a new review or amendment in place of this screen, on `form`."""
         screen = CaseScreen(
             store=self.store,
             form=form,

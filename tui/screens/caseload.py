@@ -103,6 +103,7 @@ class CaseloadScreen(Screen[None]):
         Binding("ctrl+n", "new_case", "New case", id="caseload.new"),
         Binding("ctrl+r", "start_review", "Start review", id="caseload.review"),
         Binding("escape", "clear_filter", "Clear filter", id="caseload.clear_filter"),
+        Binding("ctrl+f", "amend", "Amend", id="caseload.amend"),
         Binding("question_mark", "app.help", "Keys", id="caseload.help", show=False),
         Binding("ctrl+l", "reload", "Reload", id="caseload.reload", show=False),
         Binding("f9", "qa_queue", "QA queue", id="caseload.qa_queue"),
@@ -338,7 +339,7 @@ class CaseloadScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "clear_filter":
             return bool(self.filter_text)
-        if action == "start_review":
+        if action in ("start_review", "amend"):
             return self.selected_ref is not None or None
         if action == "hand_over":  # managers only: hidden from everyone else, dimmed with no case chosen
             return False if self.hand_over_by is None else (self.selected_ref is not None or None)
@@ -351,7 +352,19 @@ class CaseloadScreen(Screen[None]):
 
     def action_start_review(self) -> None:
         if ref := self.selected_ref:
-            self.post_message(OpenCase(ref, review=True))
+            self.post_message(OpenCase(ref, start="review"))
+
+    def action_amend(self) -> None:
+        """Amend the case's locked record, after one confirming key (a new draft, which needs QA again)."""
+        if ref := self.selected_ref:
+            from tui.amendment import amend_question
+            from tui.modals.confirm_key import ConfirmKey
+
+            self.app.push_screen(ConfirmKey(amend_question(ref)), partial(self._amend_confirmed, ref))
+
+    def _amend_confirmed(self, ref: str, yes: bool | None) -> None:
+        if yes:
+            self.post_message(OpenCase(ref, start="amendment"))
 
     def action_qa_queue(self) -> None:
         """Records waiting for a QA assessor (other than their own)."""
