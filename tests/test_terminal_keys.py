@@ -90,10 +90,15 @@ def test_ctrl_end_and_ctrl_home_go_to_the_ends_of_the_whole_answer(scene: Scene)
     assert text.startswith("START ") and text.endswith(" END"), text
 
 
-def test_the_view_follows_the_cursor_after_a_long_paste(scene: Scene) -> None:
-    """Finding 4: after pasting ~480 words, what is typed next is on screen and saved at the end."""
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+def test_the_view_follows_the_cursor_after_a_long_paste(scene: Scene, size: tuple[int, int]) -> None:
+    """Finding 4: after pasting ~480 words, what is typed next is on screen and saved at the end.
+
+    At 80×24 the pasted answer is taller than the form's view: the area kept its
+    cursor in its own view, but the form did not scroll to show it.
+    """
     pasted = " ".join(f"word{n}" for n in range(480))
-    with scene.start(size=(120, 40)) as term:
+    with scene.start(size=size) as term:
         scene.open_case(term)
         term.paste(pasted)
         term.wait_quiet(0.5)
@@ -101,6 +106,40 @@ def test_the_view_follows_the_cursor_after_a_long_paste(scene: Scene) -> None:
         term.wait_for("TAILEND", PATIENCE)
         quit_app(term)
     assert scene.answers().get("first.a") == pasted + " TAILEND"
+
+
+TWO_LINES = (
+    "With two others, he stopped a young man in a park, showed a knife, and took his phone and "
+    "trainers; the boy was pushed over."
+)
+"""Two wrapped lines in Answer A both with and without the guidance pane at 120 columns."""
+
+
+def form_column(lines: list[str]) -> list[str]:
+    """The form's column of each screen line (between the section bar ▊ and the guidance pane's),
+    scroll bar marks taken off."""
+    cells = [line.split("▊")[1] for line in lines if "▊" in line]
+    return [cell.rstrip().rstrip("▁▂▃▄▅▆▇█").strip() for cell in cells]
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+def test_f2_rewraps_answers_already_on_screen(scene: Scene, size: tuple[int, int]) -> None:
+    """Finding 12: after F2 narrows the answers, text already written is wrapped again, not clipped.
+
+    At 120 columns the answer wraps into two lines with and without the pane;
+    nothing then repainted it, and its old lines stayed, cut at the new width.
+    """
+    with scene.start(size=size) as term:
+        scene.open_case(term)
+        term.type(TWO_LINES, gap=0.0)
+        term.wait_for("pushed over.", PATIENCE)
+        term.press("f2")
+        term.wait_for("No guidance", PATIENCE)
+        term.wait_quiet(0.5)
+        shown = " ".join(form_column(term.screen_lines()))
+        screen = term.screen_text()
+        quit_app(term)
+    assert TWO_LINES in shown, screen
 
 
 def test_a_sentence_on_a_one_key_row_sets_at_most_one_answer_and_says_why(scene: Scene) -> None:

@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import ScrollableContainer, Vertical
+from textual.geometry import Offset
 from textual.widget import Widget
 from textual.widgets import Input, Static, TextArea
 from textual.widgets.text_area import Document, Selection
@@ -50,6 +51,43 @@ class AnswerArea(KeyActivity, TextArea):
         super().__init__(text, soft_wrap=True, tab_behavior="focus", show_line_numbers=False)
         self.path = path
         self.words = count_words(text)
+        self._following = False
+        """A look at whether the form's scroll shows the cursor is already asked for (one per frame)."""
+
+    def scroll_cursor_visible(self, center: bool = False, animate: bool = False) -> Offset:
+        """Keep the cursor in view in the area and, once the layout has settled, in the form around it.
+
+        TextArea scrolls only itself; an area taller than the form's view (a
+        long paste) or growing past its bottom (typing on its last line) took
+        the cursor out of sight, and what was typed next went in unseen
+        (issue 14, finding 4).
+        """
+        scrolled = super().scroll_cursor_visible(center=center, animate=animate)
+        if self.has_focus and not self._following:
+            self._following = True
+            self.call_after_refresh(self._follow_cursor)
+        return scrolled
+
+    def _follow_cursor(self) -> None:
+        self._following = False
+        scroller = next((a for a in self.ancestors if isinstance(a, ScrollableContainer)), None)
+        if scroller is None or not self.has_focus:
+            return
+        row = self.cursor_screen_offset.y
+        view = scroller.scrollable_content_region
+        if row < view.y:
+            scroller.scroll_to(y=scroller.scroll_y + row - view.y, animate=False, immediate=True)
+        elif row >= view.bottom:
+            scroller.scroll_to(y=scroller.scroll_y + row - view.bottom + 1, animate=False, immediate=True)
+
+    def on_resize(self) -> None:
+        """Repaint after TextArea's own resize handler has wrapped the answer again (issue 14, finding 12).
+
+        When the new width wraps the text into as many lines as before (F2
+        opening the guidance pane, say), the virtual size does not change, so
+        nothing repainted the area and the old lines stayed, clipped, until an edit.
+        """
+        self.refresh()
 
     def _visual_row(self) -> int:
         return self.wrapped_document.location_to_offset(self.cursor_location).y
