@@ -210,11 +210,17 @@ class Store(Protocol):
         """Change name, owner, start or form; the initial due date follows a new start date."""
         ...
 
-    def hand_over(self, case_ref: str, new_owner: str, actor: str, *, note: str = "") -> Case:
+    def hand_over(
+        self, case_ref: str, new_owner: str, actor: str, *, note: str = "", from_owner: str | None = None
+    ) -> Case:
         """Give the case to `new_owner`, written in the case's handover history in the same transaction.
 
         In team mode only an administrator may (the database refuses anyone else and names the actor
-        itself); the embedded store has one user, whose app offers it to managers only.
+        itself); the embedded store has one user, whose app offers it to managers only.  A team
+        database keeps references unique per owner (so no error tells a practitioner that a colleague
+        uses one), so a manager may see two cases with one reference: `from_owner`, the case's owner,
+        says which; without it such a reference is refused.  A case is never handed to someone who
+        already holds its reference (`DuplicateError`, naming them: the manager may know).
         """
         ...
 

@@ -9,6 +9,7 @@ refusal with the SQLSTATE `docs/team.md` documents, and that nothing changed
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import uuid
 from collections.abc import Callable
@@ -37,7 +38,14 @@ from storage.postgres.schema import (
     initialise,
 )
 from storage.postgres.store import PostgresStore
-from storage.store import AuditEvent, DuplicateError, NotFoundError, NotPermittedError, ReasonRequiredError
+from storage.store import (
+    AuditEvent,
+    DuplicateError,
+    NotFoundError,
+    NotPermittedError,
+    ReasonRequiredError,
+    StoreError,
+)
 from tests.pg_server import ADMIN, SUPERUSER, TeamServer
 from tests.test_postgres_roles import case_with_record
 
@@ -492,10 +500,153 @@ def test_8_other_peoples_records_exist_for_nobody_else(login: Login, sql: Sql) -
             sam.get_record(missing)
 
 
-def test_8_a_case_reference_is_unique_across_the_team_as_documented(login: Login) -> None:
-    login(ADMIN).create_case(Case("C-JO", "Alex Morgan", "2025-02-03", "jo"), shipped_form().deadlines)
-    with pytest.raises(DuplicateError, match="already exists"):
-        login("sam").create_case(Case("C-JO", "Sam Patel", "2025-02-03", "sam"), shipped_form().deadlines)
+def test_8_a_case_reference_says_nothing_about_other_practitioners_cases(login: Login, sql: Sql) -> None:
+    """References are unique per owner: a colleague's reference is added as if nobody used it."""
+    admin = login(ADMIN)
+    jos = case_with_record(admin, "C-JO", "jo", status="submitted")
+    case_with_record(admin, "C-JO2", "jo")
+    jos_cases = sql(SUPERUSER).execute("SELECT ref, id FROM cases WHERE owner = 'jo' ORDER BY ref").fetchall()
+    sam = login("sam")
+    deadlines = shipped_form().deadlines
+    taken = sam.create_case(Case("C-JO", "Sam's person", "2025-02-03", "sam"), deadlines)
+    fresh = sam.create_case(Case("C-FRESH", "Sam's person", "2025-02-03", "sam"), deadlines)
+    assert (taken.owner, taken.name) == (fresh.owner, fresh.name) == ("sam", "Sam's person")
+    assert sam.records_for_case("C-JO") == [] and sam.latest_record("C-JO") is None  # not jo's
+    mine = sam.create_record(Record("", "C-JO", "a4-assessment", "1.0.0"), "sam")
+    with pytest.raises(DuplicateError, match="already exists"):  # only one's own references are taken
+        sam.create_case(Case("C-JO", "Again", "2025-02-03", "sam"), deadlines)
+    raw = sql("sam")
+    add = (
+        "INSERT INTO cases (id, ref, name, start, owner, initial_working_days, review_weeks, initial_due) "
+        "VALUES (%s, %s, 'x', '2025-02-03', 'sam', 10, 16, '2025-02-17')"
+    )
+    (_, jo2_id) = jos_cases[1]
+    assert raw.execute(add, (jo2_id, "C-JO2")).rowcount == raw.execute(add, ("any", "C-NONE")).rowcount == 1
+    ids = {case_id for (case_id,) in sql(SUPERUSER).execute("SELECT id FROM cases")}
+    assert len(ids) == 6 and {case_id for _, case_id in jos_cases} <= ids  # jo's id was not taken either
+    on_jos = (  # naming jo's case by its id: the database puts the record on sam's own C-JO2
+        "INSERT INTO records (id, case_ref, case_id, form_id, form_version, kind, status, author, version, "
+        "created_at, updated_at, payload) VALUES ('r', 'C-JO2', %s, 'a4-assessment', '1.0.0', 'assessment', "
+        "'draft', 'sam', 1, %s, %s, '{}') RETURNING id"
+    )
+    (planted,) = raw.execute(on_jos, (jo2_id, NOW, NOW)).fetchone()
+    owner_of = "SELECT c.owner FROM records AS r JOIN cases AS c ON c.id = r.case_id WHERE r.id = %s"
+    for record_id in (mine.id, planted):
+        assert sql(SUPERUSER).execute(owner_of, (record_id,)).fetchone() == ("sam",)
+    assert [r.id for r in login("jo").records_for_case("C-JO")] == [jos.id]  # jo's case is untouched
+    before = everything(sql)
+    for change in ("ref = 'C-OTHER'", "id = 'mine'"):  # set once, for everyone
+        refused(raw, ERR_SET_BY_DATABASE, f"UPDATE cases SET {change} WHERE ref = 'C-FRESH'")
+        refused(sql(ADMIN), ERR_SET_BY_DATABASE, f"UPDATE cases SET {change} WHERE ref = 'C-JO'")
+    assert everything(sql) == before
+    assert login("jo").get_case("C-JO").name == "Alex Morgan"
+
+
+def test_8_no_error_tells_a_record_or_case_that_exists_from_one_that_does_not(login: Login, sql: Sql) -> None:
+    """Every way a practitioner (or a QA assessor of another team) can name someone else's record or case."""
+    admin = login(ADMIN)
+    jos = case_with_record(admin, "C-JO", "jo", status="locked")
+    southern = case_with_record(admin, "C-SOUTH", "ali", status="submitted")
+    sam = login("sam")
+    sam.create_case(Case("C-SAM", "Sam Patel", "2025-02-03", "sam"), shipped_form().deadlines)
+    own = sam.create_record(Record("", "C-SAM", "a4-assessment", "1.0.0"), "sam")
+    raw = sql("sam")
+    before = everything(sql)
+
+    def same_answer(conn: psycopg.Connection[Any], statement: str, theirs: Any, missing: Any) -> None:
+        answers: list[tuple[Any, ...]] = []
+        for params in (theirs, missing):
+            try:
+                done = conn.execute(statement, params)
+                answers.append(("done", done.fetchall() if statement.startswith("SELECT") else done.rowcount))
+            except psycopg.Error as error:
+                said = error.diag.message_primary or ""
+                for value in params:
+                    said = said.replace(str(value), "?") if value else said
+                answers.append((error.sqlstate, said))
+        assert answers[0] == answers[1], (statement, answers)
+
+    insert = (
+        "INSERT INTO records (id, case_ref, form_id, form_version, kind, status, author, version, "
+        "created_at, updated_at, {link}) VALUES ('r', 'C-SAM', 'a4-assessment', '1.0.0', 'review', "
+        "'draft', 'sam', 1, '" + NOW + "', '" + NOW + "', %s)"
+    )
+    for statement, theirs, missing in (
+        (insert.format(link="amends"), (jos.id,), ("no-such-record",)),
+        (insert.format(link="reviews"), (jos.id,), ("no-such-record",)),
+        (insert.format(link="reviews").replace("'C-SAM'", "%s"), ("C-JO", None), ("C-NONE", None)),
+        ("UPDATE records SET amends = %s WHERE id = '" + own.id + "'", (jos.id,), ("no-such-record",)),
+        ("UPDATE records SET payload = '{}' WHERE id = %s", (jos.id,), ("no-such-record",)),
+        ("UPDATE cases SET name = 'x' WHERE ref = %s", ("C-JO",), ("C-NONE",)),
+        ("UPDATE comments SET resolved_by = 'sam', resolved_at = %s WHERE record_id = %s", (NOW, jos.id),
+         (NOW, "no-such-record")),
+        ("SELECT count(*) FROM audit WHERE record_id = %s", (jos.id,), ("no-such-record",)),
+        ("SELECT count(*) FROM handovers WHERE case_ref = %s", ("C-JO",), ("C-NONE",)),
+    ):  # fmt: skip
+        same_answer(raw, statement, theirs, missing)
+    kim = sql("kim")
+    grade = "INSERT INTO grades (record_id, criterion, level, by, at) VALUES (%s, 'a', 'good', 'kim', %s)"
+    same_answer(kim, grade.replace("%s)", "'" + NOW + "')"), (southern.id,), ("no-such-record",))
+    same_answer(kim, "UPDATE records SET status = 'approved' WHERE id = %s", (southern.id,), ("nothing",))
+    assert everything(sql) == before
+
+    def api_answer(call: Callable[[str], Any], theirs: str, missing: str) -> None:
+        answers: list[tuple[Any, ...]] = []
+        for value in (theirs, missing):
+            try:
+                answers.append(("done", call(value)))
+            except StoreError as error:
+                answers.append((type(error), str(error).replace(value, "?")))
+        assert answers[0] == answers[1], answers
+
+    record = Record("", "C-SAM", "a4-assessment", "1.0.0")
+    for call, theirs, missing in (
+        (sam.get_record, jos.id, "no-such-record"),
+        (sam.audit_trail, jos.id, "no-such-record"),
+        (lambda rid: sam.transition(rid, "submitted", "sam"), jos.id, "no-such-record"),
+        (lambda rid: sam.amend(rid, "sam"), jos.id, "no-such-record"),
+        (lambda rid: sam.resolve_comment(rid, "c1", "sam"), jos.id, "no-such-record"),
+        (lambda rid: sam.save_record(dataclasses.replace(record, id=rid), "sam"), jos.id, "no-such-record"),
+        (sam.get_case, "C-JO", "C-NONE"),
+        (lambda ref: sam.start_review(ref, "sam"), "C-JO", "C-NONE"),
+        (lambda ref: sam.create_record(dataclasses.replace(record, case_ref=ref), "sam"), "C-JO", "C-NONE"),
+        (lambda rid: login("kim").transition(rid, "approved", "kim"), southern.id, "no-such-record"),
+    ):  # fmt: skip
+        api_answer(call, theirs, missing)
+    assert everything(sql) == before
+
+
+def test_8_a_case_handed_to_someone_with_the_same_reference_is_refused_and_the_manager_told(
+    login: Login, sql: Sql, tmp_path: Path
+) -> None:
+    """The manager may know whose references are whose: the refusal names both, and nothing changes."""
+    admin = login(ADMIN)
+    case_with_record(admin, "C-1", "jo", status="submitted")
+    sam = login("sam")
+    sam.create_case(Case("C-1", "Sam's person", "2025-02-03", "sam"), shipped_form().deadlines)
+    ours = sam.create_record(Record("", "C-1", "a4-assessment", "1.0.0"), "sam")
+    sam.transition(ours.id, "submitted", "sam")
+    before = everything(sql)
+    with pytest.raises(DuplicateError, match="sam already holds a case with reference C-1"):
+        admin.hand_over("C-1", "sam", ADMIN, from_owner="jo")  # the caseload row names the owner
+    with pytest.raises(StoreError, match=r"2 cases have reference C-1 \(held by jo, sam\): choose"):
+        admin.hand_over("C-1", "lee", ADMIN)  # the reference alone does not say which
+    assert everything(sql) == before
+    summaries = sorted((s.ref, s.owner) for s in login("kim").list_cases())  # QA of the team sees both
+    assert summaries == [("C-1", "jo"), ("C-1", "sam")]
+    approved = login("kim").transition(ours.id, "approved", "kim")  # the next review goes on sam's case only
+    due = dict(sql(SUPERUSER).execute("SELECT owner, next_review FROM cases WHERE ref = 'C-1'").fetchall())
+    assert due["sam"] != "" and due["jo"] == "" and approved.status == "approved"
+    assert (admin.get_case("C-1").owner, sam.get_case("C-1").owner) == ("jo", "sam")  # own, else by owner
+    assert [r.author for r in admin.records_for_case("C-1")] == ["jo"]
+    refused(sql(ADMIN), "23505", "UPDATE cases SET owner = 'sam' WHERE owner = 'jo' AND ref = 'C-1'")
+    with pytest.raises(StoreError, match="Two cases you can see have reference C-1 \\(held by jo and sam\\)"):
+        admin.backup(tmp_path / "team.db")
+    assert not list(tmp_path.iterdir())  # nothing half-written
+    assert sam.backup(tmp_path / "sams.db").exists()  # sam sees one C-1: the copy is written
+    jos_only = admin.create_case(Case("C-2", "Alex Morgan", "2025-02-03", "jo"), shipped_form().deadlines)
+    moved = admin.hand_over(jos_only.ref, "sam", ADMIN, note="jo is leaving")
+    assert moved.owner == "sam" and [h.new_owner for h in admin.handovers(case_ref="C-2")] == ["sam"]
 
 
 # ---------------------------------------------------------------- the rest of the role table
@@ -644,5 +795,77 @@ def test_db_init_adds_a_teams_own_forms_so_records_may_name_them(team_server: Te
     with psycopg.connect(url, autocommit=True) as conn:
         row = conn.execute("SELECT reason_paths FROM a4.definitions WHERE id = 'mini'").fetchone()
         assert row == (["risk.level"],)
+    with psycopg.connect(team_server.server.url(), autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+def test_upgrading_to_references_per_owner_keeps_every_row_and_links_records_to_their_case(
+    team_server: TeamServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A database built by the migrations before case ids (as the previous release's `a4 db init` did)."""
+    from storage.postgres import schema
+
+    name = f"ids_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(team_server.server.url(), autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    url = team_server.server.url(name)
+    earlier = schema.MIGRATIONS[: schema.MIGRATIONS.index(schema._CASE_IDS)]
+    with monkeypatch.context() as patch, psycopg.connect(url, autocommit=True) as conn:
+        patch.setattr(schema, "MIGRATIONS", earlier)
+        patch.setattr(schema, "SCHEMA_VERSION", len(earlier))
+        initialise(conn)
+        conn.execute("INSERT INTO a4.staff VALUES ('sam', 'north'), ('jo', 'north'), ('kim', 'north')")
+        for ref, owner in (("C-1", "sam"), ("C-2", "jo"), ("C-3", "sam")):
+            conn.execute(
+                "INSERT INTO a4.cases (ref, name, start, owner, initial_working_days, review_weeks, "
+                "initial_due) VALUES (%s, 'Alex Morgan', '2025-02-03', %s, 10, 16, '2025-02-17')",
+                (ref, owner),
+            )
+        conn.execute("SET a4.import_source = 'the previous release'")
+        for rid, ref, status in (("r1", "C-1", "locked"), ("r2", "C-1", "submitted"), ("r3", "C-2", "draft")):
+            conn.execute(
+                "INSERT INTO a4.records (id, case_ref, form_id, form_version, kind, status, author, version, "
+                "created_at, updated_at, payload) SELECT %s, %s, 'a4-assessment', '1.0.0', 'assessment', %s, "
+                "owner, 3, %s, %s, %s FROM a4.cases WHERE ref = %s",
+                (rid, ref, status, NOW, NOW, json.dumps({"answers": {"rosh.level": "high"}}), ref),
+            )
+        conn.execute("RESET a4.import_source")
+        conn.execute(
+            "INSERT INTO a4.grades (record_id, criterion, level, by, at) VALUES ('r2', 'a', 'good', 'x', %s)",
+            (NOW,),
+        )
+        conn.execute(
+            "UPDATE a4.cases SET owner = 'jo' WHERE ref = 'C-3'"
+        )  # a handover, written by the database
+
+    tables = {
+        "cases": "ref, name, start, owner, form_id, initial_working_days, review_weeks, initial_due, "
+        "next_review, sentence, national_id",
+        "records": "seq, id, case_ref, form_id, form_version, kind, status, author, version, created_at, "
+        "updated_at, reviews, amends, payload",
+        "audit": "seq, record_id, kind, actor, at, field, old, new, reason, imported_from",
+        "handovers": "seq, case_ref, old_owner, new_owner, by, at, note",
+        "grades": "seq, record_id, criterion, level, by, at",
+    }
+
+    def rows(conn: psycopg.Connection[Any]) -> dict[str, list[tuple[Any, ...]]]:
+        return {
+            t: conn.execute(f"SELECT {c} FROM a4.{t} ORDER BY 1, 2").fetchall() for t, c in tables.items()
+        }
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        before = rows(conn)
+        assert [len(before[t]) for t in tables] == [3, 3, 3, 1, 1]
+        report = initialise(conn)
+        assert (report.found_version, report.version) == (len(earlier), len(schema.MIGRATIONS))
+        assert rows(conn) == before  # every row and value kept
+        linked = conn.execute(
+            "SELECT r.id, c.ref FROM a4.records AS r JOIN a4.cases AS c ON c.id = r.case_id ORDER BY 1"
+        ).fetchall()
+        assert linked == [("r1", "C-1"), ("r2", "C-1"), ("r3", "C-2")]
+        assert conn.execute(
+            "SELECT h.case_ref, c.ref FROM a4.handovers AS h JOIN a4.cases AS c ON c.id = h.case_id"
+        ).fetchall() == [("C-3", "C-3")]
+        assert len({i for (i,) in conn.execute("SELECT id FROM a4.cases")}) == 3
     with psycopg.connect(team_server.server.url(), autocommit=True) as conn:
         conn.execute(f"DROP DATABASE {name} WITH (FORCE)")

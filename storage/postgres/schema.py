@@ -765,7 +765,118 @@ CREATE TRIGGER records_one_open_per_kind BEFORE INSERT ON a4.records
     FOR EACH ROW EXECUTE FUNCTION a4.one_open_record_per_kind();
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5)
+_CASE_IDS = """
+-- A case reference is unique per owner, not across the database, so a practitioner adding a case
+-- whose reference a colleague already uses gets the same answer as for a reference nobody uses (the
+-- case is added): the database no longer tells anyone that another practitioner's reference exists.
+-- Cases get a random id that says nothing; records and handovers point at it, and every policy and
+-- check that joined on the reference joins on the id.
+ALTER TABLE a4.cases ADD COLUMN id TEXT NOT NULL DEFAULT replace(gen_random_uuid()::text, '-', '');
+ALTER TABLE a4.records ADD COLUMN case_id TEXT;
+ALTER TABLE a4.handovers ADD COLUMN case_id TEXT;
+CREATE POLICY owner_all ON a4.handovers TO a4_owner USING (true) WITH CHECK (true);
+ALTER TABLE a4.records DISABLE TRIGGER USER;  -- the rows keep every value; only the new link is filled
+UPDATE a4.records AS r SET case_id = c.id FROM a4.cases AS c WHERE c.ref = r.case_ref;
+ALTER TABLE a4.records ENABLE TRIGGER USER;
+UPDATE a4.handovers AS h SET case_id = c.id FROM a4.cases AS c WHERE c.ref = h.case_ref;
+ALTER TABLE a4.records DROP CONSTRAINT records_case_ref_fkey;
+ALTER TABLE a4.handovers DROP CONSTRAINT handovers_case_ref_fkey;
+ALTER TABLE a4.cases DROP CONSTRAINT cases_pkey;
+ALTER TABLE a4.cases ADD PRIMARY KEY (id);
+ALTER TABLE a4.cases ADD CONSTRAINT cases_ref_per_owner UNIQUE (owner, ref);
+CREATE INDEX cases_ref ON a4.cases (ref);
+ALTER TABLE a4.records ALTER COLUMN case_id SET NOT NULL;
+ALTER TABLE a4.records ADD CONSTRAINT records_case FOREIGN KEY (case_id) REFERENCES a4.cases (id);
+ALTER TABLE a4.handovers ALTER COLUMN case_id SET NOT NULL;
+ALTER TABLE a4.handovers ADD CONSTRAINT handovers_case FOREIGN KEY (case_id) REFERENCES a4.cases (id);
+DROP INDEX a4.records_listing;
+CREATE INDEX records_listing ON a4.records (case_id, seq DESC) INCLUDE (status, words, active_seconds);
+CREATE INDEX handovers_case_id ON a4.handovers (case_id);
+
+-- A case's id is the database's; its reference is set once (its records name it).
+CREATE FUNCTION a4.case_identity() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        NEW.id := replace(gen_random_uuid()::text, '-', '');
+    ELSIF (NEW.id, NEW.ref) IS DISTINCT FROM (OLD.id, OLD.ref) THEN
+        RAISE EXCEPTION 'a case''s id and reference are set once' USING ERRCODE = 'A4005';
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER cases_identity BEFORE INSERT OR UPDATE ON a4.cases
+    FOR EACH ROW EXECUTE FUNCTION a4.case_identity();
+
+-- The case a login means by a reference: its own first (a practitioner sees only its own), then by owner.
+CREATE FUNCTION a4.case_id(reference text) RETURNS text LANGUAGE sql STABLE
+AS $$ SELECT id FROM a4.cases WHERE ref = reference ORDER BY (owner = current_user) DESC, owner LIMIT 1 $$;
+
+-- A new record joins the case its writer means, read with the writer's own rights, so a reference
+-- another practitioner also uses is never taken for this one's.  Named to run before records_guard.
+CREATE FUNCTION a4.case_of_record() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.case_id := (SELECT id FROM a4.cases WHERE ref = NEW.case_ref
+                    ORDER BY (owner = NEW.author) DESC, (owner = current_user) DESC, owner LIMIT 1);
+    RETURN NEW;
+END $$;
+CREATE TRIGGER records_case BEFORE INSERT ON a4.records FOR EACH ROW EXECUTE FUNCTION a4.case_of_record();
+
+DROP POLICY own_records ON a4.records;
+CREATE POLICY own_records ON a4.records TO a4_practitioner
+    USING (status IN ('draft', 'submitted', 'returned')
+           AND EXISTS (SELECT 1 FROM a4.cases AS c WHERE c.id = case_id AND c.owner = current_user))
+    WITH CHECK (status IN ('draft', 'submitted', 'returned')
+           AND EXISTS (SELECT 1 FROM a4.cases AS c WHERE c.id = case_id AND c.owner = current_user));
+DROP POLICY own_records_read ON a4.records;
+CREATE POLICY own_records_read ON a4.records FOR SELECT TO a4_practitioner
+    USING (EXISTS (SELECT 1 FROM a4.cases AS c WHERE c.id = case_id AND c.owner = current_user));
+DROP POLICY team_submitted_read ON a4.records;
+CREATE POLICY team_submitted_read ON a4.records FOR SELECT TO a4_qa_assessor
+    USING (status <> 'draft'
+           AND EXISTS (SELECT 1 FROM a4.cases AS c WHERE c.id = case_id AND a4.in_my_team(c.owner)));
+DROP POLICY team_submitted_review ON a4.records;
+CREATE POLICY team_submitted_review ON a4.records FOR UPDATE TO a4_qa_assessor
+    USING (status IN ('submitted', 'approved')
+           AND EXISTS (SELECT 1 FROM a4.cases AS c WHERE c.id = case_id AND a4.in_my_team(c.owner)))
+    WITH CHECK (status IN ('submitted', 'returned', 'approved', 'locked')
+           AND EXISTS (SELECT 1 FROM a4.cases AS c WHERE c.id = case_id AND a4.in_my_team(c.owner)));
+DROP POLICY handovers_read ON a4.handovers;
+CREATE POLICY handovers_read ON a4.handovers FOR SELECT
+    USING (old_owner = current_user OR new_owner = current_user
+           OR EXISTS (SELECT 1 FROM a4.cases AS c WHERE c.id = case_id));
+
+-- The functions that joined on the reference join on the id.  Each is rewritten from its current text,
+-- so whatever an earlier migration made of it is kept, and a text no longer found stops the upgrade.
+CREATE FUNCTION a4.rewrite_function(fn regprocedure, swaps text[]) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    body TEXT := pg_get_functiondef(fn);
+BEGIN
+    FOR i IN 1 .. array_length(swaps, 1) BY 2 LOOP
+        IF position(swaps[i] IN body) = 0 THEN
+            RAISE EXCEPTION 'upgrade: % no longer says %', fn, swaps[i];
+        END IF;
+        body := replace(body, swaps[i], swaps[i + 1]);
+    END LOOP;
+    EXECUTE body;
+END $$;
+SELECT a4.rewrite_function('a4.guard_record()', ARRAY[
+    'ref = NEW.case_ref AND owner = actor', 'id = NEW.case_id AND owner = actor',
+    'WHERE ref = NEW.case_ref) THEN', 'WHERE id = NEW.case_id) THEN',
+    'r.status, r.case_ref FROM', 'r.status, r.case_id FROM',
+    'linked.case_ref <> NEW.case_ref', 'linked.case_id <> NEW.case_id',
+    '(NEW.id, NEW.case_ref,', '(NEW.id, NEW.case_ref, NEW.case_id,',
+    '(OLD.id, OLD.case_ref,', '(OLD.id, OLD.case_ref, OLD.case_id,']);
+SELECT a4.rewrite_function('a4.guard_case()', ARRAY['WHERE case_ref = NEW.ref', 'WHERE case_id = NEW.id']);
+SELECT a4.rewrite_function('a4.guard_signoff()', ARRAY['c.ref = r.case_ref', 'c.id = r.case_id']);
+SELECT a4.rewrite_function('a4.one_open_record_per_kind()', ARRAY[
+    '''a4.open:'' || NEW.case_ref', '''a4.open:'' || NEW.case_id',
+    'WHERE case_ref = NEW.case_ref', 'WHERE case_id = NEW.case_id']);
+SELECT a4.rewrite_function('a4.record_handover()', ARRAY[
+    'a4.handovers (case_ref, old_owner', 'a4.handovers (case_id, case_ref, old_owner',
+    'VALUES (NEW.ref, OLD.owner', 'VALUES (NEW.id, NEW.ref, OLD.owner']);
+DROP FUNCTION a4.rewrite_function(regprocedure, text[]);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _CASE_IDS)
 """Migration `i` takes a database from schema version `i` to `i + 1`; append-only once released."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

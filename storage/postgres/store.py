@@ -155,7 +155,7 @@ class PostgresStore(SqlStore):
             on_conflict_ignore=" ON CONFLICT DO NOTHING",
             latest_record_join="""LEFT JOIN LATERAL (
                     SELECT status, words, active_seconds FROM records
-                    WHERE case_ref = c.ref ORDER BY seq DESC LIMIT 1
+                    WHERE case_id = c.id ORDER BY seq DESC LIMIT 1
                 ) AS r ON true""",
             handover_note="SELECT set_config('a4.handover_note', %s, true)",
             sentence_end="coalesce(c.sentence->>'end', '')",
@@ -167,6 +167,9 @@ class PostgresStore(SqlStore):
             duplicate_record=(errors.UniqueViolation,),
             id_set="(SELECT jsonb_array_elements_text(%s::jsonb))",
             derives_reason_paths=True,
+            case_match="id = a4.case_id({m})",
+            case_records_match="case_id = a4.case_id({m})",
+            record_case_match="id = (SELECT case_id FROM records WHERE id = {m})",
         )
     )
     REFEREE_IN_DATABASE = True
@@ -382,6 +385,13 @@ class PostgresStore(SqlStore):
 
         def snapshot(conn: psycopg.Connection[Any]) -> None:
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            shared = conn.execute(_SHARED_REFERENCE).fetchone()
+            if shared is not None:  # references are unique per owner here, across the whole embedded file
+                raise StoreError(
+                    f"Two cases you can see have reference {shared[0]} (held by {shared[1]}), and an "
+                    "embedded copy holds one case per reference, so no backup was written. Back up as a "
+                    "login that sees only one of them, or use pg_dump (docs/team.md)."
+                )
             target = sqlite3.connect(partial, isolation_level=None)
             try:
                 migrate_sqlite(target)
@@ -427,6 +437,13 @@ _BACKUP_TABLES: dict[str, str] = {
     "handovers": "seq, case_ref, old_owner, new_owner, by, at, note",
 }
 """What a backup copies, per table, in the SQLite engine's column names (JSON as text, as it stores it)."""
+
+
+_SHARED_REFERENCE = (
+    "SELECT ref, string_agg(owner, ' and ' ORDER BY owner) FROM cases GROUP BY ref HAVING count(*) > 1 "
+    "ORDER BY ref LIMIT 1"
+)
+"""A reference two cases this login sees share (their owners differ), which an embedded copy cannot hold."""
 
 
 def _connect(url: str) -> psycopg.Connection[Any]:

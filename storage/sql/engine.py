@@ -227,7 +227,9 @@ class SqlStore(ABC):
 
         return self._write(work)
 
-    def hand_over(self, case_ref: str, new_owner: str, actor: str, *, note: str = "") -> Case:
+    def hand_over(
+        self, case_ref: str, new_owner: str, actor: str, *, note: str = "", from_owner: str | None = None
+    ) -> Case:
         actor = self._actor(actor)
         try:
             new_owner = check_line(new_owner.strip(), what="The new owner")
@@ -236,19 +238,35 @@ class SqlStore(ABC):
             raise StoreError(f"{error}.") from None
 
         def work(conn: Connection) -> Case:
-            row = conn.execute(self.SQL.case_owner, (case_ref,)).fetchone()
-            if row is None:
+            owners = [owner for (owner,) in conn.execute(self.SQL.case_owners, (case_ref,))]
+            if from_owner is not None:
+                owners = [owner for owner in owners if owner == from_owner]
+            if not owners:
                 raise NotFoundError(f"There is no case with reference {case_ref}.")
-            if row[0] == new_owner:
+            if len(owners) > 1:
+                raise StoreError(
+                    f"{len(owners)} cases have reference {case_ref} (held by {', '.join(owners)}): choose "
+                    "the one to hand over from the caseload. Nothing was changed."
+                )
+            (old_owner,) = owners
+            if old_owner == new_owner:
                 raise StoreError(f"Case {case_ref} is already held by {new_owner}; nothing was changed.")
+            conn.execute(self.SQL.case_of_owner_for_update, (case_ref, old_owner))
             if self.SQL.dialect.handover_note:
                 conn.execute(self.SQL.dialect.handover_note, (note,))
-            conn.execute(self.SQL.owner_update, (new_owner, case_ref))
+            try:
+                conn.execute(self.SQL.owner_update, (new_owner, case_ref, old_owner))
+            except self.SQL.dialect.duplicate_case:
+                raise DuplicateError(
+                    f"{new_owner} already holds a case with reference {case_ref}, and a practitioner's "
+                    "references are their own, so it cannot be handed to them. Nothing was changed."
+                ) from None
             if not self.SQL.dialect.handover_note:
                 conn.execute(
-                    self.SQL.handover_insert, (case_ref, row[0], new_owner, actor, self._timestamp(), note)
+                    self.SQL.handover_insert, (case_ref, old_owner, new_owner, actor, self._timestamp(), note)
                 )
-            return self._case(conn, case_ref)
+            row = conn.execute(self.SQL.case_of_owner, (case_ref, new_owner)).fetchone()
+            return case_from_row(row)
 
         return self._write(work)
 
@@ -499,7 +517,7 @@ class SqlStore(ABC):
                 raise NotFoundError(f"There is no record {record_id}.")
             check_transition(visible[0], to_status)
             self._refuse_missing(conn, record_id, f"make {to_status}")
-        status, case_ref, author = row
+        status, _case_ref, author = row
         check_transition(status, to_status)
         if not self.REFEREE_IN_DATABASE:
             check_signer(to_status, actor, author)
@@ -514,9 +532,9 @@ class SqlStore(ABC):
         ):  # fmt: skip
             conn.execute(self.SQL.signature_insert, (record_id, actor, at, ""))
         if to_status == "approved":
-            days, weeks = conn.execute(self.SQL.case_deadlines, (case_ref,)).fetchone()
+            days, weeks = conn.execute(self.SQL.case_deadlines_of_record, (record_id,)).fetchone()
             due = next_review(self._now().date(), Deadlines(initial_working_days=days, review_weeks=weeks))
-            conn.execute(self.SQL.next_review_update, (due.isoformat(), case_ref))
+            conn.execute(self.SQL.next_review_of_record, (due.isoformat(), record_id))
         return self._record(conn, record_id)
 
     def resolve_comment(self, record_id: str, comment_id: str, actor: str) -> Record:

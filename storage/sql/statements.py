@@ -64,6 +64,13 @@ class Dialect:
     derives_reason_paths: bool
     """Whether the definitions table reads the answers needing a reason from the text itself (PostgreSQL's
     generated column), so the engine does not send them."""
+    case_match: str = "ref = {m}"
+    """Picks a case by the reference the caller gives (one parameter).  A team database keeps references
+    unique per owner, so it picks the case the login means: its own, else the first by owner."""
+    case_records_match: str = "case_ref = {m}"
+    """Picks the records (or handovers) of the case `case_match` picks, from the same parameter."""
+    record_case_match: str = "ref = (SELECT case_ref FROM records WHERE id = {m})"
+    """Picks the case of one record (the parameter: the record's id)."""
 
 
 class Statements:
@@ -74,13 +81,19 @@ class Statements:
         self.dialect = d
         record_columns = ", ".join(RECORD_COLUMNS).replace("payload", f"payload{d.json_text}")
         case_columns = _CASE_COLUMNS.replace("sentence", f"sentence{d.json_text}")
-        self.case = f"SELECT {case_columns} FROM cases WHERE ref = {m}"
-        self.case_deadlines = f"SELECT initial_working_days, review_weeks FROM cases WHERE ref = {m}"
+        by_ref = d.case_match.format(m=m)
+        of_case = d.case_records_match.format(m=m)
+        self.case = f"SELECT {case_columns} FROM cases WHERE {by_ref}"
+        self.case_deadlines = f"SELECT initial_working_days, review_weeks FROM cases WHERE {by_ref}"
         self.case_deadlines_for_update = self.case_deadlines + fu
+        self.case_deadlines_of_record = (
+            f"SELECT initial_working_days, review_weeks FROM cases WHERE {d.record_case_match.format(m=m)}"
+        )
         self.case_for_update = self.case + fu
+        self.case_owners = f"SELECT owner FROM cases WHERE ref = {m} ORDER BY owner"
         self.case_update = (
             f"UPDATE cases SET name = {m}, start = {m}, owner = {m}, form_id = {m}, initial_due = {m}, "
-            f"sentence = {j}, national_id = {m} WHERE ref = {m}"
+            f"sentence = {j}, national_id = {m} WHERE {by_ref}"
         )
         self.case_insert = (
             "INSERT INTO cases (ref, name, start, owner, form_id, initial_working_days, review_weeks, "
@@ -91,14 +104,18 @@ class Statements:
             f"review_weeks, initial_due, next_review, sentence, national_id) "
             f"VALUES ({_marks(m, 9)}, {j}, {m}){d.on_conflict_ignore}"
         )
-        self.next_review_update = f"UPDATE cases SET next_review = {m} WHERE ref = {m}"
-        self.case_owner = f"SELECT owner FROM cases WHERE ref = {m}{fu}"
-        self.owner_update = f"UPDATE cases SET owner = {m} WHERE ref = {m}"
+        self.next_review_update = f"UPDATE cases SET next_review = {m} WHERE {by_ref}"
+        self.next_review_of_record = (
+            f"UPDATE cases SET next_review = {m} WHERE {d.record_case_match.format(m=m)}"
+        )
+        self.case_of_owner = f"SELECT {case_columns} FROM cases WHERE ref = {m} AND owner = {m}"
+        self.case_of_owner_for_update = self.case_of_owner + fu
+        self.owner_update = f"UPDATE cases SET owner = {m} WHERE ref = {m} AND owner = {m}"
         self.handover_insert = (
             f"INSERT INTO handovers (case_ref, old_owner, new_owner, by, at, note) VALUES ({_marks(m, 6)})"
         )
         handovers = "SELECT case_ref, old_owner, new_owner, by, at, note FROM handovers"
-        self.handovers_of_case = f"{handovers} WHERE case_ref = {m} ORDER BY seq"
+        self.handovers_of_case = f"{handovers} WHERE {of_case} ORDER BY seq"
         self.handovers_involving = f"{handovers} WHERE old_owner = {m} OR new_owner = {m} ORDER BY seq"
         self.handovers_all = f"{handovers} ORDER BY seq"
         caseload = f"""
@@ -115,16 +132,16 @@ class Statements:
 
         select_records = f"SELECT {record_columns} FROM records"
         self.record = f"{select_records} WHERE id = {m}"
-        self.latest_record = f"{select_records} WHERE case_ref = {m} ORDER BY seq DESC LIMIT 1"
-        self.records_for_case = f"{select_records} WHERE case_ref = {m} ORDER BY seq"
+        self.latest_record = f"{select_records} WHERE {of_case} ORDER BY seq DESC LIMIT 1"
+        self.records_for_case = f"{select_records} WHERE {of_case} ORDER BY seq"
         self.records = f"{select_records} ORDER BY seq"
         self.records_with_status = f"{select_records} WHERE status = {m} ORDER BY seq"
         self.open_record = (
-            f"{select_records} WHERE case_ref = {m} AND kind = {m} AND status IN ({_marks(m, len(OPEN))}) "
+            f"{select_records} WHERE {of_case} AND kind = {m} AND status IN ({_marks(m, len(OPEN))}) "
             "ORDER BY seq DESC LIMIT 1"
         )
         self.latest_reviewable = (
-            f"{select_records} WHERE case_ref = {m} AND status IN ({_marks(m, len(REVIEWABLE))}) "
+            f"{select_records} WHERE {of_case} AND status IN ({_marks(m, len(REVIEWABLE))}) "
             "ORDER BY seq DESC LIMIT 1"
         )
         self.record_insert = (

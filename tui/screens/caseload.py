@@ -413,7 +413,7 @@ class CaseloadScreen(Screen[None]):
             return
         new_owner, note = chosen
         try:
-            self.store.hand_over(ref, new_owner, self.hand_over_by, note=note)
+            self.store.hand_over(ref, new_owner, self.hand_over_by, note=note, from_owner=old_owner)
         except StoreError as error:
             self.notify(str(error), title="Not handed over", severity="error", timeout=15)
             return
