@@ -67,6 +67,29 @@ CASES_20: dict[str, tuple[str, list[str]]] = {
         '  [[section.question]]\n  id = "why"\n  label = "W"\n  require_if = "linked == \'yes\'"\n',
         ["f.toml:11:10: section[1].question[1].type: unknown question type 'yes/no' (did you mean 'yesno'?)"],
     ),
+    "a misspelt required key is one message at the misspelling": (
+        HEAD + SECTION_A + '  [[section.question]]\n  id = "q"\n  lable = "Q"\n',
+        ["f.toml:11:3: section[1].question[1].lable: unknown key 'lable' (did you mean 'label'?)"],
+    ),
+    "a misspelt id": (
+        HEAD + SECTION_A + '  [[section.question]]\n  idd = "q"\n  label = "Q"\n',
+        ["f.toml:10:3: section[1].question[1].idd: unknown key 'idd' (did you mean 'id'?)"],
+    ),
+    "a misspelt section title": (
+        HEAD + '[[section]]\nid = "a"\ntitel = "A"\n  [[section.question]]\n  id = "q"\n  label = "Q"\n',
+        ["f.toml:8:1: section[1].titel: unknown key 'titel' (did you mean 'title'?)"],
+    ),
+    "a misspelt type key has no follow-on errors about the type's own keys": (
+        HEAD + SECTION_A + '  [[section.question]]\n  id = "q"\n  tpye = "choice"\n  label = "Q"\n'
+        '  options = ["A", "B"]\n'
+        '  [[section.question]]\n  id = "w"\n  label = "W"\n  show_if = "q == \'a\'"\n',
+        ["f.toml:11:3: section[1].question[1].tpye: unknown key 'tpye' (did you mean 'type'?)"],
+    ),
+    "a misspelt criterion title": (
+        'id = "r"\nkind = "rubric"\ntitle = "R"\nversion = "1.0.0"\nform = "a4-assessment"\n\n'
+        '[[criterion]]\nid = "c"\ntitel = "C"\ngraded = true\n',
+        ["f.toml:9:1: criterion[1].titel: unknown key 'titel' (did you mean 'title'?)"],
+    ),
     "a number in quotes": (
         HEAD + SECTION_A + '  [[section.question]]\n  id = "q"\n  label = "Q"\n  word_budget = "300"\n',
         [

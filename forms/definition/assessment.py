@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from forms.definition import conditions as load_conditions
-from forms.definition.errors import did_you_mean
+from forms.definition.errors import close_match, did_you_mean
 from forms.definition.locate import Path
 from forms.definition.options import YESNO_OPTIONS, read_options
 from forms.definition.reading import NUMBER, TABLE, Context
@@ -285,6 +285,10 @@ def _renamed_from(ctx: Context, path: Path, table: Mapping[str, Any]) -> str:
 
 
 def _type(ctx: Context, path: Path, table: Mapping[str, Any], allowed: tuple[str, ...]) -> str | None:
+    """The question's type; None when it is unknown, or written under a misspelt key (`tpye`): then its
+    other keys cannot be judged, and the one message is the misspelling's (from `check_keys`)."""
+    if "type" not in table and any(close_match(key, ["type"]) for key in table):
+        return None
     qtype = ctx.text(table, path, "type") if "type" in table else "text"
     if qtype in allowed:
         return qtype

@@ -34,7 +34,13 @@ class FormError:
         return f"{where}{what} ({self.hint})" if self.hint else f"{where}{what}"
 
 
+def close_match(word: str, choices: Iterable[str]) -> str:
+    """The choice `word` is most likely a misspelling of, or "" when nothing is close."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return close[0] if close else ""
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """A "did you mean 'x'?" hint for a misspelt name, or "" when nothing is close."""
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'?" if close else ""
+    close = close_match(word, choices)
+    return f"did you mean '{close}'?" if close else ""

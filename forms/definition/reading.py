@@ -17,7 +17,7 @@ from typing import Any
 
 from forms.conditions.language import KEYWORDS
 from forms.conditions.visibility import SHORT
-from forms.definition.errors import FormError, did_you_mean
+from forms.definition.errors import FormError, close_match, did_you_mean
 from forms.definition.locate import Path, Spot, find, positions
 
 ID = re.compile(r"[a-z][a-z0-9_]*")
@@ -92,6 +92,11 @@ class Context:
     names that refer to them are not reported again as unknown."""
     unchecked: str = ""
     """The id of the assessment a rubric or plan names but could not be checked against (it has problems)."""
+    misspelt: set[Path] = field(default_factory=set, init=False)
+    """Paths of keys written misspelt (`lable` for `label`): already reported at the misspelling, so
+    they are not reported again as missing."""
+    _missing: dict[Path, FormError] = field(default_factory=dict, init=False, repr=False)
+    """The "missing required key" problems recorded, by path, so a misspelling found later replaces one."""
 
     @cached_property
     def spots(self) -> dict[Path, Spot]:
@@ -127,12 +132,28 @@ class Context:
             if misplaced and key in misplaced:
                 self.error((*path, key), misplaced[key], "remove it from here", at_key=True)
                 continue
+            meant = close_match(key, [k for k in allowed if k not in table])
             hint = (
-                did_you_mean(key, allowed)
+                (f"did you mean '{meant}'?" if meant else "")
                 or (did_you_mean(key, misplaced) if misplaced else "")
                 or "remove it, or use one of: " + ", ".join(allowed)
             )
             self.error((*path, key), f"unknown key '{key}'", hint, at_key=True)
+            if meant:
+                self._misspelt((*path, meant))
+
+    def _misspelt(self, path: Path) -> None:
+        """The key at `path` is missing because it was misspelt: one message, at the misspelling, says so."""
+        self.misspelt.add(path)
+        if (said := self._missing.pop(path, None)) is not None:
+            self.errors.remove(said)
+
+    def missing(self, path: Path, message: str, hint: str) -> None:
+        """Report a required key that is not there, unless it is there misspelt (said at the misspelling)."""
+        if path in self.misspelt:
+            return
+        self.error(path, message, hint, at_key=True)
+        self._missing[path] = self.errors[-1]
 
     # --------------------------------------------------------------- getters
 
@@ -142,7 +163,7 @@ class Context:
         """The value of `key` when it has the expected shape, else None (and a recorded problem)."""
         if key not in table:
             if required:
-                self.error((*path, key), f"missing required key '{key}'", f"add {key} = …", at_key=True)
+                self.missing((*path, key), f"missing required key '{key}'", f"add {key} = …")
             return None
         return self.shaped((*path, key), table[key], expected)
 
@@ -219,12 +240,7 @@ class Context:
         """The entries of an array of tables (`[[key]]`), each with its own path."""
         if key not in table:
             if required:
-                self.error(
-                    (*path, key),
-                    f"missing '{key}'",
-                    f"add at least one [[{_header(path, key)}]]",
-                    at_key=True,
-                )
+                self.missing((*path, key), f"missing '{key}'", f"add at least one [[{_header(path, key)}]]")
             return []
         value = table[key]
         if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
