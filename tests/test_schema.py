@@ -42,8 +42,26 @@ DEFS: dict[str, Any] = SCHEMA["definitions"]
 
 
 def keys(definition: dict[str, Any]) -> set[str]:
-    assert definition["additionalProperties"] is False, "the schema must reject keys the loader rejects"
+    """The keys a closed table takes, after checking that any other key is rejected at the key itself.
+
+    `additionalProperties` is a schema no value meets (not `false`, which taplo reports over the whole
+    table), whose description names the keys; the table's required keys are required only while every
+    key is known, so a misspelt required key is one message, at the misspelling.
+    """
+    rejecting = definition["additionalProperties"]
+    assert list(rejecting) == ["not"], "the schema must reject keys the loader rejects"
+    assert rejecting["not"]["description"].endswith(
+        ": check its spelling, or use one of: " + ", ".join(definition["properties"])
+    )
+    assert "required" not in definition, "required keys go under `then`, judged once every key is known"
+    if "then" in definition:
+        assert definition["if"]["propertyNames"]["enum"] == list(definition["properties"])
     return set(definition["properties"])
+
+
+def required(definition: dict[str, Any]) -> set[str]:
+    """The keys a closed table must have (once every key in it is known)."""
+    return set(definition["then"]["required"]) if "then" in definition else set()
 
 
 def refs(definition: dict[str, Any]) -> list[str]:
@@ -104,8 +122,8 @@ def test_question_and_field_choices_cover_the_types() -> None:
 def test_each_check_kind_has_its_parameters(kind: str) -> None:
     definition = DEFS[f"check_{kind}"]
     assert keys(definition) == {*COMMON_CHECK_KEYS, *CHECK_KINDS[kind].params}
-    required = {name for name, param in CHECK_KINDS[kind].params.items() if param.required}
-    assert set(definition["required"]) == {"kind", *required}
+    needed = {name for name, param in CHECK_KINDS[kind].params.items() if param.required}
+    assert required(definition) == {"kind", *needed}
     assert definition["properties"]["kind"]["enum"] == [kind]
 
 

@@ -4,9 +4,11 @@ A trainer's editor reads `#:schema ./a4-form.schema.json` and underlines
 mistakes as they type.  These tests run the real `taplo` and `tombi` (both
 in the test extra) on copies of the shipped library written next to the
 schema the way `a4 forms schema --write` does, then on copies with one
-mistake each, and hold each editor to one message per mistake at its line.
-taplo repeats a table's message over every key of that table, so messages
-are counted once each, at the first line shown.
+mistake each, and hold each editor to one diagnostic per mistake, on the
+mistake's own line.  (taplo reports `additionalProperties: false` and a
+missing required key over every line of the table; the schema therefore
+rejects an unknown key's value instead, and requires a table's keys only
+while every key in it is known.)
 """
 
 from __future__ import annotations
@@ -49,8 +51,8 @@ def library_copy(folder: Path) -> dict[str, Path]:
 def taplo(path: Path) -> dict[str, set[int]]:
     """taplo's distinct messages about `path`, each with the lines it marks.
 
-    A message about a table (an unknown or missing key) is shown over the
-    table's header and every key in it; a message about a value, at the value.
+    A message about a table (a missing key) is shown over the table's header
+    and every key in it; a message about a value, at the value.
     """
     result = subprocess.run(
         [tool("taplo"), "check", "--colors", "never", str(path)],
@@ -133,6 +135,15 @@ MISTAKES = {
     "unknown check kind": ("rubric", 'kind = "word_budget"', 'kind = "word_count"', 0),
     "misspelt suggestion key": ("plan", "[[suggest]]", '[[suggest]]\nmeasures = "x"', 1),
     "bad version": ("assessment", 'version = "2.0.0"', 'version = "2.0"', 0),
+    "misspelt required key": (
+        "assessment",
+        'label = "What strengths or protective factors are here?"',
+        'lable = "What strengths or protective factors are here?"',
+        0,
+    ),
+    "misspelt top-level key": ("assessment", 'version = "2.0.0"', 'versoin = "2.0.0"', 0),
+    "misspelt required check parameter": ("rubric", 'question = "strengths"', 'questoin = "strengths"', 0),
+    "misspelt section key": ("assessment", 'title = "Accommodation"', 'titel = "Accommodation"', 0),
 }
 """Each mistake: the file, the line changed, what it becomes, and how far below that line it is reported."""
 
@@ -143,6 +154,16 @@ def test_each_mistake_is_one_message_at_its_line(name: str, tmp_path: Path) -> N
     path = library_copy(tmp_path)[stem]
     line = mutate(path, old, new) + below
     [(message, lines)] = taplo(path).items()
-    assert line in lines, message
+    assert lines == {line}, message
     [(message, at)] = tombi(path)
     assert at == line, message
+
+
+def test_taplo_names_the_keys_a_misspelt_key_could_be(tmp_path: Path) -> None:
+    path = library_copy(tmp_path)["assessment"]
+    line = mutate(path, "word_budget = 60", "wordbudget = 60")
+    assert taplo(path) == {
+        '{"description":"not a key of a text question: check its spelling, or use one of: id, type, label, '
+        'help, required, show_if, require_if, withhold_from_person, renamed_from, word_budget"} '
+        "is not allowed for 60": {line}
+    }
