@@ -7,13 +7,20 @@ rule, so a script cannot forge a sign-off any more than the screen can.
 
 from __future__ import annotations
 
+import dataclasses
+import io
+import json
+import re
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from exports.formats.csv_format import CaseRow, to_csv
 from exports.formats.fhir import IMPORTED_EXTENSION, questionnaire_response
+from exports.formats.json_format import to_json
 from exports.formats.markdown import to_markdown
+from exports.formats.sheet import to_sheet
 from exports.importing.importer import import_incoming, parse_export
 from forms.definition.registry import load_registry
 from forms.model import AssessmentForm, Case, Comment, Grade, Record, Signature
@@ -140,6 +147,22 @@ def test_an_imported_sign_off_stays_the_files_in_every_export(
     assert "chief.officer (per the imported file)" in to_csv([CaseRow(case, record, form, trail)])
     extensions = questionnaire_response(record, case, form)["extension"]
     assert any(e["url"] == IMPORTED_EXTENSION for e in extensions)
+    exported = json.loads(to_json(record, case, form, trail))
+    assert [s["imported_from"] for s in exported["record"]["signatures"]] == ["crafted.json"]
+    pdf = PdfReader(io.BytesIO(to_sheet(record, case, form, trail, None, full=True)))
+    sheet = " ".join(" ".join(page.extract_text() for page in pdf.pages).split())
+    for said in (
+        r"approved by kim\.qa on [^;]*, per the imported file crafted\.json",  # the sheet
+        r"countersigned by chief\.officer on [^;]*, per the imported file crafted\.json",
+        r"approved by kim\.qa, per the imported file crafted\.json",  # the full record's history
+    ):
+        assert re.search(said, sheet), (said, sheet)
+    graded = dataclasses.replace(
+        record, grades=[Grade("analysis", "good", by="kim.qa", imported_from="x.json")]
+    )
+    full = PdfReader(io.BytesIO(to_sheet(graded, case, form, trail, None, full=True)))
+    shown = " ".join(" ".join(page.extract_text() for page in full.pages).split())
+    assert "analysis: good (kim.qa), per the imported file x.json" in shown
 
 
 def test_the_audit_trail_and_sign_off_tables_refuse_changes_from_outside_a4(
@@ -161,3 +184,25 @@ def test_the_audit_trail_and_sign_off_tables_refuse_changes_from_outside_a4(
             raw.execute(statement)
     raw.close()
     assert [s.by for s in store.get_record(record.id).signatures] == [QA]
+
+
+async def test_the_app_shows_an_imported_sign_off_as_the_files(store: SqliteStore) -> None:
+    """The case screen's top lines say whose sign-off a file claims, never as this store's own."""
+    from tests.a4_app_harness import caseload_shown, make_app
+    from tests.pilot_support import until
+    from tui.config import Config
+    from tui.screens.case_screen import CaseScreen
+
+    registry, _ = load_registry([])
+    import_incoming(store, parse_export(crafted_file(), "crafted.json", registry), actor="ana")
+    async with make_app(store, Config(user="jo", role="practitioner")).run_test(size=(120, 40)) as pilot:
+        await caseload_shown(pilot)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(pilot.app.screen, CaseScreen), "the case opened")
+        screen = pilot.app.screen
+        await until(pilot, lambda: screen.query_one("#risk-changes").display, "the sign-off lines")
+        shown = str(screen.query_one("#risk-changes").render())
+    assert shown.splitlines() == [
+        f"⤓ approved by kim.qa on {NOW[:10]}, per the imported file crafted.json",
+        f"⤓ countersigned by chief.officer on {NOW[:10]}, per the imported file crafted.json",
+    ]

@@ -25,6 +25,7 @@ from forms.checks.library import run_checks
 from forms.model import AssessmentForm, Case, Question, Record, Rubric, Section
 from forms.record.deadlines import next_review
 from forms.record.plan import STEP_STATUS_LABELS
+from forms.record.signoff import per_file
 from storage.store import AuditEvent
 
 MIN_WORDS = 4
@@ -191,8 +192,13 @@ def signoff(record: Record, audit: Sequence[AuditEvent]) -> str:
     parts = [line, who]
     if approvals:
         first = approvals[0]
-        parts.append(f"approved by {text(first.actor)} on {short_date(first.at)}")
-    parts += [f"countersigned by {text(s.by)} on {short_date(s.on)}" for s in record.signatures]
+        parts.append(
+            f"approved by {text(first.actor)} on {short_date(first.at)}{text(per_file(first.imported_from))}"
+        )
+    parts += [
+        f"countersigned by {text(s.by)} on {short_date(s.on)}{text(per_file(s.imported_from))}"
+        for s in record.signatures
+    ]
     return "; ".join(p for p in parts if p)
 
 
@@ -297,8 +303,9 @@ def _qa(record: Record, form: AssessmentForm, rubric: Rubric | None) -> dict[str
     parts = [f"{met} of {judged} automatic checks met"]
     titles = {c.id: c.title for c in rubric.criteria}
     if record.grades:
-        parts.append("graded " + ", ".join(f"{titles.get(g.criterion, g.criterion)}: {g.level}"
-                                            for g in record.grades))  # fmt: skip
+        graded = [f"{titles.get(g.criterion, g.criterion)}: {g.level}{per_file(g.imported_from)}"
+                  for g in record.grades]  # fmt: skip
+        parts.append("graded " + ", ".join(graded))
     failing = [r.criterion.title for r in results if r.findings]
     if failing:
         parts.append("not met: " + ", ".join(failing))

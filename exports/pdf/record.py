@@ -13,6 +13,7 @@ from exports.pdf.content import anchor, short_date, text
 from exports.text import answered, entry_line, grid_rows, ordered_entries, scalar_text
 from forms.model import AssessmentForm, Case, Question, Record, Rubric
 from forms.record.plan import AGREEMENT_LABELS, STEP_STATUS_LABELS
+from forms.record.signoff import per_file
 from storage.store import AuditEvent
 
 
@@ -108,12 +109,14 @@ def _plan(record: Record, form: AssessmentForm) -> list[dict[str, Any]]:
 def _qa(record: Record, audit: Sequence[AuditEvent], rubric: Rubric | None) -> list[dict[str, Any]]:
     titles = {c.id: c.title for c in rubric.criteria} if rubric else {}
     grades = [text(f"{titles.get(g.criterion, g.criterion)}: {g.level}" + (f" ({g.by})" if g.by else "")
-                   + (f" — {g.comment}" if g.comment else "")) for g in record.grades]  # fmt: skip
-    comments = [text(f"On {c.path} ({'resolved' if c.resolved_on or c.resolved_by else 'open'}): {c.text}")
-                for c in record.comments]  # fmt: skip
+                   + (f" — {g.comment}" if g.comment else "") + per_file(g.imported_from))
+              for g in record.grades]  # fmt: skip
+    comments = [text(f"On {c.path} ({'resolved' if c.resolved_on or c.resolved_by else 'open'}): {c.text}"
+                     + per_file(c.imported_from)) for c in record.comments]  # fmt: skip
     events = [
         text(
             f"{short_date(e.at)}: {e.kind} {e.old or ''} → {e.new or ''} by {e.actor}"
+            + per_file(e.imported_from)
             + (f": {e.reason}" if e.reason else "")
         )
         for e in audit
