@@ -22,6 +22,13 @@ from tui.screens.qa_queue import QAQueueScreen
 from tui.widgets.comments import CommentNote
 
 QA = Config(user="jo.qa", role="qa_assessor")
+REASONING = (
+    "Harm is most likely to a former partner, by threats and violence after drinking, within weeks if "
+    "contact resumes; it rises with drink and jealousy and falls with the order, work and the support "
+    "of a brother the person trusts and sees each week."
+)
+"""Reasons long enough for the risk-reasoning check, so every automatic check passes (see
+tests/test_override_flow.py for submitting past one)."""
 LEAD = Config(user="kim.lead", role="manager")
 
 
@@ -33,7 +40,7 @@ def draft(store: SqliteStore, level: str, complete: bool = True) -> Record:
         Record(id="r1", case_ref="N100", form_id=form.id, form_version=form.version, author=USER), USER
     )
     if complete:
-        record.answers = complete_answers(form, level)
+        record.answers = complete_answers(form, level) | {"rosh.reasoning": REASONING}
         record = store.save_record(record, USER, risk_path=form.risk_level)
     return record
 

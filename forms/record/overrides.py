@@ -47,11 +47,27 @@ def current_overrides(findings: Iterable[Finding], record: Record) -> list[Overr
 
 
 def with_reasons(record: Record, reasons: Sequence[tuple[Finding, str]], *, by: str, on: str) -> Record:
-    """`record` with an override for each (finding, reason), replacing any earlier one for that finding."""
-    given = {finding_key(f): Override(finding_key(f), f.message, f.path, reason.strip(), by, on)
-             for f, reason in reasons}  # fmt: skip
-    kept = [o for o in record.overrides if o.key not in given]
-    return dataclasses.replace(record, overrides=[*kept, *given.values()])
+    """`record` with an override for each (finding, reason), replacing any earlier one for that finding.
+
+    A blank reason takes the finding's override away; a reason as it was
+    keeps its override (and who wrote it, and when) unchanged.
+    """
+    earlier = {o.key: o.reason for o in record.overrides}
+    given: dict[str, Override | None] = {}
+    for finding, reason in reasons:
+        key, text = finding_key(finding), reason.strip()
+        if not text:
+            given[key] = None
+        elif earlier.get(key) != text:
+            given[key] = Override(key, finding.message, finding.path, text, by, on)
+    in_place = [given.pop(o.key, o) for o in record.overrides]
+    overrides = [o for o in [*in_place, *given.values()] if o is not None]
+    return dataclasses.replace(record, overrides=overrides)
+
+
+def overrides_by_key(record: Record) -> dict[str, Override]:
+    """The record's overrides by the key of the finding each answers (to show a reason beside its finding)."""
+    return {o.key: o for o in record.overrides}
 
 
 def unacknowledged(record: Record) -> list[Override]:

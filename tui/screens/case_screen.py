@@ -52,6 +52,7 @@ from forms.definition.registry import Registry
 from forms.model import AssessmentForm, Case, PlanTemplate, Record, Rubric
 from forms.record.activity import ActivityClock
 from forms.record.deadlines import days_left
+from forms.record.overrides import overrides_by_key, unexplained, with_reasons
 from forms.record.plan import long_date
 from forms.record.review import review_summary, section_diff, unconfirmed_sections
 from forms.record.signoff import (
@@ -72,6 +73,7 @@ from tui.modals.confirm_key import ConfirmKey
 from tui.modals.export_prompt import ExportPrompt
 from tui.modals.goto_section import GotoSection
 from tui.modals.move_version import open_on_chosen_version
+from tui.modals.override_reasons import OverrideReasons, ReasonsGiven
 from tui.modals.review_summary import ReviewSummaryScreen
 from tui.modals.risk_reason import RiskReason, level_changes
 from tui.modals.save_failure import SaveFailure, default_copy_path
@@ -671,7 +673,8 @@ class CaseScreen(Screen[None]):
         self.save_now()
         unresolved = sum(not c.resolved_by for c in self.record.comments)
         note = f"{unresolved} QA comment{'s' if unresolved != 1 else ''} to resolve." if unresolved else ""
-        screen = QAScreen(self.qa_results(), status=self.record.status, note=note)
+        reasons = {key: o.reason for key, o in overrides_by_key(self.record).items()}
+        screen = QAScreen(self.qa_results(), status=self.record.status, note=note, reasons=reasons)
         self.app.push_screen(screen, self._finding_chosen)
 
     def action_export(self) -> None:
@@ -712,17 +715,20 @@ class CaseScreen(Screen[None]):
         blocks = {path: block for editor in self.editors for path, block in editor.fields.items()}
         apply_marks(blocks, texts, phrase_findings(results))
 
-    def qa_results(self) -> Results:
-        """The latest live results, or the rubric run now on the record as on screen."""
-        if self.qa is not None and self.qa.results is not None:
-            return self.qa.results
+    def qa_results_now(self) -> Results:
+        """The rubric run now on the record as shown, as `a4 check` and QA run it (never a stale result)."""
         if self.rubric is None:
             return []
         from forms.checks.library import run_checks
 
-        return run_checks(
-            self.rubric, self.form, self.build_record(), plan=self.plan_template, today=self.today()
-        )
+        record = self.build_record()
+        return run_checks(self.rubric, self.form, record, plan=self.plan_template, today=self.today())
+
+    def qa_results(self) -> Results:
+        """The latest live results, or the rubric run now on the record as on screen."""
+        if self.qa is not None and self.qa.results is not None:
+            return self.qa.results
+        return self.qa_results_now()
 
     def _finding_chosen(self, finding: Finding | None) -> None:
         if finding is not None:
@@ -834,18 +840,44 @@ class CaseScreen(Screen[None]):
         if blockers:
             self.app.push_screen(SubmitBlocked(blockers), self._blocker_chosen)
             return
+        findings = [f for result in self.qa_results_now() for f in result.findings]
+        if unexplained(findings, record):
+            dialog = OverrideReasons(findings, overrides_by_key(record))
+            self.app.push_screen(dialog, partial(self._reasons_given, findings))
+            return
+        self._submit(findings)
+
+    def _submit(self, findings: list[Finding]) -> None:
+        """Send the record (saved) to QA with its reasons for `findings`, then leave the case."""
+        if not self.save_now():
+            self.notify("Save the record first; the counters say why it was not saved.", severity="error")
+            return
         try:
-            submitted = submit(self.store, record, self.user)
-        except StoreError as error:
+            submitted = submit(self.store, self.record, self.user, findings)
+        except (SignoffRefused, StoreError) as error:
             self.notify(str(error), title="Not submitted", severity="error", timeout=10)
             return
         self.record = submitted
-        self.app.notify(f"{record.case_ref} submitted for QA.", title="Submitted")
+        self.app.notify(f"{submitted.case_ref} submitted for QA.", title="Submitted")
         self.dismiss(None)
 
     def _blocker_chosen(self, path: str | None) -> None:
         if path:
             self.go_to(path)
+
+    def _reasons_given(self, findings: list[Finding], given: ReasonsGiven | None) -> None:
+        """Keep the reasons typed on the record (saved with it), then submit or go to a check's place."""
+        if given is None:
+            return
+        reasons = with_reasons(self.record, list(zip(findings, given.reasons, strict=True)),
+                               by=self.user, on=_now_stamp())  # fmt: skip
+        if reasons.overrides != self.record.overrides:
+            self.record = reasons
+            self.autosave.edited()
+        if given.go_to is not None:
+            self.go_to(given.go_to.path, given.go_to.span)
+        elif given.submit:
+            self._submit(findings)
 
     def action_signoff(self) -> None:
         """Open the grading view on the record, if this user may sign it off now."""

@@ -10,7 +10,7 @@ with the `Decision`; the case screen carries them out.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import ClassVar
 
 from rich.console import Group, RenderableType
@@ -19,12 +19,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Button, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from exports.escape import for_markup
+from exports.escape import for_markup, for_terminal
 from forms.checks.findings import CriterionResult
-from forms.model import AssessmentForm, Comment, Grade, Record, Rubric
+from forms.model import AssessmentForm, Comment, Grade, Override, Record, Rubric
+from forms.record.overrides import finding_key, overrides_by_key, unacknowledged
 from forms.record.signoff import Blocker, Decision, signatures_needed, signers
 from tui.modals.confirm_key import ConfirmKey
 from tui.screens.qa_screen import STATE_WORDS
@@ -93,11 +95,19 @@ class CriterionGrade(Vertical):
     CriterionGrade Input { width: 1fr; }
     """
 
-    def __init__(self, result: CriterionResult, levels: Sequence[str], grade: Grade | None) -> None:
+    def __init__(
+        self,
+        result: CriterionResult,
+        levels: Sequence[str],
+        grade: Grade | None,
+        overrides: Mapping[str, Override] | None = None,
+    ) -> None:
+        """`overrides` are the record's, by finding key: each reason shows under the finding it answers."""
         super().__init__(classes="criterion-grade")
         self.result = result
         self.levels = list(levels)
         self.grade = grade
+        self.overrides = dict(overrides or {})
 
     def compose(self) -> ComposeResult:
         criterion = self.result.criterion
@@ -105,7 +115,10 @@ class CriterionGrade(Vertical):
         if criterion.help:
             yield Static(criterion.help, markup=False)
         found: list[RenderableType] = [Text(f"automatic: {STATE_WORDS[self.result.state]}")]
-        found += [hanging("  → ", f.message) for f in self.result.findings]
+        for finding in self.result.findings:
+            found.append(hanging("  → ", finding.message))
+            if override := self.overrides.get(finding_key(finding)):
+                found.append(hanging("      reason given: ", reason_line(override)))
         yield Static(Group(*found), classes="grade-auto")
         with Horizontal():
             yield Select(
@@ -128,8 +141,57 @@ class CriterionGrade(Vertical):
         return Grade(self.result.criterion.id, level, comment, user, now)
 
 
+def reason_line(override: Override) -> str:
+    """A reason as QA reads it: the words, who gave them and when, and who has acknowledged them."""
+    given = ", ".join(filter(None, [override.by or "the author", override.on[:10]]))
+    line = for_terminal(f"{override.reason} ({given})")
+    if override.acknowledged_by:
+        line += f"; acknowledged by {override.acknowledged_by}"
+    return line
+
+
+def _reasons(count: int) -> str:
+    return "the reason" if count == 1 else f"all {count} reasons"
+
+
+class OverriddenChecks(Widget):
+    """Every check the author submitted past, each with their reason under it, and whether it is read."""
+
+    DEFAULT_CSS = """
+    OverriddenChecks { height: auto; margin: 0 0 1 0; border-left: tall $warning; padding: 0 1; }
+    """
+
+    def __init__(self, overrides: Sequence[Override], pending: int) -> None:
+        """`pending` is how many of `overrides` no assessor has acknowledged yet."""
+        super().__init__(classes="overridden-checks")
+        self.overrides = list(overrides)
+        self.pending = pending
+        self.acknowledged = False
+
+    def render(self) -> RenderableType:
+        count = len(self.overrides)
+        title = f"Submitted past {count} failing check{'s' if count != 1 else ''}, with the author's reasons:"
+        lines: list[RenderableType] = [Text(title, style="bold")]
+        for override in self.overrides:
+            lines.append(hanging("✗ ", for_terminal(override.message)))
+            lines.append(hanging("    reason given: ", reason_line(override)))
+        if self.pending and self.acknowledged:
+            lines.append(
+                Text(f"✓ You acknowledged {_reasons(self.pending)}; countersign when ready (Ctrl+O).")
+            )
+        elif self.pending:
+            ask = f"Read {_reasons(self.pending)}, then press F3 to acknowledge: countersigning needs it."
+            lines.append(Text(ask, style="bold"))
+        return Group(*lines)
+
+
 class GradingScreen(ModalScreen[Decision | None]):
-    """The QA assessor's view: grade each hand-graded criterion, comment, then return or countersign."""
+    """The QA assessor's view: grade each hand-graded criterion, comment, then return or countersign.
+
+    A record submitted past failing checks shows each check with the
+    author's reason beside it; countersigning waits until the assessor
+    acknowledges them (F3), and the decision carries that acknowledgement.
+    """
 
     CSS_PATH = "qa_screen.tcss"
 
@@ -146,6 +208,7 @@ class GradingScreen(ModalScreen[Decision | None]):
         Binding("escape", "close", "Back (nothing is saved)", id="grading.close"),
         Binding("ctrl+r", "decide('return')", "Return with comments", id="grading.return"),
         Binding("ctrl+o", "decide('approve')", "Countersign", id="grading.approve"),
+        Binding("f3", "acknowledge", "Acknowledge reasons", id="grading.acknowledge"),
     ]
 
     def __init__(
@@ -170,6 +233,10 @@ class GradingScreen(ModalScreen[Decision | None]):
         self.second = record.status == "approved"
         self.locks = len(signers(record)) + 1 >= signatures_needed(rubric, form, record)
         """Whether this countersignature is the last one needed, so it locks the record."""
+        self.pending = unacknowledged(record)
+        """Reasons for checks submitted past that no assessor has acknowledged yet."""
+        self.acknowledged = False
+        """The assessor pressed F3 to acknowledge `pending`."""
 
     def compose(self) -> ComposeResult:
         needed = signatures_needed(self.rubric, self.form, self.record)
@@ -181,11 +248,13 @@ class GradingScreen(ModalScreen[Decision | None]):
                 classes="qa-title",
             )
             yield Static(self._summary(needed, done), classes="qa-summary", markup=False)
+            if self.record.overrides:
+                yield OverriddenChecks(self.record.overrides, len(self.pending))
             given = {g.criterion: g for g in self.record.grades}
+            overrides = overrides_by_key(self.record)
             for result in self.results:
-                grade = CriterionGrade(
-                    result, self.rubric.levels if self.rubric else (), given.get(result.criterion.id)
-                )
+                levels = self.rubric.levels if self.rubric else ()
+                grade = CriterionGrade(result, levels, given.get(result.criterion.id), overrides)
                 grade.disabled = self.second
                 yield grade
             if self.others:
@@ -222,6 +291,21 @@ class GradingScreen(ModalScreen[Decision | None]):
         first = self.query(Select).first() if not self.second else self.query_one("#approve", Button)
         first.focus()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """F3 is offered only while there are reasons to acknowledge."""
+        if action == "acknowledge":
+            return bool(self.pending) and not self.acknowledged
+        return True
+
+    def action_acknowledge(self) -> None:
+        """The assessor has read every reason for a check submitted past: countersigning may go on."""
+        self.acknowledged = True
+        panel = self.query_one(OverriddenChecks)
+        panel.acknowledged = True
+        panel.refresh(layout=True)
+        self._error("")
+        self.refresh_bindings()
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id != "comment-text":
             return
@@ -257,8 +341,16 @@ class GradingScreen(ModalScreen[Decision | None]):
         if action == "approve" and not self.second and len(grades) < len(self.results):
             self._error("Grade every criterion above before countersigning.")
             return
+        if action == "approve" and self.pending and not self.acknowledged:
+            where = "for the checks submitted past (top of this view)"
+            self._error(f"Read {_reasons(len(self.pending))} {where}, then press F3 to acknowledge them.")
+            self.query_one(OverriddenChecks).scroll_visible(animate=False)
+            return
         decision = Decision(
-            "return" if action == "return" else "approve", () if self.second else grades, tuple(self.comments)
+            "return" if action == "return" else "approve",
+            () if self.second else grades,
+            tuple(self.comments),
+            acknowledge_overrides=action == "approve" and self.acknowledged,
         )
         self._error("")
         self.app.push_screen(ConfirmKey(self._question(decision)), lambda yes: self._confirmed(decision, yes))

@@ -11,7 +11,7 @@ of the live checks, so opening it never waits for a run.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import ClassVar, NamedTuple
 
@@ -22,7 +22,9 @@ from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from exports.escape import for_terminal
 from forms.checks.findings import CriterionResult, Finding, summary
+from forms.record.overrides import finding_key
 from tui.widgets.hanging import hanging
 from tui.widgets.key_bar import KeyBar
 
@@ -75,12 +77,21 @@ class PanelLine(NamedTuple):
         return self.lead + self.text
 
 
-def panel_lines(results: Sequence[CriterionResult]) -> list[PanelLine]:
-    """The panel's lines: each criterion with its state, then its findings indented under it."""
+def panel_lines(
+    results: Sequence[CriterionResult], reasons: Mapping[str, str] | None = None
+) -> list[PanelLine]:
+    """The panel's lines: each criterion with its state, then its findings indented under it.
+
+    `reasons` are the author's reasons for submitting past findings, by
+    `finding_key`: each shows under the finding it answers.
+    """
     lines: list[PanelLine] = []
     for result in results:
         lines.append(PanelLine(f"{STATE_WORDS[result.state]:<18} ", result.criterion.title))
-        lines.extend(PanelLine("    → ", finding.message, finding) for finding in result.findings)
+        for finding in result.findings:
+            lines.append(PanelLine("    → ", finding.message, finding))
+            if reason := (reasons or {}).get(finding_key(finding)):
+                lines.append(PanelLine("        reason given: ", for_terminal(reason)))
     return lines
 
 
@@ -94,13 +105,21 @@ class QAScreen(Screen[Finding | None]):
         Binding("enter", "go", "Go to finding", id="qa.go", show=True),
     ]
 
-    def __init__(self, results: Sequence[CriterionResult], *, status: str, note: str = "") -> None:
-        """`note` is one extra line under the summary (grades given, returned comments waiting)."""
+    def __init__(
+        self,
+        results: Sequence[CriterionResult],
+        *,
+        status: str,
+        note: str = "",
+        reasons: Mapping[str, str] | None = None,
+    ) -> None:
+        """`note` is one extra line under the summary (grades given, returned comments waiting); `reasons`
+        the author's reasons for submitting past findings, by `finding_key`."""
         super().__init__(classes="qa-panel")
         self.results = list(results)
         self.status = status
         self.note = note
-        self.lines = panel_lines(self.results)
+        self.lines = panel_lines(self.results, reasons)
 
     def compose(self) -> ComposeResult:
         met, judged = summary(self.results)
