@@ -19,8 +19,9 @@ from exports.formats.json_format import to_json
 from exports.formats.markdown import to_markdown
 from exports.text import iso_day
 from forms.definition.registry import Registry
-from forms.model import AssessmentForm, Case, Record, Rubric
-from forms.record.sharing import WITHHELD_NOTICE, for_person
+from forms.model import AssessmentForm, Case, Override, Record, Rubric
+from forms.record.overrides import audit_line, withheld_line
+from forms.record.sharing import WITHHELD_NOTICE, for_person, withheld_overrides
 from storage.kept_forms import RecordForms
 from storage.store import AuditEvent, Store
 
@@ -43,7 +44,22 @@ class Exportable:
         """This export as the person may see it (`forms.record.sharing`)."""
         record, withheld = for_person(self.form, self.record)
         notice = WITHHELD_NOTICE if withheld else ""
-        return dataclasses.replace(self, record=record, for_person=True, notice=notice)
+        audit = audit_for_person(self.audit, withheld_overrides(self.form, self.record))
+        return dataclasses.replace(self, record=record, audit=audit, for_person=True, notice=notice)
+
+
+def audit_for_person(audit: Sequence[AuditEvent], withheld: Sequence[Override]) -> tuple[AuditEvent, ...]:
+    """The audit trail for a copy for the person: a reason given for a check on a withheld answer is
+    replaced by words saying it is not included (the submission and acknowledgement entries quote it)."""
+    if not withheld:
+        return tuple(audit)
+
+    def shared(reason: str) -> str:
+        for override in withheld:
+            reason = reason.replace(audit_line(override), withheld_line(override))
+        return reason
+
+    return tuple(dataclasses.replace(e, reason=shared(e.reason)) if e.kind == "status" else e for e in audit)
 
 
 @dataclass(frozen=True)

@@ -331,6 +331,7 @@ def test_csv_opens_with_the_documented_header(form: AssessmentForm) -> None:
         "words": rows[0]["words"],
         "qa_outcome": "approved and locked",
         "countersigned_by": "jo.k",
+        "overridden_checks": "",
     }
     assert int(rows[0]["words"]) > 20
     assert rows[1]["status"] == "not started" and rows[1]["name"] == "'=cmd()"

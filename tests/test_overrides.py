@@ -138,3 +138,41 @@ def test_the_report_shows_each_reason_beside_its_finding(shipped: tuple[Assessme
     report = to_markdown(record, Case("C-1", "Alex Reed", "2026-09-01", AUTHOR), form)
     assert f"Submitted past a check: {found[0].message}" in report.replace("\\", "")
     assert "Reason: Agreed with my manager to finish at review. (sam.p)" in report
+
+
+def test_json_and_csv_carry_each_reason(shipped: tuple[AssessmentForm, Rubric]) -> None:
+    import csv
+    import io
+    import json
+
+    from exports.formats.csv_format import CaseRow, to_csv
+    from exports.formats.json_format import to_json
+
+    form, rubric = shipped
+    record = Record("r1", "C-1", form.id, form.version, answers={"rosh.level": "medium"}, author=AUTHOR)
+    found = findings(rubric, form, record)[:2]
+    reasons = ["Agreed with my manager to finish at review.", "=Court papers come next week, then added."]
+    record = with_reasons(record, list(zip(found, reasons, strict=True)), by=AUTHOR, on=NOW)
+    case = Case("C-1", "Alex Reed", "2026-09-01", AUTHOR)
+    stored = json.loads(to_json(record, case, form))["record"]["overrides"]
+    assert [(o["message"], o["path"], o["reason"], o["by"]) for o in stored] == [
+        (f.message, f.path, r, AUTHOR) for f, r in zip(found, reasons, strict=True)
+    ]
+    [row] = list(csv.DictReader(io.StringIO(to_csv([CaseRow(case, record, form)]))))
+    assert row["overridden_checks"].splitlines() == [
+        f"{found[0].message} — reason: {reasons[0]}",
+        f"{found[1].message} — reason: {reasons[1]}",
+    ]
+
+
+def test_a_blank_reason_takes_an_override_away_and_an_unchanged_one_keeps_its_stamp(
+    shipped: tuple[AssessmentForm, Rubric],
+) -> None:
+    form, rubric = shipped
+    record = Record("r1", "C-1", form.id, form.version, answers={"rosh.level": "medium"}, author=AUTHOR)
+    first, second = findings(rubric, form, record)[:2]
+    given = with_reasons(record, [(first, "One good reason here."), (second, "Another good reason.")],
+                         by=AUTHOR, on=NOW)  # fmt: skip
+    again = with_reasons(given, [(first, " One good reason here. "), (second, "")], by="someone", on="later")
+    [kept] = again.overrides
+    assert (kept.reason, kept.by, kept.on) == ("One good reason here.", AUTHOR, NOW)

@@ -166,3 +166,31 @@ def test_team_formats_refuse_for_person_in_one_line(
         assert result.returncode == 1
         assert "--for person makes a Markdown, JSON or sheet copy" in result.stderr
         assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_reason_for_a_check_on_a_withheld_answer_stays_out_of_the_persons_copy() -> None:
+    """The reason may quote what is withheld; a reason for a check on a shared answer is kept."""
+    from forms.checks.findings import Finding
+    from forms.record.overrides import WITHHELD_REASON, audit_text, with_reasons
+    from storage.store import AuditEvent
+
+    loaded = form()
+    victim = Finding("c", "required", "About the person harmed: say more", "offence.victim")
+    what = Finding("c", "required", "What happened: say more", "offence.what")
+    hidden_reason, shared_reason = f"Manager knows {SECRET}", "Court papers arrive next week"
+    reasoned = with_reasons(
+        record(), [(victim, hidden_reason), (what, shared_reason)], by="jo", on="2025-02-01"
+    )
+    audit = (AuditEvent("r1", "status", "jo", "2025-02-01T10:00:00", "status", "draft", "submitted",
+                        audit_text(reasoned.overrides)),)  # fmt: skip
+    team = to_markdown(reasoned, CASE, loaded, audit)
+    assert "Quarry Lane" in team and shared_reason in team
+
+    item = Exportable(CASE, reasoned, loaded, audit).copy_for_person()
+    copy = to_markdown(item.record, item.case, item.form, item.audit, notice=item.notice)
+    assert "Quarry Lane" not in copy
+    assert shared_reason in copy and WITHHELD_REASON in copy
+    document = json.loads(to_json(item.record, item.case, item.form, item.audit, for_person=True))
+    assert "Quarry Lane" not in json.dumps(document)
+    assert [o["reason"] for o in document["record"]["overrides"]] == [shared_reason]
+    assert [o.reason for o in reasoned.overrides] == [hidden_reason, shared_reason]  # the record is unchanged

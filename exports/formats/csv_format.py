@@ -39,6 +39,7 @@ HEADER: tuple[str, ...] = (
     "words",
     "qa_outcome",
     "countersigned_by",
+    "overridden_checks",
 )
 
 QA_OUTCOMES: dict[str, str] = {
@@ -69,7 +70,7 @@ def _cells(row: CaseRow) -> list[str]:
     case, record = row.case, row.record
     who = [case.ref, case.name, case.owner, case.sentence.type, case.sentence.end]
     if record is None:
-        return [*who, "not started", "", case.initial_due, case.next_review, "", "", "0", "0", "", ""]
+        return [*who, "not started", "", case.initial_due, case.next_review, "", "", "0", "0", "", "", ""]
     return [
         *who,
         record.status,
@@ -82,6 +83,7 @@ def _cells(row: CaseRow) -> list[str]:
         str(total_words(row.form, record)) if row.form else "",
         QA_OUTCOMES.get(record.status, record.status),
         "; ".join(s.by + (" (per the imported file)" if s.imported_from else "") for s in record.signatures),
+        "\n".join(f"{o.message} — reason: {o.reason}" for o in record.overrides),
     ]
 
 

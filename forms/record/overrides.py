@@ -84,6 +84,20 @@ def acknowledged(record: Record, *, by: str, on: str) -> Record:
     return dataclasses.replace(record, overrides=overrides)
 
 
+def audit_line(override: Override) -> str:
+    """How the audit trail keeps one override: "check overridden: finding — reason"."""
+    return f"check overridden: {override.message} — {override.reason}"
+
+
+WITHHELD_REASON = "the reason is not included in this copy"
+"""Said in a copy for the person in place of a reason given for a check on a withheld answer."""
+
+
+def withheld_line(override: Override) -> str:
+    """`audit_line` as a copy for the person shows it when the check is about a withheld answer."""
+    return f"check overridden: {override.message} — {WITHHELD_REASON}"
+
+
 def audit_text(overrides: Sequence[Override]) -> str:
-    """The audit comment that keeps each override: "check overridden: finding — reason"."""
-    return "; ".join(f"check overridden: {o.message} — {o.reason}" for o in overrides)
+    """The audit comment that keeps each override (`audit_line`), one after another."""
+    return "; ".join(audit_line(o) for o in overrides)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from forms.model import AssessmentForm, Record
+from forms.model import AssessmentForm, Override, Record
 
 WITHHELD_NOTICE = (
     "Some parts of this assessment are not included in this copy because they hold information about "
@@ -30,22 +30,31 @@ def withheld_paths(form: AssessmentForm) -> frozenset[str]:
 def for_person(form: AssessmentForm, record: Record) -> tuple[Record, bool]:
     """The record as the person may see it, and whether its form withholds anything (show the notice).
 
-    Withheld answers go, and so do QA comments on them and answers kept
-    from an earlier version at their paths: those quote or discuss the answer.
+    Withheld answers go, and so do QA comments on them, answers kept from
+    an earlier version at their paths, and reasons given for submitting
+    past a check on them: those quote or discuss the answer.
     """
     hidden = withheld_paths(form)
     if not hidden:
         return record, False
-
-    def hidden_path(path: str) -> bool:
-        section, _, rest = path.partition(".")
-        question = rest.split(".", 1)[0].split("[", 1)[0]
-        return f"{section}.{question}" in hidden
-
     copy = dataclasses.replace(
         record,
         answers={p: v for p, v in record.answers.items() if p not in hidden},
-        comments=[c for c in record.comments if not hidden_path(c.path)],
-        left_behind=[item for item in record.left_behind if not hidden_path(item.path)],
+        comments=[c for c in record.comments if not _hidden(hidden, c.path)],
+        left_behind=[item for item in record.left_behind if not _hidden(hidden, item.path)],
+        overrides=[o for o in record.overrides if not _hidden(hidden, o.path)],
     )
     return copy, True
+
+
+def _hidden(hidden: frozenset[str], path: str) -> bool:
+    """Whether `path` (an answer, a group entry's field, a section) lies in a withheld question."""
+    section, _, rest = path.partition(".")
+    question = rest.split(".", 1)[0].split("[", 1)[0]
+    return f"{section}.{question}" in hidden
+
+
+def withheld_overrides(form: AssessmentForm, record: Record) -> list[Override]:
+    """The record's overrides of checks on withheld answers: their reasons may quote what is withheld."""
+    hidden = withheld_paths(form)
+    return [o for o in record.overrides if _hidden(hidden, o.path)]
