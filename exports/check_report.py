@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from exports.batch import FormCache, select
+from exports.escape import for_terminal
 from forms.checks.findings import Finding
 from forms.checks.library import run_checks
 from forms.model import Case, Record
+from forms.record.overrides import finding_key, overrides_by_key
 from storage.store import Store
 
 
@@ -44,16 +46,32 @@ class RecordChecks:
                     "where": f.path,
                     "message": f.message,
                     **({"suggestion": f.suggestion} if f.suggestion else {}),
+                    **({"override": given} if (given := self._override(f)) else {}),
                 }
                 for f in self.findings
             ],
         }
 
+    def _override(self, finding: Finding) -> dict[str, str]:
+        """The practitioner's reason for submitting past `finding` (who, and who acknowledged it), or {}."""
+        override = overrides_by_key(self.record).get(finding_key(finding))
+        if override is None:
+            return {}
+        return {"reason": override.reason, "by": override.by, "acknowledged_by": override.acknowledged_by}
+
     def lines(self) -> list[str]:
         """A heading line for the record, then one line per finding: where, what and the fix."""
         state = "passes" if not self.findings else f"{len(self.findings)} to fix"
         head = f"{self.case.ref} {self.record.kind} ({self.record.status}, record {self.record.id}): {state}"
-        return [head, *(f"  {f.path or '(record)'}: {f.message}" for f in self.findings)]
+        return [head, *(self._line(f) for f in self.findings)]
+
+    def _line(self, finding: Finding) -> str:
+        """ "  where: what", and the reason when the record was submitted past it."""
+        line = f"  {finding.path or '(record)'}: {finding.message}"
+        if override := self._override(finding):
+            by, reason = override["by"] or "the author", for_terminal(override["reason"])
+            line += f" [submitted past it by {by}: {reason}]"
+        return line
 
 
 def check_records(

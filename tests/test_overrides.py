@@ -176,3 +176,24 @@ def test_a_blank_reason_takes_an_override_away_and_an_unchanged_one_keeps_its_st
     again = with_reasons(given, [(first, " One good reason here. "), (second, "")], by="someone", on="later")
     [kept] = again.overrides
     assert (kept.reason, kept.by, kept.on) == ("One good reason here.", AUTHOR, NOW)
+
+
+def test_a4_check_still_counts_a_finding_submitted_past_and_shows_its_reason(
+    shipped: tuple[AssessmentForm, Rubric],
+) -> None:
+    from exports.check_report import RecordChecks
+
+    form, rubric = shipped
+    record = Record("r1", "C-1", form.id, form.version, answers={"rosh.level": "medium"}, author=AUTHOR)
+    first, second = findings(rubric, form, record)[:2]
+    record = with_reasons(record, [(first, "Agreed with my manager to finish at review.")], by=AUTHOR, on=NOW)
+    report = RecordChecks(Case("C-1", "Alex Reed", "2026-09-01", AUTHOR), record, (first, second), {})
+    lines = report.lines()
+    assert lines[1].endswith(f"{first.message} [submitted past it by {AUTHOR}: Agreed with my manager to "
+                             "finish at review.]")  # fmt: skip
+    assert "submitted past" not in lines[2]
+    found = report.as_dict()["findings"]
+    assert found[0]["override"] == {
+        "reason": "Agreed with my manager to finish at review.", "by": AUTHOR, "acknowledged_by": ""
+    }  # fmt: skip
+    assert "override" not in found[1] and report.as_dict()["passes"] is False
