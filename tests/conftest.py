@@ -158,3 +158,18 @@ def a4(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Callable[..., int]:
 
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     return lambda *args: cli.main([str(a) for a in args])
+
+
+SUMMARY = "summary"
+"""A test's `user_properties` entry printed at the end of the run (the editing-scripts tally)."""
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Print the summary lines tests left (read from the reports, so it works under xdist too)."""
+    for reports in terminalreporter.stats.values():
+        for report in reports:
+            if getattr(report, "when", None) != "call":
+                continue
+            for name, value in getattr(report, "user_properties", ()):
+                if name == SUMMARY:
+                    terminalreporter.write_line(str(value))

@@ -33,6 +33,7 @@ from forms.definition.registry import Registry
 from forms.model import AssessmentForm, Case, Record
 from forms.record.workflow import to_amend
 from storage.store import Handover, OpenRecordError, Store, StoreError, TeamStore
+from tui import alt_digits
 from tui.amendment import opened_instead
 from tui.config import Config
 from tui.messages import OpenCase, Start
@@ -54,7 +55,7 @@ SCREEN_MODULES: tuple[str, ...] = (
 """Screens imported only when first shown (to start fast); `binding_ids` imports them to see their keys."""
 
 WIDGET_FIRST_KEYS: frozenset[str] = frozenset({"enter", "backspace"})
-"""Keys a focused widget handles itself before any binding (a new line, a deleted character)."""
+"""Keys a focused widget may handle itself before any binding (a new line, a deleted character)."""
 
 KEY_SETTLE_SECONDS = 0.5
 """Longest the app waits for a widget to deal with one key before reading the next (never blocks for good)."""
@@ -96,6 +97,7 @@ class A4App(App[None], inherit_bindings=False):
     ) -> None:
         """`notices` are problems found while starting (bad config, broken forms), shown once on screen."""
         super().__init__()
+        alt_digits.read_alt_digits_as_keys()
         self.store = store
         self.registry = registry
         self.config = config
@@ -133,27 +135,41 @@ class A4App(App[None], inherit_bindings=False):
         Textual hands a key to the focused widget's queue and reads the next
         one at once; a key that moves or acts runs its binding only when it has
         bubbled back up to the app.  So "↓ then a word" typed quickly put the
-        word in the old field, and "a word then Ctrl+Home" put its last letter
-        at the start.  Here a key that moves or acts (not text, not Enter or
-        Backspace, which widgets handle themselves first) runs its binding at
-        once, and after every key the app waits until the focused widget and
-        the screen have dealt with it before it reads the next.
+        word in the old field, "a word then Ctrl+Home" put its last letter at
+        the start, and "2, Enter, y" in the go-to prompt typed the "y" into the
+        prompt before Enter had jumped.  Here a key that moves or acts runs its
+        binding at once (Enter and Backspace too when the focused widget binds
+        them itself; otherwise they go to the widget first, for a new line or a
+        deleted character), and after every key the app waits until the
+        focused widget and the screen have dealt with it before it reads the
+        next.  Alt+digit, which A4 does not use, is answered with a hint.
         """
         if not isinstance(event, (events.Key, events.Paste)) or event.is_forwarded:
             await super().on_event(event)
             return
-        if (
-            isinstance(event, events.Key)
-            and not event.is_printable
-            and event.key not in WIDGET_FIRST_KEYS
-            and self.screen.maximized is None
-            and await self._run_binding_now(event.key)
-        ):
-            if (note := getattr(self.screen, "note_key_press", None)) is not None:
-                note()  # the key still counts towards active writing time
+        if isinstance(event, events.Key) and self._acts_now(event):
+            if await self._run_binding_now(event.key):
+                if (note := getattr(self.screen, "note_key_press", None)) is not None:
+                    note()  # the key still counts towards active writing time
+            elif (told := alt_digits.hint(event.key)) is not None:
+                self.bell()
+                self.notify(told, title="Not an A4 key", timeout=8)
+            else:
+                await super().on_event(event)
         else:
             await super().on_event(event)
         await self._settled(self.focused, self.screen)
+
+    def _acts_now(self, key: events.Key) -> bool:
+        """Whether `key` runs its binding before the focused widget sees it (see `on_event`)."""
+        if key.is_printable or self.screen.maximized is not None:
+            return False
+        if key.key not in WIDGET_FIRST_KEYS:
+            return True
+        focused = self.focused
+        return focused is not None and any(
+            alias in focused._bindings.key_to_bindings for alias in key.aliases
+        )
 
     async def _run_binding_now(self, key: str) -> bool:
         return await self._check_bindings(key, priority=True) or await self._check_bindings(key)

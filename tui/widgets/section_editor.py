@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any, ClassVar
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import ScrollableContainer, Vertical
@@ -88,6 +89,22 @@ class AnswerArea(KeyActivity, TextArea):
         nothing repainted the area and the old lines stayed, clipped, until an edit.
         """
         self.refresh()
+
+    async def _on_paste(self, event: events.Paste) -> None:
+        """Insert a paste at the cursor, and leave the focus alone.
+
+        Textual's TextArea also calls `self.focus()` after a paste, which moves the
+        focus only when the app reaches that request in its queue: after every key
+        already waiting.  A ↓ or Tab pressed just after a paste moved on, and then
+        the late request pulled the focus back, so the next words went into the
+        field pasted into.  A paste only ever comes to the focused field, so there
+        is nothing to focus.
+        """
+        event.prevent_default()  # not TextArea's handler as well
+        if self.read_only:
+            return
+        if result := self._replace_via_keyboard(event.text, *self.selection):
+            self.move_cursor(result.end_location)
 
     def _visual_row(self) -> int:
         return self.wrapped_document.location_to_offset(self.cursor_location).y
