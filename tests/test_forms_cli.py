@@ -24,6 +24,13 @@ def test_check_passes_clean_files(a4, capsys: pytest.CaptureFixture[str]) -> Non
     assert capsys.readouterr().out == "3 definitions OK\n"
 
 
+def test_the_shipped_library_passes_check(a4, capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 17: the assessment, rubric and plan a team is given pass the trainer's own check."""
+    folder = library_files()[0].parent
+    assert a4("forms", "check", folder) == 0
+    assert capsys.readouterr().out == f"{len(library_files())} definitions OK\n"
+
+
 def test_check_lists_every_problem_and_fails(a4, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     broken = tmp_path / "broken.toml"
     broken.write_text(BROKEN, encoding="utf-8")

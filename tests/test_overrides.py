@@ -197,3 +197,30 @@ def test_a4_check_still_counts_a_finding_submitted_past_and_shows_its_reason(
         "reason": "Agreed with my manager to finish at review.", "by": AUTHOR, "acknowledged_by": ""
     }  # fmt: skip
     assert "override" not in found[1] and report.as_dict()["passes"] is False
+
+
+def test_nobody_acknowledges_a_reason_in_someone_elses_name_or_their_own_record(
+    store: Store, shipped: tuple[AssessmentForm, Rubric]
+) -> None:
+    """An acknowledgement is only given by the assessor saving it: the author cannot write one in
+    the assessor's name (nor their own) to pass countersigning without it."""
+    import dataclasses
+
+    from forms.record.overrides import acknowledged
+    from storage.store import NotPermittedError
+
+    form, rubric = shipped
+    record, found = saved_draft(store, form, rubric)
+    reason = "The police summary holds the detail; agreed with my manager on 9 September."
+    record = store.save_record(with_reasons(record, [(found[0], reason)], by=AUTHOR, on=NOW), AUTHOR)
+    for name in (QA, AUTHOR):
+        with pytest.raises(NotPermittedError, match="Only a QA assessor acknowledges"):
+            store.save_record(acknowledged(record, by=name, on=NOW), AUTHOR)
+    assert store.get_record(record.id).overrides[0].acknowledged_by == ""
+    record = submit(store, store.get_record(record.id), AUTHOR, found)
+    signed = store.save_record(acknowledged(record, by=QA, on=NOW), QA)  # the assessor, in their own name
+    [override] = signed.overrides
+    with pytest.raises(NotPermittedError):  # and once given it stays
+        store.save_record(
+            dataclasses.replace(signed, overrides=[dataclasses.replace(override, acknowledged_by="")]), QA
+        )

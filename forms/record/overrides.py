@@ -101,3 +101,23 @@ def withheld_line(override: Override) -> str:
 def audit_text(overrides: Sequence[Override]) -> str:
     """The audit comment that keeps each override (`audit_line`), one after another."""
     return "; ".join(audit_line(o) for o in overrides)
+
+
+def acknowledgement_refusal(saved: Record, stored: Record, actor: str) -> str | None:
+    """Why `actor` may not save `saved`'s acknowledgements over `stored`'s, or None.
+
+    An acknowledgement is a QA assessor's word, so a save may add one only
+    in the saving person's own name, and never the author's; one already
+    given stays as it was.  (The author may still drop an override, by fixing its check.)
+    """
+    before = {o.key: (o.acknowledged_by, o.acknowledged_on) for o in stored.overrides}
+    for override in saved.overrides:
+        was = before.get(override.key, ("", ""))
+        if (override.acknowledged_by, override.acknowledged_on) == was:
+            continue
+        if was[0] or override.acknowledged_by != actor or actor == stored.author:
+            return (
+                f"Only a QA assessor acknowledges a reason for a check submitted past, in their own name "
+                f"(“{override.message}”). Nothing was saved."
+            )
+    return None

@@ -23,6 +23,7 @@ from typing import Any, ClassVar, NoReturn, Protocol, TypeVar
 
 from forms.model import Case, Comment, Deadlines, Grade, Record, Signature
 from forms.record.deadlines import next_review
+from forms.record.overrides import acknowledgement_refusal
 from forms.record.review import carry_forward
 from forms.record.text_rules import TextError, check_line
 from forms.record.workflow import OPEN, REVIEWABLE, allowed_next
@@ -346,6 +347,8 @@ class SqlStore(ABC):
             if version != record.version:
                 raise StaleVersionError(self._record(conn, record.id), record.version)
             stored = self._record(conn, record.id)
+            if refusal := acknowledgement_refusal(record, stored, actor):
+                raise NotPermittedError(refusal)
             at = self._timestamp()
             watched = self._reason_paths(conn, stored, risk_path)
             changed = [p for p in watched if record.answers.get(p) != stored.answers.get(p)]
