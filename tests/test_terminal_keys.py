@@ -185,6 +185,22 @@ def test_quit_right_after_the_last_key_keeps_every_character(scene: Scene, delay
     assert scene.answers().get("first.a") == typed
 
 
+def test_one_character_after_a_save_then_ctrl_q_in_the_same_burst_is_kept(scene: Scene) -> None:
+    """Finding 6, its sharpest form: everything saved, then one character and Ctrl+Q arrive together.
+    The character's change notice was still on its way up to the screen when Ctrl+Q saved, and the
+    save found nothing new to store."""
+    with scene.start(size=(80, 24)) as term:
+        scene.open_case(term)
+        term.type("first", gap=0.02)
+        deadline = time.monotonic() + PATIENCE
+        while scene.answers().get("first.a") != "first" and time.monotonic() < deadline:
+            time.sleep(0.1)  # until autosave has stored "first": nothing left unsaved
+        term.wait_quiet(0.5)
+        term.send("Z" + key_bytes("ctrl+q"))
+        term.wait_exit(PATIENCE)
+    assert scene.answers().get("first.a") == "firstZ"
+
+
 def test_section_keys_are_terminal_safe_and_alt_digits_insert_nothing(scene: Scene) -> None:
     """Finding 7: no Alt+digit section keys (terminals turn them into characters); Alt+1 as xterm sends
     it (Escape, 1) puts nothing into the answer and says how to reach a section; Ctrl+G 2 Enter goes

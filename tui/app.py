@@ -15,7 +15,6 @@ import sys
 import time
 import uuid
 from collections.abc import Callable, Iterable, Sequence
-from contextlib import suppress
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -158,7 +157,9 @@ class A4App(App[None], inherit_bindings=False):
                 await super().on_event(event)
         else:
             await super().on_event(event)
-        await self._settled(self.focused, self.screen)
+        # Up the focused field's ancestors, not only the field and the screen: a Ctrl+Q read straight
+        # after one typed character found its Changed still on the way up, and saved without it.
+        await self._settled(*self._up_to_screen(self.focused), self.screen)
 
     def _acts_now(self, key: events.Key) -> bool:
         """Whether `key` runs its binding before the focused widget sees it (see `on_event`)."""
@@ -175,15 +176,34 @@ class A4App(App[None], inherit_bindings=False):
         return await self._check_bindings(key, priority=True) or await self._check_bindings(key)
 
     async def _settled(self, *nodes: DOMNode | None) -> None:
-        """Wait until each node has handled every message sent to it so far (at most `KEY_SETTLE_SECONDS`)."""
+        """Wait until each node in turn has handled every message sent to it so far.
+
+        In turn, so that a message one node posts to the next (a text area's
+        Changed, bubbling up to its section and screen) has reached it before
+        the wait there ends.  At most `KEY_SETTLE_SECONDS` in all: never blocks for good.
+        """
         loop = asyncio.get_running_loop()
+        deadline = loop.time() + KEY_SETTLE_SECONDS
         for node in nodes:
             if node is None or not node.is_running:
                 continue
             done: asyncio.Future[None] = loop.create_future()
             node.call_later(lambda done=done: done.done() or done.set_result(None))
-            with suppress(TimeoutError):
-                await asyncio.wait_for(done, KEY_SETTLE_SECONDS)
+            try:
+                await asyncio.wait_for(done, max(deadline - loop.time(), 0.0))
+            except TimeoutError:
+                return
+
+    def _up_to_screen(self, widget: DOMNode | None) -> list[DOMNode]:
+        """`widget` and every node above it up to its screen: the way its messages bubble."""
+        chain: list[DOMNode] = []
+        node = widget
+        while node is not None and node is not self:
+            chain.append(node)
+            if isinstance(node, Screen):
+                break
+            node = node.parent
+        return chain
 
     # ------------------------------------------------------------ start
 
