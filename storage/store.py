@@ -51,7 +51,8 @@ class AuditEvent:
 
     record_id: str
     kind: str
-    """"created", "status" or "risk_level"."""
+    """"created", "status", "risk_level", "form_version", "imported" or "overwrite" (a save kept over a newer
+    one made elsewhere: `old` is the version the writer started from, `new` the version they saved over)."""
     actor: str
     at: str
     """ISO 8601 timestamp (UTC)."""
@@ -75,6 +76,30 @@ class Handover:
     at: str
     """ISO 8601 timestamp (UTC)."""
     note: str = ""
+
+
+PRESENCE_SECONDS = 60
+"""A window's claim on a record lapses when it has not been renewed for this long (a crashed window's
+claim expires by itself); an open window renews its claim well within it."""
+
+
+@dataclass(frozen=True)
+class Presence:
+    """One window that has a record open: who, from where, since when, and whether only to read it."""
+
+    record_id: str
+    window: str
+    """An id the window chose for itself when it opened the record (never shown)."""
+    who: str
+    """The person: on a team database, the login the database saw, never a name the client gave."""
+    place: str
+    """Where the window runs, for a person ("laptop-12"); may be empty."""
+    mode: str
+    """"editing", or "reading" for a window that only reads it."""
+    since: str
+    """When this window opened the record (or changed between reading and editing), ISO 8601 UTC."""
+    seen: str
+    """When the window last said it was still open, ISO 8601 UTC."""
 
 
 # ---------------------------------------------------------------- errors
@@ -199,6 +224,12 @@ class Store(Protocol):
         """Where the records are, for a person: the SQLite file, or the team database (no password)."""
         ...
 
+    @property
+    def local_folder(self) -> Path | None:
+        """The local data folder this store keeps its files in (the SQLite file's folder, a team store's
+        held saves), where recovery copies of unsaved text go too; None when it has none."""
+        ...
+
     # cases
     def create_case(self, case: Case, deadlines: Deadlines) -> Case:
         """Add a case; its due dates are derived from `deadlines`, never taken from `case`."""
@@ -258,11 +289,16 @@ class Store(Protocol):
         *,
         risk_path: str | None = None,
         reason: str | None = None,
+        overwrite: bool = False,
     ) -> Record:
         """Save answers, plan, agreement and active time if `record.version` is still the stored one.
 
         The listed word total is the sum of `record.words`; a record without
         counts (saved before they were stored) keeps the total it had.
+        With `overwrite`, a record saved elsewhere since `record.version` is
+        saved over instead of refused ("keep mine"), and the audit trail says
+        so in the same transaction (kind "overwrite": the version started
+        from and the version replaced).
         """
         ...
 
@@ -274,6 +310,28 @@ class Store(Protocol):
         move in the audit trail (old and new version), so a record's version
         only ever changes through here.
         """
+        ...
+
+    # who has a record open
+    def claim(
+        self, record_id: str, actor: str, window: str, *, place: str = "", mode: str = "editing"
+    ) -> None:
+        """Say that `window` has the record open (`mode` "editing" or "reading"), or still has it: a window
+        renews its claim well within `PRESENCE_SECONDS`, and a claim not renewed lapses.
+
+        Claims that have lapsed are cleared on the way (on a team database, only the login's own).  On a
+        team database the database names the person and the times itself: a login writes, renews and
+        clears only its own claims, and claims only records it may see.
+        """
+        ...
+
+    def release_claim(self, record_id: str, window: str) -> None:
+        """`window` has closed the record: its claim goes (a no-op when it has none)."""
+        ...
+
+    def present(self, record_id: str, *, other_than: str = "") -> list[Presence]:
+        """The windows that have the record open now (claims that have not lapsed), newest claim first,
+        leaving out the window `other_than`."""
         ...
 
     # workflow

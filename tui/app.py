@@ -415,21 +415,34 @@ class A4App(App[None], inherit_bindings=False):
                 yield command
 
     async def action_quit(self) -> None:
-        """Save any open case first; if a save is refused, say so and quit only on a second press."""
+        """Save any open case first; if a save is refused, say so and quit only on a second press, which
+        keeps the unsaved text in recovery files and names them as A4 closes."""
         unsaved = [
             screen for screen in self.screen_stack if hasattr(screen, "save_now") and not screen.save_now()
         ]
         if unsaved and not self._quit_unsaved:
             self._quit_unsaved = True
             self.notify(
-                "Your latest changes could not be saved (the case screen says why). Save a copy, "
-                "or press Ctrl+Q again to quit without them.",
+                "Your latest changes could not be saved (the case screen says why). Press Ctrl+Q again to "
+                "quit: your text is then kept in a recovery file, whose name A4 shows as it closes.",
                 title="Not saved",
                 severity="error",
                 timeout=20,
             )
             return
-        self.exit()
+        kept: list[str] = []
+        for screen in unsaved:
+            try:
+                path = screen.keep_unsaved_copy() if hasattr(screen, "keep_unsaved_copy") else None
+            except OSError as error:
+                self.notify(f"Your text could not be kept in a recovery file ({error.strerror}); A4 stays "
+                            "open so it is not lost.", title="Not saved", severity="error")  # fmt: skip
+                self._quit_unsaved = False
+                return
+            if path is not None:
+                kept.append(str(path))
+        message = "a4: unsaved text kept in " + ", ".join(kept) + " (a4 import reads it)" if kept else None
+        self.exit(message=message)
 
 
 # ---------------------------------------------------------------- starting from the command line

@@ -85,6 +85,11 @@ class RecoveringStore:
     def where(self) -> str:
         return self.inner.where
 
+    @property
+    def local_folder(self) -> Path | None:
+        """The data folder its held saves are in: recovery copies go there too."""
+        return self.folder.parent
+
     # ------------------------------------------------------------ saving
 
     def save_record(
@@ -94,10 +99,13 @@ class RecoveringStore:
         *,
         risk_path: str | None = None,
         reason: str | None = None,
+        overwrite: bool = False,
     ) -> Record:
         held = HeldSave(record, actor, risk_path, reason)
         try:
-            saved = self.inner.save_record(record, actor, risk_path=risk_path, reason=reason)
+            saved = self.inner.save_record(
+                record, actor, risk_path=risk_path, reason=reason, overwrite=overwrite
+            )
         except ServerUnreachableError as error:
             try:
                 path = self._hold(held)

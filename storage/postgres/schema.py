@@ -876,7 +876,72 @@ SELECT a4.rewrite_function('a4.record_handover()', ARRAY[
 DROP FUNCTION a4.rewrite_function(regprocedure, text[]);
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _CASE_IDS)
+_PRESENCE = """
+-- Who has a record open, from which window, renewed while the window is open (storage.store.Store.claim).
+-- The database names the person (the login, or whom an administrator acts for) and stamps the times with
+-- its own clock; a login sees the claims on records it may see, and writes, renews and clears only its own.
+CREATE TABLE a4.presence (
+    record_id TEXT NOT NULL REFERENCES a4.records (id),
+    window_id TEXT NOT NULL,
+    who TEXT NOT NULL,
+    place TEXT NOT NULL DEFAULT '',
+    mode TEXT NOT NULL DEFAULT 'editing' CHECK (mode IN ('editing', 'reading')),
+    since TEXT NOT NULL,
+    seen TEXT NOT NULL,
+    PRIMARY KEY (record_id, window_id)
+);
+CREATE FUNCTION a4.guard_presence() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'UPDATE' AND (NEW.record_id, NEW.window_id) IS DISTINCT FROM (OLD.record_id, OLD.window_id) THEN
+        RAISE EXCEPTION 'a claim on a record stays on its record and window' USING ERRCODE = 'A4005';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM a4.records WHERE id = NEW.record_id) THEN
+        RAISE EXCEPTION 'there is no record % that you may open', NEW.record_id USING ERRCODE = 'A4008';
+    END IF;
+    NEW.who := a4.actor();
+    NEW.seen := a4.db_now();
+    IF TG_OP = 'INSERT' OR NEW.mode IS DISTINCT FROM OLD.mode THEN
+        NEW.since := a4.db_now();
+    ELSE
+        NEW.since := OLD.since;
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER presence_guard BEFORE INSERT OR UPDATE ON a4.presence
+    FOR EACH ROW EXECUTE FUNCTION a4.guard_presence();
+ALTER TABLE a4.presence ENABLE ROW LEVEL SECURITY;
+ALTER TABLE a4.presence FORCE ROW LEVEL SECURITY;
+CREATE POLICY owner_all ON a4.presence TO a4_owner USING (true) WITH CHECK (true);
+CREATE POLICY admin_all ON a4.presence TO a4_admin USING (true) WITH CHECK (true);
+CREATE POLICY seen_with_record ON a4.presence FOR SELECT
+    USING (EXISTS (SELECT 1 FROM a4.records AS r WHERE r.id = record_id));
+CREATE POLICY own_claims_added ON a4.presence FOR INSERT WITH CHECK (who = current_user);
+CREATE POLICY own_claims_renewed ON a4.presence FOR UPDATE
+    USING (who = current_user) WITH CHECK (who = current_user);
+CREATE POLICY own_claims_cleared ON a4.presence FOR DELETE USING (who = current_user);
+REVOKE ALL ON a4.presence FROM PUBLIC;
+GRANT SELECT, INSERT, UPDATE, DELETE ON a4.presence TO a4_practitioner, a4_qa_assessor, a4_admin;
+
+-- "Keep mine": a save made over a newer one elsewhere, said in the audit trail by the database, from the
+-- version the writer started from (the transaction's a4.overwrote) and the version saved over.
+CREATE FUNCTION a4.record_overwrite() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = a4, pg_temp AS $$
+DECLARE
+    started TEXT := coalesce(current_setting('a4.overwrote', true), '');
+BEGIN
+    IF started ~ '^[0-9]+$' AND started::bigint < OLD.version THEN
+        INSERT INTO a4.audit (record_id, kind, actor, at, field, old, new, reason)
+        VALUES (NEW.id, 'overwrite', current_setting('a4.checked_actor'), NEW.updated_at, 'version',
+                to_jsonb(started::bigint), to_jsonb(OLD.version), '');
+    END IF;
+    RETURN NULL;
+END $$;
+REVOKE ALL ON FUNCTION a4.record_overwrite() FROM PUBLIC;
+CREATE TRIGGER records_overwrite AFTER UPDATE ON a4.records
+    FOR EACH ROW EXECUTE FUNCTION a4.record_overwrite();
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _CASE_IDS, _PRESENCE)
 """Migration `i` takes a database from schema version `i` to `i + 1`; append-only once released."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

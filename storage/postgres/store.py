@@ -64,6 +64,7 @@ from storage.sql.engine import LOCKED, Connection, SqlStore, T
 from storage.sql.statements import Dialect, Statements
 from storage.sqlite.schema import migrate as migrate_sqlite
 from storage.store import (
+    PRESENCE_SECONDS,
     DuplicateError,
     LockedRecordError,
     NewerSchemaError,
@@ -170,6 +171,8 @@ class PostgresStore(SqlStore):
             case_match="id = a4.case_id({m})",
             case_records_match="case_id = a4.case_id({m})",
             record_case_match="id = (SELECT case_id FROM records WHERE id = {m})",
+            presence_cutoff="to_char((now() - %s * interval '1 second') AT TIME ZONE 'UTC', "
+            '\'YYYY-MM-DD"T"HH24:MI:SS"+00:00"\')',
         )
     )
     REFEREE_IN_DATABASE = True
@@ -344,17 +347,24 @@ class PostgresStore(SqlStore):
         note: str = "",
         source: str = "",
         risk_path: str = "",
+        overwrote: int | None = None,
     ) -> None:
         """Hand the database what its triggers write into the audit trail, for this transaction only.
 
         `a4.act_as` is honoured only on an administrator's connection; every other login is itself.
+        `a4.overwrote` is the version a "keep mine" save started from (its trigger writes the entry).
         """
         conn.execute(
             "SELECT set_config('a4.act_as', %s, true), set_config('a4.reason', %s, true), "
             "set_config('a4.note', %s, true), set_config('a4.import_source', %s, true), "
-            "set_config('a4.risk_path', %s, true)",
-            (actor if self.trusted else "", reason, note, source, risk_path),
-        )
+            "set_config('a4.risk_path', %s, true), set_config('a4.overwrote', %s, true)",
+            (actor if self.trusted else "", reason, note, source, risk_path,
+             "" if overwrote is None else str(overwrote)),
+        )  # fmt: skip
+
+    def _presence_cutoff(self) -> Any:
+        """Seconds before the database's own clock: it stamps the claims, so its clock is the one to use."""
+        return PRESENCE_SECONDS
 
     def _refuse_missing(self, conn: Connection, record_id: str, doing: str) -> NoReturn:
         """Why a record could not be locked for writing: locked, not this login's to change, or missing."""

@@ -18,7 +18,8 @@ import json
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any, ClassVar, NoReturn, Protocol, TypeVar
 
 from forms.model import Case, Comment, Deadlines, Grade, Record, Signature
@@ -45,6 +46,7 @@ from storage.sql.rows import (
 )
 from storage.sql.statements import Statements
 from storage.store import (
+    PRESENCE_SECONDS,
     AuditEvent,
     CaseSummary,
     DuplicateError,
@@ -55,6 +57,7 @@ from storage.store import (
     NotLockedError,
     NotPermittedError,
     OpenRecordError,
+    Presence,
     ReasonRequiredError,
     StaleVersionError,
     StoreError,
@@ -137,14 +140,26 @@ class SqlStore(ABC):
         note: str = "",
         source: str = "",
         risk_path: str = "",
+        overwrote: int | None = None,
     ) -> None:
         """Tell the database what this transaction's writes need for their audit entries (a team database's
         triggers read them); a store that writes its own audit entries needs nothing."""
         return
 
+    def _presence_cutoff(self) -> Any:
+        """The parameter of `Dialect.presence_cutoff`: the oldest `seen` time still open, by this store's
+        clock (a team database compares with its own clock instead: `PostgresStore` gives seconds)."""
+        oldest = self._now() - timedelta(seconds=PRESENCE_SECONDS)
+        return oldest.astimezone(UTC).isoformat(timespec="seconds")
+
     def _refuse_missing(self, conn: Connection, record_id: str, doing: str) -> NoReturn:
         """Why a record could not be read for writing: on a single-user store, only that it is missing."""
         raise NotFoundError(f"There is no record {record_id} to {doing}.")
+
+    @property
+    def local_folder(self) -> Path | None:
+        """A server's store keeps no local files; the SQLite engine says where its file is."""
+        return None
 
     # ------------------------------------------------------------ plumbing
 
@@ -333,6 +348,7 @@ class SqlStore(ABC):
         *,
         risk_path: str | None = None,
         reason: str | None = None,
+        overwrite: bool = False,
     ) -> Record:
         actor = self._actor(actor)
         risk_key = self.SQL.dialect.risk_key(risk_path)
@@ -344,7 +360,8 @@ class SqlStore(ABC):
             version, status, author, _old_risk = row
             if status == "locked":
                 raise LockedRecordError(LOCKED)
-            if version != record.version:
+            overwrites = version != record.version
+            if overwrites and not overwrite:
                 raise StaleVersionError(self._record(conn, record.id), record.version)
             stored = self._record(conn, record.id)
             if refusal := acknowledgement_refusal(record, stored, actor):
@@ -357,7 +374,15 @@ class SqlStore(ABC):
                     f"Changing the risk level in someone else's record needs a reason "
                     f"(the record's author is {author}). Nothing was saved."
                 )
-            self._prepare(conn, actor, reason=reason or "", risk_path=risk_path or "")
+            self._prepare(
+                conn,
+                actor,
+                reason=reason or "",
+                risk_path=risk_path or "",
+                overwrote=record.version if overwrites else None,
+            )
+            if overwrites:  # "keep mine": said in the trail, in the same transaction as the save
+                self._audit(conn, record.id, "overwrite", actor, at, "version", record.version, version, "")
             for path in changed:
                 new_value = record.answers.get(path)
                 old_value = stored.answers.get(path)
@@ -438,6 +463,33 @@ class SqlStore(ABC):
             raise DuplicateError(
                 "A record with this id already exists, or its case or linked record is missing."
             ) from None
+
+    # ------------------------------------------------------------ who has a record open
+
+    def claim(
+        self, record_id: str, actor: str, window: str, *, place: str = "", mode: str = "editing"
+    ) -> None:
+        actor = self._actor(actor)
+        if mode not in ("editing", "reading"):
+            raise StoreError(f'A window opens a record for "editing" or "reading", not {mode!r}.')
+
+        def work(conn: Connection) -> None:
+            self._prepare(conn, actor)
+            conn.execute(self.SQL.presence_clear_lapsed, (record_id, self._presence_cutoff()))
+            at = self._timestamp()
+            try:
+                conn.execute(self.SQL.presence_claim, (record_id, window, actor, place, mode, at, at))
+            except self.SQL.dialect.duplicate_record:
+                raise NotFoundError(f"There is no record {record_id} to open.") from None
+
+        self._write(work)
+
+    def release_claim(self, record_id: str, window: str) -> None:
+        self._write(lambda conn: conn.execute(self.SQL.presence_release, (record_id, window)))
+
+    def present(self, record_id: str, *, other_than: str = "") -> list[Presence]:
+        params = (record_id, other_than, self._presence_cutoff())
+        return self._read(lambda conn: [Presence(*row) for row in conn.execute(self.SQL.presence, params)])
 
     # ------------------------------------------------------------ workflow
 

@@ -64,6 +64,10 @@ class Dialect:
     derives_reason_paths: bool
     """Whether the definitions table reads the answers needing a reason from the text itself (PostgreSQL's
     generated column), so the engine does not send them."""
+    presence_cutoff: str
+    """The expression for the oldest `seen` time of a claim still open, from one parameter: the time itself
+    (the store's clock), or a number of seconds before the database's own clock (a team database stamps
+    claims itself, so its clock is the one to compare with)."""
     case_match: str = "ref = {m}"
     """Picks a case by the reference the caller gives (one parameter).  A team database keeps references
     unique per owner, so it picks the case the login means: its own, else the first by owner."""
@@ -181,6 +185,23 @@ class Statements:
         self.audit_trail = (
             f"SELECT record_id, kind, actor, at, field, old{d.json_text}, new{d.json_text}, reason, "
             f"imported_from FROM audit WHERE record_id = {m} ORDER BY seq"
+        )
+
+        presence_columns = "record_id, window_id, who, place, mode, since, seen"
+        self.presence_claim = (
+            f"INSERT INTO presence ({presence_columns}) VALUES ({_marks(m, 7)}) "
+            "ON CONFLICT (record_id, window_id) DO UPDATE SET seen = excluded.seen, place = excluded.place, "
+            "since = CASE WHEN presence.mode = excluded.mode THEN presence.since ELSE excluded.since END, "
+            "mode = excluded.mode"
+        )
+        self.presence_clear_lapsed = (
+            f"DELETE FROM presence WHERE record_id = {m} AND seen < {d.presence_cutoff}"
+        )
+        self.presence_release = f"DELETE FROM presence WHERE record_id = {m} AND window_id = {m}"
+        self.presence = (
+            f"SELECT {presence_columns} FROM presence "
+            f"WHERE record_id = {m} AND window_id <> {m} AND seen >= {d.presence_cutoff} "
+            "ORDER BY since DESC, window_id"
         )
 
         ids = d.id_set

@@ -232,7 +232,22 @@ WHEN NEW.status IN ('draft', 'submitted', 'returned') AND EXISTS (
 BEGIN SELECT RAISE(ABORT, 'this case already has an open record of this kind; open it instead'); END;
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8)
+_V9 = """
+-- Who has a record open, from which window, renewed while the window is open: a second window on the
+-- record says so (storage.store.Store.claim).  A claim not renewed lapses (a crashed window's too).
+CREATE TABLE presence (
+    record_id TEXT NOT NULL REFERENCES records(id),
+    window_id TEXT NOT NULL,
+    who TEXT NOT NULL,
+    place TEXT NOT NULL DEFAULT '',
+    mode TEXT NOT NULL DEFAULT 'editing' CHECK (mode IN ('editing', 'reading')),
+    since TEXT NOT NULL,
+    seen TEXT NOT NULL,
+    PRIMARY KEY (record_id, window_id)
+);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9)
 """Migration `i` takes a file from schema version `i` to `i + 1`."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

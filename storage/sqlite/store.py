@@ -96,6 +96,7 @@ class SqliteStore(SqlStore):
             duplicate_record=(sqlite3.IntegrityError,),
             id_set="(SELECT value FROM json_each(?))",
             derives_reason_paths=False,
+            presence_cutoff="?",
         )
     )
     """The shared queries in SQLite's dialect: a JSON column is plain text, and `BEGIN IMMEDIATE` locks."""
@@ -251,6 +252,10 @@ class SqliteStore(SqlStore):
     @property
     def where(self) -> str:
         return str(self.path)
+
+    @property
+    def local_folder(self) -> Path | None:
+        return self.path.parent
 
     def backup(self, destination: Path) -> Path:
         with self._lock, self._translated():

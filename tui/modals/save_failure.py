@@ -8,8 +8,6 @@ want to resolve later).  The copy is JSON from the shared record codec, so
 
 from __future__ import annotations
 
-import json
-import os
 from datetime import datetime
 from pathlib import Path
 from typing import ClassVar
@@ -22,22 +20,11 @@ from textual.widgets import Input, Static
 
 from exports.escape import for_file_name
 from forms.model import Record
-from forms.record.codec import record_to_dict
+from tui.unsaved import write_copy
 
 
 def default_copy_path(record: Record, now: datetime) -> str:
     return f"~/a4-unsaved-{for_file_name(record.case_ref, fallback='case')}-{now:%Y%m%d-%H%M%S}.json"
-
-
-def write_copy(record: Record, path: str) -> Path:
-    """Write the record as JSON to `path` (~ expanded), readable by its owner only; OSError on failure."""
-    target = Path(path).expanduser()
-    data = json.dumps(record_to_dict(record), ensure_ascii=False, indent=2)
-    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(data)
-    os.chmod(target, 0o600)
-    return target
 
 
 class SaveFailure(ModalScreen[Path | None]):

@@ -27,11 +27,14 @@ result, the clock at each tick).
 from __future__ import annotations
 
 import dataclasses
+import socket
 import time
+import uuid
 from collections.abc import Callable
+from contextlib import suppress
 from datetime import UTC, date, datetime
 from functools import partial
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import Any, ClassVar
 
 from textual import events, on
@@ -67,9 +70,10 @@ from forms.record.signoff import (
 from forms.record.words import record_word_counts, section_word_count
 from forms.record.workflow import AMENDABLE
 from storage.signoff import decide, submit
-from storage.store import OpenRecordError, Store, StoreError
+from storage.store import OpenRecordError, Presence, StaleVersionError, Store, StoreError
 from tui.amendment import amend_question, not_amendable, opened_instead
 from tui.modals.confirm_key import ConfirmKey
+from tui.modals.conflict import Conflict, ConflictChoice, OpenChoice, OpenElsewhere, describe
 from tui.modals.export_prompt import ExportPrompt
 from tui.modals.goto_section import GotoSection
 from tui.modals.move_version import open_on_chosen_version
@@ -80,6 +84,7 @@ from tui.modals.save_failure import SaveFailure, default_copy_path
 from tui.screens.grading import GradingScreen, SubmitBlocked
 from tui.screens.plan_screen import PlanScreen, plan_definitions
 from tui.screens.qa_screen import QAScreen, place_of
+from tui.unsaved import keep_unsaved
 from tui.widgets.comments import CommentNote, section_of
 from tui.widgets.counters import Counters, CounterState, qa_text, save_state_text
 from tui.widgets.grid_input import GridInput
@@ -99,6 +104,14 @@ TICK_SECONDS = 0.25
 """How often the counters refresh and autosave looks for work."""
 SAVE_GROUP = "case-save"
 """The worker group of background saves (told apart from the QA checks' workers)."""
+PRESENCE_GROUP = "case-presence"
+"""The worker group renewing this window's claim on the record (`Store.claim`)."""
+HEARTBEAT_SECONDS = 15.0
+"""How often an open case renews its claim: well within `storage.store.PRESENCE_SECONDS`."""
+READ_ONLY_ACTIONS: frozenset[str] = frozenset(
+    {"confirm_section", "start_review", "amend", "plan", "signoff", "submit", "save", "toggle_short"}
+)
+"""What a window only reading the record may not do (each would change or save it)."""
 
 
 SIGNED_OFF_WORDS: dict[str, str] = {
@@ -145,6 +158,7 @@ class CaseScreen(Screen[None]):
         Binding("f8", "toggle_short", "Short/full", id="case.toggle_short"),
         Binding("f12", "export", "Export", id="case.export"),
         Binding("ctrl+s", "save", "Save", id="case.save"),
+        Binding("ctrl+t", "take_over", "Take over", id="case.take_over"),
         Binding("escape", "back", "Back", id="case.back"),
     ]
 
@@ -169,9 +183,23 @@ class CaseScreen(Screen[None]):
         today: Callable[[], date] = date.today,
         role: str = "practitioner",
         live_checks: bool = True,
+        window: str | None = None,
     ) -> None:
-        """`role` is the user's (config) role; `live_checks` False leaves the QA checks to the QA panel."""
+        """`role` is the user's (config) role; `live_checks` False leaves the QA checks to the QA panel.
+
+        `window` is the id of a window that already holds its claim on the record (a screen taking the
+        place of another on the same record): it is not asked again who else has the record open.
+        """
         super().__init__(classes="case-screen")
+        self.window = window or uuid.uuid4().hex
+        """This window's id in the store's list of who has the record open."""
+        self._ask_who_else = window is None
+        self.read_only = False
+        """Only reading: another window has the record open for editing, and this one chose to read."""
+        self._claiming = record.status != "locked"  # a locked record is only ever read
+        self._known_windows: set[str] = set()
+        self._leaving = False
+        self._handed_on = False
         self.role = role
         self.live_checks = live_checks
         self.rubric: Rubric | None = None
@@ -225,6 +253,7 @@ class CaseScreen(Screen[None]):
             with VerticalScroll(classes="sections"):
                 heading = for_terminal(f"{self.case.ref} · {self.case.name} · {self.form.header.title}")
                 yield Static(heading, classes="case-title", markup=False)
+                yield Static("", id="read-only", classes="risk-changes", markup=False)
                 yield Static("", id="risk-changes", classes="risk-changes", markup=False)
                 yield LeftBehindPanel(self.record.left_behind)
                 yield from self.editors
@@ -246,9 +275,109 @@ class CaseScreen(Screen[None]):
         for name in ("current", "save_state", "qa_text", "now"):
             self.watch(self, name, self._show_counters, init=False)
         self._show_counters()
+        self.query_one("#read-only", Static).display = False
         first = self._visible_editors()
         if first:
             first[0].focus_first()
+        self._open_beside_others()
+
+    # ------------------------------------------------------------ two windows, one record
+
+    def _open_beside_others(self) -> None:
+        """Say so when another window has the record open for editing (read, or take over); else claim it."""
+        if not self._claiming:
+            return
+        self.set_interval(HEARTBEAT_SECONDS, self._heartbeat)
+        editing = [p for p in self._others() if p.mode == "editing"]
+        self._known_windows = {p.window for p in editing}
+        if editing and self._ask_who_else:
+            self.app.push_screen(OpenElsewhere(self.case.ref, editing), self._open_chosen)
+            return
+        self._claim("editing")
+
+    def _others(self) -> list[Presence]:
+        try:
+            return self.store.present(self.record.id, other_than=self.window)
+        except StoreError:
+            return []  # who else is here is a courtesy: the version check still guards every save
+
+    def _claim(self, mode: str) -> None:
+        with suppress(StoreError):  # as above: saving still says what is wrong with the store
+            self.store.claim(self.record.id, self.user, self.window, place=socket.gethostname(), mode=mode)
+
+    def _open_chosen(self, choice: OpenChoice | None) -> None:
+        if choice == "read":
+            self._read_only(self._others())
+        elif choice == "take_over":
+            self.action_take_over()
+        else:
+            self.dismiss(None)
+
+    def _read_only(self, others: list[Presence]) -> None:
+        """Show the record without letting it change: every field disabled, nothing saved."""
+        self.read_only = True
+        self._claim("reading")
+        for editor in self.editors:
+            editor.disabled = True
+        who = "; ".join(describe(p) for p in others if p.mode == "editing") or "another window"
+        banner = self.query_one("#read-only", Static)
+        banner.update(f"Read only: open for editing elsewhere ({who}). Ctrl+T takes it over; Esc leaves.")
+        banner.display = True
+        self.query_one(".sections", VerticalScroll).focus()
+        self.refresh_bindings()
+
+    def action_take_over(self) -> None:
+        """Edit here: claim the record and save it as it is, so the other window's next save is refused
+        and asks what to keep (see `Conflict`)."""
+        if not self._claiming:
+            return
+        was_reading, self.read_only = self.read_only, False
+        for editor in self.editors:
+            editor.disabled = False
+        self.query_one("#read-only", Static).display = False
+        self.refresh_bindings()
+        self._claim("editing")
+        self._known_windows = {p.window for p in self._others()}
+        self.autosave.edited()
+        if self.save_now():
+            self.notify("You have taken this record over; the other window is asked what to keep when it "
+                        "next saves.", title="Taken over")  # fmt: skip
+        if was_reading:
+            first = self._visible_editors()
+            if first:
+                first[0].focus_first()
+
+    def _heartbeat(self) -> None:
+        """Renew this window's claim, and hear of other windows, off the UI thread (a server may be slow)."""
+        mode = "reading" if self.read_only else "editing"
+        self.run_worker(partial(self._beat, mode), thread=True, group=PRESENCE_GROUP, exclusive=True)
+
+    def _beat(self, mode: str) -> list[Presence]:
+        self._claim(mode)
+        return self._others()
+
+    @on(Worker.StateChanged)
+    def _heard_of_others(self, event: Worker.StateChanged) -> None:
+        """Another window opened the record for editing since this one did: say so, once per window."""
+        if event.worker.group != PRESENCE_GROUP or event.state != WorkerState.SUCCESS:
+            return
+        others = event.worker.result if isinstance(event.worker.result, list) else []
+        for presence in others:
+            if presence.mode == "editing" and presence.window not in self._known_windows:
+                self._known_windows.add(presence.window)
+                if not self.read_only:
+                    self.notify(
+                        f"{describe(presence)}: opened this record for editing in another window. If it is "
+                        "saved there, your next save asks what to keep.",
+                        title="Open elsewhere",
+                        severity="warning",
+                        timeout=15,
+                    )
+
+    def on_unmount(self) -> None:
+        if self._claiming and not self._handed_on:
+            with suppress(StoreError):  # the claim lapses by itself
+                self.store.release_claim(self.record.id, self.window)
 
     # ------------------------------------------------------------ typing (cheap)
 
@@ -291,7 +420,8 @@ class CaseScreen(Screen[None]):
     # ------------------------------------------------------------ the timer
 
     def _tick(self) -> None:
-        self.autosave.tick()
+        if not self.read_only:
+            self.autosave.tick()
         self._collect()
         if self.qa is not None:
             self.qa.tick(self.autosave.last_change)
@@ -391,23 +521,75 @@ class CaseScreen(Screen[None]):
         reason shows in the counters, and (once per failure) a copy
         elsewhere is offered.
         """
+        if self.read_only:
+            return True  # nothing here is ever changed, so nothing waits to be saved
         return self.autosave.save_now()
 
     def _save_reported(self, outcome: SaveOutcome) -> None:
-        """Show a save's outcome: take the saved record, ask for a reason, or say what went wrong."""
+        """Show a save's outcome: take the saved record, ask for a reason, or say what went wrong.
+
+        A save refused because another window saved first asks what to keep (`Conflict`); while leaving
+        no dialog is shown (`action_back` keeps the text in a recovery file instead).
+        """
         if outcome.kind == "saved" and outcome.saved is not None:
             self.record = merge_saved(outcome.saved, outcome.job.record, self.record)
         elif outcome.kind == "reason_required":
             self._ask_reason(outcome.job.record)
         elif outcome.kind == "unreachable" and outcome.first:  # held until the server is back: no dialog
             self.notify(outcome.message, title="Not saved yet", severity="warning", timeout=8)
-        elif outcome.kind == "refused":
+        elif outcome.kind == "refused" and not self._leaving:
+            refusal = outcome.job.outcome
+            if isinstance(refusal, StaleVersionError):
+                if outcome.offer_copy:
+                    conflict = Conflict(self.form, outcome.job.record, refusal.stored, self._others())
+                    self.app.push_screen(conflict, self._conflict_chosen)
+                return
             if outcome.first:
                 self.notify(outcome.message, title="Not saved", severity="error", timeout=8)
             if outcome.offer_copy:
                 record = outcome.job.record
                 path = default_copy_path(record, datetime.now())
                 self.app.push_screen(SaveFailure(outcome.message, record, path), self._copy_written)
+
+    def _conflict_chosen(self, choice: ConflictChoice | None) -> None:
+        """Carry out the choice made after another window saved first."""
+        if choice == "keep":
+            if self.autosave.keep_mine():
+                self.notify("Your text is saved over the other save; the record's history says so.",
+                            title="Kept yours")  # fmt: skip
+        elif choice == "theirs":
+            self._take_theirs()
+        else:
+            self.notify(
+                "Your text is not saved yet: Ctrl+S asks again what to keep; Esc leaves the case and keeps "
+                "your text in a recovery file.",
+                title="Not saved",
+                severity="warning",
+            )
+
+    def _take_theirs(self) -> None:
+        """Keep my text in a recovery file, then show the record as stored (a fresh screen, same window)."""
+        try:
+            stored = self.store.get_record(self.record.id)
+            path = keep_unsaved(self.build_record(), self.store.local_folder, datetime.now())
+        except (StoreError, OSError) as error:
+            self.notify(f"Nothing was changed: {error}", title="Could not take theirs", severity="error")
+            return
+        self.autosave.forget()
+        self._handed_on = True
+        screen = CaseScreen(
+            store=self.store, form=self.form, case=self.case, record=stored, user=self.user, clock=self.clock,
+            today=self.today, role=self.role, live_checks=self.live_checks, window=self.window,
+        )  # fmt: skip
+        self.app.switch_screen(screen)
+        screen.notify(f"Showing the saved text. Yours is kept in {path}.", title="Took theirs", timeout=20)
+
+    def keep_unsaved_copy(self) -> Path | None:
+        """Write what is on screen to a recovery file when the store does not hold it; its path, or None
+        when nothing waits (raises OSError when no copy could be written)."""
+        if self.read_only or (self.autosave.error is None and not self.autosave.dirty):
+            return None
+        return keep_unsaved(self.build_record(), self.store.local_folder, datetime.now())
 
     def _copy_written(self, path: Any) -> None:
         if path is not None:
@@ -538,7 +720,12 @@ class CaseScreen(Screen[None]):
     REVIEW_ACTIONS: ClassVar[frozenset[str]] = frozenset({"confirm_section", "toggle_diff", "review_summary"})
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Review keys exist only in a review (and stay out of the footer elsewhere)."""
+        """Review keys exist only in a review (and stay out of the footer elsewhere); a window only reading
+        the record offers no key that changes it, and Take over only while reading."""
+        if action == "take_over":
+            return self.read_only
+        if self.read_only and action in READ_ONLY_ACTIONS:
+            return False
         if action in self.REVIEW_ACTIONS:
             return self.previous is not None
         return True
@@ -683,9 +870,35 @@ class CaseScreen(Screen[None]):
         self.app.push_screen(ExportPrompt(self.store, self.form, self.case, self.record, self.rubric))
 
     def action_back(self) -> None:
-        """Leave the case (after saving); a refused save keeps the practitioner here with their text."""
-        if self.save_now():
-            self.dismiss(None)
+        """Leave the case, always: saved, or, when the store refuses the text, with it kept in a recovery
+        file whose path is shown.  Only a risk level changed without a reason stays, to ask for one."""
+        self._leaving = True
+        try:
+            saved = self.save_now()
+        finally:
+            self._leaving = False
+        if not saved and self._asking_reason:
+            return
+        if not saved:
+            try:
+                path = self.keep_unsaved_copy()
+            except OSError as error:
+                self.notify(
+                    f"Your text could not be kept in a recovery file either ({error.strerror}); it stays "
+                    "here. Ctrl+S tries again.",
+                    title="Not saved",
+                    severity="error",
+                )
+                return
+            if path is not None:
+                self.app.notify(
+                    f"Not saved: {self.autosave.error} Your text is kept in {path} (a4 import reads it).",
+                    title=f"{self.case.ref} not saved",
+                    severity="warning",
+                    timeout=30,
+                    markup=False,
+                )
+        self.dismiss(None)
 
     # ------------------------------------------------------------ QA and sign-off
 

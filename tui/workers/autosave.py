@@ -100,6 +100,8 @@ class Autosave:
         self.on_change = on_change
         self.reason: str | None = None
         """The reason for a risk level change, sent with the next save only."""
+        self.overwrite = False
+        """Save over a newer save made elsewhere, with the next save only ("keep mine" after a conflict)."""
         self.edits = 0
         """Changes so far: a save marks the record saved only if none came after its snapshot."""
         self.last_change = 0.0
@@ -182,6 +184,7 @@ class Autosave:
             risk_path=self.risk_path,
             reason=self.reason,
             edits=self.edits,
+            overwrite=self.overwrite,
         )
 
     def soon(self) -> None:
@@ -224,6 +227,25 @@ class Autosave:
             return self.save_now()
         finally:
             self.reason = None
+
+    def keep_mine(self) -> bool:
+        """Save what is on screen now over a newer save made elsewhere (the store audits it); True when
+        the store holds it."""
+        self.error = None
+        self.overwrite = True
+        self.edited()
+        try:
+            return self.save_now()
+        finally:
+            self.overwrite = False
+
+    def forget(self) -> None:
+        """What is on screen is no longer to be saved (the other window's text was taken instead)."""
+        self.unsaved_since = None
+        self.error = None
+        self.retry_at = None
+        self.again = False
+        self._changed()
 
     def finish(self, job: SaveJob) -> bool:
         """Apply a save's outcome and report it; True when it stored the snapshot."""

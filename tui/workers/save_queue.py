@@ -41,6 +41,8 @@ class SaveJob:
     reason: str | None
     edits: int
     """The screen's count of changes when the snapshot was taken: later ones are still unsaved."""
+    overwrite: bool = False
+    """Save over a newer save made elsewhere ("keep mine"), as the practitioner chose after a conflict."""
     outcome: Record | StoreError | None = None
     """The saved record, or why the store refused; None until run (or if the save crashed)."""
     _ran: bool = False
@@ -52,8 +54,9 @@ class SaveJob:
             if not self._ran:
                 self._ran = True
                 try:
+                    extra = {"overwrite": True} if self.overwrite else {}
                     self.outcome = self.store.save_record(
-                        self.record, self.actor, risk_path=self.risk_path, reason=self.reason
+                        self.record, self.actor, risk_path=self.risk_path, reason=self.reason, **extra
                     )
                 except StoreError as error:
                     self.outcome = error
