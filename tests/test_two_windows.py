@@ -25,6 +25,7 @@ from tests.pilot_support import CaseApp, screen_text, shown, until
 from tests.test_case_screen import TODAY, FakeClock, editor
 from tui.modals.conflict import Conflict, OpenElsewhere
 from tui.screens.case_screen import CaseScreen
+from tui.screens.plan_screen import PlanScreen
 from tui.widgets.section_editor import AnswerArea
 
 FIELD = "offence.what_happened"
@@ -154,7 +155,7 @@ async def test_take_theirs_shows_the_saved_text_and_keeps_mine_in_a_private_reco
         area = editor(app.screen, "offence").fields[FIELD].field
         assert isinstance(area, AnswerArea) and area.text == "Their words"
         (copy,) = recovery_files(mine)
-        assert f"Yours is kept in {copy}" in notices(app)
+        await until(pilot, lambda: f"Yours is kept in {copy}" in notices(app), "saying where mine is kept")
         await type_and_save(pilot, clock, "More ")  # the fresh screen saves on the stored version
         assert mine.get_record("rec-1").answers[FIELD] == "More Their words"
     assert json.loads(copy.read_text())["answers"][FIELD] == "My words"
@@ -251,3 +252,73 @@ async def test_on_a_team_database_the_second_login_sees_who_and_keep_mine_is_aud
     assert sam_a.get_record(record.id).answers[FIELD] == "Mine"
     overwrites = [e for e in sam_a.audit_trail(record.id) if e.kind == "overwrite"]
     assert [(e.actor, e.old, e.new) for e in overwrites] == [("sam", 1, 2)]
+
+
+async def plan_conflict(pilot: Any, app: CaseApp, elsewhere: SqliteStore, clock: FakeClock) -> None:
+    """Open the plan, let another window save the record, then type a goal: the plan's save is refused."""
+    await pilot.press("f5")
+    await until(pilot, lambda: isinstance(app.screen, PlanScreen), "the plan screen")
+    theirs = elsewhere.get_record("rec-1")
+    theirs.answers[FIELD] = "Their words"
+    elsewhere.save_record(theirs, "pat")
+    await pilot.press("ctrl+n", *"Find a flat")
+    clock.now += 2
+    await until(pilot, lambda: isinstance(app.screen, Conflict), "the conflict's three choices on the plan")
+
+
+async def test_the_plan_screen_asks_the_same_three_choices_and_keep_mine_saves_the_plan(
+    two_stores: Callable[[], SqliteStore], form: AssessmentForm
+) -> None:
+    mine, elsewhere = two_stores(), two_stores()
+    new_case(mine, form)
+    clock = FakeClock()
+    app = open_case(mine, form, clock)
+    async with app.run_test(size=(140, 50)) as pilot:
+        await plan_conflict(pilot, app, elsewhere, clock)
+        await pilot.press("d")
+        await shown(pilot, "The sentence plans differ too")
+        await pilot.press("k")
+        await until(pilot, lambda: isinstance(app.screen, PlanScreen), "back on the plan")
+        await until(pilot, lambda: mine.get_record("rec-1").plan, "the plan saved over theirs")
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is app.case_screen, "back on the assessment")
+    assert [o.goal for o in mine.get_record("rec-1").plan] == ["Find a flat"]
+    assert [e.kind for e in mine.audit_trail("rec-1")].count("overwrite") == 1
+
+
+async def test_take_theirs_on_the_plan_keeps_my_plan_and_shows_the_saved_record(
+    two_stores: Callable[[], SqliteStore], form: AssessmentForm
+) -> None:
+    mine, elsewhere = two_stores(), two_stores()
+    new_case(mine, form)
+    clock = FakeClock()
+    app = open_case(mine, form, clock)
+    async with app.run_test(size=(140, 50)) as pilot:
+        await plan_conflict(pilot, app, elsewhere, clock)
+        await pilot.press("t")
+        await until(pilot, lambda: isinstance(app.screen, CaseScreen) and app.screen is not app.case_screen,
+                    "the saved record on a fresh case screen")  # fmt: skip
+        area = editor(app.screen, "offence").fields[FIELD].field
+        assert isinstance(area, AnswerArea) and area.text == "Their words"
+        (copy,) = recovery_files(mine)
+        await until(pilot, lambda: f"Yours is kept in {copy}" in notices(app), "saying where mine is kept")
+    assert [o["goal"] for o in json.loads(copy.read_text())["plan"]] == ["Find a flat"]
+    assert mine.get_record("rec-1").plan == []
+
+
+async def test_escape_on_the_plan_always_goes_back_keeping_a_refused_plan(
+    two_stores: Callable[[], SqliteStore], form: AssessmentForm
+) -> None:
+    mine, elsewhere = two_stores(), two_stores()
+    new_case(mine, form)
+    clock = FakeClock()
+    app = open_case(mine, form, clock)
+    async with app.run_test(size=(140, 50)) as pilot:
+        await plan_conflict(pilot, app, elsewhere, clock)
+        await pilot.press("escape")  # back to the plan, nothing decided
+        await until(pilot, lambda: isinstance(app.screen, PlanScreen), "back on the plan")
+        await pilot.press("escape")  # back to the assessment, the plan in a recovery file
+        await until(pilot, lambda: app.screen is app.case_screen, "back on the assessment")
+        (copy,) = recovery_files(mine)
+        assert f"It is kept in {copy}" in notices(app)
+    assert [o["goal"] for o in json.loads(copy.read_text())["plan"]] == ["Find a flat"]

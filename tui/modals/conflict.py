@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import ClassVar, Literal
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
@@ -30,6 +31,10 @@ from tui.widgets.review_bar import diff_rich
 
 OpenChoice = Literal["read", "take_over", "leave"]
 ConflictChoice = Literal["keep", "theirs"]
+
+ASK_AFTER_PAUSE = 1.0
+"""A refused save asks what to keep only once typing has paused this long, so letters meant for the
+text are never taken as a choice (the refusal itself often lands mid-sentence)."""
 
 _CSS = """
 OpenElsewhere, Conflict { align: center middle; background: $background 60%; }
@@ -131,6 +136,7 @@ class Conflict(ModalScreen[ConflictChoice | None]):
                 classes="two-windows-keys",
                 markup=False,
             )
+            yield Static("", id="conflict-hint", markup=False)
             with VerticalScroll(classes="two-windows-diff") as scroll:
                 scroll.display = False
                 yield Static("", id="conflict-diff")
@@ -163,3 +169,11 @@ class Conflict(ModalScreen[ConflictChoice | None]):
 
     def action_back(self) -> None:
         self.dismiss(None)
+
+    def on_key(self, event: events.Key) -> None:
+        """A key that is not a choice is not dropped in silence: say which keys choose."""
+        if event.character and event.character.isprintable() and event.key not in ("d", "k", "t"):
+            event.stop()
+            self.query_one("#conflict-hint", Static).update(
+                f"“{event.character}” is not a choice here: press d, k or t, or Esc to go back to your text."
+            )

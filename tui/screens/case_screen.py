@@ -73,7 +73,14 @@ from storage.signoff import decide, submit
 from storage.store import OpenRecordError, Presence, StaleVersionError, Store, StoreError
 from tui.amendment import amend_question, not_amendable, opened_instead
 from tui.modals.confirm_key import ConfirmKey
-from tui.modals.conflict import Conflict, ConflictChoice, OpenChoice, OpenElsewhere, describe
+from tui.modals.conflict import (
+    ASK_AFTER_PAUSE,
+    Conflict,
+    ConflictChoice,
+    OpenChoice,
+    OpenElsewhere,
+    describe,
+)
 from tui.modals.export_prompt import ExportPrompt
 from tui.modals.goto_section import GotoSection
 from tui.modals.move_version import open_on_chosen_version
@@ -200,6 +207,8 @@ class CaseScreen(Screen[None]):
         self._known_windows: set[str] = set()
         self._leaving = False
         self._handed_on = False
+        self._conflict: StaleVersionError | None = None
+        """A save refused because another window saved first, waiting for typing to pause to ask."""
         self.role = role
         self.live_checks = live_checks
         self.rubric: Rubric | None = None
@@ -422,6 +431,10 @@ class CaseScreen(Screen[None]):
     def _tick(self) -> None:
         if not self.read_only:
             self.autosave.tick()
+        if self._conflict is not None and self.clock() - self.autosave.last_change >= ASK_AFTER_PAUSE:
+            refusal, self._conflict = self._conflict, None
+            conflict = Conflict(self.form, self.build_record(), refusal.stored, self._others())
+            self.app.push_screen(conflict, self._conflict_chosen)
         self._collect()
         if self.qa is not None:
             self.qa.tick(self.autosave.last_change)
@@ -540,9 +553,8 @@ class CaseScreen(Screen[None]):
         elif outcome.kind == "refused" and not self._leaving:
             refusal = outcome.job.outcome
             if isinstance(refusal, StaleVersionError):
-                if outcome.offer_copy:
-                    conflict = Conflict(self.form, outcome.job.record, refusal.stored, self._others())
-                    self.app.push_screen(conflict, self._conflict_chosen)
+                if outcome.offer_copy:  # asked at the next tick once typing has paused (`_tick`)
+                    self._conflict = refusal
                 return
             if outcome.first:
                 self.notify(outcome.message, title="Not saved", severity="error", timeout=8)
@@ -570,11 +582,21 @@ class CaseScreen(Screen[None]):
     def _take_theirs(self) -> None:
         """Keep my text in a recovery file, then show the record as stored (a fresh screen, same window)."""
         try:
-            stored = self.store.get_record(self.record.id)
             path = keep_unsaved(self.build_record(), self.store.local_folder, datetime.now())
-        except (StoreError, OSError) as error:
+        except OSError as error:
             self.notify(f"Nothing was changed: {error}", title="Could not take theirs", severity="error")
             return
+        self._show_stored(path)
+
+    def _show_stored(self, kept_in: Path) -> None:
+        """Show the record as stored on a fresh screen (same window), saying where my text was kept."""
+        try:
+            stored = self.store.get_record(self.record.id)
+        except StoreError as error:
+            self.notify(f"Your text is kept in {kept_in}; the saved record could not be read: {error}",
+                        title="Took theirs", severity="error")  # fmt: skip
+            return
+        path = kept_in
         self.autosave.forget()
         self._handed_on = True
         screen = CaseScreen(
@@ -709,11 +731,13 @@ class CaseScreen(Screen[None]):
             today=self.today,
             title=f"{self.case.ref} · {self.case.name}",
         )
-        self.app.push_screen(screen, self._plan_closed)
+        self.app.push_screen(screen, partial(self._plan_closed, screen))
 
-    def _plan_closed(self, record: Record | None) -> None:
+    def _plan_closed(self, plan: PlanScreen, record: Record | None) -> None:
         if record is not None:
             self.record = dataclasses.replace(record, active_seconds=self.record.active_seconds)
+        elif plan.took_theirs and plan.kept_in is not None:  # after a conflict: show the saved record
+            self._show_stored(plan.kept_in)
 
     # ------------------------------------------------------------ reviews
 

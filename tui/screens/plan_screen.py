@@ -15,7 +15,8 @@ import dataclasses
 import re
 import time
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
+from pathlib import Path
 from typing import Any, ClassVar
 
 from textual import events, on
@@ -43,7 +44,9 @@ from forms.record.plan import (
     strengths,
     suggestions_for,
 )
-from storage.store import Store
+from storage.store import StaleVersionError, Store
+from tui.modals.conflict import ASK_AFTER_PAUSE, Conflict, ConflictChoice
+from tui.unsaved import keep_unsaved
 from tui.widgets.hanging import hanging
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.objective_editor import ObjectiveEditor
@@ -229,6 +232,13 @@ class PlanScreen(Screen[Record]):
         self.current = 0
         self.findings: list[Finding] = []
         self._next_finding = 0
+        self._leaving = False
+        self._conflict: StaleVersionError | None = None
+        """A save refused because another window saved first, waiting for typing to pause to ask."""
+        self.took_theirs = False
+        """The practitioner took the other window's save after a conflict: the assessment shows it."""
+        self.kept_in: Path | None = None
+        """The recovery file this plan was kept in, when the store would not take it."""
         self.autosave = Autosave(
             store=store,
             actor=user,
@@ -261,7 +271,7 @@ class PlanScreen(Screen[Record]):
         await self._show(0)
         self._check()
         self._refresh_agreement()
-        self.set_interval(SAVE_EVERY, self.autosave.tick)
+        self.set_interval(SAVE_EVERY, self._tick)
 
     def _strengths_text(self) -> str:
         found = strengths(self.form, self.record)
@@ -481,21 +491,75 @@ class PlanScreen(Screen[Record]):
             self.autosave.landed(job)
 
     def _save_reported(self, outcome: SaveOutcome) -> None:
-        """Take the saved record, or say (once until a save succeeds) why the plan was not saved."""
+        """Take the saved record, ask what to keep when another window saved first, or say (once until a
+        save succeeds) why the plan was not saved."""
+        refusal = outcome.job.outcome
         if outcome.saved is not None:
             self.record = outcome.saved
+        elif isinstance(refusal, StaleVersionError):
+            if outcome.offer_copy and not self._leaving:  # asked once typing has paused (`_tick`)
+                self._conflict = refusal
         elif outcome.first and outcome.kind != "crashed":
             self.notify(outcome.message, title="Plan not saved", severity="error", timeout=10)
+
+    def _tick(self) -> None:
+        """Autosave's tick; and, once typing has paused, ask what to keep after a refused save."""
+        self.autosave.tick()
+        pause = self.autosave.clock() - self.autosave.last_change
+        if self._conflict is not None and pause >= ASK_AFTER_PAUSE:
+            refusal, self._conflict = self._conflict, None
+            conflict = Conflict(self.form, self.working_record(), refusal.stored)
+            self.app.push_screen(conflict, self._conflict_chosen)
+
+    def _conflict_chosen(self, choice: ConflictChoice | None) -> None:
+        """Keep mine saves over the other window's save (audited); take theirs keeps this plan in a recovery
+        file and goes back to the assessment, which then shows the saved record (`CaseScreen`)."""
+        if choice == "keep":
+            if self.autosave.keep_mine():
+                self.notify("Your plan is saved over the other save; the record's history says so.",
+                            title="Kept yours")  # fmt: skip
+        elif choice == "theirs":
+            try:
+                self.kept_in = keep_unsaved(self.working_record(), self.store.local_folder, datetime.now())
+            except OSError as error:
+                self.notify(f"Nothing was changed: {error.strerror}", title="Could not take theirs",
+                            severity="error")  # fmt: skip
+                return
+            self.took_theirs = True
+            self.autosave.forget()
+            self.dismiss(None)
+        else:
+            self.notify("Your plan is not saved yet: Ctrl+S asks again what to keep; Esc goes back to the "
+                        "assessment, keeping it in a recovery file.", title="Plan not saved",
+                        severity="warning")  # fmt: skip
 
     def save_now(self) -> bool:
         """Save the plan if it changed (waiting for a save in flight); True when the store holds it."""
         return self.autosave.save_now()
 
     def action_save(self) -> None:
+        self.autosave.offer_copy_again()
         if self.save_now():
             self.notify("Plan saved.")
 
     def action_back(self) -> None:
-        """Back to the assessment once the plan is saved; a refused save keeps the plan on screen."""
-        if self.save_now():
+        """Back to the assessment, always: saved, or, when the store refuses the plan, with it kept in a
+        recovery file whose path is shown."""
+        self._leaving = True
+        try:
+            saved = self.save_now()
+        finally:
+            self._leaving = False
+        if saved:
             self.dismiss(self.record)
+            return
+        try:
+            self.kept_in = keep_unsaved(self.working_record(), self.store.local_folder, datetime.now())
+        except OSError as error:
+            self.notify(f"Your plan could not be kept in a recovery file either ({error.strerror}); it stays "
+                        "here. Ctrl+S tries again.", title="Plan not saved", severity="error")  # fmt: skip
+            return
+        self.app.notify(f"Plan not saved: {self.autosave.error} It is kept in {self.kept_in} (a4 import "
+                        "reads it).", title="Plan not saved", severity="warning", timeout=30,
+                        markup=False)  # fmt: skip
+        self.dismiss(None)
