@@ -16,9 +16,10 @@ from storage.store import CaseSummary
 
 FIX = (
     "nothing of it is lost; its records still export (`a4 export REF --format json`). "
-    "Ask whoever looks after your A4 store to correct the date in it"
+    "Ask whoever looks after your A4 store to correct the date in it, or, if it was imported by mistake, "
+    'a manager archives it: `a4 archive REF --reason "imported by mistake"` (kept, never deleted)'
 )
-"""What to do about an unreadable case.  (Archiving a case imported by mistake is not built yet.)"""
+"""What to do about an unreadable case."""
 
 
 def summary_problem(summary: CaseSummary) -> str | None:

@@ -102,6 +102,19 @@ class Presence:
     """When the window last said it was still open, ISO 8601 UTC."""
 
 
+@dataclass(frozen=True)
+class Archival:
+    """A case archived (left out of every list, kept whole) or brought back by an administrator; kept."""
+
+    case_ref: str
+    archived: bool
+    """True: archived; False: brought back into the caseload."""
+    by: str
+    at: str
+    """ISO 8601 timestamp (UTC)."""
+    reason: str = ""
+
+
 # ---------------------------------------------------------------- errors
 
 
@@ -259,12 +272,36 @@ class Store(Protocol):
         """Handovers, oldest first: of one case, or those that gave a case to or took one from a login."""
         ...
 
-    def list_cases(self, owner: str | None = None, limit: int | None = None) -> list[CaseSummary]:
+    def list_cases(
+        self, owner: str | None = None, limit: int | None = None, *, archived: bool = False
+    ) -> list[CaseSummary]:
         """Every case (or one owner's), soonest due first; with `limit`, only the first `limit` of them.
 
         The first screenful is read from an index in about a millisecond whatever the caseload's size,
-        so the caseload can show it before the rest is read.
+        so the caseload can show it before the rest is read.  Archived cases are left out; with
+        `archived`, only they are listed (`a4 cases --archived`).
         """
+        ...
+
+    def archive_case(self, case_ref: str, actor: str, *, reason: str, owner: str | None = None) -> Archival:
+        """Take a case out of every list (caseload, `a4 cases`, stats, QA queue, caseload exports), kept.
+
+        For a case imported by mistake: nothing of it is deleted, it is still read by its reference,
+        and the archiving (who, when, why) is kept for good.  Only an administrator may: in team mode
+        the database refuses any other login and names the actor itself; the embedded store has one user,
+        whose app and CLI offer it to managers only.  A reason is required.  `owner` says whose case is
+        meant when a team database holds two with one reference (as `hand_over`'s `from_owner`).
+        """
+        ...
+
+    def unarchive_case(
+        self, case_ref: str, actor: str, *, reason: str = "", owner: str | None = None
+    ) -> Archival:
+        """Bring an archived case back into the lists; kept in its archive history like the archiving."""
+        ...
+
+    def archivals(self, *, case_ref: str | None = None) -> list[Archival]:
+        """Archivings and bringings back, oldest first: of one case, or of every case this login sees."""
         ...
 
     # records
@@ -278,8 +315,11 @@ class Store(Protocol):
         """Oldest first."""
         ...
 
-    def list_records(self, status: str | None = None) -> list[Record]:
-        """Every record (or those with `status`), oldest first: the QA queue and workload statistics."""
+    def list_records(self, status: str | None = None, *, archived: bool = False) -> list[Record]:
+        """Every record (or those with `status`), oldest first: the QA queue and workload statistics.
+
+        Records of archived cases are left out; with `archived`, only they are listed.
+        """
         ...
 
     def save_record(

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import fcntl
 import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from storage.location import folder_problem
+from tests.cli_support import TIMEOUT_SECONDS
 from tests.cli_support import a4_in as a4
+from tests.terminal.driver import A4Terminal
 
 
 @pytest.fixture
@@ -89,3 +94,74 @@ def test_a_data_folder_of_another_user_is_named_as_such(tmp_path: Path) -> None:
     os.chown(folder, 65534, 65534)
     message = folder_problem(folder, PermissionError(13, "Permission denied", str(folder / "a4.db")))
     assert message.startswith(f"The A4 data folder {folder} belongs to another user. Nothing was changed.")
+
+
+# ---------------------------------------------------------------- a really full disk (finding 8)
+
+_ON_A_FULL_DISK = """
+set -e
+mount -t tmpfs -o size={size}k a4-full-disk "$FULL"
+cp -a "$SOURCE" "$FULL/data"
+head -c {fill} /dev/zero > "$FULL/filler" 2>/dev/null || true
+exec "$@"
+"""
+"""Run a command in a private mount namespace, on a copy of the store on a small tmpfs filled to the brim
+(`fill` bytes of filler; more than the disk holds leaves nothing free).  `unshare -rm` needs no privilege
+where user namespaces are allowed, and nothing is mounted outside the command."""
+
+
+def on_full_disk(source: Path, full: Path, *command: str, fill: int = 1 << 30) -> list[str]:
+    """The command line running `command` with a copy of `source` at `full`/data on a full disk."""
+    full.mkdir(exist_ok=True)
+    script = _ON_A_FULL_DISK.format(size=2048, fill=fill)
+    return ["unshare", "-rm", "env", f"FULL={full}", f"SOURCE={source}", "sh", "-c", script, "sh", *command]
+
+
+def a4_on_full_disk(data: Path, full: Path, *args: str, **room: int) -> subprocess.CompletedProcess[str]:
+    command = on_full_disk(data, full, sys.executable, "-m", "tui.cli", *args, **room)
+    env = {**os.environ, "A4_DATA_DIR": str(full / "data")}
+    return subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT_SECONDS, env=env)
+
+
+@pytest.fixture
+def without_todays_backup(data: Path) -> Path:
+    shutil.rmtree(data / "backups")
+    return data
+
+
+def test_on_a_full_disk_the_cases_are_read_and_nothing_can_be_saved(
+    without_todays_backup: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    full = tmp_path_factory.mktemp("full")
+    listed = a4_on_full_disk(without_todays_backup, full, "cases")
+    assert listed.returncode == 0, listed.stderr
+    assert "D1" in listed.stdout and "D2" in listed.stdout
+    assert "a4: Today's backup could not be written: disk full. Your cases open read-only" in listed.stderr
+    added = a4_on_full_disk(without_todays_backup, full, "new", "--ref", "D3", "--name", "Sam", "--start",
+                            "2025-03-03")  # fmt: skip
+    assert added.returncode == 1 and "Traceback" not in added.stderr
+    assert "is full, so A4 opened it read-only: nothing was saved" in added.stderr
+
+
+def test_with_room_for_the_store_but_not_the_backup_the_store_opens_and_says_why(
+    without_todays_backup: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    full = tmp_path_factory.mktemp("nearly")
+    size = (without_todays_backup / "a4.db").stat().st_size
+    # Room for the store's own files (its WAL and shared memory) but not for a copy of it.
+    listed = a4_on_full_disk(without_todays_backup, full, "cases", fill=2048 * 1024 - size - size // 2)
+    assert listed.returncode == 0, listed.stderr
+    assert "D1" in listed.stdout
+    assert "a4: Today's backup could not be written: disk full. Your cases open as usual" in listed.stderr
+
+
+@pytest.mark.terminal
+def test_the_app_opens_a_full_disk_read_only_and_says_so(
+    without_todays_backup: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    full = tmp_path_factory.mktemp("app")
+    command = on_full_disk(without_todays_backup, full, sys.executable, "-m", "tui.cli")
+    with A4Terminal.start(full / "data", size=(120, 30), command=command) as terminal:
+        terminal.wait_for("D2", timeout=30)
+        terminal.wait_for("Today's backup could not be written: disk full", timeout=30)
+        assert "Traceback" not in terminal.screen_text()

@@ -4,7 +4,7 @@ Four readers, each fed generated input with hypothesis: the importer (files
 drawn from the shipped JSON Schema with hypothesis-jsonschema, and random
 mutations of a valid export), form definitions (random TOML-ish text and
 mutations of the shipped library), config.toml, and the ISO date reader
-(tests/test_iso_dates.py).  A few hundred examples each run in the normal
+(tests/test_iso_dates.py; its long run is here).  A few hundred examples each run in the normal
 suite; `A4_FUZZ_LONG=1 pytest -m fuzz_long` runs thousands.
 """
 
@@ -27,7 +27,7 @@ from hypothesis_jsonschema import from_schema
 from exports.importing.importer import ImportProblem, import_incoming, parse_export
 from exports.schema import record_schema
 from forms.definition.load import library_files, load_text
-from forms.record.iso_dates import EARLIEST, LATEST
+from forms.record.iso_dates import EARLIEST, LATEST, DateError, parse_date
 from storage.sqlite.store import SqliteStore
 from tests.a4_app_harness import shipped_registry
 from tui.config import parse_config
@@ -248,6 +248,41 @@ def test_long_import_fuzz(store: SqliteStore, text: str) -> None:
 @given(_mutated_form() | st.text(max_size=400))
 def test_long_form_fuzz(text: str) -> None:
     _check_form(text)
+
+
+_CONFIG_TEXT = (
+    st.text(max_size=400)
+    | st.integers(1, 6000).map(lambda n: "theme = " + "[" * n + "]" * n)
+    | st.tuples(st.integers(0, len(VALID_CONFIG)), st.text(max_size=40)).map(
+        lambda cut: VALID_CONFIG[: cut[0]] + cut[1] + VALID_CONFIG[cut[0] :]
+    )
+)
+
+
+@pytest.mark.fuzz_long
+@LONG
+@LONG_RUN
+@given(_CONFIG_TEXT)
+def test_long_config_fuzz(text: str) -> None:
+    _check_config(text)
+
+
+def _check_date(text: str) -> None:
+    _count("dates")
+    try:
+        day = parse_date(text, what="case.start")
+    except DateError as error:
+        assert str(error).startswith("case.start") and "\n" not in str(error).replace(repr(text), "")
+    else:
+        assert EARLIEST <= day <= LATEST and day.isoformat() == text
+
+
+@pytest.mark.fuzz_long
+@LONG
+@LONG_RUN
+@given(st.text(max_size=40) | _DATE | st.from_regex(r"[0-9]{1,5}-[0-9]{1,3}-[0-9]{1,3}", fullmatch=True))
+def test_long_date_fuzz(text: str) -> None:
+    _check_date(text)
 
 
 def test_zz_report_examples_run() -> None:

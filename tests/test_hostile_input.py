@@ -31,6 +31,9 @@ REFUSED: dict[str, str] = {
     "escape_in_ref.json": "is not a case reference",
     "lone_surrogate_name.json": "$.case.name: the person's name holds an unpaired surrogate",
     "control_in_answer.json": "$.record.answers['accommodation.analysis']: the text holds ESC",
+    # Found by the long fuzz run: a key with a control character and a newline broke the message in two.
+    "control_key_in_answer.json": "$.record.answers['accommodation.analysis']['␟␊']: the text holds the "
+    "control character U+001F",
     "id_path_traversal.json": "$.record.id: '../../../../tmp/x' is not a record id",
     "id_absolute.json": "$.record.id: '/etc/passwd' is not a record id",
     "id_nul.json": "$.record.id: 'ab\\x00cd' is not a record id",

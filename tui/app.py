@@ -152,7 +152,7 @@ class A4App(App[None], inherit_bindings=False):
                     note()  # the key still counts towards active writing time
             elif (told := alt_digits.hint(event.key)) is not None:
                 self.bell()
-                self.notify(told, title="Not an A4 key", timeout=8)
+                self.notify(told, title="Not an A4 key", timeout=8, markup=False)
             else:
                 await super().on_event(event)
         else:
@@ -221,7 +221,9 @@ class A4App(App[None], inherit_bindings=False):
     def on_mount(self) -> None:
         self.set_keymap(dict(self.config.keys))
         for notice in self.notices:
-            self.notify(notice, title="A4 started with problems", severity="warning", timeout=20)
+            self.notify(
+                notice, title="A4 started with problems", severity="warning", timeout=20, markup=False
+            )
         self.call_after_refresh(self._tell_recent_handovers)  # a query: after the first frame, not before
 
     def _tell_recent_handovers(self) -> None:
@@ -261,7 +263,7 @@ class A4App(App[None], inherit_bindings=False):
             case = self.store.get_case(event.ref)
             record = self._record_to_open(case, event.start)
         except StoreError as error:
-            self.notify(str(error), title="Cannot open the case", severity="error", timeout=15)
+            self.notify(str(error), title="Cannot open the case", severity="error", timeout=15, markup=False)
             return
         if record is None:
             return
@@ -276,6 +278,7 @@ class A4App(App[None], inherit_bindings=False):
                 title="Cannot open the case",
                 severity="error",
                 timeout=15,
+                markup=False,
             )
             return
         self._keep(form)
@@ -322,7 +325,9 @@ class A4App(App[None], inherit_bindings=False):
         try:
             keep_definition(self.store, form)
         except StoreError as error:
-            self.notify(str(error), title="The form's copy was not kept", severity="warning", timeout=15)
+            self.notify(
+                str(error), title="The form's copy was not kept", severity="warning", timeout=15, markup=False
+            )
 
     def _show_case(self, case: Case, record: Record, form: AssessmentForm) -> None:
         from tui.screens.case_screen import CaseScreen
@@ -356,6 +361,7 @@ class A4App(App[None], inherit_bindings=False):
                 title="Cannot start the assessment",
                 severity="error",
                 timeout=15,
+                markup=False,
             )
             return None
         draft = Record(
@@ -378,12 +384,15 @@ class A4App(App[None], inherit_bindings=False):
                 title="Nothing to amend",
                 severity="warning",
                 timeout=10,
+                markup=False,
             )
             return None
         try:
             return self.store.amend(source.id, self.config.user)
         except OpenRecordError as error:  # one open record of each kind: that one is the place to change
-            self.notify(opened_instead(error.existing), title="Not amended twice", severity="warning")
+            self.notify(
+                opened_instead(error.existing), title="Not amended twice", severity="warning", markup=False
+            )
             return error.existing
 
     # ------------------------------------------------------------ keys and commands
@@ -436,7 +445,8 @@ class A4App(App[None], inherit_bindings=False):
                 path = screen.keep_unsaved_copy() if hasattr(screen, "keep_unsaved_copy") else None
             except OSError as error:
                 self.notify(f"Your text could not be kept in a recovery file ({error.strerror}); A4 stays "
-                            "open so it is not lost.", title="Not saved", severity="error")  # fmt: skip
+                            "open so it is not lost.", title="Not saved", severity="error",
+                            markup=False)  # fmt: skip
                 self._quit_unsaved = False
                 return
             if path is not None:
@@ -494,7 +504,8 @@ def build_app(args: argparse.Namespace) -> A4App:
 
     store = open_store(args.data_dir, getattr(args, "db", None), config_file=config_path())
     team = store if isinstance(store, TeamStore) else None
-    notices = list(team.notices) if team else []  # a team store's saves held while its server was away
+    # A team store's saves held while its server was away; the embedded store's backup or full disk.
+    notices = list(getattr(store, "notices", ()))
     own_forms = user_forms_dir()
     registry, form_errors = load_registry([*([own_forms] if own_forms else []), *map(Path, args.forms)])
     if form_errors:

@@ -12,6 +12,7 @@ from forms import __version__
 COMMAND_MODULES: tuple[str, ...] = (
     "forms_cmd",
     "cases_cmd",
+    "archive_cmd",
     "new_cmd",
     "demo_cmd",
     "backup_cmd",

@@ -27,6 +27,7 @@ from typing import Any, Literal, cast
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
 
+from exports.escape import for_terminal
 from exports.formats.json_format import FORMAT, FORMAT_VERSION, audit_from_dict
 from exports.importing.answer_check import answer_problems, describe
 from exports.schema import format_checker, record_schema
@@ -55,7 +56,9 @@ class ImportProblem(Exception):
     """Why one file was not imported; `str()` is one line for a person: file, JSON path, what to do."""
 
     def __init__(self, source: str, where: str, message: str) -> None:
-        super().__init__(f"{source}: {where}: {message}" if where else f"{source}: {message}")
+        # One line, whatever the file holds: a key, a file name or a value quoted in it may hold a
+        # newline or a control character (found by the long fuzz run: a key "\x1f\n" in the answers).
+        super().__init__(for_terminal(f"{source}: {where}: {message}" if where else f"{source}: {message}"))
         self.source = source
         self.where = where
         self.message = message

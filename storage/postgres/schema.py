@@ -941,7 +941,70 @@ CREATE TRIGGER records_overwrite AFTER UPDATE ON a4.records
     FOR EACH ROW EXECUTE FUNCTION a4.record_overwrite();
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _CASE_IDS, _PRESENCE)
+_ARCHIVALS = """
+-- Archiving a case imported by mistake: it leaves the caseload, the lists, the QA queue and caseload
+-- exports, and is kept whole.  Each archiving and each bringing back is one row of a4.archivals, written
+-- only by a4.archive_case (SECURITY DEFINER), which lets only an administrator's login act and names that
+-- login itself; nobody changes or deletes a row.  A case is archived while its latest row says so.
+CREATE TABLE a4.archivals (
+    seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    case_id TEXT NOT NULL REFERENCES a4.cases (id),
+    case_ref TEXT NOT NULL,
+    archived INTEGER NOT NULL CHECK (archived IN (0, 1)),
+    by TEXT NOT NULL,
+    at TEXT NOT NULL,
+    reason TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX archivals_case ON a4.archivals (case_id, seq DESC);
+ALTER TABLE a4.archivals ENABLE ROW LEVEL SECURITY;
+ALTER TABLE a4.archivals FORCE ROW LEVEL SECURITY;
+CREATE POLICY owner_all ON a4.archivals TO a4_owner USING (true) WITH CHECK (true);
+-- Seen by whoever sees the case, so every caseload leaves an archived case out.
+CREATE POLICY archivals_read ON a4.archivals FOR SELECT
+    USING (EXISTS (SELECT 1 FROM a4.cases AS c WHERE c.id = case_id));
+CREATE TRIGGER archivals_are_kept BEFORE UPDATE OR DELETE ON a4.archivals
+    FOR EACH ROW EXECUTE FUNCTION a4.refuse_change('an archiving');
+CREATE TRIGGER archivals_are_never_emptied BEFORE TRUNCATE ON a4.archivals
+    FOR EACH STATEMENT EXECUTE FUNCTION a4.refuse_change('an archiving');
+CREATE TRIGGER cases_are_kept BEFORE DELETE ON a4.cases
+    FOR EACH ROW EXECUTE FUNCTION a4.refuse_change('a case (an administrator archives it instead)');
+CREATE TRIGGER cases_are_never_emptied BEFORE TRUNCATE ON a4.cases
+    FOR EACH STATEMENT EXECUTE FUNCTION a4.refuse_change('a case');
+
+-- The case is named by its id (the client finds it with its own rights: `SELECT id FROM a4.cases WHERE
+-- ref = … AND owner = …`); a login that cannot see it passes NULL and is told there is no such case.
+CREATE FUNCTION a4.archive_case(p_case text, p_archive boolean, p_reason text) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = a4, pg_temp AS $$
+DECLARE
+    found_ref TEXT;
+    now_archived INTEGER;
+BEGIN
+    IF NOT pg_has_role(session_user, 'a4_admin', 'MEMBER') THEN
+        RAISE EXCEPTION 'only an administrator archives a case or brings one back' USING ERRCODE = 'A4009';
+    END IF;
+    IF p_archive AND btrim(coalesce(p_reason, '')) = '' THEN
+        RAISE EXCEPTION 'archiving a case needs a reason' USING ERRCODE = 'A4007';
+    END IF;
+    PERFORM pg_advisory_xact_lock(hashtext('a4.archive:' || coalesce(p_case, '')));
+    SELECT ref INTO found_ref FROM a4.cases WHERE id = p_case;
+    IF found_ref IS NULL THEN
+        RAISE EXCEPTION 'there is no such case that you may archive' USING ERRCODE = 'A4008';
+    END IF;
+    SELECT archived INTO now_archived FROM a4.archivals WHERE case_id = p_case ORDER BY seq DESC LIMIT 1;
+    IF coalesce(now_archived, 0) = p_archive::int THEN
+        RAISE EXCEPTION 'case % is already %', found_ref,
+            CASE WHEN p_archive THEN 'archived' ELSE 'in the caseload' END USING ERRCODE = 'A4006';
+    END IF;
+    INSERT INTO a4.archivals (case_id, case_ref, archived, by, at, reason)
+    VALUES (p_case, found_ref, p_archive::int, session_user, a4.db_now(), coalesce(p_reason, ''));
+END $$;
+REVOKE ALL ON a4.archivals FROM PUBLIC;
+GRANT SELECT ON a4.archivals TO a4_practitioner, a4_qa_assessor, a4_admin;
+REVOKE ALL ON FUNCTION a4.archive_case(text, boolean, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION a4.archive_case(text, boolean, text) TO a4_practitioner, a4_qa_assessor, a4_admin;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _CASE_IDS, _PRESENCE, _ARCHIVALS)
 """Migration `i` takes a database from schema version `i` to `i + 1`; append-only once released."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -173,6 +173,11 @@ class PostgresStore(SqlStore):
             record_case_match="id = (SELECT case_id FROM records WHERE id = {m})",
             presence_cutoff="to_char((now() - %s * interval '1 second') AT TIME ZONE 'UTC', "
             '\'YYYY-MM-DD"T"HH24:MI:SS"+00:00"\')',
+            archive_call=(
+                "SELECT a4.archive_case((SELECT id FROM cases WHERE ref = %s AND owner = %s), %s, %s)"
+            ),
+            case_key="id",
+            case_link="case_id",
         )
     )
     REFEREE_IN_DATABASE = True
@@ -445,6 +450,7 @@ _BACKUP_TABLES: dict[str, str] = {
     "comments": "seq, record_id, id, path, text, by, at, resolved_by, resolved_at, imported_from",
     "signatures": "seq, record_id, by, at, imported_from",
     "handovers": "seq, case_ref, old_owner, new_owner, by, at, note",
+    "archivals": "seq, case_ref, archived, by, at, reason",
 }
 """What a backup copies, per table, in the SQLite engine's column names (JSON as text, as it stores it)."""
 

@@ -47,6 +47,7 @@ from storage.sql.rows import (
 from storage.sql.statements import Statements
 from storage.store import (
     PRESENCE_SECONDS,
+    Archival,
     AuditEvent,
     CaseSummary,
     DuplicateError,
@@ -296,12 +297,65 @@ class SqlStore(ABC):
             query, params = self.SQL.handovers_all, ()
         return self._read(lambda conn: [Handover(*row) for row in conn.execute(query, params)])
 
-    def list_cases(self, owner: str | None = None, limit: int | None = None) -> list[CaseSummary]:
-        query = self.SQL.caseload if owner is None else self.SQL.caseload_of_owner
+    def list_cases(
+        self, owner: str | None = None, limit: int | None = None, *, archived: bool = False
+    ) -> list[CaseSummary]:
+        query = self.SQL.caseloads[owner is not None, archived]
         params: tuple[Any, ...] = () if owner is None else (owner,)
         if limit is not None:
             query, params = query + self.SQL.limit, (*params, limit)
         return self._read(lambda conn: list(map(CaseSummary._make, conn.execute(query, params))))
+
+    def archive_case(self, case_ref: str, actor: str, *, reason: str, owner: str | None = None) -> Archival:
+        return self._set_archived(case_ref, actor, archived=True, reason=reason, owner=owner)
+
+    def unarchive_case(
+        self, case_ref: str, actor: str, *, reason: str = "", owner: str | None = None
+    ) -> Archival:
+        return self._set_archived(case_ref, actor, archived=False, reason=reason, owner=owner)
+
+    def _set_archived(
+        self, case_ref: str, actor: str, *, archived: bool, reason: str, owner: str | None
+    ) -> Archival:
+        actor = self._actor(actor)
+        try:
+            reason = check_line(reason.strip(), what="The reason", blank=not archived)
+        except TextError as error:
+            raise StoreError(f"{error}; nothing was changed.") from None
+
+        def work(conn: Connection) -> Archival:
+            owners = [found for (found,) in conn.execute(self.SQL.case_owners, (case_ref,))]
+            if owner is not None:
+                owners = [found for found in owners if found == owner]
+            if not owners:
+                raise NotFoundError(f"There is no case with reference {case_ref}.")
+            if len(owners) > 1:
+                raise StoreError(
+                    f"{len(owners)} cases have reference {case_ref} (held by {', '.join(owners)}): say whose "
+                    "(the caseload does; `a4 archive REF --owner LOGIN`). Nothing was changed."
+                )
+            (held_by,) = owners
+            the_case = (case_ref, held_by)
+            if bool(conn.execute(self.SQL.archived_state, the_case).fetchone()[0]) == archived:
+                state = "archived" if archived else "in the caseload (not archived)"
+                raise StoreError(f"Case {case_ref} is already {state}; nothing was changed.")
+            if self.SQL.dialect.archive_call:
+                conn.execute(self.SQL.dialect.archive_call, (*the_case, archived, reason))
+            else:
+                conn.execute(
+                    self.SQL.archival_insert, (case_ref, int(archived), actor, self._timestamp(), reason)
+                )
+            return _archival(list(conn.execute(self.SQL.archivals_of_owned_case, the_case))[-1])
+
+        return self._write(work)
+
+    def archivals(self, *, case_ref: str | None = None) -> list[Archival]:
+        params: tuple[str, ...]
+        if case_ref is None:
+            query, params = self.SQL.archivals_all, ()
+        else:
+            query, params = self.SQL.archivals_of_case, (case_ref,)
+        return self._read(lambda conn: [_archival(row) for row in conn.execute(query, params)])
 
     def _insert_cases(self, conn: Connection, cases: Iterable[Case], deadlines: Deadlines) -> None:
         weeks = deadlines.review_weeks
@@ -336,10 +390,9 @@ class SqlStore(ABC):
     def records_for_case(self, case_ref: str) -> list[Record]:
         return self._records(self.SQL.records_for_case, (case_ref,))
 
-    def list_records(self, status: str | None = None) -> list[Record]:
-        if status is None:
-            return self._records(self.SQL.records)
-        return self._records(self.SQL.records_with_status, (status,))
+    def list_records(self, status: str | None = None, *, archived: bool = False) -> list[Record]:
+        query = self.SQL.listed_records[status is not None, archived]
+        return self._records(query, () if status is None else (status,))
 
     def save_record(
         self,
@@ -843,6 +896,11 @@ def check_transition(from_status: str, to_status: str) -> None:
     """Raise `InvalidTransitionError` unless `from_status` → `to_status` is a step of the workflow."""
     if to_status not in allowed_next(from_status):
         raise InvalidTransitionError(from_status, to_status, allowed_next(from_status))
+
+
+def _archival(row: Sequence[Any]) -> Archival:
+    case_ref, archived, by, at, reason = row
+    return Archival(case_ref, bool(archived), by, at, reason)
 
 
 def _event_dict(event: AuditEvent) -> dict[str, Any]:

@@ -75,6 +75,13 @@ class Dialect:
     """Picks the records (or handovers) of the case `case_match` picks, from the same parameter."""
     record_case_match: str = "ref = (SELECT case_ref FROM records WHERE id = {m})"
     """Picks the case of one record (the parameter: the record's id)."""
+    archive_call: str = ""
+    """'' where the engine writes an archiving's row itself, else the call of the database's own function
+    (case reference and owner, archive or bring back, reason) that checks who acts and writes the row."""
+    case_key: str = "ref"
+    """The column of `cases` that other tables point at: the reference, or a team database's case id."""
+    case_link: str = "case_ref"
+    """The column of `records` and `archivals` holding that pointer."""
 
 
 class Statements:
@@ -127,19 +134,42 @@ class Statements:
                    r.status, coalesce(r.words, 0), coalesce(r.active_seconds, 0), {d.sentence_end}
             FROM cases AS c
             {d.latest_record_join}
-            {{where}}
+            WHERE {{where}}
             ORDER BY CASE WHEN c.next_review <> '' THEN c.next_review ELSE c.initial_due END, c.ref
         """
-        self.caseload = caseload.format(where="")
-        self.caseload_of_owner = caseload.format(where=f"WHERE c.owner = {m}")
+        self.caseloads: dict[tuple[bool, bool], str] = {
+            (by_owner, archived): caseload.format(
+                where=(f"c.owner = {m} AND " if by_owner else "")
+                + f"{_archived(d.case_link, f'c.{d.case_key}')} = {int(archived)}"
+            )
+            for by_owner in (False, True)
+            for archived in (False, True)
+        }
+        """The caseload by (of one owner?, archived cases instead of the others?)."""
         self.limit = f" LIMIT {m}"
+        the_case = f"(SELECT {d.case_key} FROM cases WHERE ref = {m} AND owner = {m})"
+        """The pointer to one case, by its reference and owner (unique in both engines)."""
+        self.archived_state = f"SELECT {_archived(d.case_link, the_case)}"
+        self.archival_insert = (
+            f"INSERT INTO archivals (case_ref, archived, by, at, reason) VALUES ({_marks(m, 5)})"
+        )
+        archivals = "SELECT case_ref, archived, by, at, reason FROM archivals"
+        self.archivals_of_owned_case = f"{archivals} WHERE {d.case_link} = {the_case} ORDER BY seq"
+        self.archivals_of_case = f"{archivals} WHERE {of_case} ORDER BY seq"
+        self.archivals_all = f"{archivals} ORDER BY seq"
 
         select_records = f"SELECT {record_columns} FROM records"
         self.record = f"{select_records} WHERE id = {m}"
         self.latest_record = f"{select_records} WHERE {of_case} ORDER BY seq DESC LIMIT 1"
         self.records_for_case = f"{select_records} WHERE {of_case} ORDER BY seq"
-        self.records = f"{select_records} ORDER BY seq"
-        self.records_with_status = f"{select_records} WHERE status = {m} ORDER BY seq"
+        self.listed_records: dict[tuple[bool, bool], str] = {
+            (with_status, archived): f"{select_records} WHERE "
+            + (f"status = {m} AND " if with_status else "")
+            + f"{_archived(d.case_link, f'records.{d.case_link}')} = {int(archived)} ORDER BY seq"
+            for with_status in (False, True)
+            for archived in (False, True)
+        }
+        """Every record (or those of one status), by (with a status?, of archived cases instead?)."""
         self.open_record = (
             f"{select_records} WHERE {of_case} AND kind = {m} AND status IN ({_marks(m, len(OPEN))}) "
             "ORDER BY seq DESC LIMIT 1"
@@ -256,6 +286,15 @@ class Statements:
         self.definitions = (
             f"SELECT kind, id, version FROM definitions ORDER BY kind{order}, id{order}, version{order}"
         )
+
+
+def _archived(link: str, case: str) -> str:
+    """1 while the case `case` points at (through the archivals' column `link`) is archived, else 0: its
+    latest archiving says so."""
+    return (
+        "coalesce((SELECT a.archived FROM archivals AS a "
+        f"WHERE a.{link} = {case} ORDER BY a.seq DESC LIMIT 1), 0)"
+    )
 
 
 def _marks(mark: str, count: int) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import errno
 import fcntl
 import os
+import shutil
 import sqlite3
 import tempfile
 from datetime import date
@@ -81,6 +82,18 @@ def remove_stale_partials(folder: Path) -> int:
         if not journal.with_name(journal.name.removesuffix("-journal")).exists():
             journal.unlink(missing_ok=True)
     return removed
+
+
+FULL_BELOW_BYTES = 1 << 20
+"""Less room than this left for us on a disk counts as full: not even a store's WAL files fit reliably."""
+
+
+def disk_full(folder: Path) -> bool:
+    """Whether the disk holding `folder` has (next to) no room left for this user."""
+    try:
+        return shutil.disk_usage(folder).free < FULL_BELOW_BYTES
+    except OSError:
+        return False
 
 
 def failure_reason(error: OSError | sqlite3.Error) -> str:

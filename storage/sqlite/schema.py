@@ -247,7 +247,28 @@ CREATE TABLE presence (
 );
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9)
+_V10 = """
+-- Archiving a case imported by mistake: it leaves the caseload, the lists, the QA queue and caseload
+-- exports, and is kept whole.  Each archiving and each bringing back is one row here, never changed or
+-- deleted; a case is archived while its latest row says so.  Cases themselves are never deleted.
+CREATE TABLE archivals (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    case_ref TEXT NOT NULL REFERENCES cases(ref),
+    archived INTEGER NOT NULL CHECK (archived IN (0, 1)),
+    by TEXT NOT NULL,
+    at TEXT NOT NULL,
+    reason TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX archivals_case ON archivals(case_ref, seq);
+CREATE TRIGGER archivals_are_kept_update BEFORE UPDATE ON archivals
+BEGIN SELECT RAISE(ABORT, 'an archiving cannot be changed'); END;
+CREATE TRIGGER archivals_are_kept_delete BEFORE DELETE ON archivals
+BEGIN SELECT RAISE(ABORT, 'an archiving cannot be deleted'); END;
+CREATE TRIGGER cases_are_kept BEFORE DELETE ON cases
+BEGIN SELECT RAISE(ABORT, 'a case is never deleted; an administrator archives it instead'); END;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10)
 """Migration `i` takes a file from schema version `i` to `i + 1`."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -39,7 +39,7 @@ from storage.location import (
 )
 from storage.sql.engine import Connection, SqlStore, T
 from storage.sql.statements import Dialect, Statements
-from storage.sqlite.backup import copy_database, daily_backup, failure_reason, latest_backup
+from storage.sqlite.backup import copy_database, daily_backup, disk_full, failure_reason, latest_backup
 from storage.sqlite.schema import SCHEMA_VERSION, file_version, migrate
 from storage.store import CorruptStoreError, NewerSchemaError, StorageUnavailableError, StoreError
 
@@ -97,6 +97,7 @@ class SqliteStore(SqlStore):
             id_set="(SELECT value FROM json_each(?))",
             derives_reason_paths=False,
             presence_cutoff="?",
+            archive_call="",
         )
     )
     """The shared queries in SQLite's dialect: a JSON column is plain text, and `BEGIN IMMEDIATE` locks."""
@@ -123,17 +124,48 @@ class SqliteStore(SqlStore):
             except OSError as error:
                 raise StorageUnavailableError(folder_problem(self.path.parent, error)) from None
         self.read_only = existed and not _writable(self.path)
+        self._refusal = (
+            f"The A4 database {self.path} is read-only: nothing was saved. "
+            "Check the file's permissions, or save a copy elsewhere."
+        )
+        """What a save is told while the store is read-only."""
         if self.read_only:
             self._open_read_only()
             return
-        with self._translated():
-            self._conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-            for pragma in PRAGMAS:
-                self._conn.execute(pragma)
-            make_private(self.path, *self._sidecars())
-            if existed:
-                self._daily_backup()
-            migrate(self._conn)
+        try:
+            with self._translated():
+                self._conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+                for pragma in PRAGMAS:
+                    self._conn.execute(pragma)
+                make_private(self.path, *self._sidecars())
+                if existed:
+                    self._daily_backup()
+                migrate(self._conn)
+        except StorageUnavailableError:
+            if not (existed and disk_full(self.path.parent)):
+                raise
+            self._open_on_a_full_disk()
+
+    def _open_on_a_full_disk(self) -> None:
+        """Reading never needs a write: with no room to open for writing (WAL's files), open read-only.
+
+        Saving is impossible until space is freed, and each save says so; the cases can still be read.
+        """
+        if (half_open := getattr(self, "_conn", None)) is not None:
+            half_open.close()
+        self.read_only = True
+        self._refusal = (
+            f"The disk holding the A4 database {self.path} is full, so A4 opened it read-only: nothing was "
+            "saved. Free some space and open A4 again."
+        )
+        self.notices.append(
+            "Today's backup could not be written: disk full. Your cases open read-only: nothing can be "
+            f"saved until some space is freed on the disk holding {self.path.parent}."
+        )
+        try:
+            self._open_read_only()
+        except StorageUnavailableError:
+            self._open_read_only(immutable=True)  # not even the shared-memory file can be made
 
     def _daily_backup(self) -> None:
         """Today's backup; when it cannot be written the store still opens, and says so once."""
@@ -145,7 +177,7 @@ class SqliteStore(SqlStore):
                 f"free some space (or check {backup_dir(self.path.parent)}) so tomorrow's can be."
             )
 
-    def _open_read_only(self) -> None:
+    def _open_read_only(self, *, immutable: bool = False) -> None:
         """Open a store we may only read (a read-only share, a file not ours): reads work, saves say why not.
 
         WAL mode needs to write beside the file, so a folder we cannot write to
@@ -154,7 +186,7 @@ class SqliteStore(SqlStore):
         """
         with self._translated():
             self._conn = sqlite3.connect(
-                self._read_only_uri(),
+                self._read_only_uri(immutable=immutable),
                 uri=True,
                 isolation_level=None,
                 check_same_thread=False,
@@ -165,9 +197,9 @@ class SqliteStore(SqlStore):
                     "open it once where it can be written so it can be upgraded."
                 )
 
-    def _read_only_uri(self) -> str:
-        immutable = "" if os.access(self.path.parent, os.W_OK) else "&immutable=1"
-        return f"{self.path.as_uri()}?mode=ro{immutable}"
+    def _read_only_uri(self, *, immutable: bool = False) -> str:
+        fixed = "&immutable=1" if immutable or not os.access(self.path.parent, os.W_OK) else ""
+        return f"{self.path.as_uri()}?mode=ro{fixed}"
 
     # ------------------------------------------------------------ plumbing
 
@@ -177,18 +209,27 @@ class SqliteStore(SqlStore):
     def _probe(self) -> None:
         """Check an existing file read-only before anything writes to it (WAL mode writes the header)."""
         try:
-            probe = sqlite3.connect(self._read_only_uri(), uri=True)
-            try:
-                version = file_version(probe)
-                has_tables = probe.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
-            finally:
-                probe.close()
+            version, has_tables = self._look(immutable=False)
         except sqlite3.DatabaseError as exc:
-            raise self._translate(exc) from None
+            if not disk_full(self.path.parent):
+                raise self._translate(exc) from None
+            try:  # no room even for WAL's shared-memory file: read the file as it is
+                version, has_tables = self._look(immutable=True)
+            except sqlite3.DatabaseError as again:
+                raise self._translate(again) from None
         if version > SCHEMA_VERSION:
             raise NewerSchemaError(self.path, version, SCHEMA_VERSION)
         if version == 0 and has_tables:
             raise CorruptStoreError(self.path, latest_backup(self.path))
+
+    def _look(self, *, immutable: bool) -> tuple[int, bool]:
+        """The file's schema version and whether it holds any table, read without writing."""
+        probe = sqlite3.connect(self._read_only_uri(immutable=immutable), uri=True)
+        try:
+            version = file_version(probe)
+            return version, probe.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
+        finally:
+            probe.close()
 
     def _translate(self, exc: sqlite3.Error) -> StoreError:
         """A message for a person in place of a driver error."""
@@ -224,10 +265,7 @@ class SqliteStore(SqlStore):
     def _write(self, work: Callable[[Connection], T]) -> T:
         """One write transaction, holding the database's write lock from its first read."""
         if self.read_only:
-            raise StorageUnavailableError(
-                f"The A4 database {self.path} is read-only: nothing was saved. "
-                "Check the file's permissions, or save a copy elsewhere."
-            )
+            raise StorageUnavailableError(self._refusal)
         with self._lock, self._translated():
             self._conn.execute("BEGIN IMMEDIATE")
             try:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from storage.store import Archival, CaseSummary
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -14,6 +17,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--check",
         action="store_true",
         help="list the cases that cannot be shown (impossible dates) and how to fix them",
+    )
+    parser.add_argument(
+        "--archived",
+        action="store_true",
+        help="list the archived cases instead, with who archived each, when and why",
     )
     parser.set_defaults(func=run)
 
@@ -31,6 +39,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         store = open_store(args)
         try:
+            if args.archived:
+                listed = store.list_cases(owner=args.owner, archived=True)
+                return _archived(listed, store.archivals(), args.json)
             summaries, unreadable = readable(store.list_cases(owner=args.owner))
         finally:
             store.close()
@@ -91,6 +102,30 @@ def run(args: argparse.Namespace) -> int:
     widths = [max(len(row[i]) for row in table) for i in range(5)]
     for row in table:
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)) + "  " + row[5])
+    return 0
+
+
+def _archived(summaries: list[CaseSummary], archivals: list[Archival], as_json: bool) -> int:
+    """`a4 cases --archived`: each archived case with who archived it, when and why (dates unread, so a
+    case archived because its dates cannot be read is listed too)."""
+    import json
+
+    from exports.escape import for_terminal
+
+    latest = {a.case_ref: a for a in archivals}  # oldest first, so the last of each case wins
+    shown = [(s, latest[s.ref]) for s in summaries if s.ref in latest]
+    if as_json:
+        rows = [
+            {"ref": s.ref, "name": s.name, "owner": s.owner, "start": s.start, "status": s.status,
+             "archived": {"by": a.by, "at": a.at, "reason": a.reason}}
+            for s, a in shown
+        ]  # fmt: skip
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+        return 0
+    if not shown:
+        print("No archived cases.")
+    for s, a in shown:
+        print(for_terminal(f"{s.ref}  {s.name}  archived {a.at[:10]} by {a.by}: {a.reason}"))
     return 0
 
 

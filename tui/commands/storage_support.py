@@ -63,6 +63,15 @@ def load_form(args: argparse.Namespace, form_id: str) -> AssessmentForm | None:
     return form
 
 
+def current_role() -> str:
+    """The role of the config file (practitioner, qa_assessor or manager): who may do what on the embedded
+    store, which has one user; a team database takes the role from the login instead."""
+    from tui.config import config_path, load_config
+
+    config, _problems = load_config(config_path(), binding_ids=frozenset, themes=())
+    return config.role
+
+
 def current_user() -> str:
     """Who is running A4: the owner of new cases and the author of new records.
 

@@ -99,7 +99,7 @@ class ExportPrompt(ModalScreen[Path | None]):
             )
             return
         remember(EXPORT_FOLDER, typed)
-        self.app.notify(f"Exported as {fmt.label} to {path}")
+        self.app.notify(f"Exported as {fmt.label} to {path}", markup=False)
         self.dismiss(path)
 
     def action_cancel(self) -> None:

@@ -92,7 +92,11 @@ def _version_chosen(
         moved = move_to(store, record, old, new, user)
     except StoreError as error:
         app.notify(
-            str(error), title=f"The {record_word(record)} stays on its version", severity="error", timeout=15
+            str(error),
+            title=f"The {record_word(record)} stays on its version",
+            severity="error",
+            timeout=15,
+            markup=False,
         )
         show(record, old)
         return

@@ -244,6 +244,7 @@ class PreviewApp(App[None]):
                 title=f"{len(left)} answer{'s' if len(left) != 1 else ''} would not carry over",
                 severity="warning",
                 timeout=15,
+                markup=False,
             )
         return self.store.save_record(moved, PREVIEW_USER)
 

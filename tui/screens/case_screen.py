@@ -381,6 +381,7 @@ class CaseScreen(Screen[None]):
                         title="Open elsewhere",
                         severity="warning",
                         timeout=15,
+                        markup=False,
                     )
 
     def on_unmount(self) -> None:
@@ -549,7 +550,7 @@ class CaseScreen(Screen[None]):
         elif outcome.kind == "reason_required":
             self._ask_reason(outcome.job.record)
         elif outcome.kind == "unreachable" and outcome.first:  # held until the server is back: no dialog
-            self.notify(outcome.message, title="Not saved yet", severity="warning", timeout=8)
+            self.notify(outcome.message, title="Not saved yet", severity="warning", timeout=8, markup=False)
         elif outcome.kind == "refused" and not self._leaving:
             refusal = outcome.job.outcome
             if isinstance(refusal, StaleVersionError):
@@ -557,7 +558,7 @@ class CaseScreen(Screen[None]):
                     self._conflict = refusal
                 return
             if outcome.first:
-                self.notify(outcome.message, title="Not saved", severity="error", timeout=8)
+                self.notify(outcome.message, title="Not saved", severity="error", timeout=8, markup=False)
             if outcome.offer_copy:
                 record = outcome.job.record
                 path = default_copy_path(record, datetime.now())
@@ -584,7 +585,9 @@ class CaseScreen(Screen[None]):
         try:
             path = keep_unsaved(self.build_record(), self.store.local_folder, datetime.now())
         except OSError as error:
-            self.notify(f"Nothing was changed: {error}", title="Could not take theirs", severity="error")
+            self.notify(
+                f"Nothing was changed: {error}", title="Could not take theirs", severity="error", markup=False
+            )
             return
         self._show_stored(path)
 
@@ -594,7 +597,7 @@ class CaseScreen(Screen[None]):
             stored = self.store.get_record(self.record.id)
         except StoreError as error:
             self.notify(f"Your text is kept in {kept_in}; the saved record could not be read: {error}",
-                        title="Took theirs", severity="error")  # fmt: skip
+                        title="Took theirs", severity="error", markup=False)  # fmt: skip
             return
         path = kept_in
         self.autosave.forget()
@@ -604,7 +607,9 @@ class CaseScreen(Screen[None]):
             today=self.today, role=self.role, live_checks=self.live_checks, window=self.window,
         )  # fmt: skip
         self.app.switch_screen(screen)
-        screen.notify(f"Showing the saved text. Yours is kept in {path}.", title="Took theirs", timeout=20)
+        screen.notify(
+            f"Showing the saved text. Yours is kept in {path}.", title="Took theirs", timeout=20, markup=False
+        )
 
     def keep_unsaved_copy(self) -> Path | None:
         """Write what is on screen to a recovery file when the store does not hold it; its path, or None
@@ -615,7 +620,7 @@ class CaseScreen(Screen[None]):
 
     def _copy_written(self, path: Any) -> None:
         if path is not None:
-            self.notify(f"A copy of the record is in {path}.", title="Copy saved")
+            self.notify(f"A copy of the record is in {path}.", title="Copy saved", markup=False)
 
     # ------------------------------------------------------------ conditions and depth
 
@@ -647,7 +652,7 @@ class CaseScreen(Screen[None]):
         `full_assessment_when` rule says a full assessment is needed.
         """
         if not self.short and (reasons := short_refusals(self.rubric, self.form, self.answers)):
-            self.notify(f"A full assessment is needed here: {reasons[0]}.", severity="warning")
+            self.notify(f"A full assessment is needed here: {reasons[0]}.", severity="warning", markup=False)
             return
         self.short = not self.short
         self._apply_depth()
@@ -820,7 +825,7 @@ class CaseScreen(Screen[None]):
         try:
             review = self.store.start_review(self.case.ref, self.user)
         except StoreError as error:
-            self.notify(str(error), title="Cannot start a review", severity="error", timeout=10)
+            self.notify(str(error), title="Cannot start a review", severity="error", timeout=10, markup=False)
             return
         self._open_new(review)
 
@@ -835,6 +840,7 @@ class CaseScreen(Screen[None]):
                 title="Nothing to amend",
                 severity="warning",
                 timeout=10,
+                markup=False,
             )
             return
         self.app.push_screen(ConfirmKey(amend_question(self.case.ref)), self._amend_confirmed)
@@ -845,10 +851,12 @@ class CaseScreen(Screen[None]):
         try:
             amendment = self.store.amend(self.record.id, self.user)
         except OpenRecordError as error:  # the case's open record of this kind is the place to change
-            self.notify(opened_instead(error.existing), title="Not amended twice", severity="warning")
+            self.notify(
+                opened_instead(error.existing), title="Not amended twice", severity="warning", markup=False
+            )
             amendment = error.existing
         except StoreError as error:
-            self.notify(str(error), title="Cannot amend", severity="error", timeout=10)
+            self.notify(str(error), title="Cannot amend", severity="error", timeout=10, markup=False)
             return
         self._open_new(amendment)
 
@@ -912,6 +920,7 @@ class CaseScreen(Screen[None]):
                     "here. Ctrl+S tries again.",
                     title="Not saved",
                     severity="error",
+                    markup=False,
                 )
                 return
             if path is not None:
@@ -1021,11 +1030,11 @@ class CaseScreen(Screen[None]):
         try:
             stored = self.store.resolve_comment(self.record.id, event.comment.id, self.user)
         except StoreError as error:
-            self.notify(str(error), title="Comment not resolved", severity="error", timeout=10)
+            self.notify(str(error), title="Comment not resolved", severity="error", timeout=10, markup=False)
             return
         self.record = dataclasses.replace(self.record, comments=stored.comments)
         left = len(unresolved(self.record.comments))
-        self.notify(f"Comment resolved; {left} left." if left else "All QA comments resolved.")
+        self.notify(f"Comment resolved; {left} left." if left else "All QA comments resolved.", markup=False)
         self.focus_next()
         event.note.remove()
 
@@ -1068,7 +1077,7 @@ class CaseScreen(Screen[None]):
             return
         record = self.record
         if refusal := submit_refusal(record, self.user):
-            self.notify(refusal, title="Cannot submit", severity="error", timeout=10)
+            self.notify(refusal, title="Cannot submit", severity="error", timeout=10, markup=False)
             return
         previous = self.store.get_record(record.reviews) if record.reviews else None
         shown = [e.section.id for e in self._visible_editors()]
@@ -1092,10 +1101,12 @@ class CaseScreen(Screen[None]):
         try:
             submitted = submit(self.store, self.record, self.user, findings)
         except (SignoffRefused, StoreError) as error:
-            self.notify(str(error), title="Not submitted", severity="error", timeout=10)
+            self.notify(str(error), title="Not submitted", severity="error", timeout=10, markup=False)
             return
         self.record = submitted
-        self.app.notify(f"{submitted.case_ref} submitted for QA.", title="Submitted")
+        self.app.notify(
+            f"{for_terminal(submitted.case_ref)} submitted for QA.", title="Submitted", markup=False
+        )
         self.dismiss(None)
 
     def _blocker_chosen(self, path: str | None) -> None:
@@ -1119,7 +1130,7 @@ class CaseScreen(Screen[None]):
     def action_signoff(self) -> None:
         """Open the grading view on the record, if this user may sign it off now."""
         if refusal := signoff_refusal(self.rubric, self.form, self.record, self.user, self.role):
-            self.notify(refusal, title="Cannot sign off", severity="error", timeout=10)
+            self.notify(refusal, title="Cannot sign off", severity="error", timeout=10, markup=False)
             return
         if not self.save_now():
             self.notify("Your changes were not saved; the counters say why.", severity="error")
@@ -1154,8 +1165,12 @@ class CaseScreen(Screen[None]):
                 form=self.form,
             )
         except (SignoffRefused, StoreError) as error:
-            self.notify(str(error), title="Not signed off", severity="error", timeout=10)
+            self.notify(str(error), title="Not signed off", severity="error", timeout=10, markup=False)
             return
         self.record = done
-        self.app.notify(f"{done.case_ref} {SIGNED_OFF_WORDS.get(done.status, done.status)}.", title="QA")
+        self.app.notify(
+            f"{for_terminal(done.case_ref)} {SIGNED_OFF_WORDS.get(done.status, done.status)}.",
+            title="QA",
+            markup=False,
+        )
         self.dismiss(None)

@@ -108,6 +108,7 @@ class CaseloadScreen(Screen[None]):
         Binding("ctrl+l", "reload", "Reload", id="caseload.reload", show=False),
         Binding("f9", "qa_queue", "QA queue", id="caseload.qa_queue"),
         Binding("ctrl+t", "hand_over", "Hand over", id="caseload.hand_over"),
+        Binding("ctrl+x", "archive", "Archive", id="caseload.archive"),
     ]
 
     class Loaded(Message):
@@ -135,7 +136,7 @@ class CaseloadScreen(Screen[None]):
         self.store = store
         self.owner = owner
         self.hand_over_by = hand_over_by
-        """The manager's login when the user may hand cases over; None hides the action."""
+        """The manager's login when the user may hand cases over and archive them; None hides both."""
         self.forms = forms
         self.today = today
         self.filter_text = ""
@@ -235,7 +236,7 @@ class CaseloadScreen(Screen[None]):
         """The store refused the list (a team server away, say): say so; Ctrl+L reads it again."""
         more = self.query_one("#more", Static)
         more.update(Text(f"The caseload could not be read: {message} Ctrl+L tries again."))
-        self.notify(message, title="Caseload not read", severity="error", timeout=15)
+        self.notify(message, title="Caseload not read", severity="error", timeout=15, markup=False)
 
     def _page_read(self, rows: list[CaseSummary]) -> None:
         """The first screenful, soonest due first, while the rest is read: drawn, not counted or filtered."""
@@ -341,7 +342,7 @@ class CaseloadScreen(Screen[None]):
             return bool(self.filter_text)
         if action in ("start_review", "amend"):
             return self.selected_ref is not None or None
-        if action == "hand_over":  # managers only: hidden from everyone else, dimmed with no case chosen
+        if action in ("hand_over", "archive"):  # managers only: hidden from others, dimmed with no case
             return False if self.hand_over_by is None else (self.selected_ref is not None or None)
         return True
 
@@ -392,7 +393,10 @@ class CaseloadScreen(Screen[None]):
         """Show the new case under the cursor once the list is read again (on resuming this screen)."""
         if case is None:
             return
-        self.notify(f"Case {case.ref} added; assessment due {date.fromisoformat(case.initial_due):%d %b %Y}.")
+        self.notify(
+            f"Case {case.ref} added; assessment due {date.fromisoformat(case.initial_due):%d %b %Y}.",
+            markup=False,
+        )
         self._select_next = case.ref
         self.set_filter("")
 
@@ -408,6 +412,40 @@ class CaseloadScreen(Screen[None]):
             partial(self._handed_over, selected.ref, selected.owner),
         )
 
+    def action_archive(self) -> None:
+        """A manager takes the case under the cursor out of every list (a reason, then one key: y)."""
+        selected = self.query_one(CaseList).selected
+        if selected is None or self.hand_over_by is None:
+            return
+        from tui.modals.archive_case import ArchiveCaseScreen
+
+        screen = ArchiveCaseScreen(selected.ref, selected.name)
+        self.app.push_screen(screen, partial(self._archive, selected.ref, selected.owner))
+
+    def _archive(self, ref: str, owner: str, reason: str | None) -> None:
+        if reason is None:
+            return
+        from tui.modals.confirm_key import ConfirmKey
+
+        question = f"Archive case {for_terminal(ref)} (kept whole, left out of every list)?"
+        self.app.push_screen(ConfirmKey(question), partial(self._archived, ref, owner, reason))
+
+    def _archived(self, ref: str, owner: str, reason: str, confirmed: bool | None) -> None:
+        if not confirmed or self.hand_over_by is None:
+            self.notify(f"Case {for_terminal(ref)} was not archived.", markup=False)
+            return
+        try:
+            self.store.archive_case(ref, self.hand_over_by, reason=reason, owner=owner)
+        except StoreError as error:
+            self.notify(str(error), title="Not archived", severity="error", timeout=15, markup=False)
+            return
+        self.notify(
+            f"Case {for_terminal(ref)} archived: kept whole, left out of every list. "
+            f"`a4 cases --archived` lists it.",
+            markup=False,
+        )
+        self.action_reload()
+
     def _handed_over(self, ref: str, old_owner: str, chosen: tuple[str, str] | None) -> None:
         if chosen is None or self.hand_over_by is None:
             return
@@ -415,7 +453,7 @@ class CaseloadScreen(Screen[None]):
         try:
             self.store.hand_over(ref, new_owner, self.hand_over_by, note=note, from_owner=old_owner)
         except StoreError as error:
-            self.notify(str(error), title="Not handed over", severity="error", timeout=15)
+            self.notify(str(error), title="Not handed over", severity="error", timeout=15, markup=False)
             return
         self.notify(
             f"Case {ref} is now {new_owner}'s; {old_owner} and {new_owner} will be told.", markup=False

@@ -251,19 +251,19 @@ class PlanScreen(Screen[Record]):
     # ------------------------------------------------------------ building
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="plan-heading", classes="plan-heading")
+        yield Static("", id="plan-heading", classes="plan-heading", markup=False)
         with Horizontal(classes="plan-body"):
             with Vertical(classes="plan-main"):
                 yield OptionList(id="objectives")
                 with VerticalScroll(classes="objective-scroll", can_focus=False):
                     yield ObjectiveEditor(self.template, self.areas, self.today, id="objective-editor")
-                yield Static("", id="agreement", classes="agreement")
+                yield Static("", id="agreement", classes="agreement", markup=False)
             with Vertical(classes="plan-side"):
                 yield Static("To fix (F2 jumps to the next)", classes="side-title")
                 yield OptionList(id="findings")
                 yield Static("Strengths and what protects", classes="side-title")
                 with VerticalScroll(classes="strengths-scroll"):
-                    yield Static(self._strengths_text(), id="strengths")
+                    yield Static(self._strengths_text(), id="strengths", markup=False)
         yield KeyBar()
 
     async def on_mount(self) -> None:
@@ -500,7 +500,7 @@ class PlanScreen(Screen[Record]):
             if outcome.offer_copy and not self._leaving:  # asked once typing has paused (`_tick`)
                 self._conflict = refusal
         elif outcome.first and outcome.kind != "crashed":
-            self.notify(outcome.message, title="Plan not saved", severity="error", timeout=10)
+            self.notify(outcome.message, title="Plan not saved", severity="error", timeout=10, markup=False)
 
     def _tick(self) -> None:
         """Autosave's tick; and, once typing has paused, ask what to keep after a refused save."""
@@ -523,7 +523,7 @@ class PlanScreen(Screen[Record]):
                 self.kept_in = keep_unsaved(self.working_record(), self.store.local_folder, datetime.now())
             except OSError as error:
                 self.notify(f"Nothing was changed: {error.strerror}", title="Could not take theirs",
-                            severity="error")  # fmt: skip
+                            severity="error", markup=False)  # fmt: skip
                 return
             self.took_theirs = True
             self.autosave.forget()
@@ -557,7 +557,8 @@ class PlanScreen(Screen[Record]):
             self.kept_in = keep_unsaved(self.working_record(), self.store.local_folder, datetime.now())
         except OSError as error:
             self.notify(f"Your plan could not be kept in a recovery file either ({error.strerror}); it stays "
-                        "here. Ctrl+S tries again.", title="Plan not saved", severity="error")  # fmt: skip
+                        "here. Ctrl+S tries again.", title="Plan not saved", severity="error",
+                        markup=False)  # fmt: skip
             return
         self.app.notify(f"Plan not saved: {self.autosave.error} It is kept in {self.kept_in} (a4 import "
                         "reads it).", title="Plan not saved", severity="warning", timeout=30,

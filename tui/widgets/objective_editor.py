@@ -200,7 +200,7 @@ class ObjectiveEditor(Vertical):
                 yield Input(step.what, placeholder="What", id=f"step-{index}-what", select_on_focus=False)
                 yield Input(step.who, placeholder="Who", id=f"step-{index}-who", select_on_focus=False)
                 yield StepStatus(step.status, id=f"step-{index}-status")
-        yield Static(self._history(objective), classes="progress-history")
+        yield Static(self._history(objective), classes="progress-history", markup=False)
 
     def _date_note(self, text: str) -> str:
         """What the typed date means, in full, or what to type instead."""

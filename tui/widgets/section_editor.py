@@ -220,7 +220,7 @@ class QuestionField(Vertical):
         self.required = question.required
 
     def compose(self) -> ComposeResult:
-        yield Static(self._label_text(), classes="question-label")
+        yield Static(self._label_text(), classes="question-label", markup=False)
         yield self.field
         if self.budget is not None:
             yield self.budget
@@ -277,7 +277,7 @@ class SectionEditor(Vertical):
         return f"{self.number}. {self.section.title}"
 
     def compose(self) -> ComposeResult:
-        yield Static(self.title, classes="section-title")
+        yield Static(self.title, classes="section-title", markup=False)
         if self.short_answers is not None:
             yield self.short_answers
         yield from self.fields.values()
