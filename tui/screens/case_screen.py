@@ -1003,7 +1003,7 @@ class CaseScreen(Screen[None]):
         if target is None:
             editor.focus_first()
         else:
-            target.focus()
+            self.set_focus(target)  # now, not after the keys already waiting (see focus_first)
         self.call_after_refresh(self._scroll_to_focus)
 
     def _scroll_to_focus(self) -> None:

@@ -127,7 +127,7 @@ class ChoiceDialog(ModalScreen[tuple[str, str] | None]):
             self.query_one("#dialog-choice", Static).update(f"Chosen: {label}. Add a comment, then Enter.")
             note = self.query_one("#dialog-note", Input)
             note.disabled = False
-            note.focus()
+            self.set_focus(note)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if self.chosen is not None:

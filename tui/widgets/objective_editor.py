@@ -227,7 +227,8 @@ class ObjectiveEditor(Vertical):
         """Focus one field ("goal", "by", "areas", …) of the objective shown."""
         found = self.query(f"#field-{name}")
         if found:
-            found.first().focus()
+            # Screen.set_focus, not Widget.focus: the focus moves now, before the next key is read.
+            self.screen.set_focus(found.first())
 
     # ------------------------------------------------------------ edits
 
@@ -290,4 +291,4 @@ class ObjectiveEditor(Vertical):
         self.objective.steps = [*self.objective.steps, Step(what="")]
         self._post()
         await self.recompose()
-        self.query_one(f"#step-{len(self.objective.steps) - 1}-what", Input).focus()
+        self.screen.set_focus(self.query_one(f"#step-{len(self.objective.steps) - 1}-what", Input))
