@@ -10,17 +10,21 @@ from __future__ import annotations
 import ast
 import sqlite3
 from contextlib import closing
+from datetime import date
 from pathlib import Path
 
-from textual.app import App
+from textual.app import App, ComposeResult
+from textual.widgets import Static
 from textual.widgets._toast import Toast
 
+from forms.model import Header, Objective, PlanTemplate
 from storage.sqlite.store import SqliteStore
 from tests.a4_app_harness import TODAY, add_case, caseload_shown, make_app
 from tests.pilot_support import screen_text, until
 from tui.config import Config
 from tui.modals.archive_case import ArchiveCaseScreen
 from tui.modals.confirm_key import ConfirmKey
+from tui.widgets.objective_editor import ObjectiveEditor
 
 
 def toasts(app: App[None]) -> list[str]:
@@ -86,3 +90,26 @@ def test_every_notification_built_from_text_turns_markup_off() -> None:
                     for k in node.keywords)
     ]  # fmt: skip
     assert unsafe == []
+
+
+async def test_a_plan_templates_field_labels_made_of_markup_show_literally() -> None:
+    """A trainer's `[labels]` are the form's words, not Rich markup: `[b]Goal[/b]` shows as typed."""
+    template = PlanTemplate(
+        Header("p", "plan", "Plan", "1.0.0"),
+        form="a",
+        labels={"goal": "[b]Goal[/b] in [link=x]your words[/link]", "areas": "[i]Areas[/i]"},
+    )
+
+    class EditorApp(App[None]):
+        def compose(self) -> ComposeResult:
+            yield ObjectiveEditor(template, [("home", "Home")], lambda: date(2026, 10, 5))
+
+    app = EditorApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.query_one(ObjectiveEditor).show(Objective(id="o1", goal="Find a flat", by="2026-13-40"), 1)
+        await pilot.pause()
+        labels = [str(s.render()) for s in app.query(".field-label").results(Static)]
+        note = str(app.query_one("#by-long", Static).render())
+    assert "[b]Goal[/b] in [link=x]your words[/link]" in labels
+    assert "[i]Areas[/i] (one key each)" in labels
+    assert note  # the date note (an error for 2026-13-40) is drawn as text, whatever it holds

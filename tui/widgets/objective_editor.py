@@ -181,7 +181,7 @@ class ObjectiveEditor(Vertical):
         status = OBJECTIVE_STATUSES.get(objective.status, objective.status)
         yield Static(f"Objective {self.number} · {status}", classes="objective-title")
         for name in LINE_FIELDS:
-            yield Static(self.labels[name], classes="field-label")
+            yield Static(self.labels[name], classes="field-label", markup=False)  # the form's words
             value = objective.by if name == "by" else getattr(objective, name)
             field = Input(
                 value, placeholder=self.help.get(name, ""), id=f"field-{name}", select_on_focus=False
@@ -189,10 +189,10 @@ class ObjectiveEditor(Vertical):
             if name == "by":
                 with Horizontal(classes="by-row"):
                     yield field
-                    yield Static(self._date_note(value), id="by-long", classes="by-long")
+                    yield Static(self._date_note(value), id="by-long", classes="by-long", markup=False)
             else:
                 yield field
-        yield Static(f"{self.labels['areas']} (one key each)", classes="field-label")
+        yield Static(f"{self.labels['areas']} (one key each)", classes="field-label", markup=False)
         yield AreaPicker(self.areas, objective.areas, id="field-areas")
         yield Static("Steps (Ctrl+T adds one): what · who · status", classes="field-label")
         for index, step in enumerate(objective.steps):
