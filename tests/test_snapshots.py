@@ -95,3 +95,58 @@ def test_plan_screen_80x24(snap_compare, demo_store: SqliteStore) -> None:
 
 def test_qa_panel_80x24(snap_compare, demo_store: SqliteStore) -> None:
     assert snap_compare(make_app(demo_store), terminal_size=(80, 24), run_before=_qa_panel)
+
+
+@pytest.fixture
+def short_reasoning_store(tmp_path: Path) -> SqliteStore:
+    """One medium-risk draft whose risk reasoning is too short: one automatic check fails."""
+    from tests.test_override_flow import short_reasoning
+    from tests.test_signoff_flow import draft
+
+    store = SqliteStore(tmp_path / "a4.db")
+    draft(store, "medium")
+    short_reasoning(store)
+    yield store
+    store.close()
+
+
+async def _override_reasons(pilot: Pilot[None]) -> None:
+    await caseload_shown(pilot)
+    await pilot.press("enter")
+    await pilot.pause()
+    await pilot.press("f10", *"Reasons in the court report")
+    await _still_cursors(pilot)
+
+
+def test_override_reasons_80x24(snap_compare, short_reasoning_store: SqliteStore) -> None:
+    app = make_app(short_reasoning_store)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=_override_reasons)
+
+
+async def _grading_with_a_reason(pilot: Pilot[None]) -> None:
+    from tests.test_signoff_flow import open_from_queue
+
+    await open_from_queue(pilot)
+    await pilot.press("f7")
+    await pilot.pause()
+    await _still_cursors(pilot)
+
+
+def test_grading_with_a_reason_80x24(snap_compare, short_reasoning_store: SqliteStore) -> None:
+    """The QA assessor's view of a record submitted past a check: the reason at the top, F3 to read it."""
+    from forms.checks.library import run_checks
+    from forms.record.overrides import with_reasons
+    from storage.signoff import submit
+    from tests.a4_app_harness import USER, shipped_registry
+    from tests.test_signoff_flow import QA
+
+    registry = shipped_registry()
+    form, rubric = registry.assessment("a4-assessment"), registry.rubric_for("a4-assessment")
+    assert form is not None and rubric is not None
+    record = short_reasoning_store.get_record("r1")
+    found = [f for result in run_checks(rubric, form, record) for f in result.findings]
+    reasons = [(f, "Full reasons are in the court report, agreed with my manager") for f in found]
+    record = with_reasons(record, reasons, by=USER, on="2026-03-02T10:00:00+00:00")
+    submit(short_reasoning_store, short_reasoning_store.save_record(record, USER), USER, found)
+    app = make_app(short_reasoning_store, QA)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=_grading_with_a_reason)
