@@ -23,7 +23,7 @@ from storage.store import PRESENCE_SECONDS, Store
 from tests.conftest import Clock
 from tests.pilot_support import CaseApp, screen_text, shown, until
 from tests.test_case_screen import TODAY, FakeClock, editor
-from tui.modals.conflict import Conflict, OpenElsewhere
+from tui.modals.conflict import CHOICE_AFTER, Conflict, OpenElsewhere
 from tui.screens.case_screen import CaseScreen
 from tui.screens.plan_screen import PlanScreen
 from tui.widgets.section_editor import AnswerArea
@@ -63,6 +63,12 @@ def answer_area(app: CaseApp) -> AnswerArea:
     area = editor(app, "offence").fields[FIELD].field
     assert isinstance(area, AnswerArea)
     return area
+
+
+async def choose(pilot: Any, clock: FakeClock, key: str) -> None:
+    """A choice pressed once the question has been on screen a moment (`CHOICE_AFTER`)."""
+    clock.now += 1
+    await pilot.press(key)
 
 
 async def type_and_save(pilot: Any, clock: FakeClock, text: str) -> None:
@@ -123,11 +129,11 @@ async def test_taking_over_makes_the_other_window_ask_at_its_next_save_and_keep_
         await until(pilot_a, lambda: isinstance(app_a.screen, Conflict), "the conflict's three choices")
         text = screen_text(app_a)
         assert "d  see the differences" in text and "k  keep mine" in text and "t  take theirs" in text
-        await pilot_a.press("d")
+        await choose(pilot_a, clock, "d")
         await shown(pilot_a, "only in yours")
         text = screen_text(app_a)
         assert "[-B's-] {+A's+} words" in text  # the reviews' word diff, readable without colour
-        await pilot_a.press("k")
+        await choose(pilot_a, clock, "k")
         await until(pilot_a, lambda: app_a.screen is app_a.case_screen, "back to the text")
         await until(pilot_a, lambda: "history says so" in notices(app_a), "saying the history says so")
     stored = first.get_record("rec-1")
@@ -149,7 +155,9 @@ async def test_take_theirs_shows_the_saved_text_and_keeps_mine_in_a_private_reco
         elsewhere.save_record(theirs, "pat")
         await type_and_save(pilot, clock, "My words")
         await until(pilot, lambda: isinstance(app.screen, Conflict), "the conflict's three choices")
-        await pilot.press("t")
+        await pilot.press("t")  # typed on as the question appears: not a choice
+        await shown(pilot, "you were still typing, so it was not taken as a choice")
+        await choose(pilot, clock, "t")
         await until(pilot, lambda: isinstance(app.screen, CaseScreen) and app.screen is not app.case_screen,
                     "the saved text on a fresh screen")  # fmt: skip
         area = editor(app.screen, "offence").fields[FIELD].field
@@ -247,23 +255,33 @@ async def test_on_a_team_database_the_second_login_sees_who_and_keep_mine_is_aud
             await until(pilot_b, lambda: app_b.screen is app_b.case_screen, "window B editing")
         await type_and_save(pilot_a, clock, "Mine")
         await until(pilot_a, lambda: isinstance(app_a.screen, Conflict), "the conflict's three choices")
-        await pilot_a.press("k")
+        await choose(pilot_a, clock, "k")
         await until(pilot_a, lambda: app_a.screen is app_a.case_screen, "back to the text")
     assert sam_a.get_record(record.id).answers[FIELD] == "Mine"
     overwrites = [e for e in sam_a.audit_trail(record.id) if e.kind == "overwrite"]
     assert [(e.actor, e.old, e.new) for e in overwrites] == [("sam", 1, 2)]
 
 
-async def plan_conflict(pilot: Any, app: CaseApp, elsewhere: SqliteStore, clock: FakeClock) -> None:
-    """Open the plan, let another window save the record, then type a goal: the plan's save is refused."""
+async def plan_conflict(pilot: Any, app: CaseApp, mine: SqliteStore, elsewhere: SqliteStore) -> None:
+    """Write a goal in the plan (saved), let another window save the record, then add to the goal: the
+    plan's save is refused (the plan screen keeps real time: it asks once typing has paused)."""
     await pilot.press("f5")
     await until(pilot, lambda: isinstance(app.screen, PlanScreen), "the plan screen")
+    await pilot.press("ctrl+n", *"Find a flat")
+    saved = ["Find a flat"]
+    await until(pilot, lambda: [o.goal for o in mine.get_record("rec-1").plan] == saved, "the plan saved")
     theirs = elsewhere.get_record("rec-1")
     theirs.answers[FIELD] = "Their words"
+    theirs.plan = []
     elsewhere.save_record(theirs, "pat")
-    await pilot.press("ctrl+n", *"Find a flat")
-    clock.now += 2
+    await pilot.press("!")
     await until(pilot, lambda: isinstance(app.screen, Conflict), "the conflict's three choices on the plan")
+
+
+async def choose_on_plan(pilot: Any, key: str) -> None:
+    """A choice, once the question has been on screen a moment (the plan screen's clock is real time)."""
+    await pilot.pause(CHOICE_AFTER + 0.2)
+    await pilot.press(key)
 
 
 async def test_the_plan_screen_asks_the_same_three_choices_and_keep_mine_saves_the_plan(
@@ -274,15 +292,15 @@ async def test_the_plan_screen_asks_the_same_three_choices_and_keep_mine_saves_t
     clock = FakeClock()
     app = open_case(mine, form, clock)
     async with app.run_test(size=(140, 50)) as pilot:
-        await plan_conflict(pilot, app, elsewhere, clock)
-        await pilot.press("d")
+        await plan_conflict(pilot, app, mine, elsewhere)
+        await choose_on_plan(pilot, "d")
         await shown(pilot, "The sentence plans differ too")
-        await pilot.press("k")
+        await choose_on_plan(pilot, "k")
         await until(pilot, lambda: isinstance(app.screen, PlanScreen), "back on the plan")
         await until(pilot, lambda: mine.get_record("rec-1").plan, "the plan saved over theirs")
         await pilot.press("escape")
         await until(pilot, lambda: app.screen is app.case_screen, "back on the assessment")
-    assert [o.goal for o in mine.get_record("rec-1").plan] == ["Find a flat"]
+    assert [o.goal for o in mine.get_record("rec-1").plan] == ["Find a flat!"]
     assert [e.kind for e in mine.audit_trail("rec-1")].count("overwrite") == 1
 
 
@@ -294,15 +312,15 @@ async def test_take_theirs_on_the_plan_keeps_my_plan_and_shows_the_saved_record(
     clock = FakeClock()
     app = open_case(mine, form, clock)
     async with app.run_test(size=(140, 50)) as pilot:
-        await plan_conflict(pilot, app, elsewhere, clock)
-        await pilot.press("t")
+        await plan_conflict(pilot, app, mine, elsewhere)
+        await choose_on_plan(pilot, "t")
         await until(pilot, lambda: isinstance(app.screen, CaseScreen) and app.screen is not app.case_screen,
                     "the saved record on a fresh case screen")  # fmt: skip
         area = editor(app.screen, "offence").fields[FIELD].field
         assert isinstance(area, AnswerArea) and area.text == "Their words"
         (copy,) = recovery_files(mine)
         await until(pilot, lambda: f"Yours is kept in {copy}" in notices(app), "saying where mine is kept")
-    assert [o["goal"] for o in json.loads(copy.read_text())["plan"]] == ["Find a flat"]
+    assert [o["goal"] for o in json.loads(copy.read_text())["plan"]] == ["Find a flat!"]
     assert mine.get_record("rec-1").plan == []
 
 
@@ -314,11 +332,11 @@ async def test_escape_on_the_plan_always_goes_back_keeping_a_refused_plan(
     clock = FakeClock()
     app = open_case(mine, form, clock)
     async with app.run_test(size=(140, 50)) as pilot:
-        await plan_conflict(pilot, app, elsewhere, clock)
+        await plan_conflict(pilot, app, mine, elsewhere)
         await pilot.press("escape")  # back to the plan, nothing decided
         await until(pilot, lambda: isinstance(app.screen, PlanScreen), "back on the plan")
         await pilot.press("escape")  # back to the assessment, the plan in a recovery file
         await until(pilot, lambda: app.screen is app.case_screen, "back on the assessment")
         (copy,) = recovery_files(mine)
-        assert f"It is kept in {copy}" in notices(app)
-    assert [o["goal"] for o in json.loads(copy.read_text())["plan"]] == ["Find a flat"]
+        await until(pilot, lambda: f"It is kept in {copy}" in notices(app), "saying where the plan is kept")
+    assert [o["goal"] for o in json.loads(copy.read_text())["plan"]] == ["Find a flat!"]

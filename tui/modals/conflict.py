@@ -11,7 +11,8 @@ dismiss with the choice; the case screen carries it out.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import ClassVar, Literal
 
@@ -35,6 +36,9 @@ ConflictChoice = Literal["keep", "theirs"]
 ASK_AFTER_PAUSE = 1.0
 """A refused save asks what to keep only once typing has paused this long, so letters meant for the
 text are never taken as a choice (the refusal itself often lands mid-sentence)."""
+CHOICE_AFTER = 0.5
+"""The choices take a key only this long after the question appeared and after the last key pressed on
+it, so typing that goes on into the question (it appeared mid-word) is never taken as a choice."""
 
 _CSS = """
 OpenElsewhere, Conflict { align: center middle; background: $background 60%; }
@@ -110,9 +114,18 @@ class Conflict(ModalScreen[ConflictChoice | None]):
     ]
 
     def __init__(
-        self, form: AssessmentForm, mine: Record, theirs: Record, present: Sequence[Presence] = ()
+        self,
+        form: AssessmentForm,
+        mine: Record,
+        theirs: Record,
+        present: Sequence[Presence] = (),
+        *,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         super().__init__(classes="conflict")
+        self.clock = clock
+        self._last_key = clock()
+        """When the question appeared, then when the last key was pressed on it (`CHOICE_AFTER`)."""
         self.form = form
         self.mine = mine
         self.theirs = theirs
@@ -171,9 +184,22 @@ class Conflict(ModalScreen[ConflictChoice | None]):
         self.dismiss(None)
 
     def on_key(self, event: events.Key) -> None:
-        """A key that is not a choice is not dropped in silence: say which keys choose."""
-        if event.character and event.character.isprintable() and event.key not in ("d", "k", "t"):
-            event.stop()
-            self.query_one("#conflict-hint", Static).update(
-                f"“{event.character}” is not a choice here: press d, k or t, or Esc to go back to your text."
-            )
+        """A letter typed on while the question appeared is not a choice; nor is a key that chooses nothing:
+        either way say so, and which keys choose."""
+        if not (event.character and event.character.isprintable()):
+            return
+        now, last = self.clock(), self._last_key
+        self._last_key = now
+        if event.key in ("d", "k", "t") and now - last >= CHOICE_AFTER:
+            return  # a choice: the binding takes it
+        event.stop()
+        event.prevent_default()
+        typing = (
+            "you were still typing, so it was not taken as a choice"
+            if event.key in "dkt"
+            else ("it is not a choice")
+        )
+        self.query_one("#conflict-hint", Static).update(
+            f"“{event.character}”: {typing}. Your text is as it was. Pause, then press d, k or t; Esc goes "
+            "back to your text."
+        )

@@ -434,7 +434,9 @@ class CaseScreen(Screen[None]):
             self.autosave.tick()
         if self._conflict is not None and self.clock() - self.autosave.last_change >= ASK_AFTER_PAUSE:
             refusal, self._conflict = self._conflict, None
-            conflict = Conflict(self.form, self.build_record(), refusal.stored, self._others())
+            conflict = Conflict(
+                self.form, self.build_record(), refusal.stored, self._others(), clock=self.clock
+            )
             self.app.push_screen(conflict, self._conflict_chosen)
         self._collect()
         if self.qa is not None:

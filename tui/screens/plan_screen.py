@@ -508,7 +508,7 @@ class PlanScreen(Screen[Record]):
         pause = self.autosave.clock() - self.autosave.last_change
         if self._conflict is not None and pause >= ASK_AFTER_PAUSE:
             refusal, self._conflict = self._conflict, None
-            conflict = Conflict(self.form, self.working_record(), refusal.stored)
+            conflict = Conflict(self.form, self.working_record(), refusal.stored, clock=self.autosave.clock)
             self.app.push_screen(conflict, self._conflict_chosen)
 
     def _conflict_chosen(self, choice: ConflictChoice | None) -> None:
