@@ -870,3 +870,42 @@ def test_upgrading_to_references_per_owner_keeps_every_row_and_links_records_to_
         assert len({i for (i,) in conn.execute("SELECT id FROM a4.cases")}) == 3
     with psycopg.connect(team_server.server.url(), autocommit=True) as conn:
         conn.execute(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+# ---------------------------------------------------------------- reasons for submitting past a check
+
+
+def test_an_acknowledgement_of_a_reason_is_a_qa_assessors_own_word_even_in_raw_sql(
+    login: Login, sql: Sql
+) -> None:
+    """The author cannot mark their own reason read; nobody writes it in another's name or changes one."""
+    admin = login(ADMIN)
+    record = case_with_record(admin, "C-ACK", "sam", status="submitted")
+    reason = {"key": "k|kind|rosh.level|Level missing", "message": "Level missing", "path": "rosh.level",
+              "reason": "The level is agreed at the meeting on Friday", "by": "sam", "on": NOW}  # fmt: skip
+    sql(SUPERUSER).execute(
+        "UPDATE records SET payload = jsonb_set(payload, '{overrides}', %s::jsonb) WHERE id = %s",
+        (json.dumps([reason]), record.id),
+    )
+    read = {**reason, "acknowledged_by": "kim", "acknowledged_on": NOW}
+    forge = "UPDATE records SET payload = jsonb_set(payload, '{overrides}', %s::jsonb) WHERE id = %s"
+    before = everything(sql)
+    refused(sql("sam"), ERR_OWN_APPROVAL, forge, (json.dumps([read]), record.id))  # the author, in kim's name
+    refused(
+        sql("sam"), ERR_OWN_APPROVAL, forge, (json.dumps([{**read, "acknowledged_by": "sam"}]), record.id)
+    )
+    refused(
+        sql("kim"), ERR_OWN_APPROVAL, forge, (json.dumps([{**read, "acknowledged_by": "lee"}]), record.id)
+    )
+    assert everything(sql) == before
+    sql("kim").execute(forge, (json.dumps([read]), record.id))  # kim, in her own name: the rule's one way
+    stored = sql(SUPERUSER).execute("SELECT payload->'overrides' FROM records WHERE id = %s", (record.id,))
+    assert stored.fetchone()[0][0]["acknowledged_by"] == "kim"
+    before = everything(sql)
+    refused(
+        sql("kim"),
+        ERR_OWN_APPROVAL,
+        forge,
+        (json.dumps([{**read, "acknowledged_on": "2026-01-01"}]), record.id),
+    )
+    assert everything(sql) == before

@@ -1004,7 +1004,42 @@ REVOKE ALL ON FUNCTION a4.archive_case(text, boolean, text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION a4.archive_case(text, boolean, text) TO a4_practitioner, a4_qa_assessor, a4_admin;
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _CASE_IDS, _PRESENCE, _ARCHIVALS)
+_ACKNOWLEDGEMENTS = """
+-- A reason for submitting past a failing check is acknowledged by a QA assessor, in their own name, once:
+-- the same rule as the store's API (forms/record/overrides.py acknowledgement_refusal), held by the
+-- database so a login writing raw SQL cannot mark its own reasons as read.  Imports keep the file's.
+CREATE FUNCTION a4.guard_acknowledgements() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    actor TEXT := a4.actor();
+    importing BOOLEAN := a4.is_admin() AND coalesce(current_setting('a4.import_source', true), '') <> '';
+    given JSONB;
+    was JSONB;
+BEGIN
+    IF importing OR jsonb_typeof(NEW.payload->'overrides') IS DISTINCT FROM 'array' THEN
+        RETURN NEW;
+    END IF;
+    FOR given IN SELECT jsonb_array_elements(NEW.payload->'overrides') LOOP
+        was := NULL;
+        IF TG_OP = 'UPDATE' AND jsonb_typeof(OLD.payload->'overrides') = 'array' THEN
+            SELECT o INTO was FROM jsonb_array_elements(OLD.payload->'overrides') AS o
+            WHERE o->>'key' = given->>'key' LIMIT 1;
+        END IF;
+        IF (coalesce(given->>'acknowledged_by', ''), coalesce(given->>'acknowledged_on', ''))
+           IS DISTINCT FROM (coalesce(was->>'acknowledged_by', ''), coalesce(was->>'acknowledged_on', ''))
+           AND (coalesce(was->>'acknowledged_by', '') <> ''
+                OR coalesce(given->>'acknowledged_by', '') <> actor
+                OR actor = NEW.author) THEN
+            RAISE EXCEPTION 'only a QA assessor acknowledges a reason for a check submitted past, in their '
+                'own name, once' USING ERRCODE = 'A4003';
+        END IF;
+    END LOOP;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER records_acknowledgements BEFORE INSERT OR UPDATE ON a4.records
+    FOR EACH ROW EXECUTE FUNCTION a4.guard_acknowledgements();
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _CASE_IDS, _PRESENCE, _ARCHIVALS, _ACKNOWLEDGEMENTS)
 """Migration `i` takes a database from schema version `i` to `i + 1`; append-only once released."""
 
 SCHEMA_VERSION = len(MIGRATIONS)
