@@ -4,10 +4,22 @@ Drives the real app over a real SQLite store of invented cases: from the
 caseload, Ctrl+R starts a review of a countersigned demo record; then every
 section is either edited (accommodation: a one-key answer and a sentence;
 the risk of serious harm summary: a new level) or confirmed "no change"
-with F3; the review summary is read and closed; F10 submits.  Every key
-pressed is counted except the characters of typed text (one-key answers
-are counted).  Target: at most one key per unchanged section, plus at most
-ten overall.
+with F3; the review summary is read and closed; F10 submits.
+
+The record reviewed is the first countersigned one whose accommodation was
+linked to offending, and the review takes that link away ("n"): the
+opposite edit, making an area linked, is not one key and a sentence under
+the shipped assessment 2.0.0 and its rubric (it asks for the analysis, in
+30 words or more, the person's view, the strengths, and a plan objective),
+so a review scripted that way ends as a draft.  ↓ from the one-key row
+reaches the section's first text box, the strengths, where the sentence is
+added; the bench checks it was saved there.  The risk level is raised one
+step (lowering it below a level in the "who is at risk" grid is a failing
+check).
+
+Every key pressed is counted except the characters of typed text (one-key
+answers are counted).  Target: at most one key per unchanged section, plus
+at most ten overall.
 
 Run: ``python bench/bench_review_keys.py``.
 """
@@ -31,9 +43,18 @@ from tui.screens.case_screen import CaseScreen
 
 CASES = 40
 OVERALL_ALLOWANCE = 10
-TYPED = "Moved to a hostel in February; looking for a flat."
-LEVELS = {"low": "m", "medium": "h", "high": "m", "very_high": "h"}
-"""For the current risk level, the key of a different one."""
+TYPED = "Has kept the same hostel place since February and is looking for a flat."
+LEVELS = {"low": "m", "medium": "h", "high": "v", "very_high": "h"}
+"""For the current risk level, the key of a higher one (the highest: a lower one)."""
+LINKED = "accommodation.linked_offending"
+STRENGTHS = "accommodation.strengths"
+"""The section's first text box, the one ↓ reaches from its one-key row."""
+
+
+def _linked(store: SqliteStore, case_ref: str) -> bool:
+    """Whether the case's last record links accommodation to offending (so one key can take it away)."""
+    record = store.latest_record(case_ref)
+    return record is not None and record.answers.get(LINKED) == "yes"
 
 
 @dataclass
@@ -51,13 +72,13 @@ class KeyCounter:
         await self.pilot.press(*text)
 
 
-async def run() -> tuple[int, int, str]:
-    """(non-text keys, unchanged sections, status of the review afterwards)."""
+async def run() -> tuple[int, int, str, bool]:
+    """(non-text keys, unchanged sections, status of the review afterwards, sentence in the strengths)."""
     with tempfile.TemporaryDirectory() as folder:
         store = SqliteStore(Path(folder) / "a4.db")
         fill_demo(store, CASES)
         countersigned = ("approved", "locked")
-        case = next(c for c in store.list_cases() if c.status in countersigned)
+        case = next(c for c in store.list_cases() if c.status in countersigned and _linked(store, c.ref))
         app = make_app(store)
         async with app.run_test(size=(120, 50)) as pilot:
             caseload = await caseload_shown(pilot)
@@ -74,8 +95,7 @@ async def run() -> tuple[int, int, str]:
             while not isinstance(app.screen, ReviewSummaryScreen):
                 section = screen.current.section.id if screen.current else ""
                 if section == "accommodation":
-                    now = previous.answers.get("accommodation.linked_offending")
-                    await keys.key("n" if now == "yes" else "y", "down")
+                    await keys.key("n", "down")
                     await keys.type(TYPED)
                 elif section == "rosh":
                     await keys.key("right", LEVELS[previous.answers.get("rosh.level", "low")])
@@ -84,19 +104,20 @@ async def run() -> tuple[int, int, str]:
                 await keys.key("f3")
             await keys.key("escape", "f10")
             await pilot.pause()
-            status = store.get_record(screen.record.id).status
+            saved = store.get_record(screen.record.id)
         store.close()
-    return len(keys.counted), unchanged, status
+    return len(keys.counted), unchanged, saved.status, TYPED in saved.answers.get(STRENGTHS, "")
 
 
 def main() -> int:
-    count, unchanged, status = asyncio.run(run())
+    count, unchanged, status, landed = asyncio.run(run())
     target = unchanged + OVERALL_ALLOWANCE
     print(f"review of a demo record, 2 sections changed, {unchanged} unchanged (user {USER})")
     print(f"non-text keys: {count} (target ≤ {unchanged} + {OVERALL_ALLOWANCE} = {target})")
     print(f"keys beyond one per unchanged section: {count - unchanged}")
     print(f"review status afterwards: {status}")
-    return 0 if count <= target and status == "submitted" else 1
+    print(f"the sentence was saved in the strengths: {'yes' if landed else 'NO'}")
+    return 0 if count <= target and status == "submitted" and landed else 1
 
 
 if __name__ == "__main__":
