@@ -116,9 +116,31 @@ async def test_a_one_key_answer_stays_visible_on_a_narrow_screen(
     """The answer is drawn before the keys that change it, so 80 columns never clip it away."""
     app = case_app(case_store, form, FakeClock())
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("tab", "y", "n", "t", "u")  # accommodation, down to "How settled is it?"
+        # accommodation: its first row, then ↓ past two text boxes to "Do they want to change it?", then
+        # past the analysis to "How settled is it?" (each question where the form file puts it)
+        await pilot.press("tab", "y", "n", "down", "down", "down", "t", "down", "down", "u")
         text = await shown(pilot, "How settled is it? → Unsettled or temporary")
     assert "Do they want to change it? → Not yet" in text
+
+
+async def test_questions_are_drawn_in_the_order_of_the_form_file(
+    case_store: SqliteStore, form: AssessmentForm
+) -> None:
+    """Issue 14: a one-key question was drawn above a long-text question that comes before it in the
+    file (all of a section's one-key questions were gathered at its top)."""
+    app = case_app(case_store, form, FakeClock())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        for section in form.sections:
+            block = editor(app, section.id)
+            drawn: list[tuple[int, str]] = []
+            for row in block.query(ShortAnswers):
+                top = row.virtual_region.y
+                drawn += [(top + line, q.path) for line, q in enumerate(row.shown)]
+            drawn += [(f.virtual_region.y, path) for path, f in block.fields.items() if f.display]
+            shown = {path for _y, path in drawn}
+            in_file = [path for q in section.questions if (path := f"{section.id}.{q.id}") in shown]
+            assert [path for _y, path in sorted(drawn)] == in_file, section.id
 
 
 async def test_relaunch_shows_what_was_saved(case_store: SqliteStore, form: AssessmentForm) -> None:
@@ -162,13 +184,12 @@ async def test_required_and_hidden_questions_change_live(
         assert not explain.display
         await pilot.press("ctrl+g")
         await pilot.press(*"health", "enter")
-        short = editor(app, "health").short_answers
-        assert app.focused is short
-        await pilot.press("right", "right", "right", "y")  # do they need adjustments? yes
+        assert app.focused is editor(app, "health").short_rows[0]
+        short = editor(app, "health").short_for("health.adjustments")  # its own row, after the text
+        short.focus()
+        await pilot.press("y")  # do they need adjustments? yes
         assert explain.display
         await pilot.press("backspace")
-        assert explain.display  # backspace cleared the question now under the cursor, not this one
-        await pilot.press("left", "backspace")
         assert not explain.display
 
 
@@ -277,8 +298,7 @@ async def test_grid_cells_take_one_key_each(case_store: SqliteStore, form: Asses
     clock = FakeClock()
     app = case_app(case_store, form, clock)
     async with app.run_test(size=(100, 40)) as pilot:
-        await pilot.press("ctrl+g", *"serious harm", "enter")
-        await pilot.press("down")  # past the section's one-key row (imminence, level) to the grid
+        await pilot.press("ctrl+g", *"serious harm", "enter")  # the grid: the section's first question
         await pilot.press("h", "l", "m")
         await wait_for_autosave(pilot, clock)
     who = case_store.get_record("rec-1").answers["rosh.who"]
@@ -305,7 +325,8 @@ async def test_help_plan_and_qa_are_one_key_away(case_store: SqliteStore, form: 
         assert section is not None and section.help
         assert section.help.split()[0] in screen_text(app)
         await pilot.press("y")  # still typing beside the help
-        assert editor(app, "accommodation").short_answers.values["accommodation.linked_offending"] == "yes"
+        row = editor(app, "accommodation").short_for("accommodation.linked_offending")
+        assert row is not None and row.values["accommodation.linked_offending"] == "yes"
         await pilot.press("f5")
         assert isinstance(app.screen, PlanScreen)
         await pilot.press("escape", "f6")

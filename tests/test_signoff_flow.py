@@ -13,7 +13,7 @@ from textual.widgets import Input, Select
 from forms.model import Record
 from storage.sqlite.store import SqliteStore
 from tests.a4_app_harness import TODAY, USER, add_case, caseload_shown, make_app, shipped_registry
-from tests.pilot_support import until
+from tests.pilot_support import screen_text, until
 from tests.qa_support import complete_answers
 from tui.config import Config
 from tui.screens.case_screen import CaseScreen
@@ -242,4 +242,21 @@ async def test_countersign_and_return_act_only_on_the_confirming_key(tmp_path: P
         await pilot.press("ctrl+o", "y")
         await until(pilot, lambda: case.record.status == "locked", "the record locked")
     assert store.get_record("r1").status == "locked"
+    store.close()
+
+
+async def test_f10_submit_is_not_offered_to_a_qa_assessor_on_someone_elses_record(tmp_path: Path) -> None:
+    """Issue 14: the QA assessor's key bar offered "F10 Submit for QA" on the record they assess."""
+    store = SqliteStore(tmp_path / "a4.db")
+    record = draft(store, "medium")
+    store.transition(record.id, "submitted", USER)
+    async with make_app(store, QA).run_test(size=(200, 40)) as pilot:
+        screen = await open_from_queue(pilot)
+        keys = screen_text(pilot.app).splitlines()[-1]
+        assert "Sign off" in keys and "Submit for QA" not in keys, keys
+        await pilot.press("f10")
+        assert pilot.app.screen is screen and store.get_record(record.id).status == "submitted"
+    async with make_app(store).run_test(size=(200, 40)) as pilot:
+        await open_from_caseload(pilot)
+        assert "Submit for QA" in screen_text(pilot.app).splitlines()[-1]  # the author still has it
     store.close()

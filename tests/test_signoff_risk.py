@@ -22,7 +22,7 @@ async def change_level_to_high(pilot) -> CaseScreen:  # type: ignore[no-untyped-
     await pilot.press("enter")
     await until(pilot, lambda: isinstance(pilot.app.screen, CaseScreen), "the case opened")
     screen = pilot.app.screen
-    short = screen.query_one("#section-rosh").short_answers
+    short = screen.query_one("#section-rosh").short_for("rosh.level")
     short.cursor = [q.path for q in short.shown].index("rosh.level")
     short.focus()
     await pilot.press("h", "ctrl+s")
@@ -65,7 +65,7 @@ async def test_cancelling_keeps_the_old_level_and_records_nothing(tmp_path: Path
         screen = await change_level_to_high(pilot)
         await pilot.press("escape")
         await until(pilot, lambda: pilot.app.screen is screen, "back on the record")
-        short = screen.query_one("#section-rosh").short_answers
+        short = screen.query_one("#section-rosh").short_for("rosh.level")
         assert short.values["rosh.level"] == "medium"
         assert not screen.query_one("#risk-changes").display
     assert store.get_record("r1").answers["rosh.level"] == "medium"
@@ -81,7 +81,7 @@ async def test_the_author_changes_their_own_level_without_being_asked(tmp_path: 
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(pilot.app.screen, CaseScreen), "the case opened")
         screen = pilot.app.screen
-        short = screen.query_one("#section-rosh").short_answers
+        short = screen.query_one("#section-rosh").short_for("rosh.level")
         short.cursor = [q.path for q in short.shown].index("rosh.level")
         short.focus()
         await pilot.press("h", "ctrl+s")

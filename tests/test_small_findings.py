@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import date, timedelta
 from pathlib import Path
 
+from forms.definition.registry import load_registry
 from forms.model import Deadlines
 from forms.record.deadlines import days_left, initial_due
 from tests.cli_support import run_a4
@@ -40,3 +42,22 @@ def test_one_working_day_is_singular(tmp_path: Path) -> None:
     assert made.returncode == 0, made.stderr
     shown = run_a4("cases", env=env).stdout
     assert "in 1 working day" in shown and "1 working days" not in shown, shown
+
+
+def test_the_qa_queue_never_shows_a_blank_first_signer() -> None:
+    """An approved record whose only countersignature came in a file, or that has none, is still said in
+    words: "(first: )" with a blank name was shown before."""
+    from forms.model import Record, Signature
+    from forms.record.signoff import waiting_for
+
+    registry, _ = load_registry([])
+    form = registry.assessment("a4-assessment")
+    assert form is not None
+    base = Record("r1", "C-1", form.id, form.version, author="pat", status="approved")
+    own = dataclasses.replace(base, signatures=[Signature("j.khan", "2026-11-02")])
+    filed = dataclasses.replace(base, signatures=[Signature("j.khan", "2026-11-02", "C-1.json")])
+    assert waiting_for(None, form, own) == "second countersignature (first: j.khan)"
+    assert waiting_for(None, form, filed) == (
+        "second countersignature (first: j.khan, per the imported file C-1.json)"
+    )
+    assert waiting_for(None, form, base) == "second countersignature (no first countersignature recorded)"

@@ -50,7 +50,8 @@ async def _key_help(pilot: Pilot[None]) -> None:
 async def _case_screen(pilot: Pilot[None]) -> None:
     await caseload_shown(pilot)
     await pilot.press("down", "down", "enter")
-    await pilot.pause()
+    # the case opens once the "Opening …" notice has had its frame
+    await until(pilot, lambda: pilot.app.screen.has_class("case-screen"), "the case screen opened")
     await _still_cursors(pilot)
 
 

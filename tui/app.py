@@ -36,10 +36,17 @@ from tui import alt_digits
 from tui.amendment import opened_instead
 from tui.config import Config
 from tui.messages import OpenCase, Start
+from tui.progress import Progress
 from tui.screens.caseload import CaseloadScreen
 from tui.themes import THEMES
 
 DEFAULT_FORM_ID = "a4-assessment"
+OPENING_WORDS: dict[Start, str] = {
+    "latest": "Opening {ref}…",
+    "review": "Starting a review of {ref}…",
+    "amendment": "Starting an amendment of {ref}…",
+}
+"""The progress notice for each way of opening a case (`OpenCase.start`)."""
 """The shipped assessment, used for new cases unless a case names another form."""
 
 HANDOVER_DAYS = 14
@@ -107,6 +114,8 @@ class A4App(App[None], inherit_bindings=False):
         self.report_dir: str | None = None
         """The `--data-dir` given, where a problem report is written (`tui.crash_report`)."""
         self._crash_line = ""
+        self.opening = Progress(self)
+        """Opening a case (or starting its review or amendment): said at once, never started twice."""
         for theme in THEMES:
             self.register_theme(theme)
         self.theme = config.theme
@@ -259,6 +268,11 @@ class A4App(App[None], inherit_bindings=False):
 
     @on(OpenCase)
     def _open_case(self, event: OpenCase) -> None:
+        """Say at once what is being opened, then open it (a second press meanwhile only says so)."""
+        doing = OPENING_WORDS[event.start].format(ref=for_terminal(event.ref))
+        self.opening.run(doing, partial(self._open_case_now, event))
+
+    def _open_case_now(self, event: OpenCase) -> None:
         try:
             case = self.store.get_case(event.ref)
             record = self._record_to_open(case, event.start)

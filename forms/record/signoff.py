@@ -200,10 +200,23 @@ def status_after_signing(rubric: Rubric | None, form: AssessmentForm, record: Re
     return "locked" if len(signers(record)) + 1 >= signatures_needed(rubric, form, record) else "approved"
 
 
+def first_signers(record: Record) -> str:
+    """Who countersigned an approved record first, in words; never a blank name.
+
+    A record imported as approved may carry only the file's countersignatures
+    (said as the file's), or none at all.
+    """
+    if own := signers(record):
+        return f"first: {', '.join(own)}"
+    if imported := [s for s in record.signatures if s.imported_from]:
+        return "first: " + ", ".join(f"{s.by}{per_file(s.imported_from)}" for s in imported)
+    return "no first countersignature recorded"
+
+
 def waiting_for(rubric: Rubric | None, form: AssessmentForm, record: Record) -> str:
     """What a record in the QA queue waits for, in a few words."""
     if record.status == "approved":
-        return f"second countersignature (first: {', '.join(signers(record))})"
+        return f"second countersignature ({first_signers(record)})"
     if record.status == "submitted":
         second = " (two countersignatures)" if needs_second(rubric, form, record) else ""
         return f"QA assessment{second}"

@@ -68,7 +68,7 @@ from forms.record.signoff import (
     unresolved,
 )
 from forms.record.words import record_word_counts, section_word_count
-from forms.record.workflow import AMENDABLE
+from forms.record.workflow import AMENDABLE, OPEN
 from storage.signoff import decide, submit
 from storage.store import OpenRecordError, Presence, StaleVersionError, Store, StoreError
 from tui.amendment import amend_question, not_amendable, opened_instead
@@ -88,6 +88,7 @@ from tui.modals.override_reasons import OverrideReasons, ReasonsGiven
 from tui.modals.review_summary import ReviewSummaryScreen
 from tui.modals.risk_reason import RiskReason, level_changes
 from tui.modals.save_failure import SaveFailure, default_copy_path
+from tui.progress import Progress
 from tui.screens.grading import GradingScreen, SubmitBlocked
 from tui.screens.plan_screen import PlanScreen, plan_definitions
 from tui.screens.qa_screen import QAScreen, place_of
@@ -254,6 +255,8 @@ class CaseScreen(Screen[None]):
             except StoreError:
                 self.previous = None
         self.review_bars: dict[str, ReviewBar] = {}
+        self.progress = Progress(self)
+        """Slow work a key starts (a review): said at once, never started twice."""
 
     # ------------------------------------------------------------ building
 
@@ -752,13 +755,16 @@ class CaseScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Review keys exist only in a review (and stay out of the footer elsewhere); a window only reading
-        the record offers no key that changes it, and Take over only while reading."""
+        the record offers no key that changes it, and Take over only while reading; only the record's author
+        is offered Submit for QA (a QA assessor opening it has nothing to submit)."""
         if action == "take_over":
             return self.read_only
         if self.read_only and action in READ_ONLY_ACTIONS:
             return False
         if action in self.REVIEW_ACTIONS:
             return self.previous is not None
+        if action == "submit":
+            return self.user == self.record.author
         return True
 
     def _refresh_review(self, editors: list[SectionEditor]) -> None:
@@ -822,6 +828,12 @@ class CaseScreen(Screen[None]):
 
         When a newer version of the form is loaded, the move to it is offered first (`MoveVersionScreen`).
         """
+        if self.record.kind == "review" and self.record.status in OPEN:
+            self.notify("This is the case's open review: carry on here.", timeout=5)
+            return
+        self.progress.run(f"Starting a review of {for_terminal(self.case.ref)}…", self._start_review_now)
+
+    def _start_review_now(self) -> None:
         if self.record.status != "locked" and not self.save_now():  # a locked record never saves
             return
         try:
@@ -1065,8 +1077,8 @@ class CaseScreen(Screen[None]):
         if reason is None:  # show and hold the stored level again, as if the change had never been typed
             self.answers[path] = old
             for editor in self.editors:
-                if editor.short_answers is not None and editor.short_answers.holds(path):
-                    editor.short_answers.set_value(path, old)
+                if (short := editor.short_for(path)) is not None:
+                    short.set_value(path, old)
         self.autosave.retry(reason)
         self._show_level_changes()
 

@@ -243,21 +243,39 @@ class SectionEditor(Vertical):
         super().__init__(id=f"section-{section.id}", classes="section")
         self.number = number
         self.section = section
-        short = [(f"{section.id}.{q.id}", q) for q in section.questions if q.type in SHORT_TYPES]
-        self.short_answers = ShortAnswers(short, answers) if short else None
+        self.blocks: list[Widget] = []
+        """The section's questions in the form file's order: one-key rows (each a run of consecutive
+        one-key questions) and question fields; the screen shows them in this order."""
+        self.short_rows: list[ShortAnswers] = []
         self.fields: dict[str, QuestionField] = {}
         self.areas: list[AnswerArea] = []
+        run: list[tuple[str, Question]] = []
         for question in section.questions:
-            if question.type in SHORT_TYPES:
-                continue
             path = f"{section.id}.{question.id}"
+            if question.type in SHORT_TYPES:
+                run.append((path, question))
+                continue
+            self._add_row(run, answers)
+            run = []
             field, budget = self._field(path, question, answers.get(path), today)
             self.fields[path] = QuestionField(question, field, budget)
+            self.blocks.append(self.fields[path])
+        self._add_row(run, answers)
         self.budget = sum(q.word_budget or 0 for q in section.questions if q.type == "text") or None
         self.words = sum(area.words for area in self.areas)
         self.changed: set[str] = set()
         """Answer paths changed since the screen last collected them."""
         self._stale_areas: set[AnswerArea] = set()
+
+    def _add_row(self, run: list[tuple[str, Question]], answers: Mapping[str, Any]) -> None:
+        if run:
+            row = ShortAnswers(run, answers)
+            self.short_rows.append(row)
+            self.blocks.append(row)
+
+    def short_for(self, path: str) -> ShortAnswers | None:
+        """The one-key row holding the question at `path`, if it is a one-key question of this section."""
+        return next((row for row in self.short_rows if row.holds(path)), None)
 
     def _field(
         self, path: str, question: Question, value: Any, today: Callable[[], date]
@@ -278,21 +296,20 @@ class SectionEditor(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(self.title, classes="section-title", markup=False)
-        if self.short_answers is not None:
-            yield self.short_answers
-        yield from self.fields.values()
+        yield from self.blocks
 
     # ------------------------------------------------------------ focus
 
     def focus_first(self) -> None:
         """Focus the section's first shown field."""
         # Screen.set_focus, not Widget.focus: the focus moves now, before the next key is read.
-        if self.short_answers is not None and self.short_answers.shown:
-            self.screen.set_focus(self.short_answers)
-            return
-        for field in self.fields.values():
-            if field.display:
-                widget = field.field
+        for block in self.blocks:
+            if isinstance(block, ShortAnswers):
+                if block.shown:
+                    self.screen.set_focus(block)
+                    return
+            elif isinstance(block, QuestionField) and block.display:
+                widget = block.field
                 target = widget.query_one(AnswerInput) if isinstance(widget, GroupInput) else widget
                 self.screen.set_focus(target)
                 return
@@ -302,8 +319,8 @@ class SectionEditor(Vertical):
     ) -> Widget | None:
         """Put the cursor on the answer at `path` (a group entry, a span of text) and return the widget
         to focus, or None when the question is hidden (by its conditions or the short form)."""
-        short = self.short_answers
-        if short is not None and short.holds(path):
+        short = self.short_for(path)
+        if short is not None:
             shown = [q.path for q in short.shown]
             if path not in shown or not short.display:
                 return None
@@ -374,8 +391,8 @@ class SectionEditor(Vertical):
 
     def answer(self, path: str) -> Any:
         """The answer a field holds now (None when unanswered)."""
-        if self.short_answers is not None and self.short_answers.holds(path):
-            return self.short_answers.values.get(path)
+        if (short := self.short_for(path)) is not None:
+            return short.values.get(path)
         widget = self.fields[path].field
         if isinstance(widget, AnswerArea):
             return widget.text if widget.text.strip() else None
@@ -389,9 +406,9 @@ class SectionEditor(Vertical):
 
     def apply_conditions(self, hidden: frozenset[str], required: frozenset[str]) -> None:
         """Show, hide and mark required as the form's conditions say for the current answers."""
-        if self.short_answers is not None:
-            paths = {q.path for q in self.short_answers.questions}
-            self.short_answers.set_conditions(hidden & paths, required & paths)
+        for row in self.short_rows:
+            paths = {q.path for q in row.questions}
+            row.set_conditions(hidden & paths, required & paths)
         for path, field in self.fields.items():
             shown = path not in hidden
             if field.display != shown:
