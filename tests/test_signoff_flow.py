@@ -260,3 +260,32 @@ async def test_f10_submit_is_not_offered_to_a_qa_assessor_on_someone_elses_recor
         await open_from_caseload(pilot)
         assert "Submit for QA" in screen_text(pilot.app).splitlines()[-1]  # the author still has it
     store.close()
+
+
+async def test_a_returned_record_opens_with_a_banner_saying_who_returned_it_and_why(tmp_path: Path) -> None:
+    """Issue 14: a returned record had no banner saying who returned it, why, and how many comments wait."""
+    from forms.model import Comment
+    from forms.record.signoff import Decision
+    from storage.signoff import decide
+
+    store = SqliteStore(tmp_path / "a4.db")
+    record = draft(store, "medium")
+    record = store.transition(record.id, "submitted", USER)
+    form = shipped_registry().assessment("a4-assessment")
+    comment = Comment(id="c1", path="accommodation", text="Say what they want from a move", by="jo.qa")
+    decision = Decision("return", comments=(comment,), note="Risk reasoning needs another look.")
+    rubric = shipped_registry().rubric_for("a4-assessment")
+    decide(store, record, decision, user="jo.qa", role="qa_assessor", rubric=rubric, form=form)
+    async with make_app(store).run_test(size=(120, 40)) as pilot:
+        screen = await open_from_caseload(pilot)
+        banner = screen.query_one("#returned")
+        assert banner.display
+        text = screen_text(pilot.app)
+        assert "Returned for changes by jo.qa on " in text
+        assert "Risk reasoning needs another look. 1 QA comment to resolve" in text
+        note = screen.query_one(CommentNote)
+        note.focus()
+        await pilot.press("enter")
+        await until(pilot, lambda: not screen.query(CommentNote), "the comment was resolved")
+        assert "No QA comments wait." in str(banner.render())
+    store.close()

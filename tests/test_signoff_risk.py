@@ -13,6 +13,7 @@ from tests.test_signoff_flow import draft
 from tui.config import Config
 from tui.modals.risk_reason import RiskReason
 from tui.screens.case_screen import CaseScreen
+from tui.widgets.counters import Counters
 
 MANAGER = Config(user="kim.lead", role="manager")
 
@@ -87,4 +88,22 @@ async def test_the_author_changes_their_own_level_without_being_asked(tmp_path: 
         await pilot.press("h", "ctrl+s")
         assert pilot.app.screen is screen
     assert store.get_record("r1").answers["rosh.level"] == "high"
+    store.close()
+
+
+async def test_the_counters_do_not_say_save_failed_while_the_reason_is_asked(tmp_path: Path) -> None:
+    """Issue 14: with the reason box open the counters read "save failed: Changing the risk level in
+    someone else's…" (clipped); the save is waiting for the reason, not failed."""
+    store = SqliteStore(tmp_path / "a4.sqlite")
+    draft(store, "medium")
+    async with make_app(store, MANAGER).run_test(size=(120, 40)) as pilot:
+        screen = await change_level_to_high(pilot)
+        waiting = screen.query_one(Counters).state.save_state
+        assert not waiting.startswith("save failed") and "reason" in waiting, waiting
+        assert not screen.query_one(Counters).has_class("-failed")
+        pilot.app.screen.query_one(Input).value = "New threats reported by the police"
+        await pilot.press("enter")
+        await until(pilot, lambda: pilot.app.screen is screen, "back on the record")
+        await pilot.pause()
+        assert "reason" not in screen.query_one(Counters).state.save_state
     store.close()

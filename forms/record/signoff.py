@@ -140,6 +140,27 @@ def imported_signoff_lines(record: Record, steps: Iterable[tuple[str, str, str, 
     return lines
 
 
+def returned_banner(record: Record, steps: Iterable[tuple[str, str, str, str]]) -> str:
+    """What the author of a returned record reads first: who returned it, when, why, and what waits.
+
+    "Returned for changes by kim.qa on 2026-03-02: Risk reasoning needs another look. 2 QA comments
+    to resolve (under the sections they concern)."  `steps` are (new status, actor, at, reason) of the
+    record's status entries, oldest first.  Empty unless the record is returned.
+    """
+    if record.status != "returned":
+        return ""
+    last = next((step for step in reversed(list(steps)) if step[0] == "returned"), None)
+    by = f" by {last[1]} on {last[2][:10]}" if last else ""
+    why = f": {last[3].strip()}" if last and last[3].strip() else " (no reason given)"
+    waiting = len(unresolved(record.comments))
+    comments = (
+        f" {waiting} QA comment{'s' if waiting != 1 else ''} to resolve (under the sections they concern)."
+        if waiting
+        else " No QA comments wait."
+    )
+    return f"Returned for changes{by}{why.rstrip('.')}.{comments}"
+
+
 def needs_second(rubric: Rubric | None, form: AssessmentForm, record: Record) -> bool:
     """Whether the rubric asks for a second countersignature on this record (e.g. high risk)."""
     if rubric is None or rubric.second_countersign_if is None:

@@ -62,6 +62,7 @@ from forms.record.signoff import (
     Decision,
     SignoffRefused,
     imported_signoff_lines,
+    returned_banner,
     signoff_refusal,
     submit_blockers,
     submit_refusal,
@@ -266,6 +267,7 @@ class CaseScreen(Screen[None]):
                 heading = for_terminal(f"{self.case.ref} · {self.case.name} · {self.form.header.title}")
                 yield Static(heading, classes="case-title", markup=False)
                 yield Static("", id="read-only", classes="risk-changes", markup=False)
+                yield Static("", id="returned", classes="returned-banner", markup=False)
                 yield Static("", id="risk-changes", classes="risk-changes", markup=False)
                 yield LeftBehindPanel(self.record.left_behind)
                 yield from self.editors
@@ -484,7 +486,11 @@ class CaseScreen(Screen[None]):
                 session_seconds=self.activity.session_seconds,
                 days_left=left,
                 save_state=save_state_text(
-                    saved_ago=saved_ago, dirty=saving.dirty, saving=saving.saving, error=saving.error
+                    saved_ago=saved_ago,
+                    dirty=saving.dirty,
+                    saving=saving.saving,
+                    error=saving.error,
+                    reason_asked=saving.reason_asked,
                 ),
                 qa=self.qa_text,
             )
@@ -1047,6 +1053,7 @@ class CaseScreen(Screen[None]):
             self.notify(str(error), title="Comment not resolved", severity="error", timeout=10, markup=False)
             return
         self.record = dataclasses.replace(self.record, comments=stored.comments)
+        self._show_level_changes()  # the returned banner counts the comments left
         left = len(unresolved(self.record.comments))
         self.notify(f"Comment resolved; {left} left." if left else "All QA comments resolved.", markup=False)
         self.focus_next()
@@ -1061,6 +1068,10 @@ class CaseScreen(Screen[None]):
         notice = self.query_one("#risk-changes", Static)
         notice.update("\n".join(lines))
         notice.display = bool(lines)
+        returns = [(str(e.new), e.actor, e.at, e.reason) for e in trail if e.kind == "status"]
+        banner = self.query_one("#returned", Static)
+        banner.update(for_terminal(returned_banner(self.record, returns)))
+        banner.display = self.record.status == "returned"
 
     def _ask_reason(self, attempted: Record) -> None:
         """Ask why the risk level changed; save with it, or put the old level back and save the rest."""

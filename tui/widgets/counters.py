@@ -61,8 +61,16 @@ def due_text(days_left: int | None) -> str:
     return f"due in {days_left} {unit}"
 
 
-def save_state_text(*, saved_ago: float | None, dirty: bool, saving: bool, error: str | None) -> str:
-    """What the practitioner needs to know about saving, most urgent first."""
+def save_state_text(
+    *, saved_ago: float | None, dirty: bool, saving: bool, error: str | None, reason_asked: bool = False
+) -> str:
+    """What the practitioner needs to know about saving, most urgent first.
+
+    A save held for the reason for a risk level change has not failed: the
+    reason prompt is on screen, and the counters say the save waits for it.
+    """
+    if reason_asked:
+        return "not saved yet: waiting for the reason for the risk level change"
     if error:
         return f"save failed: {error}"
     if saving:

@@ -50,6 +50,8 @@ class SaveState:
     dirty: bool = False
     saving: bool = False
     error: str | None = None
+    reason_asked: bool = False
+    """The store asked why the risk level changed, and the practitioner is being asked: not a failure."""
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,8 @@ class Autosave:
         self.unsaved_since: float | None = None
         self.saved_at: float | None = None
         self.error: str | None = None
+        self.reason_asked = False
+        """The last save waits for the reason for a risk level change (the screen is asking for it)."""
         self.retry_at: float | None = None
         """While the store cannot be reached: when to try again (the text is held meanwhile)."""
         self.saving: SaveJob | None = None
@@ -128,7 +132,7 @@ class Autosave:
 
     @property
     def state(self) -> SaveState:
-        return SaveState(self.saved_at, self.dirty, self.saving is not None, self.error)
+        return SaveState(self.saved_at, self.dirty, self.saving is not None, self.error, self.reason_asked)
 
     def _changed(self) -> None:
         state = self.state
@@ -253,6 +257,7 @@ class Autosave:
             self.saving = None
         outcome = job.outcome
         first = self.error is None
+        self.reason_asked = isinstance(outcome, ReasonRequiredError)
         if isinstance(outcome, ReasonRequiredError):
             self.error = str(outcome)
             self._report(SaveOutcome("reason_required", job, str(outcome), first))
