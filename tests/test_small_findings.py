@@ -61,3 +61,29 @@ def test_the_qa_queue_never_shows_a_blank_first_signer() -> None:
         "second countersignature (first: j.khan, per the imported file C-1.json)"
     )
     assert waiting_for(None, form, base) == "second countersignature (no first countersignature recorded)"
+
+
+def test_checks_with_nothing_to_judge_yet_say_not_yet_on_an_empty_record() -> None:
+    """Issue 14: the QA counter read 7/9 on an empty record (checks with nothing to look at "passed")
+    and fell as the practitioner wrote. Nothing blank is "met": it is "not yet"."""
+    from forms.checks.findings import not_yet, summary
+    from forms.checks.library import run_checks
+    from forms.model import Record
+    from tui.widgets.counters import qa_text
+
+    registry, _ = load_registry([])
+    form = registry.assessment("a4-assessment")
+    rubric = registry.rubric_for("a4-assessment")
+    assert form is not None and rubric is not None
+    empty = Record("r1", "C-1", form.id, form.version, author="pat")
+    results = run_checks(rubric, form, empty, plan=registry.plan_for(form.id), today=date(2026, 3, 2))
+    assert [r.criterion.id for r in results if r.state == "met"] == []
+    met, judged = summary(results)
+    waiting = not_yet(results)
+    assert met == 0 and waiting > 0
+    assert qa_text(met, judged, waiting) == f"QA 0/{judged} · {waiting} not yet"
+    written = dataclasses.replace(
+        empty, answers={"offence.what_happened": "He took a phone from a boy in the park."}
+    )
+    after = run_checks(rubric, form, written, plan=registry.plan_for(form.id), today=date(2026, 3, 2))
+    assert summary(after)[0] >= met  # writing never makes the met count fall from "passing" blanks

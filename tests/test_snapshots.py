@@ -29,6 +29,10 @@ def demo_store(tmp_path: Path) -> SqliteStore:
 async def _still_cursors(pilot: Pilot[None]) -> None:
     for widget in pilot.app.screen.query("Input, TextArea"):
         widget.cursor_blink = False
+        # TextArea keys its line cache on the cursor only while it blinks: a line drawn in a blink's
+        # "off" half would otherwise be reused, cursorless, depending on how long the screen took to open.
+        widget.__dict__.get("_line_cache", {}).clear()
+        widget.refresh()
     await pilot.pause()
 
 
@@ -51,7 +55,11 @@ async def _case_screen(pilot: Pilot[None]) -> None:
     await caseload_shown(pilot)
     await pilot.press("down", "down", "enter")
     # the case opens once the "Opening …" notice has had its frame
-    await until(pilot, lambda: pilot.app.screen.has_class("case-screen"), "the case screen opened")
+    await until(
+        pilot,
+        lambda: pilot.app.screen.has_class("case-screen") and pilot.app.focused is not None,
+        "the case screen opened with its first field focused",
+    )
     await _still_cursors(pilot)
 
 

@@ -19,7 +19,7 @@ from typing import Literal
 
 from forms.model import Criterion
 
-CriterionState = Literal["met", "not_met", "needs_grader"]
+CriterionState = Literal["met", "not_met", "needs_grader", "not_yet"]
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,9 @@ class CriterionResult:
 
     criterion: Criterion
     findings: tuple[Finding, ...] = ()
+    nothing_to_judge: bool = False
+    """Every answer its checks read is still blank (and the plan empty, for plan checks): it is
+    "not yet", neither met nor failed — an empty record would otherwise pass most checks."""
 
     @property
     def automatic(self) -> bool:
@@ -54,22 +57,31 @@ class CriterionResult:
 
     @property
     def state(self) -> CriterionState:
-        """`not_met` on any finding, else `needs_grader` while an assessor must still grade it, else `met`.
+        """`not_met` on any finding, else `not_yet` while its checks have nothing to judge, else
+        `needs_grader` while an assessor must still grade it, else `met`.
 
         A graded criterion whose automatic checks all pass still needs the
         assessor: the checks catch gaps, they cannot judge quality.
         """
         if self.findings:
             return "not_met"
+        if self.nothing_to_judge:
+            return "not_yet"
         if self.criterion.graded:
             return "needs_grader"
         return "met"
 
 
 def summary(results: Iterable[CriterionResult]) -> tuple[int, int]:
-    """(criteria whose automatic checks all pass, criteria with automatic checks), for a "QA 6/8" counter."""
-    judged = [r for r in results if r.automatic]
+    """(criteria whose automatic checks all pass, criteria with automatic checks that had something to
+    judge), for a "QA 6/8" counter; those with nothing to judge yet are counted by `not_yet`."""
+    judged = [r for r in results if r.automatic and r.state != "not_yet"]
     return sum(not r.findings for r in judged), len(judged)
+
+
+def not_yet(results: Iterable[CriterionResult]) -> int:
+    """Criteria with automatic checks that have nothing to judge yet (every answer they read is blank)."""
+    return sum(r.automatic and r.state == "not_yet" for r in results)
 
 
 def entry_path(group_path: str, index: int, field_id: str) -> str:

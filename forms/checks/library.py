@@ -22,6 +22,7 @@ from typing import Any
 
 from forms.checks.context import CheckContext, Draft, condition, is_answered
 from forms.checks.findings import CriterionResult, Finding, entry_path, plan_path
+from forms.checks.judged import PLAN, judged_paths
 from forms.checks.kinds import with_defaults
 from forms.checks.plan import PLAN_TITLE, check_plan_covers, check_smart, objective_name
 from forms.checks.rules import check_full_assessment_when, check_level_covers_grid
@@ -243,10 +244,21 @@ def run_checks(
         today=today or date.today(),
         short=record.kind == "short" if short is None else short,
     )
-    return [
-        CriterionResult(
-            criterion,
-            tuple(f for check in criterion.checks for f in _findings(ctx, criterion.id, check)),
-        )
-        for criterion in rubric.criteria
-    ]
+    results = []
+    for criterion in rubric.criteria:
+        found = tuple(f for check in criterion.checks for f in _findings(ctx, criterion.id, check))
+        checks = criterion.checks
+        blank = not found and bool(checks) and all(_nothing_to_judge(ctx, c) for c in checks)
+        results.append(CriterionResult(criterion, found, nothing_to_judge=blank))
+    return results
+
+
+def _nothing_to_judge(ctx: CheckContext, check: Check) -> bool:
+    """Whether every answer `check` reads is blank (the plan empty, for plan checks); a check whose
+    answers are not known (a rule over conditions) has nothing to judge only on a blank record."""
+    paths = judged_paths(check, ctx.form)
+    if not paths:
+        return not any(is_answered(value) for value in ctx.record.answers.values())
+    if paths == [PLAN]:
+        return not ctx.record.plan
+    return not any(is_answered(ctx.record.answers.get(path)) for path in paths)

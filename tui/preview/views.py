@@ -31,6 +31,7 @@ STATE_WORDS: dict[str, str] = {
     "met": "✓ met",
     "not_met": "✗ not met",
     "needs_grader": "… checks pass; a QA assessor grades it",
+    "not_yet": "· not yet: every answer it reads is blank",
 }
 
 

@@ -48,7 +48,7 @@ from textual.widgets import Input, Static, TextArea
 from textual.worker import Worker, WorkerState
 
 from exports.escape import for_terminal
-from forms.checks.findings import Finding, summary
+from forms.checks.findings import Finding, not_yet, summary
 from forms.checks.rules import short_refusals
 from forms.conditions.visibility import is_required, is_visible
 from forms.definition.registry import Registry
@@ -975,7 +975,7 @@ class CaseScreen(Screen[None]):
 
     def _qa_arrived(self, results: Results) -> None:
         met, judged = summary(results)
-        self.qa_text = qa_text(met, judged)
+        self.qa_text = qa_text(met, judged, not_yet(results))
         checked = (self.qa.checked if self.qa else None) or self.record
         texts = {path: value for path, value in checked.answers.items() if isinstance(value, str)}
         blocks = {path: block for editor in self.editors for path, block in editor.fields.items()}

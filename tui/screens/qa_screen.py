@@ -23,7 +23,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from exports.escape import for_terminal
-from forms.checks.findings import CriterionResult, Finding, summary
+from forms.checks.findings import CriterionResult, Finding, not_yet, summary
 from forms.record.overrides import finding_key
 from tui.widgets.hanging import hanging
 from tui.widgets.key_bar import KeyBar
@@ -32,6 +32,7 @@ STATE_WORDS: dict[str, str] = {
     "met": "✓ met",
     "not_met": "✗ not met",
     "needs_grader": "? needs a grader",
+    "not_yet": "· not yet",
 }
 """Each state in words with a sign, so it never depends on colour."""
 
@@ -127,7 +128,8 @@ class QAScreen(Screen[Finding | None]):
         with Vertical(classes="qa-box"):
             yield Static("Quality assurance", classes="qa-title")
             yield Static(
-                f"QA {met}/{judged} automatic criteria met · {graders} for a QA assessor to grade · "
+                f"QA {met}/{judged} automatic criteria met · {not_yet(self.results)} not yet (nothing to "
+                f"judge) · {graders} for a QA assessor to grade · "
                 f"record {self.status}. Enter on a finding goes to it; Escape goes back.",
                 classes="qa-summary",
                 markup=False,

@@ -84,9 +84,11 @@ def save_state_text(
     return f"saved {int(saved_ago // 60)} min ago"
 
 
-def qa_text(met: int, judged: int) -> str:
-    """The compact QA result: "QA 6/8" (criteria whose automatic checks pass, of those checked)."""
-    return f"QA {met}/{judged}" + (" ✓" if judged and met == judged else "")
+def qa_text(met: int, judged: int, not_yet: int = 0) -> str:
+    """The compact QA result: "QA 2/3 · 6 not yet" (criteria whose automatic checks pass, of those with
+    something to judge; then those whose answers are all still blank, neither passed nor failed)."""
+    waiting = f" · {not_yet} not yet" if not_yet else ""
+    return f"QA {met}/{judged}" + (" ✓" if judged and met == judged and not not_yet else "") + waiting
 
 
 class KeyActivity:
