@@ -228,3 +228,49 @@ async def test_steps_have_who_and_a_one_key_status(store: SqliteStore, form: Ass
         await pilot.press("f5", "ctrl+t", *"Ring the council", "tab", *"Me", "tab", "i", "escape")
         steps = store.get_record("rec-1").plan[0].steps
     assert [(s.what, s.who, s.status) for s in steps] == [("Ring the council", "Me", "in_progress")]
+
+
+async def test_pageup_pagedown_move_between_objectives_and_f3_deletes_one_after_y(
+    store: SqliteStore, form: AssessmentForm
+) -> None:
+    """Issue 14: PageUp/PageDown scrolled instead of moving between objectives, and no objective could
+    be deleted."""
+    plan = [
+        Objective(id="o1", goal="Find a flat of my own"),
+        Objective(id="o2", goal="Get back into work"),
+        Objective(id="o3", goal="Pay off the debt"),
+    ]
+    app = open_app(store, form, plan)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f5")
+        screen = app.screen
+        assert isinstance(screen, PlanScreen)
+        screen.query_one("#field-goal", Input).focus()
+        await pilot.press("pagedown")
+        assert screen.current == 1 and screen.query_one("#field-goal", Input).value == "Get back into work"
+        screen.query_one("#objectives", OptionList).focus()
+        await pilot.press("pagedown")
+        assert screen.current == 2
+        await pilot.press("pageup", "pageup")
+        assert screen.current == 0
+        await pilot.press("pagedown", "f3", "n")  # any key but y keeps it
+        assert [o.id for o in screen.plan] == ["o1", "o2", "o3"]
+        await pilot.press("f3", "y")
+        await pilot.pause()
+        assert [o.id for o in screen.plan] == ["o1", "o3"]
+        assert screen.query_one("#field-goal", Input).value == "Pay off the debt"
+        await pilot.press("escape")
+    assert [o.id for o in store.get_record("rec-1").plan] == ["o1", "o3"]
+
+
+async def test_a_steps_what_field_has_the_width_of_the_editor(
+    store: SqliteStore, form: AssessmentForm
+) -> None:
+    """Issue 14: a step's "what" field was ~18 characters wide at 80 columns, beside who and status."""
+    app = open_app(store, form, [Objective(id="o1", goal="Find a flat of my own")])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f5")
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        what = app.screen.query_one("#step-0-what", Input)
+        assert what.size.width >= 40, what.size

@@ -16,6 +16,7 @@ import re
 import time
 from collections.abc import Callable
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -45,6 +46,7 @@ from forms.record.plan import (
     suggestions_for,
 )
 from storage.store import StaleVersionError, Store
+from tui.modals.confirm_key import ConfirmKey
 from tui.modals.conflict import ASK_AFTER_PAUSE, Conflict, ConflictChoice
 from tui.unsaved import keep_unsaved
 from tui.widgets.hanging import hanging
@@ -195,8 +197,12 @@ class PlanScreen(Screen[Record]):
         Binding("f2", "next_finding", "Fix next", id="plan.next_finding"),
         Binding("f7", "progress", "Progress", id="plan.progress"),
         Binding("f8", "agreement", "Agreement", id="plan.agreement"),
-        Binding("pageup", "objective(-1)", "Previous objective", show=False, id="plan.previous"),
-        Binding("pagedown", "objective(1)", "Next objective", show=False, id="plan.next"),
+        Binding("f3", "delete_objective", "Delete objective", id="plan.delete"),
+        # priority: the fields, the list and the scroll would otherwise take them to scroll (issue 14)
+        Binding(
+            "pageup", "objective(-1)", "Previous objective", show=False, priority=True, id="plan.previous"
+        ),
+        Binding("pagedown", "objective(1)", "Next objective", show=False, id="plan.next", priority=True),
         Binding("ctrl+s", "save", "Save", id="plan.save"),
         Binding("escape", "back", "Back", id="plan.back"),
     ]
@@ -396,6 +402,27 @@ class PlanScreen(Screen[Record]):
     async def _suggestion_chosen(self, suggestion: Suggestion | None) -> None:
         if suggestion is not None:
             await self._add(from_suggestion(suggestion, new_objective_id()))
+
+    def action_delete_objective(self) -> None:
+        """Delete the objective shown, after one confirming key (Y)."""
+        if not self.plan:
+            self.notify("There is no objective to delete.", severity="warning")
+            return
+        objective = self.plan[self.current]
+        name = objective.goal.strip() or "(no objective written yet)"
+        question = f"Delete objective {self.current + 1}, “{name[:60]}”, and its steps and progress?"
+        self.app.push_screen(ConfirmKey(question), partial(self._delete_confirmed, objective.id))
+
+    async def _delete_confirmed(self, objective_id: str, yes: bool | None) -> None:
+        index = next((i for i, o in enumerate(self.plan) if o.id == objective_id), None)
+        if not yes or index is None:
+            return
+        del self.plan[index]
+        self._plan_changed()
+        self.current = min(index, len(self.plan) - 1) if self.plan else 0
+        self._refresh_list()
+        await self._show(self.current)
+        self.notify(f"Objective {index + 1} deleted.")
 
     async def action_add_step(self) -> None:
         await self.query_one(ObjectiveEditor).add_step()

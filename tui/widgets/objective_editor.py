@@ -194,10 +194,11 @@ class ObjectiveEditor(Vertical):
                 yield field
         yield Static(f"{self.labels['areas']} (one key each)", classes="field-label", markup=False)
         yield AreaPicker(self.areas, objective.areas, id="field-areas")
-        yield Static("Steps (Ctrl+T adds one): what · who · status", classes="field-label")
+        yield Static("Steps (Ctrl+T adds one): what, then who · status", classes="field-label")
         for index, step in enumerate(objective.steps):
+            # "what" has the whole width: beside who and status it was ~18 characters at 80 columns
+            yield Input(step.what, placeholder="What", id=f"step-{index}-what", select_on_focus=False)
             with Horizontal(classes="step-row"):
-                yield Input(step.what, placeholder="What", id=f"step-{index}-what", select_on_focus=False)
                 yield Input(step.who, placeholder="Who", id=f"step-{index}-who", select_on_focus=False)
                 yield StepStatus(step.status, id=f"step-{index}-status")
         yield Static(self._history(objective), classes="progress-history", markup=False)
