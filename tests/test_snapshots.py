@@ -60,6 +60,7 @@ async def _case_screen(pilot: Pilot[None]) -> None:
         lambda: pilot.app.screen.has_class("case-screen") and pilot.app.focused is not None,
         "the case screen opened with its first field focused",
     )
+    pilot.app.clear_notifications()  # the passing "Opening …" notice is not part of the screen
     await _still_cursors(pilot)
 
 
