@@ -15,7 +15,9 @@ so a review scripted that way ends as a draft.  ↓ from the one-key row
 reaches the section's first text box, the strengths, where the sentence is
 added; the bench checks it was saved there.  The risk level is raised one
 step (lowering it below a level in the "who is at risk" grid is a failing
-check).
+check): the screen draws questions in the form file's order, so the level's
+one-key row comes after the text answers written before it, and ↓ reaches
+it (each ↓ counted).
 
 Every key pressed is counted except the characters of typed text (one-key
 answers are counted).  Target: at most one key per unchanged section, plus
@@ -98,7 +100,15 @@ async def run() -> tuple[int, int, str, bool]:
                     await keys.key("n", "down")
                     await keys.type(TYPED)
                 elif section == "rosh":
-                    await keys.key("right", LEVELS[previous.answers.get("rosh.level", "low")])
+                    # the level's row follows the text before it in the form file: ↓ until it has the focus
+                    level_row = screen.current.short_for("rosh.level") if screen.current else None
+                    assert level_row is not None
+                    for _ in range(20):
+                        if app.focused is level_row:
+                            break
+                        await keys.key("down")
+                    assert app.focused is level_row, app.focused
+                    await keys.key(LEVELS[previous.answers.get("rosh.level", "low")])
                 else:
                     unchanged += 1
                 await keys.key("f3")
