@@ -22,7 +22,7 @@ from storage.sqlite.store import SqliteStore
 from tui.modals.review_summary import ReviewSummaryScreen
 from tui.screens.case_screen import CaseScreen
 from tui.widgets.review_bar import ReviewBar
-from tui.widgets.section_editor import AnswerArea
+from tui.widgets.section_editor import AnswerArea, SectionEditor
 
 TODAY = date(2026, 3, 2)
 CHANGED = ("accommodation", "rosh")
@@ -119,7 +119,10 @@ async def test_a_review_where_two_sections_change_and_the_rest_are_confirmed(
         for _ in range(12):  # education … health, offence details, safeguarding: unchanged
             await pilot.press("f3")
         assert screen.current is not None and screen.current.section.id == "rosh"
-        await pilot.press("right", "h")  # overall level: high
+        level = screen.query_one("#section-rosh", SectionEditor).short_for("rosh.level")
+        assert level is not None  # its own row, after the text it follows in the form file
+        level.focus()
+        await pilot.press("h")  # overall level: high
         await pilot.press("f3", "f3", "f3", "f3")  # rosh edited; risk plan, protective, evidence unchanged
 
         assert isinstance(app.screen, ReviewSummaryScreen)  # shown once nothing waits
