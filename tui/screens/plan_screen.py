@@ -422,7 +422,7 @@ class PlanScreen(Screen[Record]):
         self.current = min(index, len(self.plan) - 1) if self.plan else 0
         self._refresh_list()
         await self._show(self.current)
-        self.notify(f"Objective {index + 1} deleted.")
+        self.notify(f"Objective {index + 1} deleted.", markup=False)
 
     async def action_add_step(self) -> None:
         await self.query_one(ObjectiveEditor).add_step()
