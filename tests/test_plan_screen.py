@@ -274,3 +274,21 @@ async def test_a_steps_what_field_has_the_width_of_the_editor(
         await pilot.pause()
         what = app.screen.query_one("#step-0-what", Input)
         assert what.size.width >= 40, what.size
+
+
+async def test_fix_next_goes_on_to_the_next_area_after_one_is_fixed(
+    store: SqliteStore, form: AssessmentForm
+) -> None:
+    """F2 after fixing the first finding goes to the one after it (it skipped Relationships, issue 14)."""
+    plan = [Objective(id="o1", goal="I will keep my flat", who="Me", by="2026-12-01", measure="Rent paid",
+                      areas=["accommodation", "alcohol"])]  # fmt: skip
+    app = open_app(store, form, plan)
+    async with app.run_test(size=(140, 50)) as pilot:
+        await pilot.press("f5", "f2")  # finance has no objective: its suggestions
+        picker = app.screen.query_one("#suggestions", OptionList)
+        assert str(picker.get_option_at_index(0).prompt).startswith("Finance:")
+        await pilot.press("enter")  # a blank objective for finance: that finding is fixed
+        assert isinstance(app.screen, PlanScreen) and app.screen.plan[1].areas == ["finance"]
+        await pilot.press("f2")  # the next finding now stands where finance's stood
+        picker = app.screen.query_one("#suggestions", OptionList)
+        assert str(picker.get_option_at_index(0).prompt).startswith("Relationships:")

@@ -13,7 +13,7 @@ can show results without importing the check machinery.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -92,3 +92,20 @@ def entry_path(group_path: str, index: int, field_id: str) -> str:
 def plan_path(objective_id: str, field_name: str) -> str:
     """The path of one field of a sentence-plan objective."""
     return f"plan[{objective_id}].{field_name}"
+
+
+def next_to_fix(findings: Sequence[Finding], last: Finding | None, last_position: int) -> int:
+    """Which of `findings` "fix next" goes to, after it last went to `last` at `last_position`.
+
+    The list shrinks as things are fixed, so a plain counter skips one each
+    time a fix lands (finding the next area after fixing one skipped the area
+    after it).  The finding after `last` when it is still there; else the one
+    that now stands where `last` stood; from the top again after the end.
+    """
+    if not findings:
+        raise ValueError("no findings to go to")
+    if last is None:
+        return 0
+    if last in findings:
+        return (list(findings).index(last) + 1) % len(findings)
+    return last_position % len(findings)

@@ -29,7 +29,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
-from forms.checks.findings import Finding
+from forms.checks.findings import Finding, next_to_fix
 from forms.checks.library import run_checks
 from forms.model import Agreement, AssessmentForm, Objective, PlanTemplate, Record, Rubric, Suggestion
 from forms.record.plan import (
@@ -237,7 +237,8 @@ class PlanScreen(Screen[Record]):
         self.areas = [(a, self.titles[a]) for a in linked_areas(form, record, template)]
         self.current = 0
         self.findings: list[Finding] = []
-        self._next_finding = 0
+        self._last_fix: tuple[Finding | None, int] = (None, 0)
+        """The finding F2 last went to and where it stood in the list then."""
         self._leaving = False
         self._conflict: StaleVersionError | None = None
         """A save refused because another window saved first, waiting for typing to pause to ask."""
@@ -446,8 +447,9 @@ class PlanScreen(Screen[Record]):
         if not self.findings:
             self.notify("Nothing to fix in the plan.")
             return
-        finding = self.findings[self._next_finding % len(self.findings)]
-        self._next_finding += 1
+        position = next_to_fix(self.findings, *self._last_fix)
+        finding = self.findings[position]
+        self._last_fix = (finding, position)
         await self._jump(finding)
 
     async def _jump(self, finding: Finding) -> None:
