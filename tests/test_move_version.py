@@ -9,6 +9,7 @@ renamed question carries its answer.  Staying keeps the version.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from forms.definition.registry import load_registry
@@ -18,6 +19,7 @@ from storage.sqlite.store import SqliteStore
 from tests.a4_app_harness import USER, caseload_shown, make_app
 from tests.cli_support import a4_in
 from tests.pilot_support import until
+from tui.app import A4App
 from tui.modals.confirm_key import ConfirmKey
 from tui.modals.move_version import MoveVersionScreen
 from tui.screens.case_screen import CaseScreen
@@ -66,11 +68,7 @@ def approved(store: SqliteStore, folder: Path) -> None:
 
 
 async def test_a_review_moves_to_the_new_version_keeping_what_is_left_behind(tmp_path: Path) -> None:
-    forms(tmp_path / "forms")
-    store = SqliteStore(tmp_path / "data" / "a4.db")
-    approved(store, tmp_path / "forms")
-    registry, _ = load_registry([tmp_path / "forms"])
-    app = make_app(store, registry=registry)
+    store, app = app_over(tmp_path, approved)
     async with app.run_test(size=(120, 40)) as pilot:
         await caseload_shown(pilot)
         await pilot.press("ctrl+r")
@@ -109,11 +107,7 @@ async def test_a_review_moves_to_the_new_version_keeping_what_is_left_behind(tmp
 
 
 async def test_the_practitioner_can_stay_on_the_records_version(tmp_path: Path) -> None:
-    forms(tmp_path / "forms")
-    store = SqliteStore(tmp_path / "data" / "a4.db")
-    approved(store, tmp_path / "forms")
-    registry, _ = load_registry([tmp_path / "forms"])
-    app = make_app(store, registry=registry)
+    store, app = app_over(tmp_path, approved)
     async with app.run_test(size=(120, 40)) as pilot:
         await caseload_shown(pilot)
         await pilot.press("ctrl+r")
@@ -126,11 +120,7 @@ async def test_the_practitioner_can_stay_on_the_records_version(tmp_path: Path) 
 
 
 async def test_ctrl_r_on_the_case_screen_offers_the_move_too(tmp_path: Path) -> None:
-    forms(tmp_path / "forms")
-    store = SqliteStore(tmp_path / "data" / "a4.db")
-    approved(store, tmp_path / "forms")
-    registry, _ = load_registry([tmp_path / "forms"])
-    app = make_app(store, registry=registry)
+    store, app = app_over(tmp_path, approved)
     async with app.run_test(size=(120, 40)) as pilot:
         await caseload_shown(pilot)
         await pilot.press("enter")
@@ -156,12 +146,17 @@ def locked(store: SqliteStore, folder: Path) -> None:
     store.transition("r1", "locked", "qa.kim")
 
 
-async def test_an_amendment_moves_to_the_new_version_keeping_what_is_left_behind(tmp_path: Path) -> None:
+def app_over(tmp_path: Path, state: Callable[[SqliteStore, Path], None]) -> tuple[SqliteStore, A4App]:
+    """Both versions of mini in a forms folder, a store `state` prepares, and the app over them."""
     forms(tmp_path / "forms")
     store = SqliteStore(tmp_path / "data" / "a4.db")
-    locked(store, tmp_path / "forms")
+    state(store, tmp_path / "forms")
     registry, _ = load_registry([tmp_path / "forms"])
-    app = make_app(store, registry=registry)
+    return store, make_app(store, registry=registry)
+
+
+async def test_an_amendment_moves_to_the_new_version_keeping_what_is_left_behind(tmp_path: Path) -> None:
+    store, app = app_over(tmp_path, locked)
     async with app.run_test(size=(120, 40)) as pilot:
         await caseload_shown(pilot)
         await pilot.press("ctrl+f")
@@ -212,11 +207,7 @@ async def test_an_amendment_moves_to_the_new_version_keeping_what_is_left_behind
 
 
 async def test_an_amendment_from_the_case_screen_can_stay_on_the_records_version(tmp_path: Path) -> None:
-    forms(tmp_path / "forms")
-    store = SqliteStore(tmp_path / "data" / "a4.db")
-    locked(store, tmp_path / "forms")
-    registry, _ = load_registry([tmp_path / "forms"])
-    app = make_app(store, registry=registry)
+    store, app = app_over(tmp_path, locked)
     async with app.run_test(size=(120, 40)) as pilot:
         await caseload_shown(pilot)
         await pilot.press("enter")
@@ -237,11 +228,7 @@ async def test_an_amendment_from_the_case_screen_can_stay_on_the_records_version
 
 
 async def test_any_other_key_than_y_starts_no_amendment(tmp_path: Path) -> None:
-    forms(tmp_path / "forms")
-    store = SqliteStore(tmp_path / "data" / "a4.db")
-    locked(store, tmp_path / "forms")
-    registry, _ = load_registry([tmp_path / "forms"])
-    app = make_app(store, registry=registry)
+    store, app = app_over(tmp_path, locked)
     async with app.run_test(size=(120, 40)) as pilot:
         await caseload_shown(pilot)
         await pilot.press("ctrl+f")
@@ -272,11 +259,7 @@ async def test_a_second_amendment_opens_the_open_one(tmp_path: Path) -> None:
 
 
 async def test_a_record_not_yet_locked_is_not_amended_and_says_why(tmp_path: Path) -> None:
-    forms(tmp_path / "forms")
-    store = SqliteStore(tmp_path / "data" / "a4.db")
-    approved(store, tmp_path / "forms")
-    registry, _ = load_registry([tmp_path / "forms"])
-    app = make_app(store, registry=registry)
+    store, app = app_over(tmp_path, approved)
     async with app.run_test(size=(120, 40)) as pilot:
         await caseload_shown(pilot)
         await pilot.press("ctrl+f", "y")
