@@ -154,7 +154,7 @@ def test_an_imported_sign_off_stays_the_files_in_every_export(
     for said in (
         r"approved by kim\.qa on [^;]*, per the imported file crafted\.json",  # the sheet
         r"countersigned by chief\.officer on [^;]*, per the imported file crafted\.json",
-        r"approved by kim\.qa, per the imported file crafted\.json",  # the full record's history
+        r"Approved by kim\.qa on [^;]*, per the imported file crafted\.json",  # the full record's history
     ):
         assert re.search(said, sheet), (said, sheet)
     graded = dataclasses.replace(

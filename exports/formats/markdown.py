@@ -17,12 +17,12 @@ from functools import lru_cache
 from typing import Any
 
 from exports.escape import for_markdown as escape
+from exports.history import history
 from exports.summary import summarise
 from exports.text import (
     answered,
     entry_line,
     grid_rows,
-    label_of,
     long_date,
     ordered_entries,
     scalar_text,
@@ -271,19 +271,5 @@ def _quality(
         f"Countersigned by {escape(s.by)} on {long_date(s.on)}{escape(per_file(s.imported_from))}"
         for s in record.signatures
     ]
-    lines += [_event_line(e, form) for e in audit if e.kind in ("status", "risk_level")]
+    lines += history(audit, form, escape=_one_line, day=long_date)
     return ["## Quality assurance", _bullets(lines)]
-
-
-def _event_line(event: AuditEvent, form: AssessmentForm) -> str:
-    when = f"by {escape(event.actor)} on {long_date(event.at)}{escape(per_file(event.imported_from))}"
-    reason = f": {_one_line(event.reason)}" if event.reason else ""
-    if event.kind == "risk_level":
-        question = form.question(event.field)
-        options = question.options if question else ()
-        new = label_of(options, event.new) if event.new is not None else "not set"
-        old = label_of(options, event.old) if event.old is not None else "not set"
-        return f"Risk of serious harm level changed from {escape(old)} to {escape(new)} {when}{reason}"
-    verbs = {"submitted": "Sent for quality assurance", "returned": "Returned for changes",
-             "approved": "Approved", "locked": "Locked", "draft": "Reopened as a draft"}  # fmt: skip
-    return f"{verbs.get(str(event.new), f'Status changed to {event.new}')} {when}{reason}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from exports.history import history
 from exports.pdf.content import anchor, short_date, text
 from exports.text import answered, entry_line, grid_rows, ordered_entries, scalar_text
 from forms.model import AssessmentForm, Case, Question, Record, Rubric
@@ -39,7 +40,11 @@ def full_record(
     sections.append({"title": "Sentence plan", "anchor": anchor("plan"), "answers": _plan(record, form)})
     if not person:
         sections.append(
-            {"title": "Quality assurance", "anchor": anchor("qa"), "answers": _qa(record, audit, rubric)}
+            {
+                "title": "Quality assurance",
+                "anchor": anchor("qa"),
+                "answers": _qa(record, form, audit, rubric),
+            }
         )
     return {"title": "Your full assessment and plan" if person else "The full record", "sections": sections}
 
@@ -106,24 +111,18 @@ def _plan(record: Record, form: AssessmentForm) -> list[dict[str, Any]]:
     return answers or [{"label": "No objectives yet.", "paras": []}]
 
 
-def _qa(record: Record, audit: Sequence[AuditEvent], rubric: Rubric | None) -> list[dict[str, Any]]:
+def _qa(
+    record: Record, form: AssessmentForm, audit: Sequence[AuditEvent], rubric: Rubric | None
+) -> list[dict[str, Any]]:
     titles = {c.id: c.title for c in rubric.criteria} if rubric else {}
     grades = [text(f"{titles.get(g.criterion, g.criterion)}: {g.level}" + (f" ({g.by})" if g.by else "")
                    + (f" — {g.comment}" if g.comment else "") + per_file(g.imported_from))
               for g in record.grades]  # fmt: skip
     comments = [text(f"On {c.path} ({'resolved' if c.resolved_on or c.resolved_by else 'open'}): {c.text}"
                      + per_file(c.imported_from)) for c in record.comments]  # fmt: skip
-    events = [
-        text(
-            f"{short_date(e.at)}: {e.kind} {e.old or ''} → {e.new or ''} by {e.actor}"
-            + per_file(e.imported_from)
-            + (f": {e.reason}" if e.reason else "")
-        )
-        for e in audit
-        if e.kind in ("status", "risk_level")
-    ]
+    events = history(audit, form, escape=text, day=short_date)
     return [
         {"label": "Grades", "paras": grades or ["None yet."]},
         {"label": "Comments", "paras": comments or ["None."]},
-        {"label": "Changes of status and risk level", "paras": events or ["None yet."]},
+        {"label": "History", "paras": events or ["None yet."]},
     ]
