@@ -39,6 +39,7 @@ from tui.messages import OpenCase, Start
 from tui.progress import Progress
 from tui.screens.caseload import CaseloadScreen
 from tui.themes import THEMES
+from tui.type_ahead import TypeAhead
 
 DEFAULT_FORM_ID = "a4-assessment"
 OPENING_WORDS: dict[Start, str] = {
@@ -114,8 +115,12 @@ class A4App(App[None], inherit_bindings=False):
         self.report_dir: str | None = None
         """The `--data-dir` given, where a problem report is written (`tui.crash_report`)."""
         self._crash_line = ""
+        self.type_ahead = TypeAhead()
+        """Keys pressed while slow work runs, carried out in order once it is done."""
         self.opening = Progress(self)
         """Opening a case (or starting its review or amendment): said at once, never started twice."""
+        self.quitting = Progress(self)
+        """Saving every open record before A4 closes, when that waits on the store."""
         for theme in THEMES:
             self.register_theme(theme)
         self.theme = config.theme
@@ -150,11 +155,19 @@ class A4App(App[None], inherit_bindings=False):
         them itself; otherwise they go to the widget first, for a new line or a
         deleted character), and after every key the app waits until the
         focused widget and the screen have dealt with it before it reads the
-        next.  Alt+digit, which A4 does not use, is answered with a hint.
+        next.  Alt+digit, which A4 does not use, is answered with a hint.  While
+        slow work is under way (`tui.progress`) keys wait their turn instead,
+        and are carried out in order once it is done (`tui.type_ahead`).
         """
         if not isinstance(event, (events.Key, events.Paste)) or event.is_forwarded:
             await super().on_event(event)
             return
+        if self.type_ahead.keeps(event):  # slow work is under way: this key waits its turn
+            return
+        await self._carry_out_key(event)
+
+    async def _carry_out_key(self, event: events.Key | events.Paste) -> None:
+        """One key or paste, now: its binding at once when it moves or acts, else the focused widget's."""
         if isinstance(event, events.Key) and self._acts_now(event):
             if await self._run_binding_now(event.key):
                 if (note := getattr(self.screen, "note_key_press", None)) is not None:
@@ -169,6 +182,19 @@ class A4App(App[None], inherit_bindings=False):
         # Up the focused field's ancestors, not only the field and the screen: a Ctrl+Q read straight
         # after one typed character found its Changed still on the way up, and saved without it.
         await self._settled(*self._up_to_screen(self.focused), self.screen)
+
+    def hold_keys(self) -> None:
+        """Keep every key from now on: slow work has started (`tui.type_ahead`)."""
+        self.type_ahead.hold()
+
+    def release_keys(self) -> None:
+        """The slow work is done: carry out the keys kept meanwhile, in order, where they now land."""
+        self.type_ahead.release()
+        self.call_later(self._carry_out_kept)
+
+    async def _carry_out_kept(self) -> None:
+        while (event := self.type_ahead.next_key()) is not None:
+            await self._carry_out_key(event)
 
     def _acts_now(self, key: events.Key) -> bool:
         """Whether `key` runs its binding before the focused widget sees it (see `on_event`)."""
@@ -440,6 +466,12 @@ class A4App(App[None], inherit_bindings=False):
     async def action_quit(self) -> None:
         """Save any open case first; if a save is refused, say so and quit only on a second press, which
         keeps the unsaved text in recovery files and names them as A4 closes."""
+        slow = any(
+            screen.must_wait_to_save() for screen in self.screen_stack if hasattr(screen, "must_wait_to_save")
+        )
+        self.quitting.run_if(slow, "Saving before A4 closes…", self._quit_now)
+
+    def _quit_now(self) -> None:
         unsaved = [
             screen for screen in self.screen_stack if hasattr(screen, "save_now") and not screen.save_now()
         ]

@@ -345,6 +345,9 @@ class CaseScreen(Screen[None]):
         and asks what to keep (see `Conflict`)."""
         if not self._claiming:
             return
+        self.progress.run(f"Taking {for_terminal(self.case.ref)} over…", self._take_over_now)
+
+    def _take_over_now(self) -> None:
         was_reading, self.read_only = self.read_only, False
         for editor in self.editors:
             editor.disabled = False
@@ -538,6 +541,15 @@ class CaseScreen(Screen[None]):
     def _save_state_changed(self, state: SaveState) -> None:
         self.save_state = state
 
+    def must_wait_to_save(self) -> bool:
+        """Whether `save_now` would wait on the store: a key that saves first says so before it starts."""
+        return not self.read_only and self.autosave.waits()
+
+    def _saving_first(self, before: str, work: Callable[[], object]) -> None:
+        """Carry out `work`, which saves first; when that save has to wait on the store, say so at once."""
+        doing = f"Saving {for_terminal(self.case.ref)} before {before}…"
+        self.progress.run_if(self.must_wait_to_save(), doing, work)
+
     def save_now(self) -> bool:
         """Save now and wait for the store's answer; True when the store holds what is on screen.
 
@@ -729,11 +741,17 @@ class CaseScreen(Screen[None]):
 
     def action_save(self) -> None:
         self.autosave.offer_copy_again()
+        self.progress.run_if(self.must_wait_to_save(), f"Saving {for_terminal(self.case.ref)}…", self._save)
+
+    def _save(self) -> None:
         if self.save_now():
             self.notify("Saved.")
 
     def action_plan(self) -> None:
         """The sentence plan (saved first), on its own screen; it dismisses with the saved record."""
+        self._saving_first("opening the plan", self._open_plan)
+
+    def _open_plan(self) -> None:
         self.save_now()
         template, rubric = plan_definitions(self.app, self.form)
         current = dataclasses.replace(self.build_record(), version=self.record.version)
@@ -746,6 +764,7 @@ class CaseScreen(Screen[None]):
             rubric=rubric,
             today=self.today,
             title=f"{self.case.ref} · {self.case.name}",
+            clock=self.clock,  # one clock for the case and its plan (a test's stands still)
         )
         self.app.push_screen(screen, partial(self._plan_closed, screen))
 
@@ -909,6 +928,9 @@ class CaseScreen(Screen[None]):
 
     def action_qa(self) -> None:
         """Show every criterion with its findings; Enter on a finding comes back to its place."""
+        self._saving_first("checking it", self._show_qa)
+
+    def _show_qa(self) -> None:
         self.save_now()
         unresolved = sum(not c.resolved_by for c in self.record.comments)
         note = f"{unresolved} QA comment{'s' if unresolved != 1 else ''} to resolve." if unresolved else ""
@@ -918,12 +940,18 @@ class CaseScreen(Screen[None]):
 
     def action_export(self) -> None:
         """Export the open record (saved first) in a format chosen in a short prompt, which says where."""
+        self._saving_first("exporting it", self._ask_export)
+
+    def _ask_export(self) -> None:
         self.save_now()
         self.app.push_screen(ExportPrompt(self.store, self.form, self.case, self.record, self.rubric))
 
     def action_back(self) -> None:
         """Leave the case, always: saved, or, when the store refuses the text, with it kept in a recovery
         file whose path is shown.  Only a risk level changed without a reason stays, to ask for one."""
+        self._saving_first("leaving it", self._leave)
+
+    def _leave(self) -> None:
         self._leaving = True
         try:
             saved = self.save_now()
@@ -1097,6 +1125,9 @@ class CaseScreen(Screen[None]):
 
     def action_submit(self) -> None:
         """Submit the record for QA, or list what blocks it (Enter on one goes there)."""
+        self._saving_first("submitting it", self._try_submit)
+
+    def _try_submit(self) -> None:
         if not self.save_now():
             self.notify("Save the record first; the counters say why it was not saved.", severity="error")
             return
@@ -1157,6 +1188,9 @@ class CaseScreen(Screen[None]):
         if refusal := signoff_refusal(self.rubric, self.form, self.record, self.user, self.role):
             self.notify(refusal, title="Cannot sign off", severity="error", timeout=10, markup=False)
             return
+        self._saving_first("grading it", self._open_grading)
+
+    def _open_grading(self) -> None:
         if not self.save_now():
             self.notify("Your changes were not saved; the counters say why.", severity="error")
             return
@@ -1174,8 +1208,8 @@ class CaseScreen(Screen[None]):
         """Say at once that the decision is being stored, then store it after that notice is drawn."""
         if decision is None:
             return
-        self.notify("Returning the record…" if decision.action == "return" else "Countersigning…", timeout=3)
-        self.call_after_refresh(self._carry_out, decision)
+        doing = "Returning the record…" if decision.action == "return" else "Countersigning…"
+        self.progress.run(doing, partial(self._carry_out, decision))
 
     def _carry_out(self, decision: Decision) -> None:
         """Carry the QA assessor's decision into the store, then leave the case."""

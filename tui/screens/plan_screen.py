@@ -48,6 +48,7 @@ from forms.record.plan import (
 from storage.store import StaleVersionError, Store
 from tui.modals.confirm_key import ConfirmKey
 from tui.modals.conflict import ASK_AFTER_PAUSE, Conflict, ConflictChoice
+from tui.progress import Progress
 from tui.unsaved import keep_unsaved
 from tui.widgets.hanging import hanging
 from tui.widgets.key_bar import KeyBar
@@ -254,6 +255,8 @@ class PlanScreen(Screen[Record]):
             report=self._save_reported,
             clock=clock,
         )
+        self.progress = Progress(self)
+        """A save the store makes a key wait for: said at once, never started twice."""
 
     # ------------------------------------------------------------ building
 
@@ -562,18 +565,28 @@ class PlanScreen(Screen[Record]):
                         "assessment, keeping it in a recovery file.", title="Plan not saved",
                         severity="warning")  # fmt: skip
 
+    def must_wait_to_save(self) -> bool:
+        """Whether `save_now` would wait on the store: a key that saves first says so before it starts."""
+        return self.autosave.waits()
+
     def save_now(self) -> bool:
         """Save the plan if it changed (waiting for a save in flight); True when the store holds it."""
         return self.autosave.save_now()
 
     def action_save(self) -> None:
         self.autosave.offer_copy_again()
+        self.progress.run_if(self.must_wait_to_save(), "Saving the plan…", self._save)
+
+    def _save(self) -> None:
         if self.save_now():
             self.notify("Plan saved.")
 
     def action_back(self) -> None:
         """Back to the assessment, always: saved, or, when the store refuses the plan, with it kept in a
         recovery file whose path is shown."""
+        self.progress.run_if(self.must_wait_to_save(), "Saving the plan before going back…", self._go_back)
+
+    def _go_back(self) -> None:
         self._leaving = True
         try:
             saved = self.save_now()

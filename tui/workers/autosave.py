@@ -176,9 +176,18 @@ class Autosave:
 
     # ------------------------------------------------------------ saving
 
+    def _unsaved(self) -> bool:
+        """Something on screen that the store does not hold yet."""
+        return self.unsaved_since is not None or self.unsaved_elsewhere()
+
+    def waits(self) -> bool:
+        """Whether `save_now` would wait on the store (a save in flight, or something to save): slow work
+        a key announces before it starts (`tui.progress`)."""
+        return self.saving is not None or self._unsaved()
+
     def _job(self) -> SaveJob | None:
         """The save of what is on screen now, or None when the store has it already."""
-        if self.unsaved_since is None and not self.unsaved_elsewhere():
+        if not self._unsaved():
             return None
         self._fresh = False  # what changed goes in this save
         return SaveJob(
