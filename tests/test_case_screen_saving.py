@@ -268,13 +268,15 @@ async def test_the_plan_saves_in_the_background_too_and_leaving_it_waits_for_the
 ) -> None:
     """The plan screen saves through the same autosave and worker as the case screen (it once saved on
     the UI thread, so no key was handled while a plan save hung)."""
-    screen = open_case(store, form, FakeClock())
+    clock = FakeClock()
+    screen = open_case(store, form, clock)
     app = CaseApp(screen)
     async with app.run_test(size=(140, 50)) as pilot:
         await pilot.press("f5")
         await until(pilot, lambda: isinstance(app.screen, PlanScreen), "the plan screen")
         store.hold()
         await pilot.press("ctrl+n", *"Find a flat")
+        clock.now += 1.0  # typing has paused (the plan reads the case screen's clock)
         await until(pilot, lambda: store.attempts, "a plan save to reach the store")
         await pilot.press(*" soon")
         assert store.in_flight, "the keys were handled only after the plan's save had finished"
