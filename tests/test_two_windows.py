@@ -23,7 +23,7 @@ from storage.store import PRESENCE_SECONDS, Store
 from tests.conftest import Clock
 from tests.pilot_support import CaseApp, screen_text, shown, until
 from tests.test_case_screen import TODAY, FakeClock, editor
-from tui.modals.conflict import CHOICE_AFTER, Conflict, OpenElsewhere
+from tui.modals.conflict import Conflict, OpenElsewhere
 from tui.screens.case_screen import CaseScreen
 from tui.screens.plan_screen import PlanScreen
 from tui.widgets.section_editor import AnswerArea
@@ -262,26 +262,24 @@ async def test_on_a_team_database_the_second_login_sees_who_and_keep_mine_is_aud
     assert [(e.actor, e.old, e.new) for e in overwrites] == [("sam", 1, 2)]
 
 
-async def plan_conflict(pilot: Any, app: CaseApp, mine: SqliteStore, elsewhere: SqliteStore) -> None:
+async def plan_conflict(
+    pilot: Any, app: CaseApp, mine: SqliteStore, elsewhere: SqliteStore, clock: FakeClock
+) -> None:
     """Write a goal in the plan (saved), let another window save the record, then add to the goal: the
-    plan's save is refused (the plan screen keeps real time: it asks once typing has paused)."""
+    plan's save is refused (the plan reads the case screen's clock: it asks once typing has paused)."""
     await pilot.press("f5")
     await until(pilot, lambda: isinstance(app.screen, PlanScreen), "the plan screen")
-    await pilot.press("ctrl+n", *"Find a flat")
+    await pilot.press("ctrl+n")
+    await type_and_save(pilot, clock, "Find a flat")
     saved = ["Find a flat"]
     await until(pilot, lambda: [o.goal for o in mine.get_record("rec-1").plan] == saved, "the plan saved")
     theirs = elsewhere.get_record("rec-1")
     theirs.answers[FIELD] = "Their words"
     theirs.plan = []
     elsewhere.save_record(theirs, "pat")
-    await pilot.press("!")
+    await type_and_save(pilot, clock, "!")
+    clock.now += 2  # typing has paused: the question is asked
     await until(pilot, lambda: isinstance(app.screen, Conflict), "the conflict's three choices on the plan")
-
-
-async def choose_on_plan(pilot: Any, key: str) -> None:
-    """A choice, once the question has been on screen a moment (the plan screen's clock is real time)."""
-    await pilot.pause(CHOICE_AFTER + 0.2)
-    await pilot.press(key)
 
 
 async def test_the_plan_screen_asks_the_same_three_choices_and_keep_mine_saves_the_plan(
@@ -292,10 +290,10 @@ async def test_the_plan_screen_asks_the_same_three_choices_and_keep_mine_saves_t
     clock = FakeClock()
     app = open_case(mine, form, clock)
     async with app.run_test(size=(140, 50)) as pilot:
-        await plan_conflict(pilot, app, mine, elsewhere)
-        await choose_on_plan(pilot, "d")
+        await plan_conflict(pilot, app, mine, elsewhere, clock)
+        await choose(pilot, clock, "d")
         await shown(pilot, "The sentence plans differ too")
-        await choose_on_plan(pilot, "k")
+        await choose(pilot, clock, "k")
         await until(pilot, lambda: isinstance(app.screen, PlanScreen), "back on the plan")
         await until(pilot, lambda: mine.get_record("rec-1").plan, "the plan saved over theirs")
         await pilot.press("escape")
@@ -312,8 +310,8 @@ async def test_take_theirs_on_the_plan_keeps_my_plan_and_shows_the_saved_record(
     clock = FakeClock()
     app = open_case(mine, form, clock)
     async with app.run_test(size=(140, 50)) as pilot:
-        await plan_conflict(pilot, app, mine, elsewhere)
-        await choose_on_plan(pilot, "t")
+        await plan_conflict(pilot, app, mine, elsewhere, clock)
+        await choose(pilot, clock, "t")
         await until(pilot, lambda: isinstance(app.screen, CaseScreen) and app.screen is not app.case_screen,
                     "the saved record on a fresh case screen")  # fmt: skip
         area = editor(app.screen, "offence").fields[FIELD].field
@@ -332,7 +330,7 @@ async def test_escape_on_the_plan_always_goes_back_keeping_a_refused_plan(
     clock = FakeClock()
     app = open_case(mine, form, clock)
     async with app.run_test(size=(140, 50)) as pilot:
-        await plan_conflict(pilot, app, mine, elsewhere)
+        await plan_conflict(pilot, app, mine, elsewhere, clock)
         await pilot.press("escape")  # back to the plan, nothing decided
         await until(pilot, lambda: isinstance(app.screen, PlanScreen), "back on the plan")
         await pilot.press("escape")  # back to the assessment, the plan in a recovery file
