@@ -16,8 +16,9 @@ reaches the section's first text box, the strengths, where the sentence is
 added; the bench checks it was saved there.  The risk level is raised one
 step (lowering it below a level in the "who is at risk" grid is a failing
 check): the screen draws questions in the form file's order, so the level's
-one-key row comes after the text answers written before it, and ↓ reaches
-it (each ↓ counted).
+one-key row comes eleven ↓ after the section's top; Ctrl+G, "overall level"
+(typed, not counted) and Enter put the cursor on it (Ctrl+G and Enter
+counted).
 
 Every key pressed is counted except the characters of typed text (one-key
 answers are counted).  Target: at most one key per unchanged section, plus
@@ -48,6 +49,8 @@ OVERALL_ALLOWANCE = 10
 TYPED = "Has kept the same hostel place since February and is looking for a flat."
 LEVELS = {"low": "m", "medium": "h", "high": "v", "very_high": "h"}
 """For the current risk level, the key of a higher one (the highest: a lower one)."""
+LEVEL_LABEL = "overall level"
+"""Typed in the Ctrl+G prompt: part of the risk level's label, "Overall level"."""
 LINKED = "accommodation.linked_offending"
 STRENGTHS = "accommodation.strengths"
 """The section's first text box, the one ↓ reaches from its one-key row."""
@@ -100,14 +103,14 @@ async def run() -> tuple[int, int, str, bool]:
                     await keys.key("n", "down")
                     await keys.type(TYPED)
                 elif section == "rosh":
-                    # the level's row follows the text before it in the form file: ↓ until it has the focus
+                    # the level's row follows the text before it in the form file: go to it by its label
                     level_row = screen.current.short_for("rosh.level") if screen.current else None
                     assert level_row is not None
-                    for _ in range(20):
-                        if app.focused is level_row:
-                            break
-                        await keys.key("down")
+                    await keys.key("ctrl+g")
+                    await keys.type(LEVEL_LABEL)
+                    await keys.key("enter")
                     assert app.focused is level_row, app.focused
+                    assert level_row.current is not None and level_row.current.path == "rosh.level"
                     await keys.key(LEVELS[previous.answers.get("rosh.level", "low")])
                 else:
                     unchanged += 1

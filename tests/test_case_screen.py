@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from textual.app import App
+from textual.widgets import OptionList
 
 from forms.model import AssessmentForm, Case, Record
 from forms.record.words import record_word_counts
@@ -314,6 +315,64 @@ async def test_goto_prompt_matches_titles_fuzzily(case_store: SqliteStore, form:
         assert app.case_screen.current is editor(app, "alcohol")
         await pilot.press("shift+tab")
         assert app.case_screen.current is editor(app, "drugs")
+
+
+def goto_matches(app: CaseApp) -> list[tuple[str, str]]:
+    """The go-to prompt's list as shown: (section id or question path, line), top first."""
+    assert isinstance(app.screen, GotoSection)
+    matches = app.screen.query_one(OptionList)
+    options = [matches.get_option_at_index(i) for i in range(matches.option_count)]
+    return [(str(option.id), str(option.prompt)) for option in options]
+
+
+async def test_goto_prompt_goes_to_a_question_and_its_key_answers_it(
+    case_store: SqliteStore, form: AssessmentForm
+) -> None:
+    """The overall risk level is eleven ↓ below its section's top: Ctrl+G, a few letters of its label,
+    Enter puts the cursor on it, and the next key answers it."""
+    clock = FakeClock()
+    app = case_app(case_store, form, clock)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("ctrl+g", *"overall level")
+        shown_lines = goto_matches(app)
+        assert shown_lines[0] == ("rosh.level", "Overall level — 15. Risk of serious harm summary")
+        await pilot.press("enter")
+        row = editor(app, "rosh").short_for("rosh.level")
+        assert row is not None and app.focused is row
+        assert row.current is not None and row.current.path == "rosh.level"
+        assert app.case_screen.current is editor(app, "rosh")
+        await pilot.press("h")
+        await wait_for_autosave(pilot, clock)
+    assert case_store.get_record("rec-1").answers["rosh.level"] == "high"
+
+
+async def test_goto_prompt_puts_sections_before_questions(
+    case_store: SqliteStore, form: AssessmentForm
+) -> None:
+    """A query that names a section goes there, although question labels match it too."""
+    app = case_app(case_store, form, FakeClock())
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("ctrl+g", *"health")
+        ids = [option_id for option_id, _line in goto_matches(app)]
+        assert ids[0] == "health" and len(ids) > 1 and all("." in other for other in ids[1:])
+        await pilot.press("enter")
+        assert app.focused is editor(app, "health").short_rows[0]
+
+
+async def test_goto_prompt_offers_no_hidden_question(case_store: SqliteStore, form: AssessmentForm) -> None:
+    """The question "What helps?" shows only once adjustments are needed; until then it is not offered."""
+    app = case_app(case_store, form, FakeClock())
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("ctrl+g", *"what helps")
+        assert "health.adjustments_what" not in dict(goto_matches(app))
+        await pilot.press("escape")
+        await pilot.press("ctrl+g", *"needs adjustments", "enter")
+        await pilot.press("y")
+        await pilot.press("ctrl+g", *"what helps")
+        assert goto_matches(app)[0] == ("health.adjustments_what", "What helps? — 12. Health")
+        await pilot.press("enter")
+        target = editor(app, "health").fields["health.adjustments_what"].field
+        assert app.focused is target
 
 
 async def test_help_plan_and_qa_are_one_key_away(case_store: SqliteStore, form: AssessmentForm) -> None:

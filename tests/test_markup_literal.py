@@ -24,6 +24,7 @@ from tests.pilot_support import screen_text, until
 from tui.config import Config
 from tui.modals.archive_case import ArchiveCaseScreen
 from tui.modals.confirm_key import ConfirmKey
+from tui.modals.goto_section import GotoSection, QuestionPlace
 from tui.widgets.objective_editor import ObjectiveEditor
 
 
@@ -113,3 +114,20 @@ async def test_a_plan_templates_field_labels_made_of_markup_show_literally() -> 
     assert "[b]Goal[/b] in [link=x]your words[/link]" in labels
     assert "[i]Areas[/i] (one key each)" in labels
     assert note  # the date note (an error for 2026-13-40) is drawn as text, whatever it holds
+
+
+async def test_the_goto_prompt_shows_titles_and_labels_as_written() -> None:
+    """Ctrl+G lists a trainer's section titles and question labels: markup in them is text, and a control
+    character shows as a visible symbol instead of reaching the terminal."""
+    section = "1. [b]Home[/b]"
+    questions = [QuestionPlace("home.where", "[red]Where\x1b[2J now[/red]", section)]
+
+    class GotoApp(App[None]):
+        def on_mount(self) -> None:
+            self.push_screen(GotoSection([("home", section)], questions))
+
+    app = GotoApp()
+    async with app.run_test(size=(100, 24)) as pilot:
+        assert section in screen_text(app)
+        await pilot.press(*"where")
+        assert "[red]Where␛[2J now[/red] — 1. [b]Home[/b]" in screen_text(app)

@@ -217,7 +217,7 @@ def test_section_keys_are_terminal_safe_and_alt_digits_insert_nothing(scene: Sce
         term.press("escape")
         term.wait_quiet(0.3)
         term.press("ctrl+g")
-        term.wait_for("type part of its title", PATIENCE)
+        term.wait_for("type part of its name", PATIENCE)
         term.type("2")
         term.press("enter", "y")  # as fast as a person who knows the way
         term.wait_for("→ Yes", PATIENCE)

@@ -1,12 +1,17 @@
-"""The "go to section" prompt: type a few letters of a title, or its number, and Enter jumps there.
+"""The "go to" prompt: type a few letters of a section's title or a question's label (or a section's
+number), and Enter jumps there.
 
 Ctrl+G, a number, Enter is the terminal-safe way to a section (Alt+digit is
-turned into a character by many terminals, so A4 binds nothing to Alt).
+turned into a character by many terminals, so A4 binds nothing to Alt).  Since
+questions are drawn in the form file's order, a question deep in a long section
+(the overall risk level, eleven ↓ below its section's top) is reached the same
+way, by a few letters of its label.  Sections come first in the list, so a
+query that names a section still goes there.
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -15,11 +20,26 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
+from exports.escape import for_terminal
 from tui.fuzzy import fuzzy_filter
 
 
+class QuestionPlace(NamedTuple):
+    """A question shown on the case screen: its answer path, its label, its section's numbered title."""
+
+    path: str
+    label: str
+    section: str
+
+    @property
+    def shown(self) -> str:
+        """The label with its section, so "Strengths" in five sections are five different lines."""
+        return f"{self.label} — {self.section}"
+
+
 class GotoSection(ModalScreen[str | None]):
-    """Fuzzy-matches section titles; dismisses with the chosen section id, or None on Escape."""
+    """Fuzzy-matches section titles, then question labels; dismisses with the chosen section's id or
+    question's path, or None on Escape."""
 
     CSS_PATH = "../screens/case_screen.tcss"
 
@@ -29,19 +49,34 @@ class GotoSection(ModalScreen[str | None]):
         Binding("up", "move(-1)", "Previous match", show=False, id="goto.up"),
     ]
 
-    def __init__(self, sections: list[tuple[str, str]]) -> None:
-        """`sections`: (section id, title as numbered on screen), in screen order."""
+    def __init__(self, sections: list[tuple[str, str]], questions: list[QuestionPlace]) -> None:
+        """`sections`: (section id, title as numbered on screen), in screen order; `questions`: the
+        questions shown in those sections, in screen order."""
         super().__init__(classes="goto-section")
         self.sections = sections
+        self.questions = questions
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="goto-box"):
-            yield Input(placeholder="Go to section: type part of its title, Enter to jump")
-            yield OptionList(*self._options(""), classes="goto-matches")
+        with Vertical(classes="goto-box") as box:
+            box.border_title = "Go to a section or question"
+            yield Input(placeholder="type part of its name, or a section's number; Enter jumps")
+            # labels and titles come from form files: plain text, never markup
+            yield OptionList(*self._options(""), classes="goto-matches", markup=False)
 
     def _options(self, query: str) -> list[Option]:
+        """The sections matching `query`, best first, then (once something is typed) the questions."""
         titles = [title for _id, title in self.sections]
-        return [Option(titles[m.index], id=self.sections[m.index][0]) for m in fuzzy_filter(query, titles)]
+        options = [
+            Option(for_terminal(titles[m.index]), id=self.sections[m.index][0])
+            for m in fuzzy_filter(query, titles)
+        ]
+        if query.strip():
+            labels = [question.label for question in self.questions]
+            options += [
+                Option(for_terminal(self.questions[m.index].shown), id=self.questions[m.index].path)
+                for m in fuzzy_filter(query, labels)
+            ]
+        return options
 
     def on_input_changed(self, event: Input.Changed) -> None:
         matches = self.query_one(OptionList)

@@ -83,7 +83,7 @@ from tui.modals.conflict import (
     describe,
 )
 from tui.modals.export_prompt import ExportPrompt
-from tui.modals.goto_section import GotoSection
+from tui.modals.goto_section import GotoSection, QuestionPlace
 from tui.modals.move_version import open_on_chosen_version
 from tui.modals.override_reasons import OverrideReasons, ReasonsGiven
 from tui.modals.review_summary import ReviewSummaryScreen
@@ -153,7 +153,7 @@ class CaseScreen(Screen[None]):
         # Tab moves as everywhere; the bar's room is kept for the keys that are A4's own (F1 lists all)
         Binding("tab", "next_section", "Next section", show=False, id="case.next_section"),
         Binding("shift+tab", "previous_section", "Previous section", show=False, id="case.previous_section"),
-        Binding("ctrl+g", "goto_section", "Go to section", id="case.goto_section"),
+        Binding("ctrl+g", "goto_section", "Go to", id="case.goto_section"),
         Binding("f2", "toggle_help", "Help", id="case.help"),
         Binding("f3", "confirm_section", "No change", id="case.confirm_section"),
         Binding("f4", "toggle_diff", "Changes", id="case.toggle_diff"),
@@ -722,10 +722,26 @@ class CaseScreen(Screen[None]):
         self._step_section(-1)
 
     def action_goto_section(self) -> None:
-        sections = [(e.section.id, e.title) for e in self._visible_editors()]
-        self.app.push_screen(GotoSection(sections), self._jump_to_id)
+        """Ctrl+G: a section by title or number, or a question by its label, among those on screen."""
+        visible = self._visible_editors()
+        sections = [(e.section.id, e.title) for e in visible]
+        questions = [
+            QuestionPlace(path, question.label, e.title)
+            for e in visible
+            for path, question in e.shown_questions()
+        ]
+        self.app.push_screen(GotoSection(sections, questions), self._goto_chosen)
 
-    def _jump_to_id(self, section_id: str | None) -> None:
+    def _goto_chosen(self, chosen: str | None) -> None:
+        """A section's id goes to its top; a question's path puts the cursor on it, as a QA finding does."""
+        if chosen is None:
+            return
+        if place_of(chosen).question:
+            self.go_to(chosen)
+        else:
+            self._jump_to_id(chosen)
+
+    def _jump_to_id(self, section_id: str) -> None:
         editor = next((e for e in self.editors if e.section.id == section_id), None)
         if editor is not None:
             self._focus_section(editor)

@@ -298,6 +298,17 @@ class SectionEditor(Vertical):
         yield Static(self.title, classes="section-title", markup=False)
         yield from self.blocks
 
+    def shown_questions(self) -> list[tuple[str, Question]]:
+        """The questions on screen now, (answer path, question) in screen order: those the form's
+        conditions hide are left out (the go-to prompt offers only what it can reach)."""
+        shown: list[tuple[str, Question]] = []
+        for block in self.blocks:
+            if isinstance(block, ShortAnswers):
+                shown += [(item.path, item.question) for item in block.shown]
+            elif isinstance(block, QuestionField) and block.display:
+                shown.append((f"{self.section.id}.{block.question.id}", block.question))
+        return shown
+
     # ------------------------------------------------------------ focus
 
     def focus_first(self) -> None:
