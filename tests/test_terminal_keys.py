@@ -247,10 +247,30 @@ def test_escape_then_a_digit_is_read_as_alt_digit_with_no_character() -> None:
     nothing, while "¡" sent as itself stays a character."""
     from textual._xterm_parser import XTermParser
 
-    from tui.alt_digits import read_alt_digits_as_keys
+    from tui.alt_keys import read_alt_digits_as_keys
 
     read_alt_digits_as_keys()
     parser = XTermParser()
     alt_one, typed = list(parser.feed("\x1b1")), list(parser.feed("¡"))
     assert [(k.key, k.character) for k in alt_one] == [("alt+1", None)]
     assert [k.character for k in typed] == ["¡"]
+
+
+@pytest.mark.parametrize("gap", [0.0, 0.03, 0.1, 0.6])
+def test_keys_typed_straight_after_esc_land_on_the_caseload_not_in_the_answer(
+    scene: Scene, gap: float
+) -> None:
+    """Esc with unsaved words saves before leaving, announced first; letters typed while that runs wait
+    their turn and filter the caseload, never reaching the answer being left (issue 14, type-ahead)."""
+    with scene.start(size=(80, 24)) as term:
+        scene.open_case(term)
+        term.type("Housing is unsettled", gap=0.0)
+        term.press("escape")
+        time.sleep(gap)  # within Textual's escape delay (0.1 s), Esc and a letter read as Alt+letter
+        term.type("zz", gap=0.0)
+        term.wait_for("zz", PATIENCE)
+        term.wait_quiet(0.3)
+        assert "First area" not in term.screen_text(), term.screen_text()  # the caseload, not the case
+        quit_app(term)
+    answers = scene.answers()
+    assert answers.get("first.a") == "Housing is unsettled", answers

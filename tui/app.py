@@ -32,7 +32,7 @@ from forms.definition.registry import Registry
 from forms.model import AssessmentForm, Case, Record
 from forms.record.workflow import to_amend
 from storage.store import Handover, OpenRecordError, Store, StoreError, TeamStore
-from tui import alt_digits
+from tui import alt_keys
 from tui.amendment import opened_instead
 from tui.config import Config
 from tui.messages import OpenCase, Start
@@ -104,7 +104,7 @@ class A4App(App[None], inherit_bindings=False):
     ) -> None:
         """`notices` are problems found while starting (bad config, broken forms), shown once on screen."""
         super().__init__()
-        alt_digits.read_alt_digits_as_keys()
+        alt_keys.read_alt_digits_as_keys()
         self.store = store
         self.registry = registry
         self.config = config
@@ -155,16 +155,18 @@ class A4App(App[None], inherit_bindings=False):
         them itself; otherwise they go to the widget first, for a new line or a
         deleted character), and after every key the app waits until the
         focused widget and the screen have dealt with it before it reads the
-        next.  Alt+digit, which A4 does not use, is answered with a hint.  While
+        next.  Alt+digit, which A4 does not use, is answered with a hint;
+        Escape then a letter, read together as Alt+letter, is both keys.  While
         slow work is under way (`tui.progress`) keys wait their turn instead,
         and are carried out in order once it is done (`tui.type_ahead`).
         """
         if not isinstance(event, (events.Key, events.Paste)) or event.is_forwarded:
             await super().on_event(event)
             return
-        if self.type_ahead.keeps(event):  # slow work is under way: this key waits its turn
-            return
-        await self._carry_out_key(event)
+        pair = alt_keys.escape_then_letter(event) if isinstance(event, events.Key) else None
+        for key in pair or (event,):
+            if not self.type_ahead.keeps(key):  # while slow work is under way, a key waits its turn
+                await self._carry_out_key(key)
 
     async def _carry_out_key(self, event: events.Key | events.Paste) -> None:
         """One key or paste, now: its binding at once when it moves or acts, else the focused widget's."""
@@ -172,7 +174,7 @@ class A4App(App[None], inherit_bindings=False):
             if await self._run_binding_now(event.key):
                 if (note := getattr(self.screen, "note_key_press", None)) is not None:
                     note()  # the key still counts towards active writing time
-            elif (told := alt_digits.hint(event.key)) is not None:
+            elif (told := alt_keys.hint(event.key)) is not None:
                 self.bell()
                 self.notify(told, title="Not an A4 key", timeout=8, markup=False)
             else:
