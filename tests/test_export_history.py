@@ -21,26 +21,17 @@ from exports.text import long_date
 from forms.definition.registry import load_registry
 from forms.model import AssessmentForm, Case, Deadlines, Record
 from forms.record.carry_over import move_record
-from storage.store import AuditEvent, StaleVersionError, Store
+from storage.store import AuditEvent, Store
 from tests.test_carry_over import ANSWERS, NEW, OLD, form
-from tests.test_storage import new_case, new_record
+from tests.test_presence import kept_over_theirs as kept_in_presence_test
 
 KEPT_MINE = "Saved over a newer save made elsewhere (started from save 1; save 2 was replaced) by sam on "
 
 
 def kept_over_theirs(open_store: Callable[[], Store]) -> tuple[Store, Record]:
-    """Two windows on one record: the second saves first, the first is refused, then keeps its text."""
-    mine_window, their_window = open_store(), open_store()
-    new_case(mine_window)
-    record = new_record(mine_window)
-    mine, theirs = mine_window.get_record(record.id), their_window.get_record(record.id)
-    theirs.answers["accommodation.analysis"] = "Their words."
-    their_window.save_record(theirs, "sam")
-    mine.answers["accommodation.analysis"] = "My words."
-    with pytest.raises(StaleVersionError):
-        mine_window.save_record(mine, "sam")
-    mine_window.save_record(mine, "sam", overwrite=True)
-    return mine_window, mine_window.get_record(record.id)
+    """A record a "keep mine" saved over another window's newer save, and the window's store."""
+    window, _elsewhere, record, _kept = kept_in_presence_test(open_store)
+    return window, window.get_record(record.id)
 
 
 def exported(store: Store, record: Record, fmt: str) -> str | bytes:

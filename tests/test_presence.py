@@ -17,6 +17,7 @@ from typing import Any
 import psycopg
 import pytest
 
+from forms.model import Record
 from storage.store import PRESENCE_SECONDS, NotFoundError, StaleVersionError, Store
 from tests.conftest import Clock
 from tests.pg_server import SUPERUSER, TeamServer
@@ -81,7 +82,9 @@ def test_claiming_a_record_that_does_not_exist_is_refused(store: Store) -> None:
         store.claim("no-such-record", "sam", "w")
 
 
-def test_keep_mine_saves_over_a_newer_save_and_the_trail_says_so(open_store: Callable[[], Store]) -> None:
+def kept_over_theirs(open_store: Callable[[], Store]) -> tuple[Store, Store, Record, Record]:
+    """Two windows on one record: B saves first, A is refused, then keeps its text ("keep mine").
+    Returns (window A, window B, the record as created, the record A saved)."""
     window_a, window_b = open_store(), open_store()
     new_case(window_a)
     record = new_record(window_a)
@@ -91,7 +94,11 @@ def test_keep_mine_saves_over_a_newer_save_and_the_trail_says_so(open_store: Cal
     mine.answers["accommodation.analysis"] = "My words."
     with pytest.raises(StaleVersionError):
         window_a.save_record(mine, "sam")
-    kept = window_a.save_record(mine, "sam", overwrite=True)
+    return window_a, window_b, record, window_a.save_record(mine, "sam", overwrite=True)
+
+
+def test_keep_mine_saves_over_a_newer_save_and_the_trail_says_so(open_store: Callable[[], Store]) -> None:
+    window_a, window_b, record, kept = kept_over_theirs(open_store)
     assert window_b.get_record(record.id).answers["accommodation.analysis"] == "My words."
     assert kept.version == record.version + 2
     overwrites = [e for e in window_b.audit_trail(record.id) if e.kind == "overwrite"]
