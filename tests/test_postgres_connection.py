@@ -27,7 +27,7 @@ from storage.connect import open_store
 from storage.postgres.recovery import RecoveringStore
 from storage.store import ServerUnreachableError, StoreError
 from tests.pg_server import PORT, TeamServer, password, running_team
-from tests.pilot_support import CaseApp
+from tests.pilot_support import CaseApp, until
 from tests.test_case_screen import FakeClock, wait_for_autosave
 from tui.modals.save_failure import SaveFailure
 from tui.screens.case_screen import CaseScreen
@@ -187,14 +187,15 @@ async def test_the_case_screen_keeps_typing_while_the_server_is_away_and_saves_o
         own_team.server.stop()
         await pilot.press(*"Typed offline")
         await wait_for_autosave(pilot, clock)
-        assert held.exists()
+        await until(
+            pilot, held.exists, "the text held in a recovery file"
+        )  # a refused connection can be slow
         assert not any(isinstance(s, SaveFailure) for s in app.screen_stack), "no dialog: typing goes on"
         await pilot.press(*" and more")
         await wait_for_autosave(pilot, clock)
         own_team.server.restart()
         clock.now += RETRY_UNREACHABLE_SECONDS
-        await pilot.pause(0.35)
-        assert not held.exists()
+        await until(pilot, lambda: not held.exists(), "the recovery file gone once saved")
     assert "Typed offline and more" in json.dumps(store.get_record(record.id).answers)
     store.close()
 
