@@ -75,18 +75,20 @@ def open_store(
     environ: Mapping[str, str] | None = None,
     config_file: Path | None = None,
     now: Callable[[], datetime] | None = None,
+    backup_in_background: bool = False,
 ) -> Store:
     """The store chosen by `--db`, `A4_DATABASE_URL`, the config file, else `--data-dir`'s SQLite file.
 
     A team store is wrapped so that saves made while the server is away are
     held in the local data folder's recovery files (see `storage.postgres.recovery`),
     and the saves held by an earlier session are saved now if the server takes them.
+    `backup_in_background`: the SQLite file's daily backup is written in a thread (`SqliteStore`).
     """
     url = database_url(database, environ, config_file)
     if url is None:
         from storage.sqlite.store import open_store as open_sqlite
 
-        return open_sqlite(data_dir, now=now)
+        return open_sqlite(data_dir, now=now, backup_in_background=backup_in_background)
     from storage.postgres.recovery import RecoveringStore
     from storage.postgres.store import PostgresStore
 

@@ -165,3 +165,29 @@ def test_the_app_opens_a_full_disk_read_only_and_says_so(
         terminal.wait_for("D2", timeout=30)
         terminal.wait_for("Today's backup could not be written: disk full", timeout=30)
         assert "Traceback" not in terminal.screen_text()
+
+
+async def test_the_app_says_when_todays_backup_written_while_it_starts_could_not_be(
+    data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import argparse
+
+    from tests.a4_app_harness import caseload_shown
+    from tui.app import build_app
+
+    for old in (data / "backups").iterdir():
+        old.unlink()
+    (data / "backups").rmdir()
+    (data / "backups").write_text("not a folder")  # the copy fails as a full disk would
+    monkeypatch.setenv("A4_CONFIG", str(data / "config.toml"))
+    app = build_app(argparse.Namespace(data_dir=str(data), forms=[]))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await caseload_shown(pilot)
+        for _ in range(100):  # the backup is written in a thread after the store opens
+            if app.backup_told:
+                break
+            await pilot.pause(0.05)
+        told = [str(n.message) for n in app._notifications]
+        assert any(m.startswith("Today's backup could not be written: not a directory.") for m in told), told
+        assert len([m for m in told if m.startswith("Today's backup")]) == 1
+    app.store.close()

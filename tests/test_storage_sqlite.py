@@ -312,3 +312,69 @@ def test_sign_off_written_into_old_payloads_moves_to_its_own_tables_and_nothing_
     ]
     assert [(c.id, c.text) for c in record.comments] == [("c1", "Why?")]
     assert [(s.by, s.on) for s in record.signatures] == [("kim", "2025-01-03T10:00:00+00:00")]
+
+
+# ---------------------------------------------------------------- the daily backup in the background
+
+
+def test_a_save_waits_for_todays_backup_written_in_the_background(
+    tmp_path: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    import storage.sqlite.store as sqlite_store
+
+    db = tmp_path / "a4.db"
+    store = SqliteStore(db, now=clock)
+    first = a_case(store, "C-1")
+    store.close()
+    clock.now += timedelta(days=1)
+    release = threading.Event()
+    real_backup = sqlite_store.daily_backup
+
+    def held_backup(*args: object) -> object:
+        release.wait(10)
+        return real_backup(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sqlite_store, "daily_backup", held_backup)
+    store = SqliteStore(db, now=clock, backup_in_background=True)
+    assert [s.ref for s in store.list_cases()] == ["C-1"]  # reading goes on while the backup is written
+    saver = threading.Thread(target=a_case, args=(store, "C-2"))
+    saver.start()
+    saver.join(0.5)
+    assert saver.is_alive()  # the save waits for the backup
+    release.set()
+    saver.join(10)
+    assert store.backup_notices() == []
+    store.close()
+    backup = tmp_path / "backups" / f"a4-{clock.now.date().isoformat()}.db"
+    with closing(sqlite3.connect(backup)) as conn:
+        assert [ref for (ref,) in conn.execute("SELECT ref FROM cases")] == ["C-1"]  # taken before the save
+        assert conn.execute("SELECT id FROM records").fetchall() == [(first.id,)]
+
+
+def test_a_background_backup_that_cannot_be_written_is_told_and_saving_goes_on(
+    tmp_path: Path, clock: Clock
+) -> None:
+    db = tmp_path / "a4.db"
+    SqliteStore(db, now=clock).close()  # a new store: no backup yet
+    (tmp_path / "backups").write_text("not a folder")  # the copy fails as a full disk would
+    clock.now += timedelta(days=1)
+    store = SqliteStore(db, now=clock, backup_in_background=True)
+    a_case(store)
+    [notice] = store.backup_notices()
+    assert notice.startswith("Today's backup could not be written: not a directory.")
+    assert [s.ref for s in store.list_cases()] == ["C-1"]
+    store.close()
+
+
+def test_an_old_file_is_backed_up_before_it_is_upgraded_even_when_asked_for_in_the_background(
+    tmp_path: Path, clock: Clock
+) -> None:
+    db = tmp_path / "a4.db"
+    shutil.copy(FIXTURE_V1, db)
+    store = SqliteStore(db, now=clock, backup_in_background=True)
+    backup = tmp_path / "backups" / f"a4-{clock.now.date().isoformat()}.db"
+    with closing(sqlite3.connect(backup)) as conn:  # there already when the open returns
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    store.close()

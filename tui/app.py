@@ -115,6 +115,8 @@ class A4App(App[None], inherit_bindings=False):
         self.report_dir: str | None = None
         """The `--data-dir` given, where a problem report is written (`tui.crash_report`)."""
         self._crash_line = ""
+        self.backup_told = False
+        """Whether what today's background backup had to say (if anything) has been shown."""
         self.type_ahead = TypeAhead()
         """Keys pressed while slow work runs, carried out in order once it is done."""
         self.opening = Progress(self)
@@ -262,6 +264,7 @@ class A4App(App[None], inherit_bindings=False):
                 notice, title="A4 started with problems", severity="warning", timeout=20, markup=False
             )
         self.call_after_refresh(self._tell_recent_handovers)  # a query: after the first frame, not before
+        self.run_worker(self._tell_backup_problems, thread=True, group="daily-backup", exit_on_error=False)
 
     def _tell_recent_handovers(self) -> None:
         """Both practitioners are told of a handover: the one who lost the case and the one who gained it."""
@@ -277,6 +280,19 @@ class A4App(App[None], inherit_bindings=False):
             else:
                 told = f"Case {handover.case_ref} was handed to {handover.new_owner} by {handover.by}."
             self.notify(for_terminal(told), title="Handover", timeout=20, markup=False)
+
+    def _tell_backup_problems(self) -> None:
+        """Today's backup is written while the caseload is first drawn (`build_app`); if it could not
+        be, say so as a notice would have at start-up (once: it may have been one already)."""
+        for notice in late_backup_notices(self.store, self.notices):
+            try:
+                self.call_from_thread(
+                    self.notify, notice, title="A4 started with problems", severity="warning", timeout=20,
+                    markup=False,
+                )  # fmt: skip
+            except RuntimeError:
+                return  # A4 closed first: `run_app` prints it on stderr instead
+        self.backup_told = True
 
     def _is_recent(self, at: str) -> bool:
         """Within the last HANDOVER_DAYS days: long enough to be seen, short enough not to nag."""
@@ -550,7 +566,10 @@ def build_app(args: argparse.Namespace) -> A4App:
     from storage.connect import open_store
     from tui.config import config_path, load_config, user_forms_dir
 
-    store = open_store(args.data_dir, getattr(args, "db", None), config_file=config_path())
+    # Today's backup is written in a thread while the first screen is drawn; saves wait for it.
+    store = open_store(
+        args.data_dir, getattr(args, "db", None), config_file=config_path(), backup_in_background=True
+    )
     team = store if isinstance(store, TeamStore) else None
     # A team store's saves held while its server was away; the embedded store's backup or full disk.
     notices = list(getattr(store, "notices", ()))
@@ -587,4 +606,14 @@ def run_app(args: argparse.Namespace) -> int:
         app.run()
     finally:
         app.store.close()
+    if not app.backup_told:  # closed before today's backup was done: say it here, never not at all
+        for notice in late_backup_notices(app.store, app.notices):
+            print(f"a4: {notice}", file=sys.stderr)
     return app.return_code or 0
+
+
+def late_backup_notices(store: Store, shown: Sequence[str]) -> list[str]:
+    """What today's backup, written in the background, has to say and was not said at start-up; waits
+    for it.  (Only the embedded store backs up: a team server keeps its own.)"""
+    wait = getattr(store, "backup_notices", None)
+    return [notice for notice in (wait() if wait is not None else ()) if notice not in shown]

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -63,14 +64,19 @@ def _writable(path: Path) -> bool:
     return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
 
 
-def open_store(data_dir: str | None = None, *, now: Callable[[], datetime] | None = None) -> SqliteStore:
+def open_store(
+    data_dir: str | None = None,
+    *,
+    now: Callable[[], datetime] | None = None,
+    backup_in_background: bool = False,
+) -> SqliteStore:
     """The store in the data folder chosen by `--data-dir`, `A4_DATA_DIR` or the platform default."""
     folder = resolve_data_dir(data_dir)
     try:
         path = db_path(ensure_private_dir(folder))
     except OSError as error:
         raise StorageUnavailableError(folder_problem(folder, error)) from None
-    return SqliteStore(path, now=now)
+    return SqliteStore(path, now=now, backup_in_background=backup_in_background)
 
 
 class SqliteStore(SqlStore):
@@ -102,11 +108,21 @@ class SqliteStore(SqlStore):
     )
     """The shared queries in SQLite's dialect: a JSON column is plain text, and `BEGIN IMMEDIATE` locks."""
 
-    def __init__(self, path: Path, *, now: Callable[[], datetime] | None = None) -> None:
+    def __init__(
+        self, path: Path, *, now: Callable[[], datetime] | None = None, backup_in_background: bool = False
+    ) -> None:
+        """`backup_in_background`: write today's backup in a thread while the caller goes on (the app
+        draws its first screen meanwhile); saves wait until it is written, and `backup_notices` says
+        whether it could be.  A file that needs a schema upgrade is backed up first, as always."""
         super().__init__(now)
         self.path = Path(path)
         self.notices: list[str] = []
         """What a person should know about this open (today's backup could not be written)."""
+        self._backed_up = threading.Event()
+        """Set once today's backup is written (or failed, or was not due): saves wait for it."""
+        self._backed_up.set()
+        self._late_notices: list[str] = []
+        """What the background backup has to tell (it could not be written)."""
         try:
             ensure_private_dir(self.path.parent)
             size = self.path.stat().st_size if self.path.exists() else None
@@ -138,9 +154,12 @@ class SqliteStore(SqlStore):
                 for pragma in PRAGMAS:
                     self._conn.execute(pragma)
                 make_private(self.path, *self._sidecars())
-                if existed:
-                    self._daily_backup()
-                migrate(self._conn)
+                later = existed and backup_in_background and file_version(self._conn) == SCHEMA_VERSION
+                if existed and not later:
+                    self._daily_backup(self._conn)
+                migrate(self._conn)  # nothing to upgrade when `later`: it writes nothing
+                if later:
+                    self._start_daily_backup()
         except StorageUnavailableError:
             if not (existed and disk_full(self.path.parent)):
                 raise
@@ -167,15 +186,41 @@ class SqliteStore(SqlStore):
         except StorageUnavailableError:
             self._open_read_only(immutable=True)  # not even the shared-memory file can be made
 
-    def _daily_backup(self) -> None:
+    def _daily_backup(self, source: sqlite3.Connection) -> None:
         """Today's backup; when it cannot be written the store still opens, and says so once."""
         try:
-            daily_backup(self._conn, self.path, self._now().date())
+            daily_backup(source, self.path, self._now().date())
         except (OSError, sqlite3.Error) as error:
             self.notices.append(
                 f"Today's backup could not be written: {failure_reason(error)}. Your cases open as usual; "
                 f"free some space (or check {backup_dir(self.path.parent)}) so tomorrow's can be."
             )
+
+    def _start_daily_backup(self) -> None:
+        """Today's backup in a thread, read through its own connection so the caller's reads go on."""
+        self._backed_up.clear()
+
+        def work() -> None:
+            told = len(self.notices)
+            try:
+                source = sqlite3.connect(self.path)
+                try:
+                    self._daily_backup(source)
+                finally:
+                    source.close()
+            except sqlite3.Error as error:  # the file could not even be opened a second time
+                self.notices.append(f"Today's backup could not be written: {failure_reason(error)}.")
+            finally:
+                self._late_notices = self.notices[told:]
+                self._backed_up.set()
+
+        threading.Thread(target=work, name="a4-daily-backup", daemon=True).start()
+
+    def backup_notices(self) -> list[str]:
+        """Wait for a backup being written in the background; what to tell about it, once opened (empty
+        when it was written, or was written before the open returned and so is in `notices` already)."""
+        self._backed_up.wait()
+        return list(self._late_notices)
 
     def _open_read_only(self, *, immutable: bool = False) -> None:
         """Open a store we may only read (a read-only share, a file not ours): reads work, saves say why not.
@@ -266,6 +311,7 @@ class SqliteStore(SqlStore):
         """One write transaction, holding the database's write lock from its first read."""
         if self.read_only:
             raise StorageUnavailableError(self._refusal)
+        self._backed_up.wait()  # nothing is written before today's backup is
         with self._lock, self._translated():
             self._conn.execute("BEGIN IMMEDIATE")
             try:
@@ -305,5 +351,6 @@ class SqliteStore(SqlStore):
                 ) from None
 
     def close(self) -> None:
+        self._backed_up.wait()  # a backup cut short by the process ending would be no backup
         with self._lock:
             self._conn.close()
