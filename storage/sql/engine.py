@@ -25,7 +25,6 @@ from typing import Any, ClassVar, NoReturn, Protocol, TypeVar
 from forms.model import Case, Comment, Deadlines, Grade, Record, Signature
 from forms.record.deadlines import next_review
 from forms.record.overrides import acknowledgement_refusal
-from forms.record.review import carry_forward
 from forms.record.text_rules import TextError, check_line
 from forms.record.workflow import OPEN, REVIEWABLE, allowed_next
 from storage.sql.rows import (
@@ -688,6 +687,10 @@ class SqlStore(ABC):
                 raise NotFoundError(
                     f"Case {case_ref} has no approved record to review yet; finish its assessment first."
                 )
+            # Imported here: the review's rules (and the plan and checks they use) are not needed to
+            # open a store, and every start of A4 and every command opens one.
+            from forms.record.review import carry_forward
+
             return self._insert_new_record(conn, carry_forward(record_from_row(row), ""), actor)
 
         return self._write(work)
