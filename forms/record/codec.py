@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
+from functools import cache
 from typing import Any
 
 from forms.model import (
@@ -81,14 +82,22 @@ def _listed(cls: type, items: Any) -> list[Any]:
     A text field a file leaves out (the JSON Schema requires only some of them,
     e.g. a left-behind answer's `path` and `value`) is read as empty text.
     """
+    if not items:  # most records have no grades, comments, overrides…: an export reads thousands
+        return []
+    names, needed = _shape(cls)
+    return [cls(**(needed | {k: v for k, v in item.items() if k in names})) for item in items]
+
+
+@cache
+def _shape(cls: type) -> tuple[frozenset[str], dict[str, str]]:
+    """A dataclass's field names, and its fields without a default each read as empty text (`_listed`)."""
     fields = dataclasses.fields(cls)
-    names = {f.name for f in fields}
     needed = {
         f.name: ""
         for f in fields
         if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
     }
-    return [cls(**(needed | {k: v for k, v in item.items() if k in names})) for item in items or []]
+    return frozenset(f.name for f in fields), needed
 
 
 def record_to_dict(record: Record) -> dict[str, Any]:
