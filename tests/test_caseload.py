@@ -7,13 +7,14 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from textual import events
 from textual.widgets import Static
 
 from forms.model import Case, Sentence
 from storage.sqlite.store import SqliteStore
 from storage.store import ServerUnreachableError
 from tests.a4_app_harness import TODAY, USER, add_case, caseload_shown, fill_demo, make_app, shipped_registry
-from tests.pilot_support import shown
+from tests.pilot_support import shown, until
 from tui.app import DEFAULT_FORM_ID
 from tui.screens.caseload import FIRST_PAGE, SHOW_LIMIT, CaseFilter, CaseloadScreen
 from tui.widgets.case_list import CURSOR_MARK, CaseList
@@ -101,6 +102,23 @@ async def test_typing_filters_without_focusing_a_search_box(three_cases: SqliteS
         await pilot.press("escape")
         assert screen.filter_text == ""
         assert table_column(screen, "ref") == ["X100", "X200", "X300"]
+
+
+async def test_esc_then_letters_in_one_burst_filter_even_with_no_filter_to_clear(
+    three_cases: SqliteStore,
+) -> None:
+    """Esc with nothing to clear, then letters at once (as a terminal delivers Esc and a quick letter, or a
+    fast typist's burst): the Esc came back up unhandled after the letters had set a filter, found a
+    filter to clear by then, and cleared it — the letters were lost (issue 14)."""
+    app = make_app(three_cases)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await caseload_shown(pilot)
+        for key in ("escape", "o", "k", "a"):
+            app.post_message(events.Key(key, "\x1b" if key == "escape" else key))
+        await until(pilot, lambda: screen.filter_text == "oka", "the letters in the filter")
+        await pilot.pause(0.2)
+        assert screen.filter_text == "oka"
+        assert table_column(screen, "name") == ["Sam Okafor"]
 
 
 async def test_filter_matches_references_and_up_down_still_move(three_cases: SqliteStore) -> None:

@@ -14,6 +14,7 @@ import importlib
 import sys
 import time
 import uuid
+import weakref
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from functools import partial
@@ -117,6 +118,8 @@ class A4App(App[None], inherit_bindings=False):
         self._crash_line = ""
         self.backup_told = False
         """Whether what today's background backup had to say (if anything) has been shown."""
+        self._looked_up: weakref.WeakSet[events.Key] = weakref.WeakSet()
+        """Keys whose bindings `on_event` looked up as they were read (see `_on_key`)."""
         self.type_ahead = TypeAhead()
         """Keys pressed while slow work runs, carried out in order once it is done."""
         self.opening = Progress(self)
@@ -180,12 +183,20 @@ class A4App(App[None], inherit_bindings=False):
                 self.bell()
                 self.notify(told, title="Not an A4 key", timeout=8, markup=False)
             else:
+                self._looked_up.add(event)
                 await super().on_event(event)
         else:
             await super().on_event(event)
         # Up the focused field's ancestors, not only the field and the screen: a Ctrl+Q read straight
         # after one typed character found its Changed still on the way up, and saved without it.
         await self._settled(*self._up_to_screen(self.focused), self.screen)
+
+    async def _on_key(self, event: events.Key) -> None:
+        """A key coming back up unhandled whose bindings were looked up when it was read is not looked up
+        again: Esc on a caseload with no filter, followed at once by "K1", came back after the letters had
+        set a filter, and cleared it — the letters were lost.  Keys act on the screen as it was when read."""
+        if event in self._looked_up:
+            event.prevent_default()  # Textual's own handler would look its bindings up now
 
     def hold_keys(self) -> None:
         """Keep every key from now on: slow work has started (`tui.type_ahead`)."""
