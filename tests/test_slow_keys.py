@@ -89,10 +89,7 @@ async def test_ctrl_r_on_the_caseload_says_so_before_the_review_is_started(db: S
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
         await caseload_shown(pilot)
         await pilot.press("ctrl+r")
-        for _ in range(50):
-            if isinstance(app.screen, CaseScreen):
-                break
-            await pilot.pause(0.02)
+        await until(pilot, lambda: isinstance(app.screen, CaseScreen), "the case screen")
         assert isinstance(app.screen, CaseScreen)
     assert len(seen) == 1
     assert any("Starting a review of X1" in text for text in seen[0]), seen
@@ -107,10 +104,7 @@ async def test_a_second_ctrl_r_while_the_review_starts_only_says_it_is_under_way
         await caseload_shown(pilot)
         app.screen.action_start_review()  # type: ignore[attr-defined]
         app.screen.action_start_review()  # type: ignore[attr-defined]  # before anything is drawn
-        for _ in range(50):
-            if isinstance(app.screen, CaseScreen):
-                break
-            await pilot.pause(0.02)
+        await until(pilot, lambda: isinstance(app.screen, CaseScreen), "the case screen")
         await pilot.pause()
         assert sum(isinstance(screen, CaseScreen) for screen in app.screen_stack) == 1
     assert len(seen) == 1
@@ -127,10 +121,7 @@ async def test_ctrl_r_in_the_open_review_starts_nothing_and_says_where_you_are(d
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
         await caseload_shown(pilot)
         await pilot.press("ctrl+r")
-        for _ in range(50):
-            if isinstance(app.screen, CaseScreen):
-                break
-            await pilot.pause(0.02)
+        await until(pilot, lambda: isinstance(app.screen, CaseScreen), "the case screen")
         review_screen = app.screen
         assert isinstance(review_screen, CaseScreen) and review_screen.record.kind == "review"
         await pilot.press("ctrl+r")
@@ -146,18 +137,12 @@ async def test_ctrl_r_on_the_locked_record_says_so_before_the_review_is_started(
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
         await caseload_shown(pilot)
         await pilot.press("enter")
-        for _ in range(50):
-            if isinstance(app.screen, CaseScreen):
-                break
-            await pilot.pause(0.02)
+        await until(pilot, lambda: isinstance(app.screen, CaseScreen), "the case screen")
         locked = app.screen
         assert isinstance(locked, CaseScreen) and locked.record.status == "locked"
         seen = watch_start_review(db, app)
         await pilot.press("ctrl+r")
-        for _ in range(50):
-            if app.screen is not locked:
-                break
-            await pilot.pause(0.02)
+        await until(pilot, lambda: app.screen is not locked, "the review's screen")
         assert isinstance(app.screen, CaseScreen) and app.screen.record.kind == "review"
     assert len(seen) == 1
     assert any("Starting a review of X1" in text for text in seen[0]), seen
