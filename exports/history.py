@@ -18,17 +18,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from forms.model import AssessmentForm
-from forms.record.signoff import option_label, per_file
+from forms.record.signoff import STEP_WORDS, option_label, per_file
 from storage.store import AuditEvent
-
-STATUS_VERBS: dict[str, str] = {
-    "submitted": "Sent for quality assurance",
-    "returned": "Returned for changes",
-    "approved": "Approved",
-    "locked": "Locked",
-    "draft": "Reopened as a draft",
-}
-"""A status entry by the status it moved to."""
 
 
 def history(
@@ -63,7 +54,8 @@ def _what(event: AuditEvent, form: AssessmentForm, escape: Callable[[str], str])
     if event.kind == "created":
         return "Started"
     if event.kind == "status":
-        return STATUS_VERBS.get(str(event.new), f"Status changed to {new}")
+        step = STEP_WORDS.get(str(event.new))  # the words the app's sign-off lines use too
+        return step[0].upper() + step[1:] if step else f"Status changed to {new}"
     if event.kind == "risk_level":
         was = escape(option_label(form, event.field, event.old))
         now = escape(option_label(form, event.field, event.new))
