@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.widgets import Static
 
 from forms.model import AssessmentForm, Case, Record
 from storage.sqlite.store import SqliteStore
@@ -136,6 +137,11 @@ async def test_taking_over_makes_the_other_window_ask_at_its_next_save_and_keep_
         await choose(pilot_a, clock, "k")
         await until(pilot_a, lambda: app_a.screen is app_a.case_screen, "back to the text")
         await until(pilot_a, lambda: "history says so" in notices(app_a), "saying the history says so")
+        top = app_a.case_screen.query_one("#risk-changes", Static)
+        assert (
+            "⚠ Saved over a newer save made elsewhere (started from save 1; save 3 was replaced) by pat"
+            in str(top.render())
+        )  # the record's top says so, as anyone who opens it will see
     stored = first.get_record("rec-1")
     assert stored.answers[FIELD] == "A's words"
     overwrites = [e for e in first.audit_trail("rec-1") if e.kind == "overwrite"]

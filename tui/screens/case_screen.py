@@ -48,6 +48,7 @@ from textual.widgets import Input, Static, TextArea
 from textual.worker import Worker, WorkerState
 
 from exports.escape import for_terminal
+from exports.history import history
 from forms.checks.findings import Finding, not_yet, summary
 from forms.checks.rules import short_refusals
 from forms.conditions.visibility import is_required, is_visible
@@ -133,6 +134,11 @@ SIGNED_OFF_WORDS: dict[str, str] = {
 
 def _is_answered(value: Any) -> bool:
     return value is not None and value != "" and value != [] and value != {}
+
+
+def _iso_day(at: str) -> str:
+    """An audit entry's day as the record's top shows every date: YYYY-MM-DD."""
+    return at[:10]
 
 
 def _now_stamp() -> str:
@@ -591,6 +597,7 @@ class CaseScreen(Screen[None]):
         """Carry out the choice made after another window saved first."""
         if choice == "keep":
             if self.autosave.keep_mine():
+                self._show_level_changes()  # the record's top says so too, as it will for everyone
                 self.notify("Your text is saved over the other save; the record's history says so.",
                             title="Kept yours")  # fmt: skip
         elif choice == "theirs":
@@ -1109,6 +1116,8 @@ class CaseScreen(Screen[None]):
         lines = [f"⚠ {line}" for line in level_changes(self.form, self.record, trail)]
         steps = [(str(e.new), e.actor, e.at, e.imported_from) for e in trail if e.kind == "status"]
         lines += [f"⤓ {line}" for line in imported_signoff_lines(self.record, steps)]  # a file's history
+        overwrites = [e for e in trail if e.kind == "overwrite"]  # "keep mine": someone's newer save replaced
+        lines += [f"⚠ {line}" for line in history(overwrites, self.form, escape=for_terminal, day=_iso_day)]
         notice = self.query_one("#risk-changes", Static)
         notice.update("\n".join(lines))
         notice.display = bool(lines)
