@@ -69,23 +69,24 @@ def said(app: A4App) -> list[str]:
     return messages
 
 
-def watch_start_review(db: SqliteStore, app: A4App) -> list[list[str]]:
-    """Record, at each call of `start_review`, the notices then on screen."""
+def watch(db: SqliteStore, app: A4App, call: str) -> list[list[str]]:
+    """Record, at each call of the store's method `call` (start_review, save_record), the notices then on
+    screen: the slow work a key starts begins at that call."""
     seen: list[list[str]] = []
-    start_review = db.start_review
+    method = getattr(db, call)
 
-    def watched(case_ref: str, actor: str) -> Record:
+    def watched(*args: object, **kwargs: object) -> object:
         seen.append(toasts(app))
-        return start_review(case_ref, actor)
+        return method(*args, **kwargs)
 
-    db.start_review = watched  # type: ignore[method-assign]
+    setattr(db, call, watched)
     return seen
 
 
 async def test_ctrl_r_on_the_caseload_says_so_before_the_review_is_started(db: SqliteStore) -> None:
     locked_case(db)
     app = make_app(db)
-    seen = watch_start_review(db, app)
+    seen = watch(db, app, "start_review")
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
         await caseload_shown(pilot)
         await pilot.press("ctrl+r")
@@ -98,7 +99,7 @@ async def test_ctrl_r_on_the_caseload_says_so_before_the_review_is_started(db: S
 async def test_a_second_ctrl_r_while_the_review_starts_only_says_it_is_under_way(db: SqliteStore) -> None:
     locked_case(db)
     app = make_app(db)
-    seen = watch_start_review(db, app)
+    seen = watch(db, app, "start_review")
     messages = said(app)
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
         await caseload_shown(pilot)
@@ -116,7 +117,7 @@ async def test_a_second_ctrl_r_while_the_review_starts_only_says_it_is_under_way
 async def test_ctrl_r_in_the_open_review_starts_nothing_and_says_where_you_are(db: SqliteStore) -> None:
     locked_case(db)
     app = make_app(db)
-    seen = watch_start_review(db, app)
+    seen = watch(db, app, "start_review")
     messages = said(app)
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
         await caseload_shown(pilot)
@@ -140,7 +141,7 @@ async def test_ctrl_r_on_the_locked_record_says_so_before_the_review_is_started(
         await until(pilot, lambda: isinstance(app.screen, CaseScreen), "the case screen")
         locked = app.screen
         assert isinstance(locked, CaseScreen) and locked.record.status == "locked"
-        seen = watch_start_review(db, app)
+        seen = watch(db, app, "start_review")
         await pilot.press("ctrl+r")
         await until(pilot, lambda: app.screen is not locked, "the review's screen")
         assert isinstance(app.screen, CaseScreen) and app.screen.record.kind == "review"
@@ -149,19 +150,6 @@ async def test_ctrl_r_on_the_locked_record_says_so_before_the_review_is_started(
 
 
 # ---------------------------------------------------------------- keys that save first
-
-
-def watch_saves(db: SqliteStore, app: A4App) -> list[list[str]]:
-    """Record, at each call of `save_record`, the notices then on screen."""
-    seen: list[list[str]] = []
-    save_record = db.save_record
-
-    def watched(record: Record, actor: str, **kwargs: object) -> Record:
-        seen.append(toasts(app))
-        return save_record(record, actor, **kwargs)  # type: ignore[arg-type]
-
-    db.save_record = watched  # type: ignore[method-assign]
-    return seen
 
 
 async def draft_open(pilot, db: SqliteStore) -> CaseScreen:  # type: ignore[no-untyped-def]
@@ -198,7 +186,7 @@ async def test_a_key_that_saves_first_says_so_before_the_store_is_asked(
     app = make_app(db)  # its clock stands still: no autosave, only the key saves
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
         await draft_open(pilot, db)
-        seen = watch_saves(db, app)
+        seen = watch(db, app, "save_record")
         await pilot.press(*"Housing is unsettled", key)
         await until(pilot, lambda: isinstance(app.screen, lands_on), f"{key} to open {lands_on.__name__}")
         await until(pilot, lambda: not any("Saving" in text for text in toasts(app)), "the notice to go")
@@ -212,7 +200,7 @@ async def test_ctrl_s_and_ctrl_q_say_they_are_saving_before_the_store_is_asked(d
     app = make_app(db)
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
         await draft_open(pilot, db)
-        seen = watch_saves(db, app)
+        seen = watch(db, app, "save_record")
         await pilot.press(*"Housing", "ctrl+s")
         await until(pilot, lambda: len(seen) == 1, "the save")
         await pilot.press(*" is unsettled", "ctrl+q")
@@ -228,7 +216,7 @@ async def test_with_nothing_to_save_a_key_acts_at_once_without_a_notice(db: Sqli
     messages = said(app)
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
         await draft_open(pilot, db)
-        seen = watch_saves(db, app)
+        seen = watch(db, app, "save_record")
         await pilot.press("f5")
         await until(pilot, lambda: isinstance(app.screen, PlanScreen), "the plan")
     assert seen == []
@@ -273,7 +261,7 @@ async def test_esc_on_the_plan_says_it_is_saving_before_the_store_is_asked(db: S
         await draft_open(pilot, db)
         await pilot.press("f5")
         await until(pilot, lambda: isinstance(app.screen, PlanScreen), "the plan")
-        seen = watch_saves(db, app)
+        seen = watch(db, app, "save_record")
         await pilot.press("ctrl+n", *"Find a flat", "escape")
         await until(pilot, lambda: isinstance(app.screen, CaseScreen), "back on the assessment")
     assert len(seen) == 1 and any("Saving the plan before going back" in text for text in seen[0]), seen
