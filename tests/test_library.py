@@ -7,6 +7,7 @@ so a slip here shows up on every practitioner's screen.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import tomllib
 from collections.abc import Iterator
@@ -184,3 +185,56 @@ def test_a_well_written_linked_area_raises_no_analysis_finding(library: Library)
     by_id = {r.criterion.id: r.findings for r in results}
     assert by_id["analysis"] == ()
     assert by_id["voice"] == ()
+
+
+SCREENING = (
+    "safeguarding.child_concern",
+    "safeguarding.children_contact",
+    "safeguarding.domestic_abuse",
+    "safeguarding.adult_at_risk",
+    "safeguarding.self_harm",
+    "safeguarding.vulnerable",
+)
+"""The safeguarding questions every assessment answers, short or full."""
+
+SCREENED = {
+    "safeguarding.child_concern": "no",
+    "safeguarding.children_contact": ["no_contact"],
+    "safeguarding.domestic_abuse": "none_known",
+    "safeguarding.adult_at_risk": "no",
+    "safeguarding.self_harm": "none_known",
+    "safeguarding.vulnerable": "no",
+}
+
+
+def _safeguarding_findings(library: Library, answers: dict[str, Any], kind: str = "short") -> list[str]:
+    form, rubric, _ = library
+    record = dataclasses.replace(_record(answers, []), form_version=form.version, kind=kind)
+    return [f.path for r in run_checks(rubric, form, record) for f in r.findings if "safeguarding" in f.path]
+
+
+def test_a_short_assessment_of_domestic_abuse_with_no_safeguarding_answers_fails(library: Library) -> None:
+    """The short form may not leave safeguarding out: screening and the checks made are required."""
+    form, rubric, _ = library
+    answers: dict[str, Any] = {"static.elements": ["domestic_abuse"], "rosh.level": "low"}
+    found = _safeguarding_findings(library, answers)
+    assert set(SCREENING) | {"safeguarding.domestic_abuse_checks"} <= set(found)
+    record = dataclasses.replace(_record(answers, []), form_version=form.version, kind="short")
+    messages = [f.message for r in run_checks(rubric, form, record) for f in r.findings]
+    assert any(m.startswith("A short assessment is not enough here") for m in messages)
+    # Screened and nothing pointing further: the short form asks no more of safeguarding.
+    screened = {"static.elements": ["none"], "rosh.level": "low", **SCREENED}
+    assert _safeguarding_findings(library, screened) == []
+
+
+def test_the_offences_details_point_to_the_safeguarding_checks_in_both_depths(library: Library) -> None:
+    """A partner or family member harmed asks for domestic abuse checks, a child harmed for child checks,
+    even when the screening answers say nothing is known."""
+    partner = {"static.victim_relationship": "partner", "static.victim_age": "adult", **SCREENED}
+    child = {"static.victim_relationship": "stranger", "static.victim_age": "child", **SCREENED}
+    for kind in ("short", "assessment"):
+        assert _safeguarding_findings(library, partner, kind) == ["safeguarding.domestic_abuse_checks"]
+        assert _safeguarding_findings(library, child, kind) == [
+            "safeguarding.child_plan",
+            "safeguarding.child_checks",
+        ]
