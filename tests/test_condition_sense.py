@@ -135,6 +135,39 @@ MISTAKES: dict[str, tuple[str, str]] = {
         "level == 'hihg'",
         AT.format(23) + "'hihg' is not an option of 'level' (did you mean 'high'?)",
     ),
+    "an unknown grid row": (
+        "needs.home == 'x'",
+        AT.format(14) + "'home' is not a row of the grid 'needs' (use one of: housing, work)",
+    ),
+    "an unknown grid column": (
+        "needs.housing.later == '0_no_problems'",
+        AT.format(14) + "'later' is not a column of the grid 'needs' (use one of: level)",
+    ),
+    "a field of a group": (
+        "sources.kind == 'x'",
+        AT.format(14) + "'sources' is a group of entries; a condition cannot look into its fields ('kind') "
+        "(write 'sources' on its own to test whether it has any entries)",
+    ),
+    "an option written as part of its question": (
+        "level.high",
+        AT.format(14) + "'level' is one question and has no parts below it ('high') "
+        "(to ask about one answer, write level == 'high')",
+    ),
+    "one answer compared with a list": (
+        "linked == ['yes']",
+        AT.format(24) + "'linked' holds one answer, never a list, so '==' with a list is always false "
+        "(ask whether the answer is one of them: linked in [...])",
+    ),
+    "one answer compared as unequal to a list": (
+        "level != ['high']",
+        AT.format(23) + "'level' holds one answer, never a list, so '!=' with a list is always true "
+        "(ask whether the answer is one of them: level not in [...])",
+    ),
+    "a date that is not a day": (
+        "seen == '2025-02-30'",
+        AT.format(22) + "'2025-02-30' is not a day of the calendar, so 'seen' never equals it "
+        "(write a day that exists, as YYYY-MM-DD, e.g. seen < '2025-04-01')",
+    ),
     "conditions are not Python": (
         "__import__('os').system('ls')",
         AT.format(14) + "'__import__(' calls something, but conditions are not Python and run nothing "

@@ -54,6 +54,30 @@ CASES_20: dict[str, tuple[str, list[str]]] = {
             f"(add [[section]] with its own keys above this line; {SHAPE})"
         ],
     ),
+    "the first [[section]] missing, its keys under the file's": (
+        HEAD + 'id = "a"\ntitle = "A"\n  [[section.question]]\n  id = "q"\n  label = "Q"\n'
+        '  [[section.question]]\n  id = "r"\n  label = "R"\n',
+        [
+            "f.toml:6:1: 'id' is set a second time at the top of the file "
+            "(a new section starts here: add [[section]] on the line above)"
+        ],
+    ),
+    "the first [[section]] missing after [deadlines]": (
+        HEAD + '[deadlines]\nreview_weeks = 16\n\nid = "a"\ntitle = "A"\n'
+        '  [[section.question]]\n  id = "q"\n  label = "Q"\n'
+        '  [[section.question]]\n  id = "r"\n  label = "R"\n',
+        [
+            "f.toml:9:1: 'id' is not a key of [deadlines] "
+            "(a new section starts here: add [[section]] on the line above)"
+        ],
+    ),
+    "two questions before any [[section]] are one message": (
+        HEAD + '[[section.question]]\nid = "q"\nlabel = "Q"\n[[section.question]]\nid = "r"\nlabel = "R"\n',
+        [
+            "f.toml:6:1: [[section.question]] has no [[section]] above it "
+            f"(add [[section]] with its own keys above this line; {SHAPE})"
+        ],
+    ),
     "[[section.field]] for a field of a group": (
         HEAD + SECTION_A + '  [[section.question]]\n  id = "q"\n  type = "group"\n  label = "Q"\n'
         '  [[section.field]]\n  id = "f"\n  label = "F"\n' + SECTION_B,
@@ -117,6 +141,20 @@ CASES_20: dict[str, tuple[str, list[str]]] = {
             "f.toml:13:27: section[1].question[1].rows[3]: this row repeats the one on line 13 "
             "(remove the copy)"
         ],
+    ),
+    "a grid row whose id another row has": (
+        HEAD + SECTION_A + '  [[section.question]]\n  id = "q"\n  type = "grid"\n  label = "Q"\n'
+        '  rows = ["Home", "Work", "home"]\n  levels = ["Low", "High"]\n',
+        [
+            "f.toml:13:27: section[1].question[1].rows[3]: row id 'home' is already used on line 13 "
+            "(give each row its own id)"
+        ],
+    ),
+    "a check copied": (
+        'id = "r"\nkind = "rubric"\ntitle = "R"\nversion = "1.0.0"\nform = "a4-assessment"\n\n'
+        '[[criterion]]\nid = "c"\ntitle = "C"\n'
+        '  [[criterion.check]]\n  kind = "required"\n  [[criterion.check]]\n  kind = "required"\n',
+        ["f.toml:12:3: criterion[1].check[2]: this check repeats the one on line 10 (remove the copy)"],
     ),
     "a suggestion copied": (
         'id = "p"\nkind = "plan"\ntitle = "P"\nversion = "1.0.0"\nform = "a4-assessment"\n\n'

@@ -14,6 +14,7 @@ import difflib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from forms.conditions.language import Comparison, Expr, Operand
@@ -80,6 +81,14 @@ class _Subject:
 
     def check(self, op: str, fixed: Operand, name_first: bool) -> Iterator[Mistake]:
         kind = self.kind
+        if kind not in ("group", "multi", "grid") and op in ("==", "!=") and fixed.kind == "list":
+            yield Mistake(
+                fixed.column,
+                f"'{self.name}' holds one answer, never a list, so '{op}' with a list is always "
+                + ("false" if op == "==" else "true"),
+                f"ask whether the answer is one of them: {self.name} {_MEMBER[op]} [...]",
+            )
+            return
         if kind == "group":
             yield Mistake(
                 fixed.column,
@@ -203,7 +212,13 @@ class _Subject:
         for value, column in fixed.values:
             if value is None:
                 continue
-            if not isinstance(value, str) or not ISO_DATE.fullmatch(value):
+            if isinstance(value, str) and ISO_DATE.fullmatch(value) and not _is_date(value):
+                yield Mistake(
+                    column,
+                    f"'{value}' is not a day of the calendar, so '{self.name}' never equals it",
+                    f"write a day that exists, as YYYY-MM-DD, e.g. {self.name} < '2025-04-01'",
+                )
+            elif not isinstance(value, str) or not _is_date(value):
                 yield Mistake(
                     column,
                     f"'{self.name}' is a date and never equals {_shown(value)}",
@@ -235,6 +250,8 @@ class _Subject:
             return f"{self.name}.{row}"
         return f"{self.name}.{row}.{columns[0].id if columns else 'column'}"
 
+
+_MEMBER = {"==": "in", "!=": "not in"}
 
 _KIND_WORDS = {
     "choice": "a choice",
@@ -282,6 +299,17 @@ def _shown(value: Any) -> str:
     if isinstance(value, str):
         return f"'{value}'"
     return _plain(value)
+
+
+def _is_date(text: str) -> bool:
+    """Whether `text` is a real calendar day written YYYY-MM-DD (the only way a date answer is stored)."""
+    if not ISO_DATE.fullmatch(text):
+        return False
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _within(question: Question, value: float) -> bool:

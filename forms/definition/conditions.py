@@ -15,10 +15,11 @@ from typing import Any
 from forms.conditions.language import ConditionError, Expr, parse
 from forms.conditions.sense import mistakes
 from forms.conditions.visibility import SHORT, unresolved_names
+from forms.conditions.visibility import resolve as resolve_name
 from forms.definition.errors import did_you_mean
 from forms.definition.locate import Path
 from forms.definition.reading import Context
-from forms.model import AssessmentForm, Section
+from forms.model import AssessmentForm, Question, Section
 
 EACH_SECTION = "*"
 """Scope of a condition evaluated in every section (`when`, `areas_when`): it must make sense in one."""
@@ -84,13 +85,56 @@ def _report_unknown_names(ctx: Context, form: AssessmentForm, item: Pending) -> 
     for name in _unresolved(form, item):
         if _already_reported(ctx, item.scope, name, form):
             continue
-        ctx.error(
-            item.path,
+        message, hint = _below_a_question(form, item.scope, name) or (
             f"'{name}' is not a question {_where(item.scope)}",
             did_you_mean(name, _candidates(form, item.scope))
             or "a bare name is a question in the same section; write section.question for another",
-            col=ctx.spot(item.path).col_in_string(item.expr.name_columns()[name]),
         )
+        column = ctx.spot(item.path).col_in_string(item.expr.name_columns()[name])
+        ctx.error(item.path, message, hint, col=column)
+
+
+def _below_a_question(form: AssessmentForm, scope: str | None, name: str) -> tuple[str, str] | None:
+    """What is wrong with a name that starts with a question but goes on below it (an unknown grid row
+    or column, a group's field, a part of a question that has none), with the fix; None otherwise."""
+    sections: list[Section | None] = (
+        list(form.sections) if scope == EACH_SECTION else [form.section(scope) if scope else None]
+    )
+    parts = name.split(".")
+    for section in sections:
+        for cut in range(len(parts) - 1, 0, -1):
+            base = ".".join(parts[:cut])
+            resolved = resolve_name(form, section, base)
+            question = form.question(resolved.path) if resolved and not resolved.subkeys else None
+            if question is not None:
+                return _part_problem(base, question, parts[cut:])
+    return None
+
+
+def _part_problem(base: str, question: Question, rest: list[str]) -> tuple[str, str]:
+    if question.type == "grid":
+        parts = zip(("row", "column"), (question.rows, question.columns), rest, strict=False)
+        for what, entries, part in parts:
+            known = [entry.id for entry in entries]
+            if part not in known:
+                return (
+                    f"'{part}' is not a {what} of the grid '{base}'",
+                    did_you_mean(part, known) or "use one of: " + ", ".join(known),
+                )
+        cell = ".".join([base, *rest[:2]])
+        return f"'{cell}' is one cell of a grid and has no parts below it", f"write {cell}"
+    if question.type == "group":
+        return (
+            f"'{base}' is a group of entries; a condition cannot look into its fields ('{rest[0]}')",
+            f"write '{base}' on its own to test whether it has any entries",
+        )
+    if question.type in ("choice", "yesno", "multi"):
+        meant = f"'{rest[0]}' in {base}" if question.type == "multi" else f"{base} == '{rest[0]}'"
+        return (
+            f"'{base}' is one question and has no parts below it ('{rest[0]}')",
+            f"to ask about one answer, write {meant}",
+        )
+    return f"'{base}' is one question and has no parts below it ('{rest[0]}')", f"write {base} on its own"
 
 
 def _already_reported(ctx: Context, scope: str | None, name: str, form: AssessmentForm) -> bool:

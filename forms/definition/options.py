@@ -54,7 +54,7 @@ def read_options(
         for i, item in enumerate(value)
         if not _repeated(ctx, (*path, key), value, i, key) and (e := _entry(ctx, (*path, key, i), item))
     ]
-    ctx.unique([(e.id_path, e.id) for e in entries], "option")
+    ctx.unique([(e.id_path, e.id) for e in entries], _ENTRY_WORDS.get(key, "option"))
     keys = _assign_keys(ctx, entries)
     return tuple(Option(e.id, e.label, k) for e, k in zip(entries, keys, strict=True))
 

@@ -25,7 +25,7 @@ def load_plan(
     areas_when = load_conditions.read(ctx, data, (), "areas_when", load_conditions.EACH_SECTION, pending)
     entries = ctx.tables(data, (), "suggest")
     suggestions = [_suggestion(ctx, path, table, form) for path, table in entries]
-    _report_copies(ctx, entries)
+    ctx.copies(entries, "suggestion")
     if form is not None:
         load_conditions.resolve(ctx, form, pending)
     return PlanTemplate(
@@ -36,15 +36,6 @@ def load_plan(
         areas_when,
         tuple(suggestions),
     )
-
-
-def _report_copies(ctx: Context, entries: list[tuple[Path, dict[str, Any]]]) -> None:
-    """An exact copy of an earlier suggestion is reported at the copy, naming the first one's line."""
-    for index, (path, table) in enumerate(entries):
-        earlier = next((p for p, t in entries[:index] if t == table), None)
-        if earlier is not None:
-            line = ctx.spot(earlier).line
-            ctx.error(path, f"this suggestion repeats the one on line {line}", "remove the copy")
 
 
 def _field_texts(ctx: Context, data: Mapping[str, Any], key: str) -> dict[str, str]:

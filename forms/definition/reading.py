@@ -254,6 +254,14 @@ class Context:
             self.error((*path, key), f"'{key}' needs at least one entry")
         return [((*path, key, i), entry) for i, entry in enumerate(value)]
 
+    def copies(self, entries: list[tuple[Path, dict[str, Any]]], what: str) -> None:
+        """Report an exact copy of an earlier `[[entry]]` at the copy, naming the first one's line."""
+        for index, (path, table) in enumerate(entries):
+            earlier = next((p for p, t in entries[:index] if t == table), None)
+            if earlier is not None:
+                line = self.spot(earlier).line
+                self.error(path, f"this {what} repeats the one on line {line}", "remove the copy")
+
     def unique(self, items: list[tuple[Path, str]], what: str) -> None:
         """Report every id used a second time, at the second use, naming the first's line."""
         first: dict[str, Path] = {}

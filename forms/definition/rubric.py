@@ -70,6 +70,7 @@ def _criterion(
     graded = ctx.flag(table, path, "graded")
     entries = ctx.tables(table, path, "check")
     checks = [c for cpath, ctable in entries if (c := _check(ctx, cpath, ctable, form, pending))]
+    ctx.copies(entries, "check")
     if not graded and not entries and "check" not in table:
         ctx.error(
             path, "this criterion is neither graded nor checked", "add graded = true or a [[criterion.check]]"

@@ -98,13 +98,64 @@ def mistakes(text: str, file: str) -> list[FormError]:
     arrays, tables = ARRAYS[kind], TABLES[kind]
     errors: list[FormError] = []
     seen: set[str] = set()
+    lines = text.splitlines()
+    previous: Header | None = None
     for header in headers(text):
+        orphan = _orphan_keys(lines, header, previous, arrays, seen)
         problem = _problem(header, arrays, tables, seen, kind)
-        if problem is not None:
+        if orphan is not None:
+            errors.append(FormError(file, *orphan))
+        elif problem is not None:
             message, hint = problem
             errors.append(FormError(file, header.line, header.col, "", message, hint))
         seen.add(header.name)
+        if problem is not None and header.name in arrays:
+            seen.add(header.name.rpartition(".")[0])  # one missing parent is said once, not at each child
+        previous = header
     return errors
+
+
+_ID_KEY = re.compile(r"^(?P<indent>[ \t]*)id[ \t]*=")
+_OWN_ID = frozenset(
+    {"template", "template.question", "template.question.field", "section", "section.question"}
+    | {"section.question.field", "criterion"}
+)
+"""Tables that have an `id` of their own (as the file itself has): a second one starts a new table."""
+
+
+def _orphan_keys(
+    lines: list[str], header: Header, previous: Header | None, arrays: tuple[str, ...], seen: set[str]
+) -> tuple[int, int, str, str, str] | None:
+    """Where the keys of a parent table begin when its `[[parent]]` header was left out above `header`.
+
+    `id = "b"` written with no `[[section]]` above it lands in whatever
+    table comes before: said at that `id`, where the header belongs, rather
+    than at the questions that follow (which are not wrong).
+    """
+    parent = header.name.rpartition(".")[0]
+    if not header.array or header.name not in arrays or parent not in arrays or parent in seen:
+        return None
+    first = previous.line if previous else 0
+    ids = [n for n in range(first + 1, header.line) if _ID_KEY.match(lines[n - 1])]
+    own = previous is None or previous.name in _OWN_ID
+    ids = ids[1:] if own else ids
+    if not ids:
+        return None
+    line = ids[0]
+    indent = _ID_KEY.match(lines[line - 1])
+    col = len(indent.group("indent")) + 1 if indent else 1
+    word = parent.rpartition(".")[2]
+    if previous is None:
+        where = "'id' is set a second time at the top of the file"
+    elif own:
+        where = f"'id' is set a second time in the {_written(previous)} above"
+    else:
+        where = f"'id' is not a key of {_written(previous)}"
+    return line, col, "", where, f"a new {word} starts here: add [[{parent}]] on the line above"
+
+
+def _written(header: Header) -> str:
+    return f"[[{header.name}]]" if header.array else f"[{header.name}]"
 
 
 def _problem(
