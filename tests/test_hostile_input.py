@@ -39,6 +39,16 @@ REFUSED: dict[str, str] = {
     "id_nul.json": "$.record.id: 'ab\\x00cd' is not a record id",
     "created_impossible_day.json": "$.record.created_at: expected a timestamp like 2025-03-03T09:30:00+00:00 "
     "on a real day",
+    # Found by the audit of issue 16: the audit trail was not checked at all, the case's sentence only
+    # by the store (without the JSON path), and date answers by a second, lenient date reader.
+    "escape_in_audit_actor.json": "$.audit[0].actor: the actor holds ESC, which cannot be stored",
+    "escape_in_audit_reason.json": "$.audit[1].reason: the text holds ESC, which cannot be stored",
+    "escape_in_court.json": "$.case.sentence.court: the text holds ESC, which cannot be stored",
+    "newline_in_requirement.json": "$.case.sentence.requirements[0]: the text holds a newline",
+    "source_date_iso_week.json": "$.record.answers['evidence.sources'][0].date: expected a date written "
+    "YYYY-MM-DD, found '2025-W10-1'",
+    "source_date_far_future.json": "$.record.answers['evidence.sources'][0].date: expected a date written "
+    "YYYY-MM-DD, found '9999-12-31', outside 1900-01-01 to 2100-12-31",
 }
 IMPORTED = {"left_behind_minimal.json"}
 

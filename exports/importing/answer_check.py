@@ -10,10 +10,10 @@ can show.  Each problem names where it is, as a JSON path under
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from datetime import date
 from typing import Any
 
 from forms.model import AssessmentForm, Question
+from forms.record.iso_dates import EARLIEST, LATEST, DateError, parse_date
 
 
 def answer_problems(form: AssessmentForm, answers: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
@@ -53,8 +53,8 @@ def _check(question: Question, value: Any, where: str) -> Iterator[tuple[str, st
     elif kind in ("scale", "number"):
         yield from _check_number(question, value, where)
     elif kind == "date":
-        if not _is_date(value):
-            yield where, f"expected a date written YYYY-MM-DD, found {describe(value)}"
+        if (problem := date_problem(value)) is not None:
+            yield where, problem
     elif kind == "grid":
         yield from _check_grid(question, value, where)
     elif kind == "group":
@@ -113,12 +113,25 @@ def _check_group(question: Question, value: Any, where: str) -> Iterator[tuple[s
                 yield from _check(field, answer, f"{where}[{i}].{key}")
 
 
-def _is_date(value: Any) -> bool:
+def date_problem(value: Any, wanted: str = "a date written YYYY-MM-DD") -> str | None:
+    """Why `value` is not a date A4 stores, or None: read by the one date reader (`iso_dates`).
+
+    Used for date answers and for the schema's date formats alike.  (Answers were once read by
+    `date.fromisoformat`, which took `2025-W10-1` and years 0001 or 9999: dates nothing typed on
+    screen can hold and other readers of the export refuse.)
+    """
+    expected = f"expected {wanted}, found {describe(value)}"
+    if not isinstance(value, str):
+        return expected
     try:
-        date.fromisoformat(value)
-    except (TypeError, ValueError):
-        return False
-    return isinstance(value, str) and len(value) == 10
+        parse_date(value, what="date")
+    except DateError as error:
+        if "calendar" in str(error):
+            return f"{expected}, which is not a real calendar day"
+        if "outside" in str(error):
+            return f"{expected}, outside {EARLIEST} to {LATEST}"
+        return expected
+    return None
 
 
 def describe(value: Any) -> str:

@@ -29,12 +29,11 @@ from jsonschema.exceptions import ValidationError, best_match
 
 from exports.escape import for_terminal
 from exports.formats.json_format import FORMAT, FORMAT_VERSION, audit_from_dict
-from exports.importing.answer_check import answer_problems, describe
+from exports.importing.answer_check import answer_problems, date_problem, describe
 from exports.schema import format_checker, record_schema
 from forms.definition.registry import Registry
 from forms.model import AssessmentForm, Case, Record
 from forms.record.codec import case_from_dict, record_from_dict
-from forms.record.iso_dates import EARLIEST, LATEST, DateError, parse_date
 from forms.record.text_rules import (
     REFERENCE_CHARACTERS,
     TextError,
@@ -155,7 +154,7 @@ def _incoming(
     registry: Registry,
     form_ref: dict[str, str] | None = None,
 ) -> Incoming:
-    _check_text(source, record_data, case_data)
+    _check_text(source, record_data, case_data, audit_data)
     record = record_from_dict(record_data)
     case = case_from_dict(case_data) if case_data is not None else None
     if case is not None and record.case_ref != case.ref:
@@ -281,15 +280,8 @@ def _plain(error: ValidationError) -> str:
 def _format_message(fmt: str, found: Any) -> str:
     if fmt == "date-time":
         return f"expected a timestamp like 2025-03-03T09:30:00+00:00 on a real day, found {describe(found)}"
-    expected = "a date written YYYY-MM-DD" if fmt != "a4-when" else "a date (YYYY-MM-DD) or a timestamp"
-    try:
-        parse_date(found, what="date")
-    except DateError as error:
-        if "calendar" in str(error):
-            return f"expected {expected}, found {describe(found)}, which is not a real calendar day"
-        if "outside" in str(error):
-            return f"expected {expected}, found {describe(found)}, outside {EARLIEST} to {LATEST}"
-    return f"expected {expected}, found {describe(found)}"
+    wanted = "a date written YYYY-MM-DD" if fmt != "a4-when" else "a date (YYYY-MM-DD) or a timestamp"
+    return date_problem(found, wanted) or f"expected {wanted}, found {describe(found)}"
 
 
 # ---------------------------------------------------------------- text
@@ -297,8 +289,17 @@ def _format_message(fmt: str, found: Any) -> str:
 _ONE_LINE = {"name": "the person's name", "owner": "the case's owner", "author": "the author"}
 
 
-def _check_text(source: str, record_data: dict[str, Any], case_data: dict[str, Any] | None) -> None:
-    """Refuse text A4 would not store if typed (`forms.record.text_rules`), naming its JSON path."""
+def _check_text(
+    source: str,
+    record_data: dict[str, Any],
+    case_data: dict[str, Any] | None,
+    audit_data: list[dict[str, Any]],
+) -> None:
+    """Refuse text A4 would not store if typed (`forms.record.text_rules`), naming its JSON path.
+
+    Every string counts: the case's sentence, court and identifier are one-line text as on the
+    new-case form; the record and its audit trail (who, why, what changed) are long text.
+    """
     prefix = "$.record" if case_data is not None else "$"
     if case_data is not None:
         try:
@@ -307,6 +308,11 @@ def _check_text(source: str, record_data: dict[str, Any], case_data: dict[str, A
                 check_line(case_data[key], what=_ONE_LINE[key], blank=key != "name")
         except TextError as error:
             raise ImportProblem(source, f"$.case.{_key_of(error, case_data)}", str(error)) from None
+        for parts, text in _strings(case_data, ()):
+            try:
+                check_line(text, what="the text", blank=True)
+            except TextError as error:
+                raise ImportProblem(source, _path("$.case", parts), str(error)) from None
     try:
         check_reference(record_data["case_ref"], what="the case reference")
         check_line(record_data["author"], what="the author", blank=True)
@@ -317,6 +323,15 @@ def _check_text(source: str, record_data: dict[str, Any], case_data: dict[str, A
         problem = text_problem(text)
         if problem is not None:
             raise ImportProblem(source, _path(prefix, parts), f"the text {problem}")
+    for index, entry in enumerate(audit_data):
+        try:
+            check_line(entry.get("actor", ""), what="the actor", blank=True)
+        except TextError as error:
+            raise ImportProblem(source, f"$.audit[{index}].actor", str(error)) from None
+        for parts, text in _strings(entry, (index,)):
+            problem = text_problem(text)
+            if problem is not None:
+                raise ImportProblem(source, _path("$.audit", parts), f"the text {problem}")
 
 
 def _key_of(error: TextError, case_data: dict[str, Any]) -> str:
