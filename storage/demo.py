@@ -13,6 +13,7 @@ audit trail, grades and countersignatures its rubric asks for.
 
 from __future__ import annotations
 
+import calendar
 import dataclasses
 import random
 import uuid
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from forms.model import AssessmentForm, Case, Comment, Grade, Objective, Record, Rubric, Step
+from forms.model import AssessmentForm, Case, Comment, Grade, Objective, Record, Rubric, Sentence, Step
 from forms.record.signoff import Decision
 from forms.record.words import record_word_counts
 from storage.demo_stories import STORIES, Story
@@ -79,19 +80,53 @@ def demo_data(form: AssessmentForm, count: int, owner: str, today: date, seed: i
         # late), approved work is older and mostly not yet due for review.
         settled = status in ("approved", "locked")
         start = today - timedelta(days=rng.randint(20, 120) if settled else rng.randint(0, 20))
+        # A case with no record yet still has its order: its story is picked without the random
+        # sequence, so every other case keeps the name, dates and story it always had.
+        story = (
+            rng.choice(TWO_SIGNATURE_STORIES if status == "approved" else STORIES)
+            if status is not None
+            else STORIES[number % len(STORIES)]
+        )
         case = Case(
             ref=f"DEMO-{number:05d}",
             name=f"{first} {last}",
             start=start.isoformat(),
             owner=owner,
             form_id=form.id,
+            sentence=sentence(story, start, number),
         )
         cases.append(case)
-        if status is None:
-            continue
-        story = rng.choice(TWO_SIGNATURE_STORIES if status == "approved" else STORIES)
-        records.append(_record(form, case, story, Person(first, sex), status, start, today, rng))
+        if status is not None:
+            records.append(_record(form, case, story, Person(first, sex), status, start, today, rng))
     return DemoData(cases, records)
+
+
+COURT_TOWNS = ("Kingsmere", "Holbrook", "Westerby", "Carrow")
+"""Invented towns whose courts passed the demo sentences."""
+
+
+def sentence(story: Story, start: date, number: int) -> Sentence:
+    """The story's order, begun on the case's start date and ending its length later."""
+    if story.order is None:
+        return Sentence()
+    order = story.order
+    years, months = divmod(order.months, 12)
+    length = f"{years} years" if years > 1 and not months else f"{order.months} months"
+    return Sentence(
+        type=order.type,
+        length=length,
+        start=start.isoformat(),
+        end=(_months_after(start, order.months) - timedelta(days=1)).isoformat(),
+        requirements=order.requirements,
+        court=f"{COURT_TOWNS[number % len(COURT_TOWNS)]} {order.court}",
+    )
+
+
+def _months_after(day: date, months: int) -> date:
+    """The same day of the month `months` later (the month's last day where it is shorter)."""
+    year, month = divmod(day.month - 1 + months, 12)
+    year, month = day.year + year, month + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+
+@dataclass(frozen=True)
+class Order:
+    """The sentence or order a story's case is supervised under, agreeing with its plan and controls."""
+
+    type: str
+    months: int
+    requirements: tuple[str, ...]
+    court: str
+    """"Magistrates' Court" or "Crown Court": the town is added per case."""
+
+
 Area = tuple[str, str, str, str, str]
 """A linked life area: (linked to offending "yes"/"no", linked to harm, analysis, own view, strengths)."""
 
@@ -30,6 +42,8 @@ class Story:
     """Linked areas; every other area is answered "no" and "no"."""
     plan: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     """Objective (goal, actions, measure) by area, for each linked area."""
+    order: Order | None = None
+    """The sentence or order, so the caseload shows when it ends."""
 
 
 NO_CHILDREN: dict[str, Any] = {
@@ -111,6 +125,7 @@ STORIES: tuple[Story, ...] = (
                 "Benefit paid in full, and a written budget we both have.",
             ),
         },
+        order=Order("community order", 12, ("rehabilitation activity: 10 days",), "Magistrates' Court"),
     ),
     # ------------------------------------------------------------ medium: assault after drinking
     Story(
@@ -235,6 +250,12 @@ STORIES: tuple[Story, ...] = (
                 "Times I walked away, written down and talked through each month.",
             ),
         },
+        order=Order(
+            "community order",
+            18,
+            ("alcohol treatment: 6 months", "rehabilitation activity: 20 days", "programme: thinking skills"),
+            "Magistrates' Court",
+        ),
     ),
     # ------------------------------------------------------------ high: harassment of a former partner
     Story(
@@ -408,6 +429,16 @@ STORIES: tuple[Story, ...] = (
                 "Appointments attended, and a safety plan I helped write.",
             ),
         },
+        order=Order(
+            "suspended sentence order",
+            24,
+            (
+                "programme: domestic abuse",
+                "rehabilitation activity: 25 days",
+                "restraining order: no contact with the former partner, not to enter her street",
+            ),
+            "Magistrates' Court",
+        ),
     ),
     # ------------------------------------------------------------ medium: burglary to pay for heroin
     Story(
@@ -551,6 +582,12 @@ STORIES: tuple[Story, ...] = (
                 "The first payment received.",
             ),
         },
+        order=Order(
+            "community order",
+            24,
+            ("drug rehabilitation: 12 months, with monthly tests", "rehabilitation activity: 15 days"),
+            "Magistrates' Court",
+        ),
     ),
     # ------------------------------------------------------------ low: drink driving
     Story(
@@ -627,6 +664,7 @@ STORIES: tuple[Story, ...] = (
                 "Course certificate, and the plan written down.",
             ),
         },
+        order=Order("community order", 12, ("unpaid work: 100 hours",), "Magistrates' Court"),
     ),
     # ------------------------------------------------------------ very high: robbery with a knife
     Story(
@@ -731,7 +769,7 @@ STORIES: tuple[Story, ...] = (
             "rmp.contingency": [
                 {
                     "if_this": "Found carrying a knife",
-                    "we_do": "Recall to court and review the level",
+                    "we_do": "Breach: back to court, and review the level",
                     "by_when": "Same day",
                 },
                 {
@@ -798,5 +836,16 @@ STORIES: tuple[Story, ...] = (
                 "A safety plan about the debt, and income of my own.",
             ),
         },
+        order=Order(
+            "suspended sentence order",
+            24,
+            (
+                "curfew: 7pm to 7am, electronically monitored, 6 months",
+                "exclusion: the park and the estate, 12 months",
+                "rehabilitation activity: 30 days",
+                "programme: thinking skills",
+            ),
+            "Crown Court",
+        ),
     ),
 )

@@ -64,6 +64,36 @@ def test_signed_off_demo_records_carry_their_audit_grades_and_countersignatures(
         store.close()
 
 
+CONTROL_WORDS = {
+    "curfew": ("curfew",),
+    "exclusion": ("exclusion", "not to enter"),
+    "no_contact": ("no contact",),
+    "tag": ("electronically monitored",),
+}
+"""Words a requirement of the order uses for each control the risk management plan lists."""
+
+
+def test_each_demo_case_has_the_order_its_story_tells_and_the_caseload_shows_its_end(data: Path) -> None:
+    rows = json.loads(a4(data, "cases", "--json").stdout)
+    assert len(rows) == 30 and all(row["sentence_end"] for row in rows)
+    store = SqliteStore(data / "a4.db")
+    try:
+        for row in rows:
+            case = store.get_case(row["ref"])
+            order = case.sentence
+            assert order.type and order.length and order.court and order.requirements, case.ref
+            assert order.start == case.start < order.end == row["sentence_end"], case.ref
+            record = store.latest_record(case.ref)
+            if record is None:
+                continue
+            written = " ".join(order.requirements).lower()
+            for control in record.answers.get("rmp.controls", []):
+                words = CONTROL_WORDS.get(control, ())
+                assert not words or any(w in written for w in words), (case.ref, control, written)
+    finally:
+        store.close()
+
+
 def test_drafts_fail_with_where_and_what_to_do_and_exit_1(data: Path) -> None:
     result = a4(data, "check", "--status", "draft")
     assert result.returncode == 1
