@@ -21,7 +21,13 @@ from exports.text import iso_day
 from forms.definition.registry import Registry
 from forms.model import AssessmentForm, Case, Override, Record, Rubric
 from forms.record.overrides import audit_line, withheld_line
-from forms.record.sharing import WITHHELD_NOTICE, for_person, withheld_overrides
+from forms.record.sharing import (
+    NOT_FOR_PERSON,
+    WITHHELD_NOTICE,
+    for_person,
+    withheld_overrides,
+    withheld_paths,
+)
 from storage.kept_forms import RecordForms
 from storage.store import AuditEvent, Store
 
@@ -74,7 +80,9 @@ class Format:
 
 
 def _markdown(e: Exportable) -> str:
-    return to_markdown(e.record, e.case, e.form, e.audit, e.rubric, notice=e.notice)
+    """The report; the team's copy of a form that withholds anything says it is not for the person."""
+    notice = NOT_FOR_PERSON if not e.for_person and withheld_paths(e.form) else e.notice
+    return to_markdown(e.record, e.case, e.form, e.audit, e.rubric, notice=notice)
 
 
 def _json(e: Exportable) -> str:

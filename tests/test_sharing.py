@@ -17,7 +17,7 @@ from exports.formats.json_format import to_json
 from exports.formats.markdown import to_markdown
 from forms.definition.load import library_files, load_text
 from forms.model import AssessmentForm, Case, Comment, Record
-from forms.record.sharing import WITHHELD_NOTICE, for_person, withheld_paths
+from forms.record.sharing import NOT_FOR_PERSON, WITHHELD_NOTICE, for_person, withheld_paths
 from storage.sqlite.store import SqliteStore
 from tests.cli_support import a4_in as a4
 
@@ -142,9 +142,11 @@ def test_a4_export_for_person_leaves_withheld_answers_out(
     team = a4(data, "--forms", str(forms), "export", ref, "--format", "md")
     assert team.returncode == 0, team.stderr
     assert first_words in team.stdout
+    assert NOT_FOR_PERSON[:60] in team.stdout  # the team's copy says it is not to be handed over
     person = a4(data, "--forms", str(forms), "export", ref, "--format", "md", "--for", "person")
     assert person.returncode == 0, person.stderr
     assert first_words not in person.stdout and WITHHELD_NOTICE[:40] in person.stdout
+    assert "Not for the person" not in person.stdout
     as_json = a4(data, "--forms", str(forms), "export", ref, "--format", "json", "--for", "person")
     assert as_json.returncode == 0, as_json.stderr
     document = json.loads(as_json.stdout)

@@ -1,4 +1,4 @@
-"""A record as a short Markdown report: for the person on probation, for a file, for pasting.
+"""A record as a short Markdown report: for the team's files and letters, or (`--for person`) for the person.
 
 It reads top-down like a report a colleague would write, not a form dump:
 an at-a-glance summary first (risk of serious harm and who is at risk, the
@@ -65,8 +65,9 @@ def to_markdown(
 ) -> str:
     """The whole report as Markdown text (`rubric` names the graded criteria; without it, their ids).
 
-    `notice` opens a copy for the person that leaves answers out, saying why
-    (`forms.record.sharing`).
+    `notice` opens the report: in a copy for the person that leaves answers
+    out, why; in the team's copy of a form that withholds answers, that it
+    is not for the person (`forms.record.sharing`).
     """
     blocks = [
         *_heading(record, case, form),

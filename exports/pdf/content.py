@@ -25,6 +25,7 @@ from forms.checks.library import run_checks
 from forms.model import AssessmentForm, Case, Question, Record, Rubric, Section
 from forms.record.deadlines import next_review
 from forms.record.plan import STEP_STATUS_LABELS
+from forms.record.sharing import NOT_FOR_PERSON
 from forms.record.signoff import per_file
 from storage.store import AuditEvent
 
@@ -44,10 +45,6 @@ STATUS_LINES: dict[str, str] = {
     "approved": "Approved",
     "locked": "Approved and countersigned (locked)",
 }
-PRACTITIONER_BANNER = (
-    "Not for the person on probation: this copy may hold information that cannot be shared with them. "
-    "Give them the copy made with --for person."
-)
 PERSON_BANNER = "Your copy of your assessment and plan."
 FOOTERS = {True: "copy for the person", False: "not for the person on probation"}
 BODY_SIZE = 9.0
@@ -143,7 +140,7 @@ def build(
         "full": None,
         "page_numbers": False,
         "person": person,
-        "banner": PERSON_BANNER if person else PRACTITIONER_BANNER,
+        "banner": PERSON_BANNER if person else NOT_FOR_PERSON,
         "notice": notice,
         "who": _who(record, case, form),
         "risk": _risk(record, form, shown, scale, person),

@@ -22,6 +22,13 @@ WITHHELD_NOTICE = (
 only when an answer was left out would tell the person that such information exists."""
 
 
+NOT_FOR_PERSON = (
+    "Not for the person on probation: this copy may hold information that cannot be shared with them. "
+    "Give them the copy made with --for person."
+)
+"""What the team's own copy of a report says at its top, so it is not handed to the person by mistake."""
+
+
 def withheld_paths(form: AssessmentForm) -> frozenset[str]:
     """The answer paths ("section.question") the form says are not to be shared with the person."""
     return frozenset(path for path, question in form.questions() if question.withhold_from_person)
