@@ -19,7 +19,7 @@ from exports.formats.json_format import to_json
 from exports.formats.markdown import to_markdown
 from exports.text import iso_day
 from forms.definition.registry import Registry
-from forms.model import AssessmentForm, Case, Override, Record, Rubric
+from forms.model import AssessmentForm, Case, Override, PlanTemplate, Record, Rubric
 from forms.record.overrides import audit_line, withheld_line
 from forms.record.sharing import (
     NOT_FOR_PERSON,
@@ -28,7 +28,7 @@ from forms.record.sharing import (
     withheld_overrides,
     withheld_paths,
 )
-from storage.kept_forms import RecordForms
+from storage.kept_forms import RecordForms, companions
 from storage.store import AuditEvent, Store
 
 
@@ -178,7 +178,16 @@ class FormCache:
 
     def __init__(self, registry: Registry, store: Store) -> None:
         self.registry = registry
+        self._store = store
         self._forms = RecordForms(registry, store)
+        self._companions: dict[tuple[str, str], tuple[PlanTemplate | None, Rubric | None]] = {}
+
+    def companions(self, form: AssessmentForm) -> tuple[PlanTemplate | None, Rubric | None]:
+        """The plan template and rubric used with `form`: loaded, else the store's copies (once each)."""
+        key = (form.id, form.version)
+        if key not in self._companions:
+            self._companions[key] = companions(self.registry, self._store, form)
+        return self._companions[key]
 
     def form_for(self, record: Record) -> AssessmentForm:
         """Its own form version (installed or kept), else the newest installed; else `ExportProblem`."""
@@ -195,7 +204,7 @@ class FormCache:
         """What `record`'s export is made from; with `for_person`, its copy for the person."""
         form = self.form_for(record)
         audit = tuple(store.audit_trail(record.id))
-        item = Exportable(case, record, form, audit, self.registry.rubric_for(form.id))
+        item = Exportable(case, record, form, audit, self.companions(form)[1])
         return item.copy_for_person() if for_person else item
 
 

@@ -29,6 +29,8 @@ class RecordChecks:
     findings: tuple[Finding, ...]
     titles: dict[str, str]
     """Criterion id → title, to say which rule a finding belongs to."""
+    rubric: str = ""
+    """The id of the rubric that judged it; "" when no rubric for its form is loaded or kept."""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -37,7 +39,8 @@ class RecordChecks:
             "status": self.record.status,
             "kind": self.record.kind,
             "form": {"id": self.record.form_id, "version": self.record.form_version},
-            "passes": not self.findings,
+            "passes": not self.findings if self.rubric else None,
+            "rubric": self.rubric or None,
             "findings": [
                 {
                     "criterion": f.criterion,
@@ -62,6 +65,11 @@ class RecordChecks:
     def lines(self) -> list[str]:
         """A heading line for the record, then one line per finding: where, what and the fix."""
         state = "passes" if not self.findings else f"{len(self.findings)} to fix"
+        if not self.rubric:
+            state = (
+                f"not checked: no rubric for form '{self.record.form_id}' is loaded or kept in this store "
+                "(add its file to your forms folder, or pass --forms DIR)"
+            )
         head = f"{self.case.ref} {self.record.kind} ({self.record.status}, record {self.record.id}): {state}"
         return [head, *(self._line(f) for f in self.findings)]
 
@@ -84,11 +92,11 @@ def check_records(
         if record is None or (wanted and record.status not in wanted):
             continue
         form = forms.form_for(record)
-        rubric = forms.registry.rubric_for(form.id)
+        plan, rubric = forms.companions(form)
         if rubric is None:
             yield RecordChecks(selected.case, record, (), {})
             continue
-        plan = forms.registry.plan_for(form.id)
         results = run_checks(rubric, form, record, plan=plan)
         findings = tuple(f for result in results for f in result.findings)
-        yield RecordChecks(selected.case, record, findings, {c.id: c.title for c in rubric.criteria})
+        titles = {c.id: c.title for c in rubric.criteria}
+        yield RecordChecks(selected.case, record, findings, titles, rubric.id)

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from forms.definition.registry import Registry
-from forms.model import Record
+from forms.model import Record, Rubric
 from forms.record.signoff import waiting_for
-from storage.kept_forms import RecordForms
+from storage.kept_forms import RecordForms, companions
 from storage.store import Store
 
 QUEUED: tuple[str, ...] = ("submitted", "approved")
@@ -37,9 +37,12 @@ def queue_rows(store: Store, registry: Registry | None, user: str) -> list[Queue
     records.sort(key=lambda r: r.updated_at)
     rows = []
     forms = RecordForms(registry, store) if registry else None
+    rubrics: dict[tuple[str, str], Rubric | None] = {}
     for record in records:
         form = forms.get(record) if forms else None
-        rubric = registry.rubric_for(record.form_id) if registry else None
+        if registry and form and (form.id, form.version) not in rubrics:
+            rubrics[form.id, form.version] = companions(registry, store, form)[1]
+        rubric = rubrics.get((form.id, form.version)) if form else None
         if record.status == "approved" and user in {s.by for s in record.signatures}:
             continue
         waiting = waiting_for(rubric, form, record) if form else record.status

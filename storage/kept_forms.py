@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from forms.definition.load import load_text
+from forms.definition.load import load_text, semver_key
 from forms.definition.registry import Registry
-from forms.model import AssessmentForm, Record
+from forms.model import AssessmentForm, Definition, PlanTemplate, Record, Rubric
 from storage.store import Store
 
 
@@ -31,6 +31,41 @@ def kept_form(store: Store, form_id: str, version: str) -> AssessmentForm | None
         return None
     kept = load_text(text, f"{form_id} {version} (copy kept in the store)").definition
     return kept if isinstance(kept, AssessmentForm) else None
+
+
+def companions(
+    registry: Registry, store: Store, form: AssessmentForm
+) -> tuple[PlanTemplate | None, Rubric | None]:
+    """The plan template and rubric `form` is used with: the loaded ones, else the newest copies the
+    store kept (so a record is still checked and planned by them after their files are gone)."""
+    plan = registry.plan_for(form.id)
+    rubric = registry.rubric_for(form.id)
+    if plan is None:
+        found = _newest_kept(store, "plan", form)
+        plan = found if isinstance(found, PlanTemplate) else None
+    if rubric is None:
+        found = _newest_kept(store, "rubric", form)
+        rubric = found if isinstance(found, Rubric) else None
+    return plan, rubric
+
+
+def _newest_kept(store: Store, kind: str, form: AssessmentForm) -> Definition | None:
+    """The newest kept rubric or plan template (`kind`) that names `form`, read against it."""
+    newest: Definition | None = None
+    for kept_kind, kept_id, version in store.list_definitions():
+        text = store.get_definition(kept_kind, kept_id, version) if kept_kind == kind else None
+        if text is None:
+            continue
+        found = load_text(
+            text, f"{kept_id} {version} (copy kept in the store)", assessments={form.id: form}
+        ).definition
+        if (
+            isinstance(found, Rubric | PlanTemplate)
+            and found.form == form.id
+            and (newest is None or semver_key(found.version) > semver_key(newest.version))
+        ):
+            newest = found
+    return newest
 
 
 class RecordForms:
@@ -67,8 +102,9 @@ def move_to(store: Store, record: Record, old: AssessmentForm, new: AssessmentFo
     return store.move_to_version(move_record(record, old, new), actor)
 
 
-def keep_definition(store: Store, form: AssessmentForm) -> bool:
-    """Give the store its copy of `form` if it has none yet; True when the store now holds one.
+def keep_definition(store: Store, form: Definition) -> bool:
+    """Give the store its copy of `form` (an assessment, or the rubric or plan template used with one)
+    if it has none yet; True when the store now holds one.
 
     The copy is the file's text, taken only while the file still holds
     exactly the definition in use (a trainer may have saved a change since
@@ -83,7 +119,7 @@ def keep_definition(store: Store, form: AssessmentForm) -> bool:
     return True
 
 
-def _source_text(form: AssessmentForm) -> str | None:
+def _source_text(form: Definition) -> str | None:
     """The TOML text `form` was loaded from, when its file still holds that same definition."""
     try:
         text = Path(form.header.source).read_text(encoding="utf-8-sig")

@@ -10,8 +10,9 @@ from forms.model import Case, Record
 from storage.kept_forms import form_for_record, keep_definition
 from storage.sqlite.store import SqliteStore
 from storage.store import Store
-from tests.a4_app_harness import add_case, caseload_shown, make_app
+from tests.a4_app_harness import USER, add_case, caseload_shown, make_app
 from tests.cli_support import a4_in
+from tests.pilot_support import until
 from tui.screens.case_screen import CaseScreen
 
 VALID = Path(__file__).parent / "fixtures" / "forms" / "valid"
@@ -123,3 +124,57 @@ def test_commands_that_read_records_use_the_stores_copy_once_the_file_is_gone(tm
     stats = a4_in(tmp_path / "data", "stats", "--format", "json")
     assert stats.returncode == 0, stats.stderr
     assert '"mini"' in stats.stdout
+
+
+async def test_a_records_rubric_and_plan_are_kept_and_a4_check_uses_them_once_their_files_are_gone(
+    tmp_path: Path,
+) -> None:
+    """Opening a record keeps its form's rubric and plan template too; `a4 check` then judges it the same
+    without the files (issue 20, "Records outlive their forms' files")."""
+    folder = tmp_path / "forms"
+    folder.mkdir()
+    for name in ("mini.toml", "mini-qa.toml", "mini-plan.toml"):
+        (folder / name).write_text((VALID / name).read_text(encoding="utf-8"), encoding="utf-8")
+    registry, errors = load_registry([folder])
+    assert errors == []
+    form, rubric = registry.assessment("mini"), registry.rubric_for("mini")
+    assert form is not None and rubric is not None
+    store = SqliteStore(tmp_path / "data" / "a4.db")
+    store.create_case(Case("C1", "Sam Morgan", "2026-02-02", USER, "mini"), form.deadlines)
+    record = store.create_record(Record("r1", "C1", "mini", "1.0.0", author=USER), USER)
+    record.answers = {"accommodation.linked_offending": "yes", "accommodation.analysis": "Too short."}
+    store.save_record(record, USER)
+    app = make_app(store, registry=registry)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await caseload_shown(pilot)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, CaseScreen))
+    assert store.get_definition("rubric", rubric.id, rubric.version) is not None
+    store.close()
+    with_files = a4_in(tmp_path / "data", "--forms", str(folder), "check", "C1")
+    assert with_files.returncode == 1 and "to fix" in with_files.stdout
+
+    for path in folder.iterdir():
+        path.unlink()
+    without = a4_in(tmp_path / "data", "check", "C1")
+    assert (without.returncode, without.stdout) == (1, with_files.stdout)
+
+
+def test_a4_check_says_a_record_with_no_rubric_was_not_checked(tmp_path: Path) -> None:
+    path = own_form(tmp_path / "forms")
+    registry, _ = load_registry([path.parent])
+    form = registry.assessment("mini", "1.0.0")
+    assert form is not None
+    store = SqliteStore(tmp_path / "data" / "a4.db")
+    store.create_case(Case("C1", "Sam Morgan", "2026-02-02", "sam", "mini"), form.deadlines)
+    store.create_record(Record("r1", "C1", "mini", "1.0.0", author="sam"), "sam")
+    assert keep_definition(store, form)
+    store.close()
+
+    result = a4_in(tmp_path / "data", "check", "C1")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "C1 assessment (draft, record r1): not checked: no rubric for form 'mini' is loaded or kept in this "
+        "store (add its file to your forms folder, or pass --forms DIR)"
+    ]
+    assert result.stderr.strip() == "1 record checked, 0 with something to fix, 1 not checked (no rubric)."

@@ -19,6 +19,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -69,6 +70,11 @@ def taplo(path: Path) -> dict[str, set[int]]:
 
 def tombi(path: Path) -> set[tuple[str, int]]:
     """tombi's messages about `path` (errors and warnings), each with its line."""
+    return {(d["message"], d["range"]["start"]["line"]) for d in tombi_diagnostics(path)}
+
+
+def tombi_diagnostics(path: Path) -> list[dict[str, Any]]:
+    """tombi's diagnostics about `path`, as it writes them in JSON (level, message, range)."""
     result = subprocess.run(
         [
             tool("tombi"),
@@ -84,7 +90,8 @@ def tombi(path: Path) -> set[tuple[str, int]]:
         text=True,
         cwd=path.parent,
     )
-    return {(d["message"], d["range"]["start"]["line"]) for d in json.loads(result.stdout or "[]")}
+    found: list[dict[str, Any]] = json.loads(result.stdout or "[]")
+    return found
 
 
 def test_the_shipped_library_names_a_schema_that_works_where_it_is() -> None:
@@ -167,3 +174,33 @@ def test_taplo_names_the_keys_a_misspelt_key_could_be(tmp_path: Path) -> None:
         'help, required, show_if, require_if, withhold_from_person, renamed_from, word_budget"} '
         "is not allowed for 60": {line}
     }
+
+
+def tombi_errors(path: Path) -> list[tuple[str, int]]:
+    """tombi's errors about `path` (its own warnings, such as tables out of order, left out)."""
+    found = tombi_diagnostics(path)
+    return [(d["message"], d["range"]["start"]["line"]) for d in found if d["level"] == "error"]
+
+
+NESTING = {
+    "[[question]] for [[section.question]]": ("[[section.question]]", "[[question]]"),
+    "[[section.field]] for [[section.question.field]]": ("[[section.question.field]]", "[[section.field]]"),
+}
+
+
+@pytest.mark.parametrize("name", NESTING)
+def test_a_misplaced_table_is_one_message_from_its_header(name: str, tmp_path: Path) -> None:
+    """A table header in the wrong place is one schema error in each editor, starting at the header.
+
+    taplo marks a value that is a table over each of its lines, so its one
+    message covers the misplaced table's lines (and no others); tombi gives
+    it once, at the header (besides its own warnings about table order).
+    """
+    old, new = NESTING[name]
+    path = library_copy(tmp_path)["assessment"]
+    line = mutate(path, old, new, nth=3)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    end = next(n for n in range(line + 1, len(lines) + 1) if lines[n - 1].lstrip().startswith("["))
+    [(message, marked)] = taplo(path).items()
+    assert min(marked) == line and max(marked) < end, message
+    assert [at for _, at in tombi_errors(path)] == [line]

@@ -388,7 +388,8 @@ class A4App(App[None], inherit_bindings=False):
         )
 
     def _keep(self, form: AssessmentForm) -> None:
-        """Give the store its copy of `form`: a record relies on that version from now on."""
+        """Give the store its copy of `form`, and of the rubric and plan template used with it: a record
+        relies on that version from now on, and is checked and planned by them after their files go."""
         from storage.kept_forms import keep_definition
 
         try:
@@ -397,6 +398,14 @@ class A4App(App[None], inherit_bindings=False):
             self.notify(
                 str(error), title="The form's copy was not kept", severity="warning", timeout=15, markup=False
             )
+            return
+        import contextlib
+
+        for companion in (self.registry.rubric_for(form.id), self.registry.plan_for(form.id)):
+            # a team database takes forms from `a4 db init` only; there the files still judge the record
+            with contextlib.suppress(StoreError):
+                if companion is not None:
+                    keep_definition(self.store, companion)
 
     def _show_case(self, case: Case, record: Record, form: AssessmentForm) -> None:
         from tui.screens.case_screen import CaseScreen

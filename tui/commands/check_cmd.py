@@ -44,12 +44,13 @@ def run(args: argparse.Namespace) -> int:
         store = open_store(args)
     except StoreError as error:
         return fail(error)
-    failing = checked = 0
+    failing = checked = unchecked = 0
     documents = []
     try:
         for result in check_records(store, FormCache(registry, store), args.refs, args.status):
             checked += 1
             failing += bool(result.findings)
+            unchecked += not result.rubric
             if args.json:
                 documents.append(result.as_dict())
             else:
@@ -59,8 +60,10 @@ def run(args: argparse.Namespace) -> int:
     finally:
         store.close()
     if args.json:
-        print(json.dumps({"checked": checked, "failing": failing, "records": documents}, ensure_ascii=False))
+        report = {"checked": checked, "failing": failing, "unchecked": unchecked, "records": documents}
+        print(json.dumps(report, ensure_ascii=False))
     else:
-        print(f"{checked} record{'s' if checked != 1 else ''} checked, {failing} with something to fix.",
-              file=sys.stderr)  # fmt: skip
+        no_rubric = f", {unchecked} not checked (no rubric)" if unchecked else ""
+        records = f"{checked} record{'s' if checked != 1 else ''}"
+        print(f"{records} checked, {failing} with something to fix{no_rubric}.", file=sys.stderr)
     return 1 if failing else 0

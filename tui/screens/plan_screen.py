@@ -73,13 +73,18 @@ AGREEMENT_KEYS: dict[str, str] = {"a": "agreed", "d": "does_not_agree", "c": "co
 
 
 def plan_definitions(app: App[Any], form: AssessmentForm) -> tuple[PlanTemplate | None, Rubric | None]:
-    """The plan template and rubric for `form`, from the app's registry (or the shipped library)."""
+    """The plan template and rubric for `form`, from the app's registry (or the shipped library), else
+    the copies its store kept of them."""
     from forms.definition.registry import Registry, load_registry
+    from storage.kept_forms import companions
 
     registry = getattr(app, "registry", None)
     if not isinstance(registry, Registry):
         registry, _errors = load_registry([])
-    return registry.plan_for(form.id), registry.rubric_for(form.id)
+    store = getattr(app, "store", None)
+    if store is None:
+        return registry.plan_for(form.id), registry.rubric_for(form.id)
+    return companions(registry, store, form)
 
 
 def plan_rubric(rubric: Rubric | None) -> Rubric | None:
