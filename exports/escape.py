@@ -22,6 +22,10 @@ or a file raw.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from forms.model import Record
 
 _CONTROL_PICTURES = {code: 0x2400 + code for code in range(0x20)} | {0x7F: 0x2421}
 """C0 controls and DEL as their visible Unicode "control pictures" (ESC → ␛, BEL → ␇)."""
@@ -59,6 +63,33 @@ def for_terminal(text: str, *, multiline: bool = False) -> str:
     symbols, so a row never breaks in two; `multiline` keeps them for long text.
     """
     return visible_controls(str(text), multiline=multiline)
+
+
+def record_for_terminal(record: Record) -> Record:
+    """`record` with every text it holds (answers, plan, comments…) made safe to show on a terminal.
+
+    For the app's screens, whose editors show and edit the text itself: a
+    record an older A4 stored with control characters opens with them as
+    visible symbols (ESC as ␛; newlines and tabs kept), so an answer can
+    never retitle the window or clear the screen, and saving keeps what was
+    shown.  A record without such characters (every record A4 now stores) is
+    returned as it is.
+    """
+    from forms.record.codec import record_from_dict, record_to_dict
+
+    data = record_to_dict(record)
+    shown = _visible_strings(data)
+    return record if shown == data else record_from_dict(shown)
+
+
+def _visible_strings(value: Any) -> Any:
+    if isinstance(value, str):
+        return visible_controls(value, multiline=True)
+    if isinstance(value, dict):
+        return {key: _visible_strings(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_visible_strings(item) for item in value]
+    return value
 
 
 def for_markup(text: str, *, multiline: bool = False) -> str:

@@ -14,6 +14,7 @@ from exports.escape import (
     for_markdown,
     for_markup,
     for_terminal,
+    record_for_terminal,
 )
 
 HOSTILE = "A\x1b]0;PWNED-TITLE\x07\x1b[2J\x08\x9b31m"
@@ -69,3 +70,15 @@ def test_any_text_is_safe_in_every_medium(text: str) -> None:
     assert not cell.startswith(("=", "+", "@", "\t", "\r")) or re.fullmatch(r"[+-]?\d+(\.\d+)?", cell)
     name = for_file_name(text)
     assert re.fullmatch(r"[A-Za-z0-9._-]+", name) and ".." not in name and not name.startswith(".")
+
+
+def test_a_record_is_shown_with_its_controls_as_symbols_and_kept_whole() -> None:
+    from forms.model import Record
+
+    answers = {"s.a": "x\x1b[2Jy", "s.b": "one\ntwo\x07", "s.n": 3, "s.g": [{"who": "k\x9b"}]}
+    old = Record(id="r1", case_ref="C1", form_id="f", form_version="1.0.0", answers=answers)
+    shown = record_for_terminal(old)
+    assert shown.answers == {"s.a": "x␛[2Jy", "s.b": "one\ntwo␇", "s.n": 3, "s.g": [{"who": "k\ufffd"}]}
+    assert (shown.id, shown.case_ref, shown.version) == (old.id, old.case_ref, old.version)
+    clean = Record(id="r2", case_ref="C1", form_id="f", form_version="1.0.0", answers={"s.a": "ok"})
+    assert record_for_terminal(clean) is clean

@@ -16,11 +16,14 @@ from pathlib import Path
 
 import pytest
 
+from exports.escape import visible_controls
+from forms.model import Record
 from storage.sqlite.store import SqliteStore
 from tests.a4_app_harness import caseload_shown, make_app
 from tests.cli_support import a4_in as a4
-from tests.old_data import BAD_DATES_REF, ESC_REF, spoil
+from tests.old_data import BAD_DATES_REF, ESC_NAME, ESC_REF, spoil
 from tests.pilot_support import screen_text, until
+from tests.terminal.scene import PATIENCE, Scene
 from tui.config import Config
 
 RAW = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -97,3 +100,53 @@ async def test_the_caseload_opens_escapes_and_names_what_it_left_out(data: Path,
             assert "its start date '2025-02-30' is not a real calendar day" in notices()[0]
     finally:
         store.close()
+
+
+OLD_ANSWER = "x\x1b]0;PWNED-ANSWER\x07\x1b[2Jy\x9b31mred"
+
+
+def _store_old_answers(scene: Scene) -> None:
+    """A record whose answers and case name hold escape sequences, as an older A4 let in (plain SQL)."""
+    import sqlite3
+    import uuid
+
+    from storage.sqlite.store import open_store
+
+    store = open_store(str(scene.data_dir))
+    try:
+        draft = Record(id=uuid.uuid4().hex, case_ref=scene.ref, form_id=scene.form_id, form_version="1.0.0",
+                       kind="assessment", author=scene.user)  # fmt: skip
+        store.create_record(draft, scene.user)
+    finally:
+        store.close()
+    with sqlite3.connect(scene.data_dir / "a4.db") as conn:
+        (payload,) = conn.execute("SELECT payload FROM records").fetchone()
+        data = json.loads(payload)
+        data["answers"] = {"first.a": OLD_ANSWER, "first.b": "line one\nline two\x07"}
+        conn.execute("UPDATE records SET payload = ?", (json.dumps(data),))
+        conn.execute("UPDATE cases SET name = ?", (ESC_NAME,))
+
+
+@pytest.mark.terminal
+def test_old_answers_and_names_never_reach_a_real_terminal_raw(tmp_path: Path) -> None:
+    """The real `a4` in a pty: the window title stays A4's, nothing clears the screen, symbols are shown.
+
+    Before the audit of issue 16 the case screen's editors drew a stored ESC raw: the answer
+    retitled the terminal and cleared it, and the screen stayed blank below the first line.
+    """
+    scene = Scene(tmp_path).create()
+    _store_old_answers(scene)
+    with scene.start() as term:
+        term.wait_for("Alex␛]0;PWNED-TITLE␇␛[2J", PATIENCE)  # the caseload
+        scene.open_case(term)
+        term.wait_for("x␛]0;PWNED-ANSWER␇␛[2Jy�31mred", PATIENCE)
+        term.wait_for("line two␇", PATIENCE)
+        assert term.has("Answer B") and term.has("Second area")  # nothing cleared the screen
+        term.press("f5")  # the plan: its title names the case
+        term.wait_for("Alex␛]0;PWNED-TITLE␇␛[2J", PATIENCE)
+        assert "PWNED" not in (term.title() or "")
+        term.press("escape")
+        term.press("ctrl+q")
+        term.wait_exit(PATIENCE)
+    # Nothing lost: the answer is as stored, or (once saved) as it was shown.
+    assert scene.answers()["first.a"] in (OLD_ANSWER, visible_controls(OLD_ANSWER, multiline=True))

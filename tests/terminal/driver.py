@@ -266,6 +266,11 @@ class A4Terminal:
         """The screen now as one string."""
         return "\n".join(self.screen_lines())
 
+    def title(self) -> str:
+        """The window title as the terminal holds it (set by OSC 0 or 2): what a person's title bar shows."""
+        with self._lock:
+            return str(self._screen.title)
+
     def cursor(self) -> tuple[int, int]:
         """Where the terminal's cursor is (column, line)."""
         with self._lock:

@@ -47,7 +47,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Static, TextArea
 from textual.worker import Worker, WorkerState
 
-from exports.escape import for_terminal
+from exports.escape import for_terminal, record_for_terminal
 from exports.history import history
 from forms.checks.findings import Finding, not_yet, summary
 from forms.checks.rules import short_refusals
@@ -186,6 +186,17 @@ class CaseScreen(Screen[None]):
     """The clock at the last tick: active time, "saved N s ago" and the words counted by then (each tick
     counts, even when a test's clock stands still)."""
 
+    @property
+    def record(self) -> Record:
+        """The record this screen shows and saves."""
+        return self._record
+
+    @record.setter
+    def record(self, record: Record) -> None:
+        # Every record this screen is handed (opened, saved, submitted, signed) passes here, so text an
+        # older A4 stored with control characters is shown, and saved again, as visible symbols.
+        self._record = record_for_terminal(record)
+
     def __init__(
         self,
         *,
@@ -227,6 +238,7 @@ class CaseScreen(Screen[None]):
         self.form = form
         self.case = case
         self.record = record
+        record = self.record  # as shown: text an older A4 stored with control characters, as symbols
         self.user = user
         self.clock = clock
         self.today = today
@@ -258,7 +270,7 @@ class CaseScreen(Screen[None]):
         """In a review: the record it reviews, to diff against and confirm sections from."""
         if record.kind == "review" and record.reviews:
             try:
-                self.previous = store.get_record(record.reviews)
+                self.previous = record_for_terminal(store.get_record(record.reviews))
             except StoreError:
                 self.previous = None
         self.review_bars: dict[str, ReviewBar] = {}
@@ -448,9 +460,8 @@ class CaseScreen(Screen[None]):
             self.autosave.tick()
         if self._conflict is not None and self.clock() - self.autosave.last_change >= ASK_AFTER_PAUSE:
             refusal, self._conflict = self._conflict, None
-            conflict = Conflict(
-                self.form, self.build_record(), refusal.stored, self._others(), clock=self.clock
-            )
+            theirs = record_for_terminal(refusal.stored)
+            conflict = Conflict(self.form, self.build_record(), theirs, self._others(), clock=self.clock)
             self.app.push_screen(conflict, self._conflict_chosen)
         self._collect()
         if self.qa is not None:
@@ -786,7 +797,7 @@ class CaseScreen(Screen[None]):
             template=template,
             rubric=rubric,
             today=self.today,
-            title=f"{self.case.ref} · {self.case.name}",
+            title=for_terminal(f"{self.case.ref} · {self.case.name}"),
             clock=self.clock,  # one clock for the case and its plan (a test's stands still)
         )
         self.app.push_screen(screen, partial(self._plan_closed, screen))
@@ -1160,7 +1171,7 @@ class CaseScreen(Screen[None]):
         if refusal := submit_refusal(record, self.user):
             self.notify(refusal, title="Cannot submit", severity="error", timeout=10, markup=False)
             return
-        previous = self.store.get_record(record.reviews) if record.reviews else None
+        previous = record_for_terminal(self.store.get_record(record.reviews)) if record.reviews else None
         shown = [e.section.id for e in self._visible_editors()]
         unconfirmed = unconfirmed_sections(record, previous, shown)
         blockers = submit_blockers(self.form, record, short=self.short, unconfirmed=unconfirmed)

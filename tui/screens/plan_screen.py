@@ -29,6 +29,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
+from exports.escape import record_for_terminal
 from forms.checks.findings import Finding, next_to_fix
 from forms.checks.library import run_checks
 from forms.model import Agreement, AssessmentForm, Objective, PlanTemplate, Record, Rubric, Suggestion
@@ -229,7 +230,7 @@ class PlanScreen(Screen[Record]):
         super().__init__(classes="plan-screen")
         self.store = store
         self.form = form
-        self.record = record
+        self.record = record_for_terminal(record)  # old control characters shown as symbols, never raw
         self.user = user
         self.template = template
         self.rubric = plan_rubric(rubric)
