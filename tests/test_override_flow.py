@@ -114,7 +114,7 @@ async def test_qa_reads_each_reason_and_acknowledges_it_before_countersigning(tm
         assert "press F3 to acknowledge" in str(view.query_one(".grading-error").render())
         assert store.get_record("r1").status == "submitted"
         await pilot.press("f3")
-        assert view.query_one(OverriddenChecks).acknowledged
+        assert view.query_one(OverriddenChecks).all_read
         await pilot.press("ctrl+o", "y")
         await until(pilot, lambda: case.record.status == "locked", "the record locked")
     [override] = store.get_record("r1").overrides
@@ -122,4 +122,47 @@ async def test_qa_reads_each_reason_and_acknowledges_it_before_countersigning(tm
     last = [e for e in store.audit_trail("r1") if e.kind == "status"][-1]
     assert (last.actor, last.new) == ("jo.qa", "locked")
     assert f"acknowledged check overridden: {override.message} — {REASON}" in last.reason
+    store.close()
+
+
+async def test_each_reason_is_acknowledged_on_its_own_before_countersigning(tmp_path: Path) -> None:
+    """Two checks submitted past: one F3 acknowledges the first only, and countersigning still waits."""
+    store = SqliteStore(tmp_path / "a4.sqlite")
+    draft(store, "medium")
+    record = store.get_record("r1")
+    record.answers["rosh.reasoning"] = "Violence after drinking; medium."
+    record.answers["rosh.raises"] = "Drinking."
+    store.save_record(record, USER, risk_path="rosh.level")
+    second = "Raised with the alcohol service; their letter is due on Friday"
+    async with make_app(store).run_test(size=(120, 40)) as pilot:
+        await open_from_caseload(pilot)
+        await pilot.press("f10")
+        assert isinstance(pilot.app.screen, OverrideReasons)
+        assert len(pilot.app.screen.findings) == 2
+        await pilot.press(*REASON, "enter", *second, "enter")
+        await until(pilot, lambda: store.get_record("r1").status == "submitted", "submitted")
+
+    async with make_app(store, QA).run_test(size=(120, 50)) as pilot:
+        case = await open_from_queue(pilot)
+        await pilot.press("f7")
+        await until(pilot, lambda: isinstance(pilot.app.screen, GradingScreen), "the grading view opened")
+        view = pilot.app.screen
+        assert "marked ▶ (1 of 2)" in screen_text(pilot.app)
+        await grade_all(pilot, "Good")
+        await pilot.press("f3")  # the first reason only
+        panel = view.query_one(OverriddenChecks)
+        assert panel.read == 1 and not panel.all_read
+        assert "marked ▶ (2 of 2)" in screen_text(pilot.app)
+        await pilot.press("ctrl+o")
+        assert pilot.app.screen is view
+        assert "press F3 to acknowledge each one" in str(view.query_one(".grading-error").render())
+        assert store.get_record("r1").status == "submitted"
+        await pilot.press("f3")
+        assert panel.all_read and view.check_action("acknowledge", ()) is False
+        assert "You acknowledged each of the 2 reasons" in screen_text(pilot.app)
+        await pilot.press("ctrl+o", "y")
+        await until(pilot, lambda: case.record.status == "locked", "the record locked")
+    overrides = store.get_record("r1").overrides
+    assert [o.reason for o in overrides] == [REASON, second]
+    assert all(o.acknowledged_by == "jo.qa" for o in overrides)
     store.close()

@@ -150,39 +150,61 @@ def reason_line(override: Override) -> str:
     return line
 
 
-def _reasons(count: int) -> str:
-    return "the reason" if count == 1 else f"all {count} reasons"
-
-
 class OverriddenChecks(Widget):
-    """Every check the author submitted past, each with their reason under it, and whether it is read."""
+    """Every check the author submitted past, each with their reason under it, read one by one.
+
+    F3 acknowledges the reason marked ▶ and moves the mark to the next one
+    no assessor has acknowledged, so each reason is read on its own before
+    countersigning; reasons a first countersigner acknowledged are shown so.
+    """
 
     DEFAULT_CSS = """
     OverriddenChecks { height: auto; margin: 0 0 1 0; border-left: tall $warning; padding: 0 1; }
     """
 
-    def __init__(self, overrides: Sequence[Override], pending: int) -> None:
-        """`pending` is how many of `overrides` no assessor has acknowledged yet."""
+    def __init__(self, overrides: Sequence[Override], pending: Sequence[Override]) -> None:
+        """`pending` are the `overrides` no assessor has acknowledged yet, in the same order."""
         super().__init__(classes="overridden-checks")
         self.overrides = list(overrides)
-        self.pending = pending
-        self.acknowledged = False
+        self.pending = list(pending)
+        self.read = 0
+        """How many of `pending` this assessor has acknowledged here (always the first ones)."""
+
+    @property
+    def all_read(self) -> bool:
+        return self.read >= len(self.pending)
+
+    def acknowledge_next(self) -> None:
+        """The reason marked ▶ is acknowledged; the mark moves to the next."""
+        self.read = min(self.read + 1, len(self.pending))
+        self.refresh(layout=True)
 
     def render(self) -> RenderableType:
         count = len(self.overrides)
         title = f"Submitted past {count} failing check{'s' if count != 1 else ''}, with the author's reasons:"
         lines: list[RenderableType] = [Text(title, style="bold")]
+        done = self.pending[: self.read]
+        current = None if self.all_read else self.pending[self.read]
         for override in self.overrides:
-            lines.append(hanging("✗ ", for_terminal(override.message)))
-            lines.append(hanging("    reason given: ", reason_line(override)))
-        if self.pending and self.acknowledged:
+            mark = "▶ " if override is current else "✓ " if any(o is override for o in done) else "✗ "
+            lines.append(hanging(mark, for_terminal(override.message)))
+            reason = reason_line(override)
+            if any(o is override for o in done):
+                reason += "; acknowledged by you"
+            lines.append(hanging("    reason given: ", reason))
+        if self.pending and self.all_read:
             lines.append(
-                Text(f"✓ You acknowledged {_reasons(self.pending)}; countersign when ready (Ctrl+O).")
+                Text(f"✓ You acknowledged {_each(len(self.pending))}; countersign when ready (Ctrl+O).")
             )
         elif self.pending:
-            ask = f"Read {_reasons(self.pending)}, then press F3 to acknowledge: countersigning needs it."
+            place = f" ({self.read + 1} of {len(self.pending)})" if len(self.pending) > 1 else ""
+            ask = f"Read the reason marked ▶{place}, then press F3 to acknowledge it (each one is needed)."
             lines.append(Text(ask, style="bold"))
         return Group(*lines)
+
+
+def _each(count: int) -> str:
+    return "the reason" if count == 1 else f"each of the {count} reasons"
 
 
 class GradingScreen(ModalScreen[Decision | None]):
@@ -190,7 +212,8 @@ class GradingScreen(ModalScreen[Decision | None]):
 
     A record submitted past failing checks shows each check with the
     author's reason beside it; countersigning waits until the assessor
-    acknowledges them (F3), and the decision carries that acknowledgement.
+    has acknowledged each one (F3, one reason at a time), and the decision
+    carries that acknowledgement.
     """
 
     CSS_PATH = "qa_screen.tcss"
@@ -208,7 +231,7 @@ class GradingScreen(ModalScreen[Decision | None]):
         Binding("escape", "close", "Back (nothing is saved)", id="grading.close"),
         Binding("ctrl+r", "decide('return')", "Return with comments", id="grading.return"),
         Binding("ctrl+o", "decide('approve')", "Countersign", id="grading.approve"),
-        Binding("f3", "acknowledge", "Acknowledge reasons", id="grading.acknowledge"),
+        Binding("f3", "acknowledge", "Acknowledge a reason", id="grading.acknowledge"),
     ]
 
     def __init__(
@@ -235,8 +258,6 @@ class GradingScreen(ModalScreen[Decision | None]):
         """Whether this countersignature is the last one needed, so it locks the record."""
         self.pending = unacknowledged(record)
         """Reasons for checks submitted past that no assessor has acknowledged yet."""
-        self.acknowledged = False
-        """The assessor pressed F3 to acknowledge `pending`."""
 
     def compose(self) -> ComposeResult:
         needed = signatures_needed(self.rubric, self.form, self.record)
@@ -249,7 +270,7 @@ class GradingScreen(ModalScreen[Decision | None]):
             )
             yield Static(self._summary(needed, done), classes="qa-summary", markup=False)
             if self.record.overrides:
-                yield OverriddenChecks(self.record.overrides, len(self.pending))
+                yield OverriddenChecks(self.record.overrides, self.pending)
             given = {g.criterion: g for g in self.record.grades}
             overrides = overrides_by_key(self.record)
             for result in self.results:
@@ -294,15 +315,20 @@ class GradingScreen(ModalScreen[Decision | None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """F3 is offered only while there are reasons to acknowledge."""
         if action == "acknowledge":
-            return bool(self.pending) and not self.acknowledged
+            return not self.acknowledged
         return True
 
+    @property
+    def acknowledged(self) -> bool:
+        """Whether the assessor has acknowledged each reason still waiting (or none waits)."""
+        panels = self.query(OverriddenChecks)
+        return not self.pending or (bool(panels) and panels.first().all_read)
+
     def action_acknowledge(self) -> None:
-        """The assessor has read every reason for a check submitted past: countersigning may go on."""
-        self.acknowledged = True
+        """The reason marked ▶ is read: once each one is, countersigning may go on."""
         panel = self.query_one(OverriddenChecks)
-        panel.acknowledged = True
-        panel.refresh(layout=True)
+        panel.acknowledge_next()
+        panel.scroll_visible(animate=False)
         self._error("")
         self.refresh_bindings()
 
@@ -341,16 +367,19 @@ class GradingScreen(ModalScreen[Decision | None]):
         if action == "approve" and not self.second and len(grades) < len(self.results):
             self._error("Grade every criterion above before countersigning.")
             return
-        if action == "approve" and self.pending and not self.acknowledged:
+        if action == "approve" and not self.acknowledged:
+            panel = self.query_one(OverriddenChecks)
+            left = len(self.pending) - panel.read
             where = "for the checks submitted past (top of this view)"
-            self._error(f"Read {_reasons(len(self.pending))} {where}, then press F3 to acknowledge them.")
-            self.query_one(OverriddenChecks).scroll_visible(animate=False)
+            what = "the reason" if left == 1 else f"the {left} reasons not yet acknowledged"
+            self._error(f"Read {what} {where}, and press F3 to acknowledge each one.")
+            panel.scroll_visible(animate=False)
             return
         decision = Decision(
             "return" if action == "return" else "approve",
             () if self.second else grades,
             tuple(self.comments),
-            acknowledge_overrides=action == "approve" and self.acknowledged,
+            acknowledge_overrides=action == "approve" and bool(self.pending) and self.acknowledged,
         )
         self._error("")
         self.app.push_screen(ConfirmKey(self._question(decision)), lambda yes: self._confirmed(decision, yes))
