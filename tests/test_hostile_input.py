@@ -136,3 +136,10 @@ async def test_the_new_case_form_refuses_a_reference_or_name_it_cannot_store(tmp
         assert store.get_case("N1").name == "Jo Bloggs"
     finally:
         store.close()
+
+
+def test_every_a4_message_shows_control_characters_as_symbols(tmp_path: Path) -> None:
+    """`fail()` is the one way a command says what went wrong: what it quotes is escaped there too."""
+    result = a4(tmp_path, "export", "X\x1b]0;PWNED\x07", "--format", "md")
+    assert result.returncode == 1
+    assert result.stderr == "a4: There is no case with reference X␛]0;PWNED␇.\n"

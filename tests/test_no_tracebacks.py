@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import stat
 from pathlib import Path
 
@@ -64,12 +65,17 @@ async def test_an_unforeseen_error_in_the_app_leaves_one_line_and_no_locals(
 
 
 HOSTILE = Path(__file__).parent / "fixtures" / "hostile"
+RAW = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 FORMS: dict[str, str] = {
     "deep_parentheses.toml": "require_if: the condition is nested too deeply (more than 40 levels)",
     "deep_array_in_condition.toml": "require_if: the condition is nested too deeply",
     "deep_toml_array.toml": ":6:73: arrays or tables nested more than 64 deep",
     "huge_working_days.toml": "deadlines.initial_working_days: 'initial_working_days' must be 260 or less, "
     "got 5000000",
+    # Found by the audit of issue 16: a title or label written with TOML's \u001b escapes passed
+    # `forms check` and reached terminals raw (`forms list`, the app's section titles).
+    "escape_in_labels.toml": ":3:9: title: the text holds ESC, which cannot be stored; remove it",
+    "escape_in_key.toml": "unknown key 'note␛]0;PWNED␇'",
 }
 
 
@@ -85,6 +91,7 @@ def test_a_hostile_form_is_one_problem_in_check_list_and_new(tmp_path: Path, nam
     assert "Traceback" not in checked.stdout + checked.stderr
     listed = a4_in(tmp_path, "--forms", str(folder), "forms", "list")
     assert "Traceback" not in listed.stdout + listed.stderr
+    assert RAW.search(checked.stdout + listed.stdout + listed.stderr) is None
     made = a4_in(
         tmp_path, "--forms", str(folder), "new", "--ref", "X1", "--name", "Sam", "--start", "2025-03-03"
     )

@@ -19,6 +19,7 @@ from forms.conditions.language import KEYWORDS
 from forms.conditions.visibility import SHORT
 from forms.definition.errors import FormError, close_match, did_you_mean
 from forms.definition.locate import Path, Spot, find, positions
+from forms.record.text_rules import text_problem
 
 ID = re.compile(r"[a-z][a-z0-9_]*")
 """Section, question, field and criterion ids: usable as names in conditions."""
@@ -168,12 +169,20 @@ class Context:
         return self.shaped((*path, key), table[key], expected)
 
     def shaped(self, path: Path, value: Any, expected: Expected) -> Any:
-        """`value` (found at `path`) when it has the expected shape, else None and a recorded problem."""
+        """`value` (found at `path`) when it has the expected shape, else None and a recorded problem.
+
+        Text (a string, or the strings of a list) must also hold no control character but newline and
+        tab: a label or title is drawn on terminals, where ESC or BEL would act instead of showing.
+        """
         if not expected.test(value):
             self.error(
                 path, f"expected {expected.name}, got {describe(value)}", _reshape(path, value, expected)
             )
             return None
+        for text in [value] if isinstance(value, str) else value if isinstance(value, list) else ():
+            if isinstance(text, str) and (problem := text_problem(text)) is not None:
+                self.error(path, f"the text {problem}")
+                return None
         return value
 
     def text(self, table: Mapping[str, Any], path: Path, key: str, *, required: bool = False) -> str:

@@ -11,6 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from exports.escape import for_terminal
 from forms.model import FORM_KINDS
 
 
@@ -65,7 +66,7 @@ def run_check(args: argparse.Namespace) -> int:
     results = load_paths(args.paths)
     problems = [error for result in results for error in result.errors]
     for problem in problems:
-        print(problem)
+        print(for_terminal(str(problem)))
     for form_id, files in _unchecked(results).items():
         print(
             f"{' and '.join(files)}: not checked against form '{form_id}', "
@@ -95,13 +96,16 @@ def run_list(args: argparse.Namespace) -> int:
     own = user_forms_dir()
     registry, problems = load_registry([*([own] if own else []), *map(Path, args.forms)])
     rows = [("KIND", "ID", "VERSION", "TITLE", "FILE")] + [
-        (d.header.kind, d.id, d.version, d.header.title, d.header.source) for d in registry.all()
+        tuple(
+            for_terminal(cell) for cell in (d.header.kind, d.id, d.version, d.header.title, d.header.source)
+        )
+        for d in registry.all()
     ]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
     for row in rows:
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)) + "  " + row[-1])
     for problem in problems:
-        print(problem, file=sys.stderr)
+        print(for_terminal(str(problem)), file=sys.stderr)
     if problems:
         print(f"{_count(len(problems), 'problem')}: those definitions were left out", file=sys.stderr)
         return 1
@@ -180,7 +184,7 @@ def run_diff(args: argparse.Namespace) -> int:
     results = [load_file(args.old), load_file(args.new)]
     problems = [error for result in results for error in result.errors]
     for problem in problems:
-        print(problem, file=sys.stderr)
+        print(for_terminal(str(problem)), file=sys.stderr)
     if problems:
         print("a4: fix these problems first (`a4 forms check FILE` lists them too).", file=sys.stderr)
         return 1
@@ -191,7 +195,7 @@ def run_diff(args: argparse.Namespace) -> int:
     except ValueError as error:
         print(f"a4: {error}", file=sys.stderr)
         return 1
-    print(render(diff))
+    print(for_terminal(render(diff), multiline=True))
     return 1 if version_warnings(diff) else 0
 
 

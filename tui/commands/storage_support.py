@@ -18,7 +18,10 @@ DEFAULT_FORM = "a4-assessment"
 
 
 def fail(message: object) -> int:
-    print(f"a4: {message}", file=sys.stderr)
+    """Say what went wrong in one line on stderr (as symbols, any control character a message quotes)."""
+    from exports.escape import for_terminal
+
+    print(f"a4: {for_terminal(str(message))}", file=sys.stderr)
     return 1
 
 
@@ -32,7 +35,7 @@ def open_store(args: argparse.Namespace) -> Store:
 
     store = open_chosen(args.data_dir, getattr(args, "db", None), config_file=config_path())
     for notice in getattr(store, "notices", ()):  # e.g. today's backup could not be written
-        print(f"a4: {notice}", file=sys.stderr)
+        fail(notice)
     return store
 
 
