@@ -107,7 +107,10 @@ def test_forms_check_on_a_folder_without_definitions_fails(tmp_path: Path) -> No
 
     result = a4_in(tmp_path, "forms", "check", str(tmp_path))
     assert result.returncode == 1
-    assert f"a4: no form definitions (.toml files) in {tmp_path}; nothing was checked" in result.stderr
+    assert result.stderr == (
+        f"a4: no form definitions (.toml files) in {tmp_path}; nothing was checked "
+        "(name the folder or files of your forms, or start one with `a4 forms new assessment NAME`)\n"
+    )
     assert "OK" not in result.stdout
 
 

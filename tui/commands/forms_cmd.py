@@ -78,7 +78,8 @@ def run_check(args: argparse.Namespace) -> int:
         return 1
     if not results:
         print(
-            f"a4: no form definitions (.toml files) in {' or '.join(args.paths)}; nothing was checked",
+            f"a4: no form definitions (.toml files) in {' or '.join(args.paths)}; nothing was checked "
+            "(name the folder or files of your forms, or start one with `a4 forms new assessment NAME`)",
             file=sys.stderr,
         )
         return 1
