@@ -125,7 +125,8 @@ def open_store(request: pytest.FixtureRequest, tmp_path: Path, clock: Clock) -> 
             from storage.postgres.store import PostgresStore
 
             team: TeamServer = request.getfixturevalue("team_server")
-            store = PostgresStore(team.url(request.getfixturevalue("team_database")), now=clock)
+            # the superuser: the one login whose connection may act in several people's names (a4.act_as)
+            store = PostgresStore(team.server.url(request.getfixturevalue("team_database")), now=clock)
         else:  # pragma: no cover - engines are added above
             raise ValueError(request.param)
         opened.append(store)

@@ -23,7 +23,7 @@ from exports.formats.markdown import to_markdown
 from exports.formats.sheet import to_sheet
 from exports.importing.importer import import_incoming, parse_export
 from forms.definition.registry import load_registry
-from forms.model import AssessmentForm, Case, Comment, Grade, Record, Signature
+from forms.model import AssessmentForm, Case, Comment, Grade, Override, Record, Signature
 from storage.sqlite.store import SqliteStore
 from storage.store import InvalidTransitionError, NotPermittedError, ReasonRequiredError
 from tests.conftest import Clock
@@ -56,6 +56,36 @@ def submitted(store: SqliteStore, form: AssessmentForm) -> Record:
         Record("", "C-1", form.id, form.version, answers={"rosh.level": "medium"}), AUTHOR
     )
     return store.transition(record.id, "submitted", AUTHOR)
+
+
+def test_reasons_for_submitting_past_a_check_hold_for_a_script_too(
+    store: SqliteStore, form: AssessmentForm
+) -> None:
+    """A reason is the author's, in three words or more; it stays as submitted; nobody countersigns past
+    one unread."""
+    store.create_case(Case("C-1", "Alex Morgan", "2025-02-03", AUTHOR), form.deadlines)
+    record = store.create_record(Record("", "C-1", form.id, form.version), AUTHOR)
+    given = Override("k", "Level missing", "rosh.level", "Agreed with kim on Friday", AUTHOR, NOW)
+    for bad in (dataclasses.replace(given, reason="ok"), dataclasses.replace(given, by=QA)):
+        record = store.save_record(dataclasses.replace(record, overrides=[bad]), AUTHOR)
+        before = (store.get_record(record.id), store.audit_trail(record.id))
+        with pytest.raises(NotPermittedError, match="3 words or more"):
+            store.transition(record.id, "submitted", AUTHOR)
+        assert (store.get_record(record.id), store.audit_trail(record.id)) == before
+    record = store.save_record(dataclasses.replace(record, overrides=[given]), AUTHOR)
+    record = store.transition(record.id, "submitted", AUTHOR)
+    before = (store.get_record(record.id), store.audit_trail(record.id))
+    for changed in ([], [dataclasses.replace(given, reason="Something else entirely now")]):
+        with pytest.raises(NotPermittedError, match="stay as they were submitted"):
+            store.save_record(dataclasses.replace(record, overrides=changed), AUTHOR)
+    with pytest.raises(NotPermittedError, match="waits to be acknowledged"):
+        store.transition(record.id, "approved", QA)
+    with pytest.raises(NotPermittedError, match="waits to be acknowledged"):
+        store.approve_and_lock(record.id, QA)
+    assert (store.get_record(record.id), store.audit_trail(record.id)) == before
+    read = dataclasses.replace(given, acknowledged_by=QA, acknowledged_on=NOW)
+    record = store.save_record(dataclasses.replace(record, overrides=[read]), QA)
+    assert [s.by for s in store.transition(record.id, "approved", QA).signatures] == [QA]
 
 
 def test_a_saved_record_cannot_carry_a_sign_off(store: SqliteStore, form: AssessmentForm) -> None:

@@ -121,3 +121,44 @@ def acknowledgement_refusal(saved: Record, stored: Record, actor: str) -> str | 
                 f"(“{override.message}”). Nothing was saved."
             )
     return None
+
+
+FROZEN_WHILE = ("submitted", "approved")
+"""Statuses in which the reasons stay as given at submission (only their acknowledgements are added)."""
+
+
+def _as_given(record: Record) -> list[tuple[str, str, str, str, str, str]]:
+    return sorted((o.key, o.message, o.path, o.reason, o.by, o.on) for o in record.overrides)
+
+
+def reasons_change_refusal(saved: Record, stored: Record) -> str | None:
+    """Why a save may not change `stored`'s reasons, or None: QA judged the record with them as given."""
+    if stored.status in FROZEN_WHILE and _as_given(saved) != _as_given(stored):
+        return (
+            "The reasons given for submitting past a failing check stay as they were submitted until the "
+            "record is returned. Nothing was saved."
+        )
+    return None
+
+
+def step_refusal(record: Record, to_status: str) -> str | None:
+    """Why `record` may not take this status step for its reasons, or None.
+
+    Held by the store (both engines) and by a team database, so a script
+    cannot submit a reason that is no reason, nor countersign past one
+    nobody read.  Which checks fail is the app's to say: the store does
+    not run them.
+    """
+    if to_status == "submitted":
+        for override in record.overrides:
+            if reason_problem(override.reason) or override.by != record.author:
+                return (
+                    f"Each reason for submitting past a failing check is the author's, in "
+                    f"{MIN_REASON_WORDS} words or more (“{override.message}”)."
+                )
+    if to_status in ("approved", "locked") and (pending := unacknowledged(record)):
+        return (
+            f"A reason for submitting past a failing check waits to be acknowledged before the record is "
+            f"countersigned (“{pending[0].message}”)."
+        )
+    return None

@@ -62,6 +62,9 @@ ERR_NO_DEFINITION = "A4010"
 """A record names a form definition the database does not hold."""
 ERR_OPEN_RECORD = "A4011"
 """The case already has an open record of this kind (one draft, submitted or returned record per kind)."""
+ERR_REASONS = "A4012"
+"""A reason given for submitting past a failing check is missing, too short, unacknowledged at approval, or
+changed after submission."""
 """SQLSTATEs the triggers raise, so the engine can turn each into its own message (docs/team.md lists them)."""
 
 _V1 = """
@@ -1039,7 +1042,131 @@ CREATE TRIGGER records_acknowledgements BEFORE INSERT OR UPDATE ON a4.records
     FOR EACH ROW EXECUTE FUNCTION a4.guard_acknowledgements();
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _CASE_IDS, _PRESENCE, _ARCHIVALS, _ACKNOWLEDGEMENTS)
+_OWN_NAME = """
+-- Sign-off is given in the login's own name.  An administrator's connection no longer names someone else
+-- with a4.act_as (it let an administrator approve their own record in a QA assessor's name, or countersign
+-- as one): only a superuser's is honoured, and a superuser goes around every rule anyway (docs/team.md).
+-- An administrator resolves a QA comment in their own name.
+CREATE OR REPLACE FUNCTION a4.actor() RETURNS text LANGUAGE sql STABLE
+AS $$ SELECT CASE WHEN coalesce((SELECT rolsuper FROM pg_roles WHERE rolname = current_user), false)
+                       AND coalesce(current_setting('a4.act_as', true), '') <> ''
+                  THEN current_setting('a4.act_as', true) ELSE current_user::text END $$;
+COMMENT ON FUNCTION a4.actor() IS
+    'The login acting; only a superuser''s connection (the shared tests) may name another with a4.act_as.';
+
+CREATE OR REPLACE FUNCTION a4.guard_signoff() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    actor TEXT := a4.actor();
+    target RECORD;
+BEGIN
+    IF current_user = 'a4_owner' THEN  -- the database's own functions (imports of a file's history)
+        RETURN NEW;
+    END IF;
+    SELECT r.status, r.author, c.owner INTO target
+    FROM a4.records AS r JOIN a4.cases AS c ON c.id = r.case_id WHERE r.id = NEW.record_id;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'there is no record that you may see with this id' USING ERRCODE = 'A4008';
+    END IF;
+    IF TG_OP = 'UPDATE' THEN  -- a comment resolved: once, by the record's author, the case's owner or an admin
+        IF OLD.resolved_by <> '' OR target.status = 'locked'
+           OR (actor NOT IN (target.author, target.owner) AND NOT a4.is_admin()) THEN
+            RAISE EXCEPTION 'a QA comment is resolved once, by the record''s author' USING ERRCODE = 'A4009';
+        END IF;
+        NEW.resolved_by := actor;
+        PERFORM a4.check_time('resolved_at', NEW.resolved_at);
+        RETURN NEW;
+    END IF;
+    IF NEW.imported_from <> '' THEN
+        RAISE EXCEPTION 'history from a file comes in only through an import' USING ERRCODE = 'A4005';
+    END IF;
+    IF actor IN (target.author, target.owner) THEN
+        RAISE EXCEPTION 'nobody grades or comments on their own record for QA' USING ERRCODE = 'A4003';
+    END IF;
+    IF target.status NOT IN ('submitted', 'approved') THEN
+        RAISE EXCEPTION 'a record is graded while it is submitted (or approved, for a second countersignature)'
+            USING ERRCODE = 'A4006';
+    END IF;
+    NEW.by := actor;
+    PERFORM a4.check_time('at', NEW.at);
+    RETURN NEW;
+END $$;
+
+-- What the database holds of the reasons given for submitting past a failing check (the checks themselves
+-- are Python and run in the app): each reason has three words or more and is the author's when the record
+-- is submitted; from submission until the record is returned the reasons stay as given (only their
+-- acknowledgements are added); nobody approves or locks a record while a reason waits unacknowledged.
+-- And an import that replaces a record never makes it its importer's own as approved or locked, nor moves
+-- it back along the workflow.  Named to fire after records_guard, which says first who may write.
+CREATE FUNCTION a4.override_reasons(payload jsonb) RETURNS jsonb LANGUAGE sql IMMUTABLE
+AS $$ SELECT coalesce(jsonb_agg(jsonb_build_object('key', o->'key', 'message', o->'message', 'path', o->'path',
+                                                  'reason', o->'reason', 'by', o->'by', 'on', o->'on')
+                                ORDER BY o->>'key'), '[]'::jsonb)
+      FROM jsonb_array_elements(CASE WHEN jsonb_typeof(payload->'overrides') = 'array'
+                                     THEN payload->'overrides' ELSE '[]'::jsonb END) AS o $$;
+
+CREATE FUNCTION a4.status_rank(status text) RETURNS integer LANGUAGE sql IMMUTABLE
+AS $$ SELECT CASE status WHEN 'draft' THEN 0 WHEN 'returned' THEN 1 WHEN 'submitted' THEN 2
+                         WHEN 'approved' THEN 3 WHEN 'locked' THEN 4 ELSE -1 END $$;
+
+CREATE FUNCTION a4.guard_signoff_steps() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    actor TEXT := a4.actor();
+    importing BOOLEAN := a4.is_admin() AND coalesce(current_setting('a4.import_source', true), '') <> '';
+    stepped BOOLEAN := TG_OP = 'INSERT' OR NEW.status IS DISTINCT FROM OLD.status;
+    given JSONB;
+BEGIN
+    IF stepped AND NEW.status IN ('approved', 'locked')
+       AND (NEW.author IN (actor, current_user::text)
+            OR EXISTS (SELECT 1 FROM a4.cases WHERE id = NEW.case_id AND owner IN (actor, current_user::text))) THEN
+        RAISE EXCEPTION 'nobody approves, locks or imports as approved their own record (%)', NEW.id
+            USING ERRCODE = 'A4003';
+    END IF;
+    IF TG_OP = 'INSERT' OR importing THEN
+        IF TG_OP = 'UPDATE' AND a4.status_rank(NEW.status) < a4.status_rank(OLD.status) THEN
+            RAISE EXCEPTION 'an import does not move a % record back to %', OLD.status, NEW.status
+                USING ERRCODE = 'A4006';
+        END IF;
+        RETURN NEW;
+    END IF;
+    IF OLD.status IN ('submitted', 'approved')
+       AND a4.override_reasons(NEW.payload) IS DISTINCT FROM a4.override_reasons(OLD.payload) THEN
+        RAISE EXCEPTION 'the reasons given for submitting past a failing check stay as given until the record '
+            'is returned' USING ERRCODE = 'A4012';
+    END IF;
+    IF stepped AND NEW.status = 'submitted' THEN
+        FOR given IN SELECT jsonb_array_elements(a4.override_reasons(NEW.payload)) LOOP
+            IF coalesce(array_length(regexp_split_to_array(btrim(coalesce(given->>'reason', '')), '\\s+'), 1), 0) < 3
+               OR btrim(coalesce(given->>'reason', '')) = '' OR given->>'by' IS DISTINCT FROM NEW.author THEN
+                RAISE EXCEPTION 'each reason for submitting past a failing check is the author''s, in 3 words or '
+                    'more (%)', coalesce(given->>'message', '') USING ERRCODE = 'A4012';
+            END IF;
+        END LOOP;
+    END IF;
+    IF stepped AND NEW.status IN ('approved', 'locked') AND EXISTS (
+            SELECT 1 FROM jsonb_array_elements(CASE WHEN jsonb_typeof(NEW.payload->'overrides') = 'array'
+                                                    THEN NEW.payload->'overrides' ELSE '[]'::jsonb END) AS o
+            WHERE coalesce(o->>'acknowledged_by', '') = '') THEN
+        RAISE EXCEPTION 'a reason for submitting past a failing check waits to be acknowledged before the record '
+            'is countersigned' USING ERRCODE = 'A4012';
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER records_signoff_steps BEFORE INSERT OR UPDATE ON a4.records
+    FOR EACH ROW EXECUTE FUNCTION a4.guard_signoff_steps();
+"""
+
+MIGRATIONS: tuple[str, ...] = (
+    _V1,
+    _V2,
+    _V3,
+    _V4,
+    _V5,
+    _CASE_IDS,
+    _PRESENCE,
+    _ARCHIVALS,
+    _ACKNOWLEDGEMENTS,
+    _OWN_NAME,
+)
 """Migration `i` takes a database from schema version `i` to `i + 1`; append-only once released."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

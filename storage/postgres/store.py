@@ -53,6 +53,7 @@ from storage.postgres.schema import (
     ERR_OPEN_RECORD,
     ERR_OWN_APPROVAL,
     ERR_REASON,
+    ERR_REASONS,
     ERR_ROLE,
     ERR_SET_BY_DATABASE,
     ERR_TRANSITION,
@@ -200,7 +201,10 @@ class PostgresStore(SqlStore):
         self.login: str = login
         self.roles: tuple[str, ...] = tuple(roles)
         self.trusted = bool(superuser) or "a4_admin" in self.roles
-        """An administrator's connection may act for others (imports, the shared test suite)."""
+        """An administrator's connection adds cases and starts records for others, and imports."""
+        self.superuser = bool(superuser)
+        """Only a superuser's connection acts in someone else's name (the shared test suite): the database
+        honours `a4.act_as` for nobody else, so sign-off is always given in the login's own name."""
 
     @property
     def where(self) -> str:
@@ -309,7 +313,7 @@ class PostgresStore(SqlStore):
             return ReasonRequiredError(f"Refused: {detail}. Nothing was saved.")
         if state in (ERR_NOT_FOUND, ERR_NO_DEFINITION):
             return NotFoundError(f"{detail[:1].upper()}{detail[1:]}.")
-        if state in (ERR_SET_BY_DATABASE, ERR_TRANSITION, ERR_ROLE):
+        if state in (ERR_SET_BY_DATABASE, ERR_TRANSITION, ERR_ROLE, ERR_REASONS):
             return NotPermittedError(f"Refused: {detail}.")
         if isinstance(exc, errors.InsufficientPrivilege):
             return NotPermittedError(
@@ -330,8 +334,8 @@ class PostgresStore(SqlStore):
         return StoreError(f"The team database {self.where} could not do that ({detail}).")
 
     def _actor(self, actor: str) -> str:
-        """Who is acting: as given on an administrator's connection, else the login itself."""
-        return actor if self.trusted else self.login
+        """Who is acting: as given on a superuser's connection, else the login itself."""
+        return actor if self.superuser else self.login
 
     def _new_case(self, case: Case) -> Case:
         """A case a login that is not an administrator creates is its own."""
@@ -356,14 +360,14 @@ class PostgresStore(SqlStore):
     ) -> None:
         """Hand the database what its triggers write into the audit trail, for this transaction only.
 
-        `a4.act_as` is honoured only on an administrator's connection; every other login is itself.
+        `a4.act_as` is honoured only on a superuser's connection; every other login is itself.
         `a4.overwrote` is the version a "keep mine" save started from (its trigger writes the entry).
         """
         conn.execute(
             "SELECT set_config('a4.act_as', %s, true), set_config('a4.reason', %s, true), "
             "set_config('a4.note', %s, true), set_config('a4.import_source', %s, true), "
             "set_config('a4.risk_path', %s, true), set_config('a4.overwrote', %s, true)",
-            (actor if self.trusted else "", reason, note, source, risk_path,
+            (actor if self.superuser else "", reason, note, source, risk_path,
              "" if overwrote is None else str(overwrote)),
         )  # fmt: skip
 

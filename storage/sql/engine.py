@@ -24,7 +24,7 @@ from typing import Any, ClassVar, NoReturn, Protocol, TypeVar
 
 from forms.model import Case, Comment, Deadlines, Grade, Record, Signature
 from forms.record.deadlines import next_review
-from forms.record.overrides import acknowledgement_refusal
+from forms.record.overrides import acknowledgement_refusal, reasons_change_refusal, step_refusal
 from forms.record.text_rules import TextError, check_line
 from forms.record.workflow import OPEN, REVIEWABLE, allowed_next
 from storage.sql.rows import (
@@ -416,7 +416,9 @@ class SqlStore(ABC):
             if overwrites and not overwrite:
                 raise StaleVersionError(self._record(conn, record.id), record.version)
             stored = self._record(conn, record.id)
-            if refusal := acknowledgement_refusal(record, stored, actor):
+            if refusal := acknowledgement_refusal(record, stored, actor) or reasons_change_refusal(
+                record, stored
+            ):
                 raise NotPermittedError(refusal)
             at = self._timestamp()
             watched = self._reason_paths(conn, stored, risk_path)
@@ -628,6 +630,8 @@ class SqlStore(ABC):
         check_transition(status, to_status)
         if not self.REFEREE_IN_DATABASE:
             check_signer(to_status, actor, author)
+        if refusal := step_refusal(self._record(conn, record_id), to_status):
+            raise NotPermittedError(refusal)
         at = self._timestamp()
         self._prepare(conn, actor, note=comment)
         conn.execute(self.SQL.status_update, (to_status, at, record_id))
