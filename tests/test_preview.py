@@ -217,6 +217,26 @@ async def test_the_rubric_preview_shows_and_edits_the_answers_each_check_judged(
     app.store.close()
 
 
+async def test_the_rubric_preview_shows_judged_answers_in_words_from_a_sample_that_fits_the_form(
+    tmp_path: Path,
+) -> None:
+    """A group's entries are shown as option labels and dates, not as data; the invented sample, written
+    for the shipped form, keeps only answers the trainer's form takes (no option it does not offer)."""
+    from forms.record.carry_over import carry_over
+
+    for name in ("mini.toml", "mini-qa.toml", "mini-plan.toml"):
+        save(tmp_path / name, (VALID / name).read_text(encoding="utf-8"))
+    app = preview(tmp_path / "mini-qa.toml", tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, RubricFindings))
+        findings = app.screen
+        record = app.store.get_record(app._sample_id)
+        assert carry_over(record.answers, findings.form, findings.form).left_behind == ()
+        [line] = [row for row in findings.text().splitlines() if "judged evidence.sources:" in row]
+        assert line.startswith("    judged evidence.sources: Interview, ") and "{" not in line, line
+    app.store.close()
+
+
 @pytest.mark.parametrize(
     ("file", "shown"),
     [("mini.toml", CaseScreen), ("mini-qa.toml", RubricFindings), ("mini-plan.toml", PlanScreen)],

@@ -284,9 +284,17 @@ class PreviewApp(App[None]):
 
 
 def _sample(form: AssessmentForm, today: date) -> tuple[dict[str, Any], list[Objective]]:
-    """Invented answers and plan objectives for `form` (the demo data's, the same every time)."""
+    """Invented answers and plan objectives for `form` (the demo data's, the same every time).
+
+    The demo's stories are written for the shipped form; an answer that does not fit a trainer's own
+    form (an option it does not offer) is dropped, as a move to that form would leave it behind.
+    """
+    from forms.record.carry_over import carry_over
+
     records = demo_data(form, SAMPLE_CASES, PREVIEW_USER, today).records
-    return (records[0].answers, records[0].plan) if records else ({}, [])
+    if not records:
+        return {}, []
+    return carry_over(records[0].answers, form, form).answers, records[0].plan
 
 
 def run_preview(args: argparse.Namespace) -> int:

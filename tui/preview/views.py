@@ -22,6 +22,7 @@ from forms.checks.findings import CriterionResult, summary
 from forms.checks.judged import PLAN, judged_paths
 from forms.definition.errors import FormError
 from forms.model import AssessmentForm, Record, Rubric
+from forms.record.review import answer_text
 from tui.widgets.key_bar import KeyBar
 
 ANSWER_WIDTH = 70
@@ -140,7 +141,9 @@ class RubricFindings(Screen[None]):
             count = len(self.record.plan)
             return f"judged the plan: {count} objective{'s' if count != 1 else ''}"
         value = self.record.answers.get(path)
-        shown = "(unanswered)" if value is None else for_terminal(" ".join(str(value).split()))
+        question = self.form.question(path)
+        words = answer_text(question, value) if question is not None else str(value)
+        shown = "(unanswered)" if value is None else for_terminal(" ".join(words.split()))
         if len(shown) > ANSWER_WIDTH:
             shown = shown[: ANSWER_WIDTH - 1] + "…"
         return f"judged {path}: {shown}"
