@@ -9,13 +9,15 @@ import stat
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from exports.schema import record_schema
 from forms.definition.registry import load_registry
 from forms.model import Case, Record
+from forms.record.sharing import NOT_FOR_PERSON, WITHHELD_NOTICE
 from storage.sqlite.store import SqliteStore
 from tests.cli_support import a4_in as a4
-from tests.pilot_support import CaseApp
+from tests.pilot_support import CaseApp, until
 from tui.screens.case_screen import CaseScreen
 
 
@@ -108,6 +110,34 @@ async def test_the_case_screen_exports_the_open_record_with_one_key(tmp_path: Pa
     assert "**Risk of serious harm:** Medium" in written.read_text()
     assert stat.S_IMODE(written.stat().st_mode) == 0o600
     assert any(str(written) in n for n in notices)
+    store.close()
+
+
+async def test_the_case_screen_makes_the_persons_copy_without_what_the_form_withholds(tmp_path: Path) -> None:
+    registry, _ = load_registry([])
+    form = registry.assessment("a4-assessment")
+    assert form is not None and form.question("offence.victims").withhold_from_person  # type: ignore[union-attr]
+    store = SqliteStore(tmp_path / "a4.db")
+    case = store.create_case(Case("AB1", "Sam Taylor", "2026-09-28", "pat", form.id), form.deadlines)
+    secret = "Her new address is 4 Quarry Lane"
+    answers = {"offence.what_happened": "Broke a window at the shop.", "offence.victims": secret}
+    record = store.create_record(Record("rec-1", case.ref, form.id, form.version, answers=answers), "pat")
+    folder = tmp_path / "out"
+    for key in ("m", "p", "o"):
+        app = CaseApp(CaseScreen(store=store, form=form, case=case, record=record, user="pat"))
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("f12")
+            await pilot.pause()
+            app.screen.query_one(".export-folder").value = str(folder)  # type: ignore[attr-defined]
+            await pilot.press(key)
+            await until(pilot, lambda: isinstance(pilot.app.screen, CaseScreen), "the export written")
+    team, person = (folder / "AB1-rec-1.md").read_text(), (folder / "AB1-rec-1.for-person.md").read_text()
+    assert secret in team and NOT_FOR_PERSON[:40] in team
+    assert secret not in person and "Broke a window" in person and WITHHELD_NOTICE[:40] in person
+    sheet = folder / "AB1-rec-1.for-person.pdf"
+    assert stat.S_IMODE(sheet.stat().st_mode) == 0o600
+    text = " ".join(PdfReader(sheet).pages[0].extract_text().split())
+    assert "Quarry Lane" not in text and "Your copy" in text
     store.close()
 
 

@@ -1,5 +1,9 @@
 """The case screen's export prompt: pick a format with one key, the record is written, A4 says where.
 
+Two more keys make the copy for the person on probation (Markdown or the
+A4 sheet), without the answers the form withholds, as `a4 export --for
+person` does; it is written beside the team's file, never over it.
+
 Written to a folder the practitioner can change (default `~/a4-exports`;
 the last folder exported to is remembered, see `tui.remembered`), one file
 per export named by case and record, readable by its owner only.  Enter in
@@ -27,6 +31,12 @@ from tui.remembered import EXPORT_FOLDER, recall, remember
 DEFAULT_FOLDER = "~/a4-exports"
 KEYS: dict[str, str] = {"md": "m", "json": "j", "fhir": "f", "csv": "c", "sheet": "s"}
 """One key per format, shown in the list."""
+PERSON_KEYS: dict[str, str] = {"md": "p", "sheet": "o"}
+"""One key per copy for the person on probation (the form's withheld answers left out), after the formats."""
+CHOICES: tuple[tuple[str, bool], ...] = (*((n, False) for n in KEYS), *((n, True) for n in PERSON_KEYS))
+"""(format, for the person) in the list's order, so Enter can export the highlighted one."""
+PERSON_SUFFIX = "for-person"
+"""Added before a person's copy's extension, so it never overwrites the team's file of the same record."""
 
 
 class ExportPrompt(ModalScreen[Path | None]):
@@ -38,6 +48,9 @@ class ExportPrompt(ModalScreen[Path | None]):
         Binding("escape", "cancel", "Cancel", id="export.cancel"),
         *(Binding(key, f"export('{name}')", FORMATS[name].label, show=False, id=f"export.{name}")
           for name, key in KEYS.items()),
+        *(Binding(key, f"export('{name}', True)", f"{FORMATS[name].label}, copy for the person", show=False,
+                  id=f"export.person.{name}")
+          for name, key in PERSON_KEYS.items()),
     ]  # fmt: skip
 
     def __init__(
@@ -56,6 +69,10 @@ class ExportPrompt(ModalScreen[Path | None]):
             yield Static(f"Export the record of {self.case.ref} as:", markup=False)
             yield OptionList(
                 *(Option(f"[{KEYS[f.name]}] {f.label}", id=f.name) for f in FORMATS.values()),
+                *(
+                    Option(f"[{key}] {FORMATS[name].label}: copy for the person", id=f"person:{name}")
+                    for name, key in PERSON_KEYS.items()
+                ),
                 classes="export-formats",
             )
             yield Static("Into the folder (Tab to change it):", markup=False)
@@ -74,12 +91,14 @@ class ExportPrompt(ModalScreen[Path | None]):
                 "Choose a format first: press its letter, or Tab to the list and pick one."
             )
             return
-        self.action_export(list(FORMATS)[index])
+        self.action_export(*CHOICES[index])
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.action_export(str(event.option.id))
+        audience, _, name = str(event.option.id).rpartition(":")
+        self.action_export(name, audience == "person")
 
-    def action_export(self, name: str) -> None:
+    def action_export(self, name: str, person: bool = False) -> None:
+        """Export in format `name`; with `person`, the copy for the person (withheld answers left out)."""
         from exports.files import file_name, write_private
         from storage.location import ensure_private_dir
 
@@ -89,8 +108,10 @@ class ExportPrompt(ModalScreen[Path | None]):
         try:
             audit = tuple(self.store.audit_trail(self.record.id))
             item = Exportable(self.case, self.record, self.form, audit, self.rubric)
+            item = item.copy_for_person() if person else item
+            extension = f"{PERSON_SUFFIX}.{fmt.extension}" if person else fmt.extension
             ensure_private_dir(folder)
-            path = folder / file_name(self.case.ref, self.record.id, fmt.extension)
+            path = folder / file_name(self.case.ref, self.record.id, extension)
             write_private(path, fmt.render(item), replace=True)  # a new export of the same record
         except (OSError, StoreError, ExportProblem) as error:
             reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
@@ -99,7 +120,8 @@ class ExportPrompt(ModalScreen[Path | None]):
             )
             return
         remember(EXPORT_FOLDER, typed)
-        self.app.notify(f"Exported as {fmt.label} to {path}", markup=False)
+        what = f"{fmt.label}, the copy for the person," if person else fmt.label
+        self.app.notify(f"Exported as {what} to {path}", markup=False)
         self.dismiss(path)
 
     def action_cancel(self) -> None:
