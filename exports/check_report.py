@@ -63,7 +63,11 @@ class RecordChecks:
         return {"reason": override.reason, "by": override.by, "acknowledged_by": override.acknowledged_by}
 
     def lines(self) -> list[str]:
-        """A heading line for the record, then one line per finding: where, what and the fix."""
+        """A heading line for the record, then one line per finding: where, what and the fix.
+
+        For a terminal: a reference, record id or quoted answer an older A4 stored with control
+        characters is shown with them as symbols (`for_terminal`).
+        """
         state = "passes" if not self.findings else f"{len(self.findings)} to fix"
         if not self.rubric:
             state = (
@@ -71,13 +75,13 @@ class RecordChecks:
                 "(add its file to your forms folder, or pass --forms DIR)"
             )
         head = f"{self.case.ref} {self.record.kind} ({self.record.status}, record {self.record.id}): {state}"
-        return [head, *(self._line(f) for f in self.findings)]
+        return [for_terminal(line) for line in (head, *(self._line(f) for f in self.findings))]
 
     def _line(self, finding: Finding) -> str:
         """ "  where: what", and the reason when the record was submitted past it."""
         line = f"  {finding.path or '(record)'}: {finding.message}"
         if override := self._override(finding):
-            by, reason = override["by"] or "the author", for_terminal(override["reason"])
+            by, reason = override["by"] or "the author", override["reason"]
             line += f" [submitted past it by {by}: {reason}]"
         return line
 

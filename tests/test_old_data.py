@@ -69,6 +69,12 @@ def test_stats_counts_the_rest(data: Path) -> None:
     assert f"of case {BAD_DATES_REF} left out" in result.stderr and "\x00" not in result.stderr
 
 
+def test_check_shows_old_ids_and_references_as_symbols(data: Path) -> None:
+    result = a4(data, "check")
+    assert "Traceback" not in result.stderr and "record ab␀cd" in result.stdout
+    assert RAW.search(result.stdout.replace("\n", "")) is None
+
+
 def test_exports_write_safe_names_and_text(data: Path, tmp_path: Path) -> None:
     out = tmp_path / "all"
     result = a4(data, "export", "--all", "--history", "--format", "md", "--out", f"{out}/")
@@ -150,3 +156,24 @@ def test_old_answers_and_names_never_reach_a_real_terminal_raw(tmp_path: Path) -
         term.wait_exit(PATIENCE)
     # Nothing lost: the answer is as stored, or (once saved) as it was shown.
     assert scene.answers()["first.a"] in (OLD_ANSWER, visible_controls(OLD_ANSWER, multiline=True))
+
+
+async def test_every_notice_shows_control_characters_as_symbols(tmp_path: Path) -> None:
+    """Toasts quote references, names and errors (a handover, a case without a locked record…): whichever
+    screen raises one, `A4App.notify` shows what it quotes with control characters as symbols."""
+    store = SqliteStore(tmp_path / "a4.db")
+    app = make_app(store)
+    try:
+        async with app.run_test(size=(100, 30)) as pilot:
+            screen = await caseload_shown(pilot)
+            screen.notify(
+                f"Case {ESC_REF} has no locked record to amend.", title=f"{ESC_REF}\x07", markup=False
+            )
+            await pilot.pause()
+            (notice,) = [n for n in app._notifications if "locked record" in n.message]
+            assert (
+                notice.message == "Case ESC␛[2J1 has no locked record to amend."
+                and notice.title == "ESC␛[2J1␇"
+            )
+    finally:
+        store.close()

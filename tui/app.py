@@ -26,6 +26,7 @@ from textual import events, on
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from exports.escape import for_terminal
@@ -266,6 +267,25 @@ class A4App(App[None], inherit_bindings=False):
             forms=self.case_forms,
             today=self.today(),
             hand_over_by=hand_over_by,
+        )
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notice of every screen passes here: what it quotes (a reference, a name, an error about a
+        file) is shown with control characters as symbols, so no toast can act on the terminal."""
+        super().notify(
+            for_terminal(message, multiline=True),
+            title=for_terminal(title),
+            severity=severity,
+            timeout=timeout,
+            markup=markup,
         )
 
     def on_mount(self) -> None:
