@@ -156,6 +156,19 @@ CASES_20: dict[str, tuple[str, list[str]]] = {
         '  [[criterion.check]]\n  kind = "required"\n  [[criterion.check]]\n  kind = "required"\n',
         ["f.toml:12:3: criterion[1].check[2]: this check repeats the one on line 10 (remove the copy)"],
     ),
+    "a sheet item copied": (
+        HEAD + SECTION_B + '[sheet]\n  [[sheet.item]]\n  block = "risk"\n  question = "b.q"\n'
+        '  [[sheet.item]]\n  block = "risk"\n  question = "b.q"\n',
+        ["f.toml:16:3: sheet.item[2]: this sheet item repeats the one on line 13 (remove the copy)"],
+    ),
+    "a TOML file that is not a form": (
+        'user = "pat"\nrole = "practitioner"\n',
+        [
+            "f.toml:1:1: this is not a form definition: it has none of the keys id, kind, title and version "
+            '(a form starts with id, kind = "assessment", "rubric" or "plan", title and version; '
+            "keep other TOML files out of your forms folder)"
+        ],
+    ),
     "a suggestion copied": (
         'id = "p"\nkind = "plan"\ntitle = "P"\nversion = "1.0.0"\nform = "a4-assessment"\n\n'
         '[[suggest]]\narea = "accommodation"\ngoal = "I will"\n\n'

@@ -398,9 +398,10 @@ class A4App(App[None], inherit_bindings=False):
     def _show_handover(self, case: Case, record: Record, form: AssessmentForm, handover: Handover) -> None:
         """The one-screen handover summary; Enter opens the case."""
         from exports.handover import handover_summary
+        from storage.kept_forms import companions
         from tui.modals.handover import HandoverSummaryScreen
 
-        rubric = self.registry.rubric_for(form.id)
+        _plan, rubric = companions(self.registry, self.store, form)
         summary = handover_summary(handover, case, record, form, rubric, today=self.today())
         self.push_screen(
             HandoverSummaryScreen(case.ref, case.name, summary),

@@ -169,6 +169,14 @@ def _build(
 ) -> tuple[Definition | None, list[FormError], str]:
     """The definition in parsed `data`, built from whatever parts are valid, and its problems in order."""
     ctx = Context(file, text)
+    if data and not any(key in data for key in HEADER_KEYS[:4]):  # an empty file is a form not yet begun
+        ctx.error(
+            (),
+            "this is not a form definition: it has none of the keys id, kind, title and version",
+            'a form starts with id, kind = "assessment", "rubric" or "plan", title and version; '
+            "keep other TOML files out of your forms folder",
+        )
+        return None, ctx.errors, ctx.unchecked
     header = _header(ctx, data, file)
     definition: Definition | None = None
     if header is not None:

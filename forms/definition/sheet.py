@@ -38,9 +38,9 @@ def load_sheet(ctx: Context, data: Mapping[str, Any], form: AssessmentForm) -> S
     path: Path = ("sheet",)
     ctx.check_keys(table, path, SHEET_KEYS)
     words = ctx.whole(table, path, "words", minimum=MIN_WORDS) or DEFAULT_WORDS
-    items = [
-        _item(ctx, item_path, entry, form, words) for item_path, entry in ctx.tables(table, path, "item")
-    ]
+    entries = ctx.tables(table, path, "item")
+    items = [_item(ctx, item_path, entry, form, words) for item_path, entry in entries]
+    ctx.copies(entries, "sheet item")
     return Sheet(tuple(i for i in items if i is not None))
 
 
