@@ -91,6 +91,11 @@ CASES_20: dict[str, tuple[str, list[str]]] = {
         '  [[section.question]]\n  id = "why"\n  label = "W"\n  require_if = "linked == \'yes\'"\n',
         ["f.toml:11:10: section[1].question[1].type: unknown question type 'yes/no' (did you mean 'yesno'?)"],
     ),
+    "a choice without options has no follow-on errors from conditions naming its options": (
+        HEAD + SECTION_A + '  [[section.question]]\n  id = "level"\n  type = "choice"\n  label = "L"\n'
+        '  [[section.question]]\n  id = "why"\n  label = "W"\n  require_if = "level in [\'high\']"\n',
+        ["f.toml:9:3: section[1].question[1].options: missing required key 'options' (add options = …)"],
+    ),
     "a misspelt required key is one message at the misspelling": (
         HEAD + SECTION_A + '  [[section.question]]\n  id = "q"\n  lable = "Q"\n',
         ["f.toml:11:3: section[1].question[1].lable: unknown key 'lable' (did you mean 'label'?)"],
@@ -211,6 +216,25 @@ def test_a_broken_assessment_is_reported_once_and_its_rubric_and_plan_are_not_ca
     assert result.stdout.splitlines() == [
         f"{tmp_path}/psr.toml:8:15: the line ends inside a string (close the quote on the same line)",
         f"{tmp_path}/psr-plan.toml and {tmp_path}/psr-qa.toml: not checked against form 'psr', "
+        "which has problems of its own (fix those, then check again)",
+        "1 problem in 1 file",
+    ]
+
+
+def test_a_misspelt_kind_is_one_message_and_its_rubric_is_not_called_missing(tmp_path: Path) -> None:
+    (tmp_path / "psr.toml").write_text(
+        'id = "psr"\nkind = "assesment"\ntitle = "P"\nversion = "1.0.0"\n\n'
+        '[[section]]\nid = "a"\ntitle = "A"\n  [[section.question]]\n  id = "q"\n  label = "Q"\n'
+    )
+    (tmp_path / "psr-qa.toml").write_text(
+        'id = "psr-qa"\nkind = "rubric"\ntitle = "Q"\nversion = "1.0.0"\nform = "psr"\n'
+        '[[criterion]]\nid = "c"\ntitle = "C"\ngraded = true\n'
+    )
+    result = run_a4("forms", "check", str(tmp_path))
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        f"{tmp_path}/psr.toml:2:8: kind: unknown kind 'assesment' (did you mean 'assessment'?)",
+        f"{tmp_path}/psr-qa.toml: not checked against form 'psr', "
         "which has problems of its own (fix those, then check again)",
         "1 problem in 1 file",
     ]

@@ -97,6 +97,8 @@ class _Subject:
             )
             return
         if kind in ("choice", "yesno", "cell", "multi", "grid"):
+            if not self.question.options:
+                return  # its options could not be read: that is reported at the question, once
             yield from self._options(op, fixed, name_first)
         elif kind in ("scale", "number"):
             yield from self._numbers(op, fixed)

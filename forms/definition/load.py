@@ -252,6 +252,9 @@ def _load_set(files: list[Path]) -> list[LoadResult]:
     for index, (file, text, data, _) in enumerate(parsed):
         if data is None and tables.kind_of(text) == "assessment":
             _unreadable_assessment(text, latest)
+        elif data is not None and data.get("kind") not in FORM_KINDS and isinstance(data.get("id"), str):
+            # a misspelt kind: its own message says so; forms naming it are not told it is missing
+            latest.setdefault(data["id"], ((), None))
         if data is not None and data.get("kind") == "assessment":
             form, errors, _ = _build(data, text, file, None)
             built[index] = form, errors, ""
