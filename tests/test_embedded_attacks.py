@@ -236,3 +236,30 @@ async def test_the_app_shows_an_imported_sign_off_as_the_files(store: SqliteStor
         f"⤓ approved by kim.qa on {NOW[:10]}, per the imported file crafted.json",
         f"⤓ countersigned by chief.officer on {NOW[:10]}, per the imported file crafted.json",
     ]
+
+
+async def test_the_app_shows_an_imported_qa_comment_as_the_files(
+    store: SqliteStore, form: AssessmentForm
+) -> None:
+    """A returned record from a file: its QA comment beside the section names the file, not this store."""
+    from tests.a4_app_harness import caseload_shown, make_app
+    from tests.pilot_support import until
+    from tui.config import Config
+    from tui.screens.case_screen import CaseScreen
+    from tui.widgets.comments import CommentNote
+
+    record = Record(
+        "r-returned", "C-9", form.id, form.version, status="returned", author="jo", version=2,
+        created_at=NOW, updated_at=NOW, answers={"rosh.level": "low"},
+        comments=[Comment("c1", "rosh.level", "Say who is at risk.", "kim.qa", NOW)],
+    )  # fmt: skip
+    text = to_json(record, Case("C-9", "Jordan Hughes", "2025-02-03", "jo"), form, [])
+    registry, _ = load_registry([])
+    import_incoming(store, parse_export(text, "returned.json", registry), actor="ana")
+    async with make_app(store, Config(user="jo", role="practitioner")).run_test(size=(120, 40)) as pilot:
+        await caseload_shown(pilot)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(pilot.app.screen, CaseScreen), "the case opened")
+        await until(pilot, lambda: bool(pilot.app.screen.query(CommentNote)), "the QA comment shown")
+        shown = str(pilot.app.screen.query_one(CommentNote).render())
+    assert f"QA comment from kim.qa on {NOW[:10]}, per the imported file returned.json: Say who" in shown

@@ -930,6 +930,14 @@ def test_an_administrator_signs_off_only_in_their_own_name_and_never_their_own_r
         sql(ADMIN).execute("SELECT set_config('a4.act_as', 'kim', true)")
         sql(ADMIN).execute(approve, (own.id,))
     assert raised.value.sqlstate == ERR_OWN_APPROVAL
+    with pytest.raises(psycopg.Error) as raised, sql(ADMIN).transaction():  # posing as the author: a reason
+        sql(ADMIN).execute("SELECT set_config('a4.act_as', 'sam', true)")
+        sql(ADMIN).execute(
+            "UPDATE records SET payload = jsonb_set(payload, '{answers,rosh.level}', '\"very_high\"') "
+            "WHERE id = %s",
+            (sams.id,),
+        )
+    assert raised.value.sqlstate == ERR_REASON
     with pytest.raises(NotPermittedError):
         admin.transition(own.id, "approved", "kim")  # the API, naming kim: the same refusal
     assert everything(sql) == before

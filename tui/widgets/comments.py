@@ -17,14 +17,19 @@ from textual.message import Message
 from textual.widgets import Static
 
 from forms.model import Comment
+from forms.record.signoff import per_file
 
 
 def comment_text(comment: Comment) -> Text:
-    """A comment as the author reads it, with the action to take in words."""
+    """A comment as the author reads it, with the action to take in words.
+
+    One that came with an imported file says so: it is the file's history, not a comment given here.
+    """
     day = comment.on[:10]
     text = Text()
     text.append("QA comment", style="bold")
-    text.append(f" from {comment.by or 'the QA assessor'}{f' on {day}' if day else ''}: ")
+    source = per_file(comment.imported_from)
+    text.append(f" from {comment.by or 'the QA assessor'}{f' on {day}' if day else ''}{source}: ")
     text.append(comment.text)
     text.append("\n  Enter: mark resolved", style="italic")
     return text
