@@ -42,6 +42,7 @@ from storage.postgres.store import PostgresStore
 from storage.store import (
     AuditEvent,
     DuplicateError,
+    InvalidTransitionError,
     NotFoundError,
     NotPermittedError,
     ReasonRequiredError,
@@ -1115,3 +1116,75 @@ def test_what_the_docs_say_the_database_does_not_hold_it_does_not(login: Login, 
     refused(sql("lee"), ERR_OWN_APPROVAL, "UPDATE records SET status = 'approved' WHERE id = %s", (lees.id,))
     alis = case_with_record(admin, "C-3", "ali", status="submitted")
     assert raw.execute("UPDATE records SET status = 'approved' WHERE id = %s", (alis.id,)).rowcount == 0
+
+
+def test_5_links_and_sign_off_times_are_the_databases_to_check(login: Login, sql: Sql) -> None:
+    """docs/team.md: a link points at a countersigned record of the same case; sign-off and comment
+    times never lie in the future (A4005), whoever writes them."""
+    admin = login(ADMIN)
+    open_one = case_with_record(admin, "C-1", "sam", status="submitted")
+    other_case = case_with_record(admin, "C-2", "sam", status="submitted")
+    for to in ("approved", "locked"):
+        login("kim").transition(other_case.id, to, "kim")  # countersigned, but of another case
+    raw = sql("sam")
+    insert = (
+        "INSERT INTO records (id, case_ref, form_id, form_version, kind, status, author, version, "
+        "created_at, updated_at, {link}, payload) VALUES ('r', 'C-1', 'a4-assessment', '1.0.0', 'review', "
+        "'draft', 'sam', 1, %s, %s, %s, '{{}}')"
+    )
+    login("kim").transition(open_one.id, "returned", "kim", comments=[Comment("c1", "rosh", "Why?")])
+    before = everything(sql)
+    for link, target in (("amends", open_one.id), ("reviews", open_one.id), ("amends", other_case.id)):
+        refused(raw, ERR_SET_BY_DATABASE, insert.format(link=link), (NOW, NOW, target))
+    refused(
+        raw,
+        ERR_SET_BY_DATABASE,
+        "UPDATE comments SET resolved_by = 'sam', resolved_at = %s WHERE record_id = %s",
+        ("2999-01-01T00:00:00+00:00", open_one.id),
+    )
+    assert everything(sql) == before
+    login("sam").transition(open_one.id, "submitted", "sam")
+    before = everything(sql)
+    refused(
+        sql("kim"),
+        ERR_SET_BY_DATABASE,
+        "INSERT INTO grades (record_id, criterion, level, by, at) VALUES (%s, 'a', 'good', 'kim', %s)",
+        (open_one.id, "2999-01-01T00:00:00+00:00"),
+    )
+    assert everything(sql) == before
+
+
+def test_5_through_the_api_too_the_workflow_has_no_other_path_and_the_database_sets_what_it_sets(
+    login: Login, sql: Sql
+) -> None:
+    """Finding 5 through the Python API: a script's save or step meets the same walls as psql."""
+    admin = login(ADMIN)
+    record = case_with_record(admin, "C-1", "sam")
+    sam = login("sam")
+    before = everything(sql)
+    for to in ("returned", "approved", "locked"):  # no step of the workflow from a draft
+        with pytest.raises(InvalidTransitionError):
+            sam.transition(record.id, to, "sam")
+    assert everything(sql) == before
+    forged = dataclasses.replace(
+        sam.get_record(record.id),
+        author="jo",
+        version=record.version + 1000,
+        created_at="2020-01-01T00:00:00",
+    )
+    with pytest.raises(StoreError):  # a version the store does not hold is a stale save, refused
+        sam.save_record(forged, "sam")
+    assert everything(sql) == before
+    saved = sam.save_record(dataclasses.replace(forged, version=record.version), "sam")
+    assert (saved.author, saved.version, saved.created_at) == ("sam", record.version + 1, record.created_at)
+    submitted = sam.transition(record.id, "submitted", "sam")
+    kim = login("kim")
+    kim.transition(record.id, "approved", "kim")
+    assert [(e.actor, e.new) for e in admin.audit_trail(record.id) if e.kind == "status"] == [
+        ("sam", "submitted"),
+        ("kim", "approved"),
+    ]
+    before = everything(sql)
+    with pytest.raises(InvalidTransitionError):  # approved → returned is no step of the workflow
+        kim.transition(submitted.id, "returned", "kim")
+    assert everything(sql) == before
