@@ -199,6 +199,10 @@ STORIES: tuple[Story, ...] = (
                     "who": "The man who was punched",
                     "plan": "No contact condition; police told of any sighting",
                 },
+                {
+                    "who": "People in the town centre at closing time",
+                    "plan": "Agreed to stay out of the town-centre pubs on weekend nights",
+                },
             ],
             "rmp.contingency": [
                 {
@@ -253,7 +257,12 @@ STORIES: tuple[Story, ...] = (
         order=Order(
             "community order",
             18,
-            ("alcohol treatment: 6 months", "rehabilitation activity: 20 days", "programme: thinking skills"),
+            (
+                "alcohol treatment: 6 months",
+                "rehabilitation activity: 20 days",
+                "programme: thinking skills",
+                "prohibited activity: no contact with the man harmed",
+            ),
             "Magistrates' Court",
         ),
     ),
@@ -764,6 +773,11 @@ STORIES: tuple[Story, ...] = (
                 {
                     "who": "Teenagers in the park",
                     "plan": "Exclusion from the park; police patrols after school",
+                },
+                {"who": "Staff", "plan": "Two staff at office appointments; no lone home visits"},
+                {
+                    "who": "Others in custody, if sentenced for a breach",
+                    "plan": "Custody told of the knife risk and the exploitation on arrival",
                 },
             ],
             "rmp.contingency": [

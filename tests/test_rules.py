@@ -138,3 +138,79 @@ def test_mistakes_in_rule_checks_are_placed_and_explained() -> None:
         "19:71 'level' is not a question of the form, written as section.question",
         "20:12 'reason' must not be empty",
     ]
+
+
+GROUP_FORM = FORM.replace(
+    '''  [[section.question]]
+  id = "level_differs"''',
+    '''  [[section.question]]
+  id = "safety"
+  type = "group"
+  label = "Keeping the people at risk safe"
+  require_if = "level in ['medium', 'high', 'very_high']"
+
+    [[section.question.field]]
+    id = "who"
+    type = "line"
+    label = "Person or group"
+
+  [[section.question]]
+  id = "level_differs"''',
+)
+
+GROUP_RUBRIC = """id = "t-qa"
+kind = "rubric"
+title = "T QA"
+version = "1.0.0"
+form = "t"
+
+[[criterion]]
+id = "rules"
+title = "Rules"
+
+  [[criterion.check]]
+  kind = "entries_cover_grid"
+  group = "rosh.safety"
+  grid = "rosh.who"
+  min_level = "medium"
+"""
+
+
+def group_findings(answers: dict, rubric_text: str = GROUP_RUBRIC) -> tuple[list[str], list[str]]:
+    form = load_text(GROUP_FORM, "t.toml").definition
+    assert isinstance(form, AssessmentForm)
+    result = load_text(rubric_text, "t-qa.toml", assessments={"t": form})
+    errors = [f"{e.line}:{e.col} {e.message}" for e in result.errors]
+    if not isinstance(result.definition, Rubric):
+        return [], errors
+    record = Record("r", "C-1", "t", "1.0.0", answers=answers)
+    return [f.message for r in run_checks(result.definition, form, record) for f in r.findings], errors
+
+
+def test_each_person_or_group_at_risk_needs_an_entry_keeping_them_safe() -> None:
+    grid = {"children": {"community": "high"}, "public": {"custody": "medium"}}
+    one = [{"who": "The child harmed"}]
+    assert group_findings({"rosh.who": grid, "rosh.level": "high", "rosh.safety": one}) == (
+        [
+            "Risk of serious harm: “Keeping the people at risk safe” has 1 entry, but the grid has 2 people "
+            "or groups at risk at Medium or above (Children, Public): add an entry for each"
+        ],
+        [],
+    )
+    two = [*one, {"who": "People in the park"}]
+    assert group_findings({"rosh.who": grid, "rosh.level": "high", "rosh.safety": two}) == ([], [])
+    low = {"children": {"community": "low"}, "public": {"community": "medium"}}
+    assert group_findings({"rosh.who": low, "rosh.level": "medium", "rosh.safety": one}) == ([], [])
+    # Optional below medium and left empty: nothing to say; an entry written is still counted.
+    assert group_findings({"rosh.who": low, "rosh.level": "low"}) == ([], [])
+
+
+def test_mistakes_in_entries_cover_grid_are_placed_and_explained() -> None:
+    text = GROUP_RUBRIC.replace('group = "rosh.safety"', 'group = "rosh.level"').replace(
+        'min_level = "medium"', 'min_level = "severe"'
+    )
+    _, errors = group_findings({}, text)
+    assert errors == [
+        "13:11 'rosh.level' is a choice question, not a group",
+        "15:15 'severe' is not a level of the grid 'rosh.who'",
+    ]

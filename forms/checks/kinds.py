@@ -102,6 +102,15 @@ CHECK_KINDS: dict[str, CheckKind] = {
             },
         ),
         CheckKind(
+            "entries_cover_grid",
+            "fewer entries in a group than people or groups at risk in a grid",
+            {
+                "group": Param("path", required=True, doc="the group with one entry per person or group"),
+                "grid": Param("path", required=True, doc="the grid of who is at risk"),
+                "min_level": Param("text", default=None, doc="the lowest level in the grid that counts"),
+            },
+        ),
+        CheckKind(
             "full_assessment_when",
             "a short (layer 1) assessment where the form's rule says a full one is needed",
             {

@@ -25,7 +25,7 @@ from forms.checks.findings import CriterionResult, Finding, entry_path, plan_pat
 from forms.checks.judged import PLAN, judged_paths
 from forms.checks.kinds import with_defaults
 from forms.checks.plan import PLAN_TITLE, check_plan_covers, check_smart, objective_name
-from forms.checks.rules import check_full_assessment_when, check_level_covers_grid
+from forms.checks.rules import check_entries_cover_grid, check_full_assessment_when, check_level_covers_grid
 from forms.model import AssessmentForm, Check, PlanTemplate, Question, Record, Rubric, Section
 from forms.record.words import count_words, text_answers
 
@@ -210,6 +210,7 @@ CHECKS: dict[str, CheckFunction] = {
     "plan_covers": check_plan_covers,
     "smart": check_smart,
     "level_covers_grid": check_level_covers_grid,
+    "entries_cover_grid": check_entries_cover_grid,
     "full_assessment_when": check_full_assessment_when,
     "phrases": check_phrases,
 }

@@ -2,6 +2,8 @@
 
 `level_covers_grid`: the overall risk level must be at least the highest
 level in the who-is-at-risk grid, or say why it is lower.
+`entries_cover_grid`: a group (keeping the people at risk safe) has an
+entry for each person or group the grid rates at risk.
 `full_assessment_when`: a short (layer 1) assessment is refused where the
 form's rule, a condition over the whole form, says a full one is needed;
 `short_refusals` lets the case screen refuse the switch to short with the
@@ -73,6 +75,41 @@ def _first_answered(form: AssessmentForm, expr: Any, answers: Mapping[str, Any])
         if resolved is not None and is_answered(answers.get(resolved.path)):
             return resolved.path
     return ""
+
+
+def check_entries_cover_grid(ctx: CheckContext, params: Mapping[str, Any]) -> Iterator[Draft]:
+    """Fewer entries in `group` than grid rows with a cell at `min_level` or above (any level if unset).
+
+    Judged where the group is required, or where entries were written although it is not.
+    """
+    group_path, grid_path = params["group"], params["grid"]
+    section = next((s for s in ctx.visible if s.id == group_path.partition(".")[0]), None)
+    group = ctx.form.question(group_path)
+    grid = ctx.form.question(grid_path)
+    if section is None or group is None or grid is None or not ctx.is_visible(section, group):
+        return
+    levels = [o.id for o in grid.options]
+    lowest = levels.index(params["min_level"]) if params.get("min_level") in levels else 0
+    cells = ctx.answers.get(grid_path)
+    at_risk = [
+        row.label
+        for row in grid.rows
+        if isinstance(cells, Mapping)
+        and isinstance(row_cells := cells.get(row.id), Mapping)
+        and any(c in levels and levels.index(c) >= lowest for c in row_cells.values())
+    ]
+    entries = ctx.answers.get(group_path)
+    count = len(entries) if isinstance(entries, list) else 0
+    if not count and not ctx.is_required(section, group):
+        return  # optional here (e.g. a risk management plan below medium) and left empty
+    if count < len(at_risk):
+        said = "1 entry" if count == 1 else f"{count} entries"
+        level = f" at {grid.options[lowest].label} or above" if lowest else ""
+        yield Draft(
+            f"{section.title}: “{group.label}” has {said}, but the grid has {len(at_risk)} people or groups "
+            f"at risk{level} ({', '.join(at_risk)}): add an entry for each",
+            group_path,
+        )
 
 
 def check_full_assessment_when(ctx: CheckContext, params: Mapping[str, Any]) -> Iterator[Draft]:

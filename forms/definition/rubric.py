@@ -373,8 +373,31 @@ def _level_covers_grid(ctx: Context, path: Path, params: dict[str, Any], form: A
         )
 
 
+def _entries_cover_grid(
+    ctx: Context, path: Path, params: dict[str, Any], form: AssessmentForm | None
+) -> None:
+    """`group` a group, `grid` a grid, `min_level` one of the grid's levels."""
+    if form is None:
+        return
+    found = {}
+    for name, wanted in (("group", "group"), ("grid", "grid")):
+        question = form.question(params[name]) if params.get(name) else None
+        if question is not None and question.type != wanted:
+            ctx.error((*path, name), f"'{params[name]}' is a {question.type} question, not a {wanted}")
+            question = None
+        found[name] = question
+    grid, level = found["grid"], params.get("min_level")
+    if grid is not None and level is not None and level not in (levels := [o.id for o in grid.options]):
+        ctx.error(
+            (*path, "min_level"),
+            f"'{level}' is not a level of the grid '{params['grid']}'",
+            f"use one of: {', '.join(levels)}",
+        )
+
+
 _CROSS_CHECKS: dict[str, Callable[[Context, Path, dict[str, Any], AssessmentForm | None], None]] = {
     "level_covers_grid": _level_covers_grid,
+    "entries_cover_grid": _entries_cover_grid,
     "text_when": _text_when,
     "min_sources": _min_sources,
     "smart": _smart,
