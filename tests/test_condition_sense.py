@@ -168,6 +168,11 @@ MISTAKES: dict[str, tuple[str, str]] = {
         AT.format(22) + "'2025-02-30' is not a day of the calendar, so 'seen' never equals it "
         "(write a day that exists, as YYYY-MM-DD, e.g. seen < '2025-04-01')",
     ),
+    "an option id without quotes": (
+        "level == high",
+        AT.format(23) + "'high' is not a question in section 'risk' or the form "
+        "(to compare with the answer 'high', put it in quotes: 'high')",
+    ),
     "conditions are not Python": (
         "__import__('os').system('ls')",
         AT.format(14) + "'__import__(' calls something, but conditions are not Python and run nothing "

@@ -78,6 +78,24 @@ CASES_20: dict[str, tuple[str, list[str]]] = {
             f"(add [[section]] with its own keys above this line; {SHAPE})"
         ],
     ),
+    "a [[criterion]] missing before a criterion's keys": (
+        'id = "r"\nkind = "rubric"\ntitle = "R"\nversion = "1.0.0"\nform = "a4-assessment"\n\n'
+        '[[criterion]]\nid = "c"\ntitle = "C"\n  [[criterion.check]]\n  kind = "required"\n\n'
+        'id = "d"\ntitle = "D"\n  [[criterion.check]]\n  kind = "word_budget"\n',
+        [
+            "f.toml:13:1: 'id' is not a key of [[criterion.check]] "
+            "(a new criterion starts here: add [[criterion]] on the line above)"
+        ],
+    ),
+    "a field in a section whose question header is missing": (
+        HEAD + SECTION_A + '  [[section.question]]\n  id = "q"\n  type = "group"\n  label = "Q"\n'
+        '    [[section.question.field]]\n    id = "f"\n    label = "F"\n'
+        + SECTION_B.replace("  [[section.question]]\n", "  [[section.question.field]]\n"),
+        [
+            "f.toml:19:3: [[section.question.field]] has no [[section.question]] above it "
+            f"(add [[section.question]] with its own keys above this line; {SHAPE})"
+        ],
+    ),
     "[[section.field]] for a field of a group": (
         HEAD + SECTION_A + '  [[section.question]]\n  id = "q"\n  type = "group"\n  label = "Q"\n'
         '  [[section.field]]\n  id = "f"\n  label = "F"\n' + SECTION_B,

@@ -87,11 +87,19 @@ def _report_unknown_names(ctx: Context, form: AssessmentForm, item: Pending) -> 
             continue
         message, hint = _below_a_question(form, item.scope, name) or (
             f"'{name}' is not a question {_where(item.scope)}",
-            did_you_mean(name, _candidates(form, item.scope))
+            _unquoted_answer(form, name)
+            or did_you_mean(name, _candidates(form, item.scope))
             or "a bare name is a question in the same section; write section.question for another",
         )
         column = ctx.spot(item.path).col_in_string(item.expr.name_columns()[name])
         ctx.error(item.path, message, hint, col=column)
+
+
+def _unquoted_answer(form: AssessmentForm, name: str) -> str:
+    """The fix when a name is an option id written without quotes (`level == high`), else ""."""
+    if "." in name or not any(o.id == name for _, q in form.questions() for o in q.options):
+        return ""
+    return f"to compare with the answer '{name}', put it in quotes: '{name}'"
 
 
 def _below_a_question(form: AssessmentForm, scope: str | None, name: str) -> tuple[str, str] | None:

@@ -91,40 +91,73 @@ def headers(text: str) -> list[Header]:
 
 
 def mistakes(text: str, file: str) -> list[FormError]:
-    """A problem for each header that is not one this kind of file has, or that has no parent above it."""
+    """A problem for each header that is not one this kind of file has, or that has no parent above it,
+    and for a table's keys written where the header that should open their table was left out."""
     kind = kind_of(text)
     if kind is None:
         return []
     arrays, tables = ARRAYS[kind], TABLES[kind]
-    errors: list[FormError] = []
-    seen: set[str] = set()
+    errors: dict[int, FormError] = {}
+    opened: set[str] = set()
+    """Arrays with an entry open now: a child may follow only while its parent is open."""
     lines = text.splitlines()
-    previous: Header | None = None
-    for header in headers(text):
-        orphan = _orphan_keys(lines, header, previous, arrays, seen)
-        problem = _problem(header, arrays, tables, seen, kind)
-        if orphan is not None:
-            errors.append(FormError(file, *orphan))
-        elif problem is not None:
-            message, hint = problem
-            errors.append(FormError(file, header.line, header.col, "", message, hint))
-        seen.add(header.name)
-        if problem is not None and header.name in arrays:
-            seen.add(header.name.rpartition(".")[0])  # one missing parent is said once, not at each child
-        previous = header
-    return errors
+    found = headers(text)
+    for index, header in enumerate(found):
+        previous = found[index - 1] if index else None
+        end = found[index + 1].line if index + 1 < len(found) else len(lines) + 1
+        orphan = _orphan_keys(lines, header, previous, arrays, opened)
+        for place in (orphan, _stray_keys(lines, header, end)):
+            if place is not None:
+                errors.setdefault(place[0], FormError(file, *place))
+        problem = _problem(header, arrays, tables, opened, kind)
+        if problem is not None and orphan is None:
+            errors.setdefault(header.line, FormError(file, header.line, header.col, "", *problem))
+        _open(header, arrays, opened, problem is not None)
+    return [errors[line] for line in sorted(errors)]
+
+
+def _open(header: Header, arrays: tuple[str, ...], opened: set[str], wrong: bool) -> None:
+    """A new entry of an array opens it and closes its children (the new entry has none yet); a child
+    reported without its parent opens the parent too, so the missing parent is said once."""
+    if not header.array or header.name not in arrays:
+        return
+    opened.difference_update({name for name in opened if name.startswith(header.name + ".")})
+    opened.add(header.name)
+    if wrong:
+        opened.add(header.name.rpartition(".")[0])
 
 
 _ID_KEY = re.compile(r"^(?P<indent>[ \t]*)id[ \t]*=")
+_TITLE_KEY = re.compile(r"^[ \t]*title[ \t]*=")
 _OWN_ID = frozenset(
     {"template", "template.question", "template.question.field", "section", "section.question"}
     | {"section.question.field", "criterion"}
 )
 """Tables that have an `id` of their own (as the file itself has): a second one starts a new table."""
 
+_NO_ID: dict[str, str] = {
+    "criterion.check": "criterion",
+    "deadlines": "section",
+    "sheet": "section",
+    "sheet.item": "section",
+}
+"""Tables without an `id` key, and the table whose `id` and `title` land in them when its header is
+left out."""
+
+
+def _stray_keys(lines: list[str], header: Header, end: int) -> tuple[int, int, str, str, str] | None:
+    """Where a table's `id` and `title` were written inside a table that has neither, its header left out
+    (a [[criterion]] missing before its keys puts them in the check above)."""
+    parent = _NO_ID.get(header.name)
+    block = range(header.line + 1, end)
+    ids = [n for n in block if _ID_KEY.match(lines[n - 1])] if parent else []
+    if not parent or not ids or not any(_TITLE_KEY.match(lines[n - 1]) for n in block if n > ids[0]):
+        return None
+    return _place(lines, ids[0], f"'id' is not a key of {_written(header)}", parent)
+
 
 def _orphan_keys(
-    lines: list[str], header: Header, previous: Header | None, arrays: tuple[str, ...], seen: set[str]
+    lines: list[str], header: Header, previous: Header | None, arrays: tuple[str, ...], opened: set[str]
 ) -> tuple[int, int, str, str, str] | None:
     """Where the keys of a parent table begin when its `[[parent]]` header was left out above `header`.
 
@@ -133,7 +166,7 @@ def _orphan_keys(
     than at the questions that follow (which are not wrong).
     """
     parent = header.name.rpartition(".")[0]
-    if not header.array or header.name not in arrays or parent not in arrays or parent in seen:
+    if not header.array or header.name not in arrays or parent not in arrays or parent in opened:
         return None
     first = previous.line if previous else 0
     ids = [n for n in range(first + 1, header.line) if _ID_KEY.match(lines[n - 1])]
@@ -141,16 +174,20 @@ def _orphan_keys(
     ids = ids[1:] if own else ids
     if not ids:
         return None
-    line = ids[0]
-    indent = _ID_KEY.match(lines[line - 1])
-    col = len(indent.group("indent")) + 1 if indent else 1
-    word = parent.rpartition(".")[2]
     if previous is None:
         where = "'id' is set a second time at the top of the file"
     elif own:
         where = f"'id' is set a second time in the {_written(previous)} above"
     else:
         where = f"'id' is not a key of {_written(previous)}"
+    return _place(lines, ids[0], where, parent)
+
+
+def _place(lines: list[str], line: int, where: str, parent: str) -> tuple[int, int, str, str, str]:
+    """The problem at the `id` on `line`: the table `parent` starts there, without its header."""
+    indent = _ID_KEY.match(lines[line - 1])
+    col = len(indent.group("indent")) + 1 if indent else 1
+    word = parent.rpartition(".")[2]
     return line, col, "", where, f"a new {word} starts here: add [[{parent}]] on the line above"
 
 
@@ -159,12 +196,12 @@ def _written(header: Header) -> str:
 
 
 def _problem(
-    header: Header, arrays: tuple[str, ...], tables: tuple[str, ...], seen: set[str], kind: str
+    header: Header, arrays: tuple[str, ...], tables: tuple[str, ...], opened: set[str], kind: str
 ) -> tuple[str, str] | None:
     written = f"[[{header.name}]]" if header.array else f"[{header.name}]"
     if (header.array and header.name in arrays) or (not header.array and header.name in tables):
         parent = header.name.rpartition(".")[0]
-        if parent in arrays and parent not in seen:
+        if parent in arrays and parent not in opened:
             return (
                 f"{written} has no [[{parent}]] above it",
                 f"add [[{parent}]] with its own keys above this line; {SHAPES[kind]}",
