@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -94,6 +95,75 @@ def test_a_data_folder_of_another_user_is_named_as_such(tmp_path: Path) -> None:
     os.chown(folder, 65534, 65534)
     message = folder_problem(folder, PermissionError(13, "Permission denied", str(folder / "a4.db")))
     assert message.startswith(f"The A4 data folder {folder} belongs to another user. Nothing was changed.")
+
+
+def _as_an_ordinary_user(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """The real `a4` on the store in `data`, with permissions checked as for anyone but root.
+
+    As root (CI's containers) the process keeps its user id but loses the capabilities that pass
+    every permission check (setpriv's bounding set), so a folder's mode and owner count as they do
+    for a practitioner; as anyone else it runs as it is.
+    """
+    command = [sys.executable, "-m", "tui.cli", *args]
+    if os.geteuid() == 0:
+        command = ["setpriv", "--bounding-set", "-dac_override,-dac_read_search,-fowner", *command]
+    env = {**os.environ, "A4_DATA_DIR": str(data)}
+    return subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT_SECONDS, env=env)
+
+
+_DENIED = "is not yours to read or write (permission denied)"
+
+
+def _unsearchable(tmp_path: Path) -> Path:
+    folder = tmp_path / "unsearchable"
+    folder.mkdir()
+    folder.chmod(0o600)  # readable, but nothing in it can be opened
+    return folder
+
+
+def _another_users(tmp_path: Path) -> Path:
+    if os.geteuid() != 0:
+        return Path("/")  # root's, for anyone else
+    folder = tmp_path / "theirs"
+    folder.mkdir(mode=0o700)
+    os.chown(folder, 65534, 65534)
+    return folder
+
+
+def _under_a_read_only_folder(tmp_path: Path) -> Path:
+    parent = tmp_path / "read-only"
+    parent.mkdir()
+    parent.chmod(0o555)
+    return parent / "data"
+
+
+@pytest.mark.parametrize(
+    ("place", "reason"),
+    [
+        (_unsearchable, "cannot be used: {folder}/a4.db is not yours to read or write (permission denied)"),
+        (_another_users, "belongs to another user"),
+        (
+            _under_a_read_only_folder,
+            "cannot be used: {folder} is not yours to read or write (permission denied)",
+        ),
+    ],
+)
+def test_a_data_folder_a4_may_not_use_is_one_line_for_every_command(
+    tmp_path: Path, place: Callable[[Path], Path], reason: str
+) -> None:
+    """Finding 6: such folders gave a PermissionError traceback from the command (the app was fine)."""
+    folder = place(tmp_path)
+    try:
+        for command in (("cases",), ("new", "--ref", "P1", "--name", "Sam", "--start", "2025-03-03")):
+            result = _as_an_ordinary_user(folder, *command)
+            assert result.returncode == 1 and "Traceback" not in result.stderr
+            assert result.stderr == (
+                f"a4: The A4 data folder {folder} {reason.format(folder=folder)}. Nothing was changed. "
+                "Choose a folder of your own with --data-dir or A4_DATA_DIR.\n"
+            )
+    finally:
+        for made in tmp_path.iterdir():
+            made.chmod(0o700)
 
 
 # ---------------------------------------------------------------- a really full disk (finding 8)

@@ -143,3 +143,20 @@ def test_every_a4_message_shows_control_characters_as_symbols(tmp_path: Path) ->
     result = a4(tmp_path, "export", "X\x1b]0;PWNED\x07", "--format", "md")
     assert result.returncode == 1
     assert result.stderr == "a4: There is no case with reference X␛]0;PWNED␇.\n"
+
+
+@pytest.mark.terminal
+def test_a_paste_holding_control_characters_stores_the_text_without_them(tmp_path: Path) -> None:
+    """The real `a4` in a pty: inside the paste brackets a terminal hands over C0, DEL and C1 characters as
+    text (ESC alone ends the paste); before the audit of issue 16 they were stored as typed."""
+    from tests.terminal.scene import PATIENCE, Scene
+
+    scene = Scene(tmp_path).create()
+    with scene.start() as term:
+        scene.open_case(term)
+        term.paste("one\x01two\x7fthree\x9b2J\r\nfour")
+        term.wait_for("control characters", PATIENCE)
+        term.wait_for("onetwothree2J", PATIENCE)
+        term.press("ctrl+q")
+        term.wait_exit(PATIENCE)
+    assert scene.answers()["first.a"] == "onetwothree2J\nfour"

@@ -11,6 +11,7 @@ from forms.record.text_rules import (
     check_record_id,
     check_reference,
     check_text,
+    storable,
 )
 
 
@@ -46,3 +47,9 @@ def test_record_ids() -> None:
     for bad in ("../../../../tmp/x", "/etc/passwd", "a\x00b", "", "x" * 65):
         with pytest.raises(TextError):
             check_record_id(bad)
+
+
+def test_a_paste_keeps_its_text_and_line_breaks_but_no_control_character() -> None:
+    assert storable("plain\ttext\nhere, ünïcødé 🙂") == "plain\ttext\nhere, ünïcødé 🙂"
+    assert storable("a\r\nb\rc\x0bd\x0ce") == "a\nb\nc\nd\ne"
+    assert storable("x\x1b]0;T\x07y\x00\x7f\x9b2Jz") == "x]0;Ty2Jz"

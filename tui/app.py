@@ -32,6 +32,7 @@ from textual.screen import Screen
 from exports.escape import for_terminal
 from forms.definition.registry import Registry
 from forms.model import AssessmentForm, Case, Record
+from forms.record.text_rules import storable
 from forms.record.workflow import to_amend
 from storage.store import Handover, OpenRecordError, Store, StoreError, TeamStore
 from tui import alt_keys
@@ -169,6 +170,16 @@ class A4App(App[None], inherit_bindings=False):
         if not isinstance(event, (events.Key, events.Paste)) or event.is_forwarded:
             await super().on_event(event)
             return
+        if isinstance(event, events.Paste) and (kept := storable(event.text)) != event.text:
+            # A paste is the one way a terminal hands over control characters as text (inside the paste
+            # brackets): what A4 could not store is left out here, once, for every field of every screen.
+            self.notify(
+                "The pasted text held control characters (invisible codes a terminal acts on); "
+                "they were left out.",
+                title="Pasted",
+                markup=False,
+            )
+            event = events.Paste(kept)
         pair = alt_keys.escape_then_letter(event) if isinstance(event, events.Key) else None
         for key in pair or (event,):
             if not self.type_ahead.keeps(key):  # while slow work is under way, a key waits its turn

@@ -99,6 +99,20 @@ def check_text(text: object, *, what: str, limit: int = TEXT_LIMIT) -> str:
     return text
 
 
+_LINE_BREAKS = str.maketrans({"\r": "\n", "\x0b": "\n", "\x0c": "\n"})
+
+
+def storable(text: str) -> str:
+    """`text` with what long text may not hold left out: for a paste, where refusing would lose it all.
+
+    A line break of any kind (CR LF, CR, vertical tab, form feed) becomes a newline; every other
+    control character (ESC, BEL, NUL, DEL, the C1 controls) and unpaired surrogate is dropped.
+    """
+    if _TEXT_FORBIDDEN.search(text) is None:
+        return text
+    return _TEXT_FORBIDDEN.sub("", text.replace("\r\n", "\n").translate(_LINE_BREAKS))
+
+
 def text_problem(text: str) -> str | None:
     """Why long `text` cannot be stored, or None: for checking many strings without exceptions."""
     if len(text) > TEXT_LIMIT:
