@@ -188,6 +188,19 @@ CASES: dict[str, tuple[str, str]] = {
         "f.toml:11:9: criterion[1].check[1].group: 'risk.level' is a choice question, not a group "
         '(name a question whose type is "group")',
     ),
+    "level_covers_grid on a text question": (
+        RUBRIC
+        + CRITERION
+        + 'kind = "level_covers_grid"\nlevel = "risk.level"\ngrid = "accommodation.analysis"\n',
+        "f.toml:12:8: criterion[1].check[1].grid: 'accommodation.analysis' is a text question, not a grid "
+        '(name a question whose type is "grid")',
+    ),
+    "entries_cover_grid with a level's label": (
+        RUBRIC + CRITERION + 'kind = "entries_cover_grid"\ngroup = "evidence.sources"\ngrid = "risk.who"\n'
+        'min_level = "Very high"\n',
+        "f.toml:13:13: criterion[1].check[1].min_level: 'Very high' is not a level of the grid 'risk.who' "
+        "('Very high' is the label of 'very_high'; write 'very_high')",
+    ),
     "min_sources unknown field": (
         RUBRIC + CRITERION + 'kind = "min_sources"\ngroup = "evidence.sources"\nfields = ["auther"]\n',
         "f.toml:12:11: criterion[1].check[1].fields[1]: group 'evidence.sources' has no field 'auther' "

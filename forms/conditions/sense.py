@@ -179,7 +179,7 @@ class _Subject:
         yield Mistake(
             column,
             f"'{value}' is not {_article(what)} {what} of '{self.name}'",
-            _option_hint(value, options),
+            option_hint(value, options),
         )
 
     def _numbers(self, op: str, fixed: Operand) -> Iterator[Mistake]:
@@ -264,7 +264,7 @@ _KIND_WORDS = {
 }
 
 
-def _option_hint(value: str, options: tuple[Option, ...]) -> str:
+def option_hint(value: str, options: tuple[Option, ...]) -> str:
     """The fix for an unknown option value: the id whose label it is, a close id, or the list of ids."""
     wanted = _squash(value)
     for option in options:

@@ -181,7 +181,8 @@ class Context:
             return None
         for text in [value] if isinstance(value, str) else value if isinstance(value, list) else ():
             if isinstance(text, str) and (problem := text_problem(text)) is not None:
-                self.error(path, f"the text {problem}")
+                fix = "shorten it" if problem.startswith("is ") else "take that character out"
+                self.error(path, f"the text {problem}", fix)
                 return None
         return value
 
@@ -211,7 +212,8 @@ class Context:
             )
             return None
         if value is not None and maximum is not None and value > maximum:
-            self.error((*path, key), f"'{key}' must be {maximum} or less, got {value}")
+            message = f"'{key}' must be {maximum} or less, got {value}"
+            self.error((*path, key), message, f"use {maximum} or less")
             return None
         return value
 
@@ -260,7 +262,7 @@ class Context:
             )
             return []
         if required and not value:
-            self.error((*path, key), f"'{key}' needs at least one entry")
+            self.error((*path, key), f"'{key}' needs at least one entry", f"add a [[{_header(path, key)}]]")
         return [((*path, key, i), entry) for i, entry in enumerate(value)]
 
     def copies(self, entries: list[tuple[Path, dict[str, Any]]], what: str) -> None:

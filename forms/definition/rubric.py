@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from forms.checks.kinds import CHECK_KINDS, COMMON_CHECK_KEYS, SMART_FIELDS, with_defaults
+from forms.conditions.sense import option_hint
 from forms.definition import conditions as load_conditions
 from forms.definition.errors import did_you_mean
 from forms.definition.locate import Path
@@ -144,7 +145,11 @@ def _form_condition(
     ctx: Context, path: Path, value: Any, form: AssessmentForm | None, pending: list[load_conditions.Pending]
 ) -> Any:
     if not isinstance(value, str):
-        ctx.error(path, f"expected a condition in a string, got {describe(value)}")
+        ctx.error(
+            path,
+            f"expected a condition in a string, got {describe(value)}",
+            "put the condition in quotes, e.g. \"risk.level in ['high', 'very_high']\"",
+        )
         return _INVALID
     expr = load_conditions.parse_at(ctx, path, value)
     if expr is None:
@@ -160,7 +165,7 @@ def _text(
     if text is None:
         return _INVALID
     if not text.strip():
-        ctx.error(path, f"'{path[-1]}' must not be empty")
+        ctx.error(path, f"'{path[-1]}' must not be empty", "write some text between the quotes")
         return _INVALID
     return text
 
@@ -357,7 +362,11 @@ def _level_covers_grid(ctx: Context, path: Path, params: dict[str, Any], form: A
         question = form.question(params[name]) if params.get(name) else None
         if question is not None and question.type not in types:
             wanted_type = ("an " if types[0][0] in "aeiou" else "a ") + types[0]
-            ctx.error((*path, name), f"'{params[name]}' is a {question.type} question, not {wanted_type}")
+            ctx.error(
+                (*path, name),
+                f"'{params[name]}' is a {question.type} question, not {wanted_type}",
+                f'name a question whose type is "{types[0]}"',
+            )
             question = None
         found[name] = question
     level, grid = found["level"], found["grid"]
@@ -383,15 +392,19 @@ def _entries_cover_grid(
     for name, wanted in (("group", "group"), ("grid", "grid")):
         question = form.question(params[name]) if params.get(name) else None
         if question is not None and question.type != wanted:
-            ctx.error((*path, name), f"'{params[name]}' is a {question.type} question, not a {wanted}")
+            ctx.error(
+                (*path, name),
+                f"'{params[name]}' is a {question.type} question, not a {wanted}",
+                f'name a question whose type is "{wanted}"',
+            )
             question = None
         found[name] = question
     grid, level = found["grid"], params.get("min_level")
-    if grid is not None and level is not None and level not in (levels := [o.id for o in grid.options]):
+    if grid is not None and level is not None and level not in [o.id for o in grid.options]:
         ctx.error(
             (*path, "min_level"),
             f"'{level}' is not a level of the grid '{params['grid']}'",
-            f"use one of: {', '.join(levels)}",
+            option_hint(level, grid.options),
         )
 
 
