@@ -204,3 +204,13 @@ def test_a_misplaced_table_is_one_message_from_its_header(name: str, tmp_path: P
     [(message, marked)] = taplo(path).items()
     assert min(marked) == line and max(marked) < end, message
     assert [at for _, at in tombi_errors(path)] == [line]
+
+
+def test_the_starters_a4_forms_new_writes_are_clean_in_both_editors(tmp_path: Path) -> None:
+    for args in (("assessment", "housing"), ("rubric", "housing-qa"), ("plan", "housing-plan")):
+        extra = ("--form", "housing") if args[0] != "assessment" else ()
+        assert run_a4("forms", "new", *args, *extra, "--dir", str(tmp_path)).returncode == 0
+        path = tmp_path / f"{args[1]}.toml"
+        assert path.read_text(encoding="utf-8").splitlines()[0] == SCHEMA_LINE
+        assert taplo(path) == {}
+        assert tombi(path) == set()
