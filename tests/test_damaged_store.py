@@ -5,9 +5,12 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -78,6 +81,30 @@ def test_half_written_backups_left_by_a_kill_are_removed_at_the_next_open(data: 
         os.close(fd)
     left = sorted(p.name for p in backups.iterdir() if "partial" in p.name)
     assert left == [busy.name]
+
+
+def test_a_kill_during_the_daily_backup_leaves_nothing_after_the_next_open(tmp_path: Path) -> None:
+    """Finding 9 for real: `a4 cases` is killed (SIGKILL) while it writes the day's backup of a store large
+    enough to take a while; the copy and its journal it leaves are gone after the next open, which
+    writes the day's backup whole."""
+    assert a4(tmp_path, "demo", "--cases", "400").returncode == 0
+    backups = tmp_path / "backups"
+    env = {**os.environ, "A4_DATA_DIR": str(tmp_path)}
+    left: list[str] = []
+    for _ in range(20):  # a copy takes a few hundredths of a second: try again if the kill came late
+        shutil.rmtree(backups, ignore_errors=True)
+        writer = subprocess.Popen([sys.executable, "-m", "tui.cli", "cases"], env=env,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+        while writer.poll() is None and not (left := [p.name for p in backups.glob("*.partial")]):
+            time.sleep(0.0005)
+        writer.kill()
+        writer.wait(timeout=TIMEOUT_SECONDS)
+        if left and writer.returncode == -signal.SIGKILL:
+            break
+    assert left, "the backup was never caught half-written"
+    assert any(p.name.endswith(".partial") for p in backups.iterdir())
+    assert a4(tmp_path, "cases").returncode == 0
+    assert [p.name for p in backups.iterdir()] == [f"a4-{date.today().isoformat()}.db"]
 
 
 def test_a_data_folder_under_a_file_is_one_line(tmp_path: Path) -> None:
