@@ -160,3 +160,42 @@ def test_a_paste_holding_control_characters_stores_the_text_without_them(tmp_pat
         term.press("ctrl+q")
         term.wait_exit(PATIENCE)
     assert scene.answers()["first.a"] == "onetwothree2J\nfour"
+
+
+NUMBER_FORM = """\
+id = "num-test"
+kind = "assessment"
+title = "Number test"
+version = "1.0.0"
+
+[[section]]
+id = "first"
+title = "First"
+
+  [[section.question]]
+  id = "n"
+  type = "number"
+  label = "A count with no maximum"
+  integer = true
+
+  [[section.question]]
+  id = "f"
+  type = "number"
+  label = "An amount with no maximum"
+"""
+
+
+@pytest.mark.parametrize("value", [10**1000, -(10**16), 1e308])
+def test_a_number_answer_is_bounded_even_where_the_form_sets_no_maximum(value: float) -> None:
+    """Found by the audit of issue 16: a 1000-digit whole number imported into a form of one's own."""
+    from exports.importing.answer_check import answer_problems
+    from forms.definition.load import load_text
+
+    form = load_text(NUMBER_FORM, "num.toml").definition
+    path = "first.n" if isinstance(value, int) else "first.f"
+    (problem,) = answer_problems(form, {path: value})  # type: ignore[arg-type]
+    assert problem == (
+        f"$.record.answers['{path}']",
+        "the number is larger than any answer A4 keeps (at most 1,000,000,000,000,000 either way)",
+    )
+    assert list(answer_problems(form, {"first.n": 10**15, "first.f": -2.5})) == []  # type: ignore[arg-type]

@@ -15,6 +15,10 @@ from typing import Any
 from forms.model import AssessmentForm, Question
 from forms.record.iso_dates import EARLIEST, LATEST, DateError, parse_date
 
+NUMBER_LIMIT = 10**15
+"""Largest number answer an import brings, either sign: far beyond any count or amount in a record, and
+exact as a double, so every reader of the export (spreadsheets, JavaScript, FHIR decimals) agrees on it."""
+
 
 def answer_problems(form: AssessmentForm, answers: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     """(JSON path, what is wrong) for every answer that does not fit the form, in the file's order."""
@@ -66,6 +70,9 @@ def _check_number(question: Question, value: Any, where: str) -> Iterator[tuple[
     number = isinstance(value, int | float) and not isinstance(value, bool)
     if not number or (whole and not isinstance(value, int)):
         yield where, f"expected {'a whole number' if whole else 'a number'}, found {describe(value)}"
+        return
+    if abs(value) > NUMBER_LIMIT:
+        yield where, f"the number is larger than any answer A4 keeps (at most {NUMBER_LIMIT:,} either way)"
         return
     low, high = question.min, question.max
     if (low is not None and value < low) or (high is not None and value > high):
