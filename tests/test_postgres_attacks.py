@@ -1050,7 +1050,7 @@ def test_reasons_stay_as_submitted_and_nobody_countersigns_past_one_unread(login
     assert [s.by for s in admin.get_record(record.id).signatures] == ["kim"]
 
 
-def test_upgrading_to_sign_off_in_ones_own_name_keeps_every_row(
+def test_upgrading_to_sign_off_in_ones_own_name_and_checked_due_dates_keeps_every_row(
     team_server: TeamServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The previous release's database, with a record submitted past a check, upgrades untouched; then the
@@ -1087,6 +1087,7 @@ def test_upgrading_to_sign_off_in_ones_own_name_keeps_every_row(
         assert {t: conn.execute(f"SELECT * FROM a4.{t} ORDER BY 1").fetchall() for t in tables} == before
         conn.execute("SET a4.act_as = 'kim'")
         refused(conn, ERR_REASONS, "UPDATE a4.records SET status = 'approved' WHERE id = 'r1'")
+        refused(conn, ERR_SET_BY_DATABASE, "UPDATE a4.cases SET initial_due = '2099-01-01'")  # _DUE_DATES
     with psycopg.connect(team_server.server.url(), autocommit=True) as conn:
         conn.execute(f"DROP DATABASE {name} WITH (FORCE)")
 
@@ -1188,3 +1189,26 @@ def test_5_through_the_api_too_the_workflow_has_no_other_path_and_the_database_s
     with pytest.raises(InvalidTransitionError):  # approved → returned is no step of the workflow
         kim.transition(submitted.id, "returned", "kim")
     assert everything(sql) == before
+
+
+def test_5_an_administrator_does_not_rewrite_due_dates_either(login: Login, sql: Sql) -> None:
+    """Only an import brings a case's dates from a file; any other write is checked, the administrator's
+    too."""
+    admin = login(ADMIN)
+    case_with_record(admin, "C-1", "sam")
+    raw = sql(ADMIN)
+    before = everything(sql)
+    for statement in (
+        "UPDATE cases SET initial_due = '2099-01-01' WHERE ref = 'C-1'",
+        "UPDATE cases SET next_review = '2099-01-01' WHERE ref = 'C-1'",
+        "UPDATE cases SET review_weeks = 104 WHERE ref = 'C-1'",
+    ):
+        refused(raw, ERR_SET_BY_DATABASE, statement)
+    assert everything(sql) == before
+    with raw.transaction():  # an import brings its file's dates, which no rule here would give
+        raw.execute("SELECT set_config('a4.import_source', 'old.json', true)")
+        raw.execute("UPDATE cases SET initial_due = '2025-06-30' WHERE ref = 'C-1'")
+    case = admin.get_case("C-1")
+    assert case.initial_due == "2025-06-30"
+    moved = admin.hand_over(case.ref, "jo", ADMIN, from_owner=case.owner)  # dates left alone: taken
+    assert (moved.owner, moved.initial_due) == ("jo", "2025-06-30")

@@ -1155,6 +1155,44 @@ CREATE TRIGGER records_signoff_steps BEFORE INSERT OR UPDATE ON a4.records
     FOR EACH ROW EXECUTE FUNCTION a4.guard_signoff_steps();
 """
 
+_DUE_DATES = """
+-- Due dates are the database's to check for an administrator too (an administrator's UPDATE of a case
+-- skipped every check): only an import brings a case's dates from a file.  The first due date is checked
+-- when a case is added or its start or due date changes, so a case imported with its file's dates still
+-- takes a handover or an edit that leaves them alone.
+CREATE OR REPLACE FUNCTION a4.guard_case() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    approved_on DATE;
+BEGIN
+    IF a4.is_admin() AND coalesce(current_setting('a4.import_source', true), '') <> '' THEN
+        RETURN NEW;
+    END IF;
+    IF TG_OP = 'UPDATE' AND (NEW.initial_working_days, NEW.review_weeks)
+                            IS DISTINCT FROM (OLD.initial_working_days, OLD.review_weeks) THEN
+        RAISE EXCEPTION 'a case''s deadlines are set when it is added' USING ERRCODE = 'A4005';
+    END IF;
+    IF (TG_OP = 'INSERT' OR (NEW.start, NEW.initial_due) IS DISTINCT FROM (OLD.start, OLD.initial_due))
+       AND (NEW.start !~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' OR NEW.initial_due !~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'
+            OR NEW.initial_due::date < NEW.start::date
+            OR NEW.initial_due::date > NEW.start::date + (NEW.initial_working_days * 7 / 5 + 21)) THEN
+        RAISE EXCEPTION 'the first due date follows from the start date (% working days)', NEW.initial_working_days
+            USING ERRCODE = 'A4005';
+    END IF;
+    IF NEW.next_review IS DISTINCT FROM (CASE WHEN TG_OP = 'UPDATE' THEN OLD.next_review ELSE '' END) THEN
+        SELECT max(left(updated_at, 10)::date) INTO approved_on FROM a4.records
+        WHERE case_id = NEW.id AND status IN ('approved', 'locked');
+        IF approved_on IS NULL OR NEW.next_review !~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'
+           OR NEW.next_review::date < approved_on
+           OR NEW.next_review::date > approved_on + (NEW.review_weeks * 7 + 21) THEN
+            RAISE EXCEPTION 'the next review follows from the last approval (% weeks)', NEW.review_weeks
+                USING ERRCODE = 'A4005';
+        END IF;
+    END IF;
+    RETURN NEW;
+END $$;
+"""
+
+
 MIGRATIONS: tuple[str, ...] = (
     _V1,
     _V2,
@@ -1166,6 +1204,7 @@ MIGRATIONS: tuple[str, ...] = (
     _ARCHIVALS,
     _ACKNOWLEDGEMENTS,
     _OWN_NAME,
+    _DUE_DATES,
 )
 """Migration `i` takes a database from schema version `i` to `i + 1`; append-only once released."""
 
