@@ -263,3 +263,27 @@ async def test_the_app_shows_an_imported_qa_comment_as_the_files(
         await until(pilot, lambda: bool(pilot.app.screen.query(CommentNote)), "the QA comment shown")
         shown = str(pilot.app.screen.query_one(CommentNote).render())
     assert f"QA comment from kim.qa on {NOW[:10]}, per the imported file returned.json: Say who" in shown
+
+
+def test_a_kept_definition_is_content_addressed_and_retired_only_when_no_record_uses_it(
+    store: SqliteStore, form: AssessmentForm, tmp_path: Path
+) -> None:
+    """docs/storage.md, "Kept form definitions", on the embedded store."""
+    import hashlib
+    import sqlite3
+
+    from storage.store import StoreError
+
+    text = Path(form.header.source).read_text("utf-8-sig")
+    copy = text.replace(f'version = "{form.version}"', 'version = "9.9.9"')
+    assert store.save_definition("assessment", form.id, "9.9.9", copy) is True
+    submitted(store, form)  # a record on the shipped version
+    with pytest.raises(StoreError):
+        store.retire_definition("assessment", form.id, form.version)
+    assert store.get_definition("assessment", form.id, form.version) == text
+    assert store.retire_definition("assessment", form.id, "9.9.9") is True  # nobody used it
+    assert store.get_definition("assessment", form.id, "9.9.9") is None
+    raw = sqlite3.connect(tmp_path / "a4.db")
+    (stored,) = raw.execute("SELECT sha256 FROM definitions WHERE version = ?", (form.version,)).fetchone()
+    raw.close()
+    assert stored == hashlib.sha256(text.encode("utf-8")).hexdigest()
