@@ -114,6 +114,18 @@ CASES_20: dict[str, tuple[str, list[str]]] = {
         '  [[section.question]]\n  id = "why"\n  label = "W"\n  require_if = "level in [\'high\']"\n',
         ["f.toml:9:3: section[1].question[1].options: missing required key 'options' (add options = …)"],
     ),
+    "a section naming an unknown template is not also missing its questions": (
+        HEAD + '[[template]]\nid = "area"\n  [[template.question]]\n  id = "q"\n  label = "Q"\n'
+        '[[section]]\nid = "a"\ntitle = "A"\ntemplate = "aera"\n',
+        ["f.toml:14:12: section[1].template: there is no template 'aera' (did you mean 'area'?)"],
+    ),
+    "a section with an empty template": (
+        HEAD + '[[section]]\nid = "a"\ntitle = "A"\ntemplate = ""\n',
+        [
+            "f.toml:9:12: section[1].template: 'template' is empty "
+            "(write the id of a [[template]], or remove the key)"
+        ],
+    ),
     "a misspelt required key is one message at the misspelling": (
         HEAD + SECTION_A + '  [[section.question]]\n  id = "q"\n  lable = "Q"\n',
         ["f.toml:11:3: section[1].question[1].lable: unknown key 'lable' (did you mean 'label'?)"],

@@ -79,8 +79,9 @@ def load_assessment(ctx: Context, data: Mapping[str, Any], header: Header) -> As
     sections = [_section(ctx, path, table, templates, pending) for path, table in entries]
     ctx.unique([((*path, "id"), s.id) for (path, _), s in zip(entries, sections, strict=True)], "section")
     used = {t for _, table in entries if isinstance(t := table.get("template"), str)}
+    misspelt = used - set(templates)  # each is reported at its section; the template it meant is not unused
     for template_id, (path, _) in templates.items():
-        if template_id not in used:
+        if template_id not in used and not misspelt:
             ctx.error(
                 (*path, "id"),
                 f"no section uses template '{template_id}'",
@@ -194,7 +195,7 @@ def _section(
         return load_conditions.read(ctx, qtable, qpath, key, section_id or None, pending)
 
     template = _template_of(ctx, path, table, templates)
-    own = ctx.tables(table, path, "question", required=not template)
+    own = ctx.tables(table, path, "question", required=not template and "template" not in table)
     entries = _with_template(template, own)
     questions = [(qp, q) for qp, qt in entries if (q := _question(ctx, qp, qt, conditions))]
     read = {qp for qp, _ in questions}
@@ -216,6 +217,10 @@ def _template_of(
 ) -> list[Entry]:
     """The question tables of the template the section names (none when it names none, or no such one)."""
     name = ctx.text(table, path, "template")
+    if not name.strip() and isinstance(table.get("template"), str):
+        ctx.error(
+            (*path, "template"), "'template' is empty", "write the id of a [[template]], or remove the key"
+        )
     if not name:
         return []
     if name not in templates:
