@@ -262,13 +262,15 @@ async def test_a_new_case_can_carry_its_sentence_from_the_dialog(db: SqliteStore
         await pilot.press("ctrl+n", *"S-77", "tab", *"Wiktoria Kowalczyk", "tab", "tab")
         modal = pilot.app.screen
         assert isinstance(modal, NewCaseScreen)
-        await pilot.press(*"licence", "tab", *"2/3/2028", "tab", *"curfew 7pm-7am; exclusion zone", "tab")
+        await pilot.press(*"licence", "tab", *"2 years", "tab", *"3/3/2026", "tab", *"2/3/2028", "tab")
+        await pilot.press(*"curfew 7pm-7am; exclusion zone", "tab")
         await pilot.press(*"Swansea Crown Court", "tab", *"X998877")
         await pilot.press("tab", "tab", "shift+tab")  # walking the fields keeps what was typed
         await pilot.press("ctrl+s")
         await caseload_shown(pilot)
     case = db.get_case("S-77")
     assert case.sentence.type == "licence" and case.sentence.end == "2028-03-02"
+    assert (case.sentence.length, case.sentence.start) == ("2 years", "2026-03-03")
     assert case.sentence.requirements == ("curfew 7pm-7am", "exclusion zone")
     assert (case.sentence.court, case.national_id) == ("Swansea Crown Court", "X998877")
 
@@ -277,10 +279,13 @@ async def test_an_impossible_sentence_end_is_explained_and_nothing_is_added(db: 
     async with make_app(db).run_test(size=(80, 24)) as pilot:
         await caseload_shown(pilot)
         await pilot.press(
-            "ctrl+n", *"S-78", "tab", *"Sam Okafor", "tab", "tab", "tab", *"31/2/2028", "ctrl+s"
+            "ctrl+n", *"S-78", "tab", *"Sam Okafor", "tab", "tab", "tab", "tab", "tab", *"31/2/2028", "ctrl+s"
         )
         modal = pilot.app.screen
         assert isinstance(modal, NewCaseScreen)
         assert "Sentence end date" in str(modal.query_one("#problem").render())
+        assert modal.focused is modal.query_one("#sentence-end")
+        await pilot.press("ctrl+u", *"2/3/2025", "shift+tab", *"3/3/2026", "ctrl+s")  # ends before it began
+        assert "ends before it begins" in str(modal.query_one("#problem").render())
         await pilot.press("escape")
     assert [s.ref for s in db.list_cases()] == []

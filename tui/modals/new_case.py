@@ -63,9 +63,12 @@ class NewCaseScreen(ModalScreen[Case | None]):
                     allow_blank=False,
                     id="form",
                 )
-            yield Label("Sentence or order, and when it ends (optional)")
+            yield Label("Sentence or order, its length, when it began and ends (optional)")
             with Horizontal(classes="pair"):
                 yield Input(id="sentence-type", placeholder="e.g. community order, licence")
+                yield Input(id="sentence-length", placeholder="length: 18 months")
+            with Horizontal(classes="pair"):
+                yield Input(id="sentence-start", placeholder="began: 3/2/2026")
                 yield Input(id="sentence-end", placeholder="ends: 2/8/2027")
             yield Label("Requirements or conditions, separated by ; (optional)")
             yield Input(id="requirements", placeholder="unpaid work: 120 hours; curfew 7pm–7am")
@@ -146,8 +149,14 @@ class NewCaseScreen(ModalScreen[Case | None]):
             check_reference(ref, what="The reference")
             field = "#name"
             check_line(name, what="The name")
+            field = "#sentence-start"
+            began = self._date(field, "Sentence start date")
             field = "#sentence-end"
-            sentence = self._sentence()
+            ends = self._date(field, "Sentence end date")
+            if began and ends and ends < began:
+                raise ValueError("The sentence ends before it begins: check both dates.")
+            field = "#sentence-type"
+            sentence = self._sentence(began, ends)
             field = "#national-id"
             national_id = check_line(self._value(field), what="The national identifier", blank=True)
         except (TextError, ValueError) as error:
@@ -166,15 +175,20 @@ class NewCaseScreen(ModalScreen[Case | None]):
     def _value(self, selector: str) -> str:
         return self.query_one(selector, Input).value.strip()
 
-    def _sentence(self) -> Sentence:
-        """The sentence typed (all optional); TextError or ValueError saying what to change."""
-        ends = self._value("#sentence-end")
+    def _date(self, selector: str, what: str) -> str:
+        """An optional date field as ISO text ("" when empty); ValueError naming the field."""
+        typed = self._value(selector)
         try:
-            end = parse_date(ends, self.today).isoformat() if ends else ""
+            return parse_date(typed, self.today).isoformat() if typed else ""
         except ValueError as error:
-            raise ValueError(f"Sentence end date: {error}") from None
+            raise ValueError(f"{what}: {error}") from None
+
+    def _sentence(self, start: str, end: str) -> Sentence:
+        """The sentence typed (all optional) with its dates read; TextError saying what to change."""
         return Sentence(
             type=check_line(self._value("#sentence-type"), what="The sentence", blank=True),
+            length=check_line(self._value("#sentence-length"), what="The sentence length", blank=True),
+            start=start,
             end=end,
             requirements=tuple(
                 check_line(part.strip(), what="A requirement")
