@@ -199,3 +199,16 @@ def test_a_number_answer_is_bounded_even_where_the_form_sets_no_maximum(value: f
         "the number is larger than any answer A4 keeps (at most 1,000,000,000,000,000 either way)",
     )
     assert list(answer_problems(form, {"first.n": 10**15, "first.f": -2.5})) == []  # type: ignore[arg-type]
+
+
+def test_file_names_holding_escape_sequences_are_shown_as_symbols(tmp_path: Path) -> None:
+    """A file in a shared folder may be named with anything: the import and export lines show it escaped."""
+    named = tmp_path / "valid\x1b]0;PWNED\x07.json"
+    named.write_bytes((Path(__file__).parent / "fixtures" / "imports" / "valid.json").read_bytes())
+    data = tmp_path / "data"
+    imported = a4(data, "import", str(named))
+    assert imported.returncode == 0 and "valid␛]0;PWNED␇.json" in imported.stdout
+    out = tmp_path / "out\x1b[2J"
+    exported = a4(data, "export", "--all", "--format", "md", "--out", f"{out}/")
+    assert exported.returncode == 0 and "out␛[2J" in exported.stderr
+    assert "\x1b" not in imported.stdout + exported.stderr

@@ -15,6 +15,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from exports.escape import for_terminal
+
 if TYPE_CHECKING:
     from exports.batch import Format, FormCache, Selected
     from storage.store import Store
@@ -151,7 +153,7 @@ def _write_one(text: str | bytes, out: str | None, *, force: bool) -> int:
         return fail(f"{out} already exists; nothing was written. Give --force to replace it")
     except OSError as error:
         return fail(f"could not write {out} ({error.strerror or error}); choose a folder you can write to")
-    print(f"Wrote {written}.", file=sys.stderr)
+    print(for_terminal(f"Wrote {written}."), file=sys.stderr)
     return 0
 
 
@@ -191,7 +193,7 @@ def _write_many(
         )
     except OSError as error:
         return fail(f"could not write to {out} ({error.strerror or error}); choose a folder you can write to")
-    print(f"Wrote {written} {fmt.label} files to {out}.", file=sys.stderr)
+    print(for_terminal(f"Wrote {written} {fmt.label} files to {out}."), file=sys.stderr)
     return 0
 
 

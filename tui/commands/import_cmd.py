@@ -27,6 +27,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from exports.escape import for_terminal
     from exports.importing.importer import ImportProblem, Incoming, Mode, import_incoming, read_export
     from forms.definition.registry import load_registry
     from storage.store import StoreError
@@ -57,7 +58,12 @@ def run(args: argparse.Namespace) -> int:
                     refused += 1
                     continue
                 imported += 1
-                print(f"Imported record {record.id} of case {record.case_ref} from {incoming.source}.")
+                # The file's name is anyone's (a shared folder): shown, like every message, as symbols.
+                print(
+                    for_terminal(
+                        f"Imported record {record.id} of case {record.case_ref} from {incoming.source}."
+                    )
+                )
         finally:
             store.close()
     if refused:
