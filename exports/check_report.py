@@ -29,8 +29,8 @@ class RecordChecks:
     findings: tuple[Finding, ...]
     titles: dict[str, str]
     """Criterion id → title, to say which rule a finding belongs to."""
-    rubric: str = ""
-    """The id of the rubric that judged it; "" when no rubric for its form is loaded or kept."""
+    checked: bool = True
+    """False when no rubric for its form is loaded or kept, so nothing judged it."""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -39,8 +39,8 @@ class RecordChecks:
             "status": self.record.status,
             "kind": self.record.kind,
             "form": {"id": self.record.form_id, "version": self.record.form_version},
-            "passes": not self.findings if self.rubric else None,
-            "rubric": self.rubric or None,
+            "checked": self.checked,
+            "passes": not self.findings if self.checked else None,
             "findings": [
                 {
                     "criterion": f.criterion,
@@ -69,7 +69,7 @@ class RecordChecks:
         characters is shown with them as symbols (`for_terminal`).
         """
         state = "passes" if not self.findings else f"{len(self.findings)} to fix"
-        if not self.rubric:
+        if not self.checked:
             state = (
                 f"not checked: no rubric for form '{self.record.form_id}' is loaded or kept in this store "
                 "(add its file to your forms folder, or pass --forms DIR)"
@@ -98,9 +98,8 @@ def check_records(
         form = forms.form_for(record)
         plan, rubric = forms.companions(form)
         if rubric is None:
-            yield RecordChecks(selected.case, record, (), {})
+            yield RecordChecks(selected.case, record, (), {}, checked=False)
             continue
         results = run_checks(rubric, form, record, plan=plan)
         findings = tuple(f for result in results for f in result.findings)
-        titles = {c.id: c.title for c in rubric.criteria}
-        yield RecordChecks(selected.case, record, findings, titles, rubric.id)
+        yield RecordChecks(selected.case, record, findings, {c.id: c.title for c in rubric.criteria})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -178,3 +179,6 @@ def test_a4_check_says_a_record_with_no_rubric_was_not_checked(tmp_path: Path) -
         "store (add its file to your forms folder, or pass --forms DIR)"
     ]
     assert result.stderr.strip() == "1 record checked, 0 with something to fix, 1 not checked (no rubric)."
+    report = json.loads(a4_in(tmp_path / "data", "check", "--json").stdout)
+    assert (report["unchecked"], report["failing"]) == (1, 0)
+    assert (report["records"][0]["checked"], report["records"][0]["passes"]) == (False, None)

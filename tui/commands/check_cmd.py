@@ -50,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
         for result in check_records(store, FormCache(registry, store), args.refs, args.status):
             checked += 1
             failing += bool(result.findings)
-            unchecked += not result.rubric
+            unchecked += not result.checked
             if args.json:
                 documents.append(result.as_dict())
             else:
