@@ -187,8 +187,7 @@ def test_a4_check_still_counts_a_finding_submitted_past_and_shows_its_reason(
     record = Record("r1", "C-1", form.id, form.version, answers={"rosh.level": "medium"}, author=AUTHOR)
     first, second = findings(rubric, form, record)[:2]
     record = with_reasons(record, [(first, "Agreed with my manager to finish at review.")], by=AUTHOR, on=NOW)
-    case = Case("C-1", "Alex Reed", "2026-09-01", AUTHOR)
-    report = RecordChecks(case, record, (first, second), {}, rubric.id)
+    report = RecordChecks(Case("C-1", "Alex Reed", "2026-09-01", AUTHOR), record, (first, second), {})
     lines = report.lines()
     assert lines[1].endswith(f"{first.message} [submitted past it by {AUTHOR}: Agreed with my manager to "
                              "finish at review.]")  # fmt: skip
