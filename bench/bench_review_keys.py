@@ -9,7 +9,7 @@ with F3; the review summary is read and closed; F10 submits.
 The record reviewed is the first countersigned one whose accommodation was
 linked to offending, and the review takes that link away ("n"): the
 opposite edit, making an area linked, is not one key and a sentence under
-the shipped assessment 2.0.0 and its rubric (it asks for the analysis, in
+the shipped assessment (2.0.0 and later) and its rubric (it asks for the analysis, in
 30 words or more, the person's view, the strengths, and a plan objective),
 so a review scripted that way ends as a draft.  ↓ from the one-key row
 reaches the section's first text box, the strengths, where the sentence is
