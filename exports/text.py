@@ -46,7 +46,7 @@ def answered(form: AssessmentForm, record: Record) -> Iterator[Answered]:
 
     A short (layer 1) record shows only the short sections, as on screen.
     """
-    short = record.kind == "short"
+    short = record.is_short
     for section in form.sections:
         for question in section.questions:
             path = f"{section.id}.{question.id}"

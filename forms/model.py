@@ -449,6 +449,10 @@ class Record:
     """In a review: ids of sections the practitioner confirmed as unchanged."""
     left_behind: list[LeftBehind] = field(default_factory=list)
     """Answers that could not carry over when the record moved to a newer form version."""
+    short: bool = False
+    """The practitioner chose the short (layer 1) form for this record (F8): it is shown, checked and
+    signed off as short, as a record of kind "short" is.  Kept in the record, so QA, `a4 check` and the
+    next opening see the depth the practitioner wrote it at (and the rubric's rule for a full one holds)."""
     words: dict[str, int] = field(default_factory=dict)
     """Words written in each section (section id → words), counted by whoever saves the answers.
 
@@ -456,6 +460,11 @@ class Record:
     Empty for a record saved before counts were stored: `forms.record.words.section_words`
     counts those once when asked.
     """
+
+    @property
+    def is_short(self) -> bool:
+        """Whether the record is a short (layer 1) assessment: of that kind, or switched to it (F8)."""
+        return self.kind == "short" or self.short
 
 
 @dataclass(frozen=True)

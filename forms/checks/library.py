@@ -243,7 +243,7 @@ def run_checks(
         record=record,
         plan=plan,
         today=today or date.today(),
-        short=record.kind == "short" if short is None else short,
+        short=record.is_short if short is None else short,
     )
     results = []
     for criterion in rubric.criteria:

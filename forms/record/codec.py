@@ -163,6 +163,7 @@ def record_from_dict(data: Mapping[str, Any]) -> Record:
         carried_from=data.get("carried_from", ""),
         confirmed=list(data.get("confirmed", [])),
         left_behind=_listed(LeftBehind, data.get("left_behind")),
+        short=bool(data.get("short", False)),
         words={str(k): int(v) for k, v in (data.get("words") or {}).items()},
     )
 

@@ -50,9 +50,7 @@ def linked_areas(form: AssessmentForm, record: Record, template: PlanTemplate | 
     """Ids of the shown sections where the template's `areas_when` holds: the areas a plan must address."""
     if template is None or template.areas_when is None:
         return []
-    ctx = CheckContext(
-        form=form, record=record, plan=template, today=date.today(), short=record.kind == "short"
-    )
+    ctx = CheckContext(form=form, record=record, plan=template, today=date.today(), short=record.is_short)
     return [s.id for s in ctx.visible if ctx.applies(s, template.areas_when)]
 
 

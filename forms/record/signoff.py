@@ -71,7 +71,7 @@ def submit_blockers(
         record=record,
         plan=None,
         today=date.today(),
-        short=record.kind == "short" if short is None else short,
+        short=record.is_short if short is None else short,
     )
     found = [Blocker(d.message, d.path) for d in check_required(ctx, with_defaults("required", {}))]
     for section_id in unconfirmed:
@@ -165,7 +165,7 @@ def needs_second(rubric: Rubric | None, form: AssessmentForm, record: Record) ->
     """Whether the rubric asks for a second countersignature on this record (e.g. high risk)."""
     if rubric is None or rubric.second_countersign_if is None:
         return False
-    return holds(form, None, rubric.second_countersign_if, record.answers, record.kind == "short")
+    return holds(form, None, rubric.second_countersign_if, record.answers, record.is_short)
 
 
 def signatures_needed(rubric: Rubric | None, form: AssessmentForm, record: Record) -> int:

@@ -60,6 +60,7 @@ from forms.record.overrides import overrides_by_key, unexplained, with_reasons
 from forms.record.plan import long_date
 from forms.record.review import review_summary, section_diff, unconfirmed_sections
 from forms.record.signoff import (
+    SUBMITTABLE,
     Decision,
     SignoffRefused,
     imported_signoff_lines,
@@ -242,7 +243,7 @@ class CaseScreen(Screen[None]):
         self.user = user
         self.clock = clock
         self.today = today
-        self.short = record.kind == "short"
+        self.short = record.is_short
         self.answers: dict[str, Any] = dict(record.answers)
         self.activity = ActivityClock(record.active_seconds, clock)
         self.editors = [SectionEditor(n, s, self.answers, today) for n, s in enumerate(form.sections, 1)]
@@ -696,6 +697,12 @@ class CaseScreen(Screen[None]):
             self.notify(f"A full assessment is needed here: {reasons[0]}.", severity="warning", markup=False)
             return
         self.short = not self.short
+        author = self.user == self.record.author
+        if self.record.kind != "short" and self.record.status in SUBMITTABLE and author:
+            # The author's choice is kept with the record, so QA, `a4 check` and the next opening judge
+            # and show it at this depth; anyone else only changes their view.
+            self.record = dataclasses.replace(self.record, short=self.short)
+            self.autosave.edited()
         self._apply_depth()
         self._apply_conditions()
         self.notify("Short assessment: only the layer 1 sections." if self.short else "Full assessment.")
