@@ -181,8 +181,7 @@ class Context:
             return None
         for text in [value] if isinstance(value, str) else value if isinstance(value, list) else ():
             if isinstance(text, str) and (problem := text_problem(text)) is not None:
-                fix = "shorten it" if problem.startswith("is ") else "take that character out"
-                self.error(path, f"the text {problem}", fix)
+                self.error(path, f"the text {problem}")  # the problem ends with its fix
                 return None
         return value
 
