@@ -17,7 +17,7 @@ from typing import Any
 
 from forms.checks.context import CheckContext, Draft, condition, is_answered
 from forms.conditions.visibility import holds, resolve
-from forms.model import AssessmentForm, Check, Question, Rubric
+from forms.model import AssessmentForm, Check, Question, Rubric, Section
 from forms.record.words import count_words
 
 FULL_ASSESSMENT_KIND = "full_assessment_when"
@@ -40,14 +40,25 @@ def _highest(grid: Question, value: Any, order: list[str]) -> tuple[int, str] | 
     return best
 
 
+def _shown_with_grid(ctx: CheckContext, path: str, grid: str) -> tuple[Section, Question, Question] | None:
+    """The section and question at `path`, with the grid at path `grid`: None when the question is not
+    shown in this record (its section hidden in the short form, or its condition false) or either is
+    missing, so a rule over it has nothing to judge."""
+    section = next((s for s in ctx.visible if s.id == path.partition(".")[0]), None)
+    question = ctx.form.question(path)
+    grid_question = ctx.form.question(grid)
+    if section is None or question is None or grid_question is None or not ctx.is_visible(section, question):
+        return None
+    return section, question, grid_question
+
+
 def check_level_covers_grid(ctx: CheckContext, params: Mapping[str, Any]) -> Iterator[Draft]:
     """An overall level below the grid's highest cell, unless `reason` holds at least `min_words` words."""
     level_path, grid_path = params["level"], params["grid"]
-    section = next((s for s in ctx.visible if s.id == level_path.partition(".")[0]), None)
-    level = ctx.form.question(level_path)
-    grid = ctx.form.question(grid_path)
-    if section is None or level is None or grid is None or not ctx.is_visible(section, level):
+    shown = _shown_with_grid(ctx, level_path, grid_path)
+    if shown is None:
         return
+    section, level, grid = shown
     order = [o.id for o in level.options]
     chosen = ctx.answers.get(level_path)
     highest = _highest(grid, ctx.answers.get(grid_path), order)
@@ -83,11 +94,10 @@ def check_entries_cover_grid(ctx: CheckContext, params: Mapping[str, Any]) -> It
     Judged where the group is required, or where entries were written although it is not.
     """
     group_path, grid_path = params["group"], params["grid"]
-    section = next((s for s in ctx.visible if s.id == group_path.partition(".")[0]), None)
-    group = ctx.form.question(group_path)
-    grid = ctx.form.question(grid_path)
-    if section is None or group is None or grid is None or not ctx.is_visible(section, group):
+    shown = _shown_with_grid(ctx, group_path, grid_path)
+    if shown is None:
         return
+    section, group, grid = shown
     levels = [o.id for o in grid.options]
     lowest = levels.index(params["min_level"]) if params.get("min_level") in levels else 0
     cells = ctx.answers.get(grid_path)

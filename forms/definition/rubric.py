@@ -16,7 +16,7 @@ from forms.definition import conditions as load_conditions
 from forms.definition.errors import did_you_mean
 from forms.definition.locate import Path
 from forms.definition.reading import FLAG, ID, LIST, STRING, TABLE, WHOLE, Context, describe
-from forms.model import AssessmentForm, Check, Criterion, Header, Rubric
+from forms.model import AssessmentForm, Check, Criterion, Header, Question, Rubric
 
 RUBRIC_KEYS: tuple[str, ...] = ("form", "levels", "second_countersign_if", "criterion")
 """A rubric's own top-level keys, besides the header every definition has."""
@@ -352,12 +352,16 @@ def _smart(ctx: Context, path: Path, params: dict[str, Any], form: AssessmentFor
             )
 
 
-def _level_covers_grid(ctx: Context, path: Path, params: dict[str, Any], form: AssessmentForm | None) -> None:
-    """`level` a choice, `grid` a grid whose every level is one of its options, `reason` a text question."""
-    if form is None:
-        return
-    wanted = {"level": ("choice",), "grid": ("grid",), "reason": ("text", "line")}
-    found = {}
+def _typed_questions(
+    ctx: Context,
+    path: Path,
+    params: dict[str, Any],
+    form: AssessmentForm,
+    wanted: dict[str, tuple[str, ...]],
+) -> dict[str, Question | None]:
+    """The question each parameter in `wanted` names, None (with an error) where its type is not one
+    of those wanted, or where the parameter is unset (the form's own check reports unknown paths)."""
+    found: dict[str, Question | None] = {}
     for name, types in wanted.items():
         question = form.question(params[name]) if params.get(name) else None
         if question is not None and question.type not in types:
@@ -369,6 +373,16 @@ def _level_covers_grid(ctx: Context, path: Path, params: dict[str, Any], form: A
             )
             question = None
         found[name] = question
+    return found
+
+
+def _level_covers_grid(ctx: Context, path: Path, params: dict[str, Any], form: AssessmentForm | None) -> None:
+    """`level` a choice, `grid` a grid whose every level is one of its options, `reason` a text question."""
+    if form is None:
+        return
+    found = _typed_questions(
+        ctx, path, params, form, {"level": ("choice",), "grid": ("grid",), "reason": ("text", "line")}
+    )
     level, grid = found["level"], found["grid"]
     if level is None or grid is None:
         return
@@ -388,17 +402,7 @@ def _entries_cover_grid(
     """`group` a group, `grid` a grid, `min_level` one of the grid's levels."""
     if form is None:
         return
-    found = {}
-    for name, wanted in (("group", "group"), ("grid", "grid")):
-        question = form.question(params[name]) if params.get(name) else None
-        if question is not None and question.type != wanted:
-            ctx.error(
-                (*path, name),
-                f"'{params[name]}' is a {question.type} question, not a {wanted}",
-                f'name a question whose type is "{wanted}"',
-            )
-            question = None
-        found[name] = question
+    found = _typed_questions(ctx, path, params, form, {"group": ("group",), "grid": ("grid",)})
     grid, level = found["grid"], params.get("min_level")
     if grid is not None and level is not None and level not in [o.id for o in grid.options]:
         ctx.error(
