@@ -23,19 +23,14 @@ LIBRARY = Path(__file__).resolve().parent.parent / "forms" / "definition" / "lib
 
 # (kind, id, version) → SHA-256 of the file's text as released.  Add a line
 # when a new version ships; never edit one.
+ASSESSMENT, RUBRIC, PLAN = ("assessment", "a4-assessment"), ("rubric", "a4-qa"), ("plan", "a4-plan")
 RELEASED: dict[tuple[str, str, str], str] = {
-    (
-        "assessment",
-        "a4-assessment",
-        "1.0.0",
-    ): "672206bafd71c78e6c62d992fb44f8167026c6bea65cdf6f3f826b965477eab4",
-    (
-        "assessment",
-        "a4-assessment",
-        "2.0.0",
-    ): "b92ae9b3e6eece3c07dab32b7d5ea55370c648cb3404598350da16ca76bdb93f",
-    ("plan", "a4-plan", "1.1.0"): "3eef08902046ca8bfa4feca454c916c71dbd63a8baab3bca2c66eb1c8bce7c9d",
-    ("rubric", "a4-qa", "1.1.0"): "c23e267142910ca682ae44def670bf2149b3f9f208e04d3110dd0695b45d47e1",
+    (*ASSESSMENT, "1.0.0"): "672206bafd71c78e6c62d992fb44f8167026c6bea65cdf6f3f826b965477eab4",
+    (*ASSESSMENT, "2.0.0"): "b92ae9b3e6eece3c07dab32b7d5ea55370c648cb3404598350da16ca76bdb93f",
+    (*ASSESSMENT, "2.1.0"): "de1f78a33615ad1b3da52aae962063494955f6ae213f217d81f06f506912c42d",
+    (*RUBRIC, "1.1.0"): "c23e267142910ca682ae44def670bf2149b3f9f208e04d3110dd0695b45d47e1",
+    (*RUBRIC, "1.2.0"): "2f9eec1e883c665aa8fe66bd29f67f73e2da7a1046cc0a38ed2ea6a76e0d83ab",
+    (*PLAN, "1.1.0"): "3eef08902046ca8bfa4feca454c916c71dbd63a8baab3bca2c66eb1c8bce7c9d",
 }
 
 
