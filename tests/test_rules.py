@@ -49,7 +49,7 @@ short = true
   label = "If the overall level is lower than a level in the grid, why?"
 """
 
-RUBRIC = """id = "t-qa"
+RUBRIC_HEAD = """id = "t-qa"
 kind = "rubric"
 title = "T QA"
 version = "1.0.0"
@@ -58,7 +58,11 @@ form = "t"
 [[criterion]]
 id = "rules"
 title = "Rules"
+"""
 
+RUBRIC = (
+    RUBRIC_HEAD
+    + """
   [[criterion.check]]
   kind = "level_covers_grid"
   level = "rosh.level"
@@ -70,6 +74,7 @@ title = "Rules"
   when = "offence.elements in ['sexual_element', 'domestic_abuse'] or rosh.level in ['high', 'very_high']"
   reason = "the offence had a sexual or domestic abuse element, or the level is high or very high"
 """
+)
 
 
 def loaded(rubric_text: str = RUBRIC) -> tuple[AssessmentForm, Rubric | None, list[FormError]]:
@@ -158,22 +163,16 @@ GROUP_FORM = FORM.replace(
   id = "level_differs"''',
 )
 
-GROUP_RUBRIC = """id = "t-qa"
-kind = "rubric"
-title = "T QA"
-version = "1.0.0"
-form = "t"
-
-[[criterion]]
-id = "rules"
-title = "Rules"
-
+GROUP_RUBRIC = (
+    RUBRIC_HEAD
+    + """
   [[criterion.check]]
   kind = "entries_cover_grid"
   group = "rosh.safety"
   grid = "rosh.who"
   min_level = "medium"
 """
+)
 
 
 def group_findings(answers: dict, rubric_text: str = GROUP_RUBRIC) -> tuple[list[str], list[str]]:
