@@ -17,6 +17,7 @@ from forms.checks.findings import Finding
 from forms.checks.library import run_checks
 from forms.model import Case, Record
 from forms.record.overrides import finding_key, overrides_by_key
+from storage.earlier import earlier_answers
 from storage.store import Store
 
 
@@ -100,6 +101,6 @@ def check_records(
         if rubric is None:
             yield RecordChecks(selected.case, record, (), {}, checked=False)
             continue
-        results = run_checks(rubric, form, record, plan=plan)
+        results = run_checks(rubric, form, record, plan=plan, previous=earlier_answers(store, record))
         findings = tuple(f for result in results for f in result.findings)
         yield RecordChecks(selected.case, record, findings, {c.id: c.title for c in rubric.criteria})

@@ -6,11 +6,14 @@ Facts only, read from the record, its form and rubric; the app draws them (tui/m
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from exports.summary import risk_level
 from forms.checks.library import run_checks
+from forms.conditions.visibility import NOTHING
 from forms.model import AssessmentForm, Case, Record, Rubric
 from forms.record.plan import CLOSED
 from storage.store import Handover
@@ -41,8 +44,12 @@ def handover_summary(
     rubric: Rubric | None,
     *,
     today: date,
+    previous: Mapping[str, Any] = NOTHING,
 ) -> HandoverSummary:
-    """The summary of `case` as handed over; a case with no record yet has only its due date."""
+    """The summary of `case` as handed over; a case with no record yet has only its due date.
+
+    `previous` are the answers of the record `record` reviews or amends (`storage.earlier`).
+    """
     if record is None or form is None:
         return HandoverSummary(handover, "", "", (), case.next_review or case.initial_due, ())
     objectives = tuple(
@@ -54,7 +61,7 @@ def handover_summary(
     if rubric is not None:
         outstanding = tuple(
             finding.message
-            for result in run_checks(rubric, form, record, today=today)
+            for result in run_checks(rubric, form, record, today=today, previous=previous)
             for finding in result.findings
         )
     return HandoverSummary(

@@ -234,3 +234,61 @@ def test_rubric_conditions_are_checked_against_the_types_of_their_form() -> None
         "qa.toml:14:21: criterion[1].check[1].when: 'linked' is a yes/no question, answered 'yes' or 'no', "
         "never true (write 'yes' instead of true)",
     ]
+
+
+# ------------------------------------------------------------- previous.
+
+FULL_WHEN = """id = "m-qa"
+kind = "rubric"
+title = "QA"
+version = "1.0.0"
+form = "m"
+
+[[criterion]]
+id = "c"
+title = "C"
+
+  [[criterion.check]]
+  kind = "full_assessment_when"
+  reason = "r"
+  when = "{}"
+"""
+
+
+def rubric_errors(condition: str) -> list[str]:
+    form = load_text(FORM.replace("{}", "linked == 'yes'"), "f.toml").definition
+    result = load_text(FULL_WHEN.replace("{}", condition), "qa.toml", assessments={"m": form})
+    return [str(error) for error in result.errors]
+
+
+WHEN_AT = "qa.toml:14:{}: criterion[1].check[1].when: "
+
+
+def test_a_previous_name_is_checked_as_the_name_it_reads() -> None:
+    assert rubric_errors("previous.risk.level in ['high', 'very_high'] or previous.risk.needs.work") == []
+    assert rubric_errors("previous.risk.level == 'very high'") == [
+        WHEN_AT.format(34) + "'very high' is not an option of 'previous.risk.level' "
+        "('very high' is the label of 'very_high'; write 'very_high')"
+    ]
+    assert rubric_errors("previous.risk.needs.housing == 'significant_problems'") == [
+        WHEN_AT.format(42) + "'significant_problems' is not a level of 'previous.risk.needs.housing' "
+        "(did you mean '2_significant_problems'?)"
+    ]
+
+
+def test_a_previous_name_that_reads_nothing_is_one_error_with_the_name_meant() -> None:
+    assert rubric_errors("previous.risk.levle == 'high'") == [
+        WHEN_AT.format(11) + "'previous.risk.levle' reads the earlier record, but 'risk.levle' is not a "
+        "question of the form, written as section.question (did you mean 'risk.level'?)"
+    ]
+    assert rubric_errors("previous.nope") == [
+        WHEN_AT.format(11) + "'previous.nope' reads the earlier record, but 'nope' is not a question "
+        "of the form, written as section.question (write previous. before a question's usual name)"
+    ]
+
+
+def test_only_a_rubric_check_reads_the_earlier_record() -> None:
+    assert errors("previous.level == 'high'") == [
+        AT.format(14) + "'previous.level' reads the earlier record, which only a rubric check's condition "
+        "can do (write the rule as a check in the rubric, e.g. a full_assessment_when check's 'when')"
+    ]

@@ -29,7 +29,7 @@ RELEASED: dict[tuple[str, str, str], str] = {
     (*ASSESSMENT, "2.0.0"): "b92ae9b3e6eece3c07dab32b7d5ea55370c648cb3404598350da16ca76bdb93f",
     (*ASSESSMENT, "2.1.0"): "de1f78a33615ad1b3da52aae962063494955f6ae213f217d81f06f506912c42d",
     (*RUBRIC, "1.1.0"): "c23e267142910ca682ae44def670bf2149b3f9f208e04d3110dd0695b45d47e1",
-    (*RUBRIC, "1.2.0"): "2f9eec1e883c665aa8fe66bd29f67f73e2da7a1046cc0a38ed2ea6a76e0d83ab",
+    (*RUBRIC, "1.2.0"): "9b0f9dab826f862ad6f7f1380d57ef037e3c29b7dd46f69a900ab8cfd90f11ba",
     (*PLAN, "1.1.0"): "3eef08902046ca8bfa4feca454c916c71dbd63a8baab3bca2c66eb1c8bce7c9d",
 }
 

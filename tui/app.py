@@ -409,11 +409,13 @@ class A4App(App[None], inherit_bindings=False):
     def _show_handover(self, case: Case, record: Record, form: AssessmentForm, handover: Handover) -> None:
         """The one-screen handover summary; Enter opens the case."""
         from exports.handover import handover_summary
+        from storage.earlier import earlier_answers
         from storage.kept_forms import companions
         from tui.modals.handover import HandoverSummaryScreen
 
         _plan, rubric = companions(self.registry, self.store, form)
-        summary = handover_summary(handover, case, record, form, rubric, today=self.today())
+        earlier = earlier_answers(self.store, record)
+        summary = handover_summary(handover, case, record, form, rubric, today=self.today(), previous=earlier)
         self.push_screen(
             HandoverSummaryScreen(case.ref, case.name, summary),
             lambda _read: self._show_case(case, record, form),

@@ -68,6 +68,8 @@ class CheckContext:
     plan: PlanTemplate | None
     today: date
     short: bool
+    previous: Mapping[str, Any] = field(default_factory=dict)
+    """The answers of the record this one reviews or amends, read by ``previous.`` names ({} if none)."""
     visible: tuple[Section, ...] = field(init=False)
     """Sections shown in this kind of record (the short form hides some)."""
     _lookups: dict[str, Lookup] = field(init=False, default_factory=dict)
@@ -89,7 +91,9 @@ class CheckContext:
     def lookup(self, section: Section) -> Lookup:
         """Answer values by condition name, as seen from inside `section`."""
         if section.id not in self._lookups:
-            self._lookups[section.id] = visibility.lookup_for(self.form, section, self.answers, self.short)
+            self._lookups[section.id] = visibility.lookup_for(
+                self.form, section, self.answers, self.short, self.previous
+            )
         return self._lookups[section.id]
 
     def is_visible(self, section: Section, question: Question) -> bool:

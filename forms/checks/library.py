@@ -232,11 +232,14 @@ def run_checks(
     plan: PlanTemplate | None = None,
     today: date | None = None,
     short: bool | None = None,
+    previous: Mapping[str, Any] | None = None,
 ) -> list[CriterionResult]:
     """Every criterion of `rubric` with what its automatic checks find in `record`, in rubric order.
 
     `short` defaults to whether the record is a short (layer 1) assessment;
-    `today` (for plan target dates) to the real date.
+    `today` (for plan target dates) to the real date; `previous` are the
+    answers of the record this one reviews or amends, read by ``previous.``
+    names (none by default: a caller judging a record for real passes them).
     """
     ctx = CheckContext(
         form=form,
@@ -244,6 +247,7 @@ def run_checks(
         plan=plan,
         today=today or date.today(),
         short=record.is_short if short is None else short,
+        previous=previous or {},
     )
     results = []
     for criterion in rubric.criteria:

@@ -16,7 +16,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from forms.checks.context import CheckContext, Draft, condition, is_answered
-from forms.conditions.visibility import holds, resolve
+from forms.conditions.visibility import NOTHING, holds, resolve
 from forms.model import AssessmentForm, Check, Question, Rubric, Section
 from forms.record.words import count_words
 
@@ -127,20 +127,28 @@ def check_full_assessment_when(ctx: CheckContext, params: Mapping[str, Any]) -> 
     if not ctx.short:
         return
     when = condition(params["when"])
-    if holds(ctx.form, None, when, ctx.answers, short=True):
+    if holds(ctx.form, None, when, ctx.answers, short=True, previous=ctx.previous):
         yield Draft(
             f"A short assessment is not enough here: {params['reason']}. Write the full assessment (F8).",
             _first_answered(ctx.form, when, ctx.answers),
         )
 
 
-def short_refusals(rubric: Rubric | None, form: AssessmentForm, answers: Mapping[str, Any]) -> list[str]:
-    """Why these answers need a full assessment, by the rubric's `full_assessment_when` checks ([] if not)."""
+def short_refusals(
+    rubric: Rubric | None,
+    form: AssessmentForm,
+    answers: Mapping[str, Any],
+    previous: Mapping[str, Any] = NOTHING,
+) -> list[str]:
+    """Why these answers need a full assessment, by the rubric's `full_assessment_when` checks ([] if not).
+
+    `previous` are the answers of the record this one reviews or amends, for ``previous.`` names.
+    """
     if rubric is None:
         return []
     checks: list[Check] = [c for k in rubric.criteria for c in k.checks if c.kind == FULL_ASSESSMENT_KIND]
     return [
         str(c.params["reason"])
         for c in checks
-        if holds(form, None, condition(c.params["when"]), answers, short=True)
+        if holds(form, None, condition(c.params["when"]), answers, short=True, previous=previous)
     ]

@@ -3,7 +3,9 @@
 Names are resolved from where the condition is written (docs/forms.md,
 "Conditions"): a bare name is a question of the same section,
 ``section.question`` a question anywhere, extra parts a grid row and
-column, and ``short`` is true while the short (layer 1) form is written.
+column, ``short`` is true while the short (layer 1) form is written, and
+``previous.`` before any of these names reads the answer given in the
+record this one reviews or amends (unanswered in a first assessment).
 
 `is_visible` runs for every question on every keystroke, so resolving a
 name is cached.  The cache is keyed by the form's identity (held by a
@@ -14,7 +16,7 @@ because hashing a frozen form means hashing every question in it.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -24,6 +26,12 @@ from forms.model import AssessmentForm, Question, Section
 SHORT = "short"
 """The special name that is true in short (layer 1) mode, whatever section it is written in."""
 
+PREVIOUS = "previous"
+"""The prefix that reads a name in the earlier record this one reviews or amends: ``previous.rosh.level``."""
+
+NOTHING: Mapping[str, Any] = {}
+"""No earlier answers: a first assessment, or a caller that has no earlier record."""
+
 
 @dataclass(frozen=True)
 class Resolved:
@@ -32,6 +40,8 @@ class Resolved:
     path: str
     """``"section.question"``, the key of the answer."""
     subkeys: tuple[str, ...] = ()
+    previous: bool = False
+    """Written ``previous.…``: the answer is read in the earlier record, not this one."""
 
 
 class _FormHandle:
@@ -66,6 +76,9 @@ def resolve(form: AssessmentForm, section: Section | None, name: str) -> Resolve
 def _resolve(handle: _FormHandle, section_id: str | None, name: str) -> Resolved | None:
     form = handle.form
     parts = name.split(".")
+    if parts[0] == PREVIOUS and len(parts) > 1 and form.section(PREVIOUS) is None:
+        inner = _resolve(handle, section_id, ".".join(parts[1:]))
+        return replace(inner, previous=True) if inner is not None and not inner.previous else None
     here = form.section(section_id) if section_id is not None else None
     question = here.question(parts[0]) if here else None
     section: Section | None
@@ -103,9 +116,14 @@ def unresolved_names(form: AssessmentForm, section: Section | None, expr: Expr) 
 
 
 def lookup_for(
-    form: AssessmentForm, section: Section | None, answers: Mapping[str, Any], short: bool
+    form: AssessmentForm,
+    section: Section | None,
+    answers: Mapping[str, Any],
+    short: bool,
+    previous: Mapping[str, Any] = NOTHING,
 ) -> Lookup:
-    """A name → answer function for evaluating conditions written in `section` against `answers`."""
+    """A name → answer function for evaluating conditions written in `section` against `answers`;
+    ``previous.`` names read `previous`, the answers of the record this one reviews or amends."""
 
     def lookup(name: str) -> Any:
         if name == SHORT:
@@ -113,7 +131,7 @@ def lookup_for(
         resolved = resolve(form, section, name)
         if resolved is None:
             return None
-        value = answers.get(resolved.path)
+        value = (previous if resolved.previous else answers).get(resolved.path)
         for key in resolved.subkeys:
             if not isinstance(value, Mapping):
                 return None
@@ -129,9 +147,10 @@ def holds(
     expr: Expr,
     answers: Mapping[str, Any],
     short: bool = False,
+    previous: Mapping[str, Any] = NOTHING,
 ) -> bool:
-    """Whether a condition written in `section` is true for these answers."""
-    return expr.evaluate(lookup_for(form, section, answers, short))
+    """Whether a condition written in `section` is true for these answers (and `previous` ones)."""
+    return expr.evaluate(lookup_for(form, section, answers, short, previous))
 
 
 def is_visible(

@@ -14,7 +14,7 @@ from typing import Any
 
 from forms.conditions.language import ConditionError, Expr, parse
 from forms.conditions.sense import mistakes
-from forms.conditions.visibility import SHORT, unresolved_names
+from forms.conditions.visibility import PREVIOUS, SHORT, unresolved_names
 from forms.conditions.visibility import resolve as resolve_name
 from forms.definition.errors import did_you_mean
 from forms.definition.locate import Path
@@ -33,6 +33,9 @@ class Pending:
     expr: Expr
     scope: str | None
     """A section id, EACH_SECTION, or None for form-wide (only `section.question` names resolve)."""
+    earlier: bool = False
+    """Whether `previous.` names may be written: only in a rubric check's condition, which every caller
+    judging a record for real runs with the earlier record's answers (`storage.earlier`)."""
 
 
 def parse_at(ctx: Context, path: Path, source: str) -> Expr | None:
@@ -61,6 +64,8 @@ def resolve(ctx: Context, form: AssessmentForm, pending: list[Pending]) -> None:
     """Report every name in the pending conditions that names no question of `form`,
     and every comparison whose values or operator cannot fit the question it names."""
     for item in pending:
+        if not item.earlier:
+            _report_earlier_names(ctx, form, item)
         _report_unknown_names(ctx, form, item)
         _report_mistakes(ctx, form, item)
 
@@ -81,18 +86,50 @@ def _report_mistakes(ctx: Context, form: AssessmentForm, item: Pending) -> None:
             ctx.error(item.path, mistake.message, mistake.hint, col=column)
 
 
+def _report_earlier_names(ctx: Context, form: AssessmentForm, item: Pending) -> None:
+    """`previous.` names where nothing reads the earlier record (a form's, plan's or sign-off condition)."""
+    if form.section(PREVIOUS) is not None:
+        return
+    columns, unknown = item.expr.name_columns(), set(_unresolved(form, item))
+    for name in columns:
+        if name.startswith(f"{PREVIOUS}.") and name not in unknown:
+            ctx.error(
+                item.path,
+                f"'{name}' reads the earlier record, which only a rubric check's condition can do",
+                "write the rule as a check in the rubric, e.g. a full_assessment_when check's 'when'",
+                col=ctx.spot(item.path).col_in_string(columns[name]),
+            )
+
+
 def _report_unknown_names(ctx: Context, form: AssessmentForm, item: Pending) -> None:
     for name in _unresolved(form, item):
         if _already_reported(ctx, item.scope, name, form):
             continue
-        message, hint = _below_a_question(form, item.scope, name) or (
-            f"'{name}' is not a question {_where(item.scope)}",
-            _unquoted_answer(form, name)
-            or did_you_mean(name, _candidates(form, item.scope))
-            or "a bare name is a question in the same section; write section.question for another",
+        message, hint = (
+            _earlier(form, item.scope, name)
+            or _below_a_question(form, item.scope, name)
+            or (
+                f"'{name}' is not a question {_where(item.scope)}",
+                _unquoted_answer(form, name)
+                or did_you_mean(name, _candidates(form, item.scope))
+                or "a bare name is a question in the same section; write section.question for another",
+            )
         )
         column = ctx.spot(item.path).col_in_string(item.expr.name_columns()[name])
         ctx.error(item.path, message, hint, col=column)
+
+
+def _earlier(form: AssessmentForm, scope: str | None, name: str) -> tuple[str, str] | None:
+    """What is wrong with a ``previous.`` name whose rest names nothing, with the fix; None otherwise."""
+    prefix = f"{PREVIOUS}."
+    if not name.startswith(prefix) or form.section(PREVIOUS) is not None:
+        return None
+    rest = name.removeprefix(prefix)
+    message, hint = _below_a_question(form, scope, rest) or (
+        f"'{rest}' is not a question {_where(scope)}",
+        did_you_mean(rest, _candidates(form, scope)) or "write previous. before a question's usual name",
+    )
+    return f"'{name}' reads the earlier record, but {message}", hint
 
 
 def _unquoted_answer(form: AssessmentForm, name: str) -> str:

@@ -137,7 +137,7 @@ def _condition(
     expr = load_conditions.parse_at(ctx, path, value)
     if expr is None:
         return _INVALID
-    pending.append(load_conditions.Pending(path, expr, load_conditions.EACH_SECTION))
+    pending.append(load_conditions.Pending(path, expr, load_conditions.EACH_SECTION, earlier=True))
     return expr
 
 
@@ -154,7 +154,7 @@ def _form_condition(
     expr = load_conditions.parse_at(ctx, path, value)
     if expr is None:
         return _INVALID
-    pending.append(load_conditions.Pending(path, expr, None))
+    pending.append(load_conditions.Pending(path, expr, None, earlier=True))
     return expr
 
 

@@ -30,7 +30,7 @@ import dataclasses
 import socket
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextlib import suppress
 from datetime import UTC, date, datetime
 from functools import partial
@@ -72,6 +72,7 @@ from forms.record.signoff import (
 )
 from forms.record.words import record_word_counts, section_word_count
 from forms.record.workflow import AMENDABLE, OPEN
+from storage.earlier import earlier_record
 from storage.signoff import decide, submit
 from storage.store import OpenRecordError, Presence, StaleVersionError, Store, StoreError
 from tui.amendment import amend_question, not_amendable, opened_instead
@@ -267,13 +268,17 @@ class CaseScreen(Screen[None]):
             unsaved_elsewhere=lambda: self.activity.total_seconds != self.record.active_seconds,
             on_change=self._save_state_changed,
         )
+        try:
+            earlier = earlier_record(store, record)
+        except StoreError:
+            earlier = None
+        self.earlier: Mapping[str, Any] = earlier.answers if earlier is not None else {}
+        """The answers of the record this one reviews or amends, for the rubric's `previous.` names:
+        loaded once here, so the QA panel and the switch to short read them without a query each time."""
         self.previous: Record | None = None
         """In a review: the record it reviews, to diff against and confirm sections from."""
-        if record.kind == "review" and record.reviews:
-            try:
-                self.previous = record_for_terminal(store.get_record(record.reviews))
-            except StoreError:
-                self.previous = None
+        if record.kind == "review" and record.reviews and earlier is not None:
+            self.previous = record_for_terminal(earlier)
         self.review_bars: dict[str, ReviewBar] = {}
         self.progress = Progress(self)
         """Slow work a key starts (a review): said at once, never started twice."""
@@ -693,7 +698,7 @@ class CaseScreen(Screen[None]):
         The switch to short is refused, with the rubric's reason, where its
         `full_assessment_when` rule says a full assessment is needed.
         """
-        if not self.short and (reasons := short_refusals(self.rubric, self.form, self.answers)):
+        if not self.short and (reasons := short_refusals(self.rubric, self.form, self.answers, self.earlier)):
             self.notify(f"A full assessment is needed here: {reasons[0]}.", severity="warning", markup=False)
             return
         self.short = not self.short
@@ -1039,6 +1044,7 @@ class CaseScreen(Screen[None]):
                 clock=self.clock,
                 snapshot=self.build_record,
                 deliver=self._qa_arrived,
+                previous=self.earlier,
             )
             self.qa.run_at_once()  # a few ms, once: the screen opens with its QA result
 
@@ -1057,7 +1063,9 @@ class CaseScreen(Screen[None]):
         from forms.checks.library import run_checks
 
         record = self.build_record()
-        return run_checks(self.rubric, self.form, record, plan=self.plan_template, today=self.today())
+        return run_checks(
+            self.rubric, self.form, record, plan=self.plan_template, today=self.today(), previous=self.earlier
+        )
 
     def qa_results(self) -> Results:
         """The latest live results, or the rubric run now on the record as on screen."""

@@ -46,6 +46,7 @@ from forms.record.plan import (
     strengths,
     suggestions_for,
 )
+from storage.earlier import earlier_answers
 from storage.store import StaleVersionError, Store
 from tui.modals.confirm_key import ConfirmKey
 from tui.modals.conflict import ASK_AFTER_PAUSE, Conflict, ConflictChoice
@@ -234,6 +235,8 @@ class PlanScreen(Screen[Record]):
         self.user = user
         self.template = template
         self.rubric = plan_rubric(rubric)
+        self.earlier = earlier_answers(store, record)
+        """The answers of the record this one reviews or amends, for the rubric's `previous.` names."""
         self.today = today
         self.heading = title
         self.plan: list[Objective] = [dataclasses.replace(o) for o in record.plan]
@@ -361,7 +364,12 @@ class PlanScreen(Screen[Record]):
             findings_list.set_options([Option("No rubric for this form: nothing is checked.", disabled=True)])
             return
         results = run_checks(
-            self.rubric, self.form, self.working_record(), plan=self.template, today=self.today()
+            self.rubric,
+            self.form,
+            self.working_record(),
+            plan=self.template,
+            today=self.today(),
+            previous=self.earlier,
         )
         self.findings = [f for result in results for f in result.findings]
         if self.findings:

@@ -11,7 +11,7 @@ the screen's thread through `call_from_thread`, so a slow rubric delays the
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
@@ -19,6 +19,7 @@ from textual.screen import Screen
 
 from forms.checks.findings import CriterionResult
 from forms.checks.library import run_checks
+from forms.conditions.visibility import NOTHING
 from forms.model import AssessmentForm, PlanTemplate, Record, Rubric
 
 RUN_AFTER_PAUSE = 0.75
@@ -43,8 +44,10 @@ class QARunner:
         clock: Callable[[], float],
         snapshot: Callable[[], Record],
         deliver: Callable[[Results], None],
+        previous: Mapping[str, Any] = NOTHING,
     ) -> None:
-        """`snapshot` gives the record as on screen now; `deliver` receives results on the UI thread."""
+        """`snapshot` gives the record as on screen now; `deliver` receives results on the UI thread;
+        `previous` are the answers of the record it reviews or amends, loaded once by the screen."""
         self.screen = screen
         self.rubric = rubric
         self.form = form
@@ -53,6 +56,7 @@ class QARunner:
         self.clock = clock
         self.snapshot = snapshot
         self.deliver = deliver
+        self.previous = previous
         self.results: Results | None = None
         self.checked: Record | None = None
         """The snapshot the latest results are about (phrase spans are offsets into its text)."""
@@ -89,7 +93,13 @@ class QARunner:
     def check(self, record: Record) -> Results:
         """The rubric's results for `record` (used directly where an answer is needed at once)."""
         return run_checks(
-            self.rubric, self.form, record, plan=self.plan, today=self.today(), short=self.short
+            self.rubric,
+            self.form,
+            record,
+            plan=self.plan,
+            today=self.today(),
+            short=self.short,
+            previous=self.previous,
         )
 
     def _work(self, record: Record) -> None:
