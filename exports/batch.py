@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from exports.formats.csv_format import CaseRow, to_csv
 from exports.formats.fhir import to_fhir
@@ -28,6 +29,7 @@ from forms.record.sharing import (
     withheld_overrides,
     withheld_paths,
 )
+from storage.earlier import earlier_answers
 from storage.kept_forms import RecordForms, companions
 from storage.store import AuditEvent, Store
 
@@ -45,6 +47,8 @@ class Exportable:
     """A copy for the person on probation: withheld answers are already out of `record`."""
     notice: str = ""
     """Said at the top of a copy for the person whose form withholds anything."""
+    previous: Mapping[str, Any] = field(default_factory=dict)
+    """The answers of the record this one reviews or amends, for rules that read `previous.` names."""
 
     def copy_for_person(self) -> Exportable:
         """This export as the person may see it (`forms.record.sharing`)."""
@@ -103,7 +107,15 @@ def _sheet(e: Exportable, *, full: bool = False) -> bytes:
 
     try:
         return to_sheet(
-            e.record, e.case, e.form, e.audit, e.rubric, person=e.for_person, notice=e.notice, full=full
+            e.record,
+            e.case,
+            e.form,
+            e.audit,
+            e.rubric,
+            person=e.for_person,
+            notice=e.notice,
+            full=full,
+            previous=e.previous,
         )
     except (SheetOverflow, TypesetError) as error:
         raise ExportProblem(str(error)) from error
@@ -204,7 +216,9 @@ class FormCache:
         """What `record`'s export is made from; with `for_person`, its copy for the person."""
         form = self.form_for(record)
         audit = tuple(store.audit_trail(record.id))
-        item = Exportable(case, record, form, audit, self.companions(form)[1])
+        item = Exportable(
+            case, record, form, audit, self.companions(form)[1], previous=earlier_answers(store, record)
+        )
         return item.copy_for_person() if for_person else item
 
 

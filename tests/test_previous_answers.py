@@ -31,6 +31,7 @@ from storage.store import Store
 from tests.cli_support import a4_in
 from tests.pilot_support import CaseApp, until
 from tests.test_case_screen import TODAY, FakeClock
+from tests.test_sheet import flat, read
 from tui.screens.case_screen import CaseScreen
 
 AUTHOR, QA = "pat", "qa.lee"
@@ -126,3 +127,17 @@ async def test_f8_in_a_review_of_a_high_record_is_refused_with_the_reason(
             pilot, lambda: any(WAS_HIGH in n for n in notes()), "the refusal naming last time's level"
         )
         assert app.case_screen.short is False
+
+
+def test_the_sheets_qa_line_judges_the_short_review_by_last_times_level(
+    tmp_path: Path, form: AssessmentForm
+) -> None:
+    """The A4 sheet's QA line runs the same checks as `a4 check`: the rule reading last time's level
+    is not met on the sheet of the short review of a High record."""
+    short_review_of_a_high_record(SqliteStore(tmp_path / "a4.db"), form)
+    out = tmp_path / "AB1.pdf"
+    result = a4_in(tmp_path, "export", "AB1", "--format", "sheet", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    sheet = flat(read(out.read_bytes()).pages[0].extract_text())
+    not_met = sheet.partition("not met: ")[2]
+    assert "A short assessment only where the form allows one" in not_met, sheet

@@ -13,13 +13,14 @@ rest is.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 from exports.pdf.content import build
 from exports.pdf.record import full_record
 from exports.pdf.typeset import page_count, typeset
+from forms.conditions.visibility import NOTHING
 from forms.model import AssessmentForm, Case, Record, Rubric
 from storage.store import AuditEvent
 
@@ -42,11 +43,18 @@ def to_sheet(
     notice: str = "",
     full: bool = False,
     stamp: datetime | None = None,
+    previous: Mapping[str, Any] = NOTHING,
 ) -> bytes:
-    """The sheet as PDF bytes: exactly one A4 page, followed by the full record when `full`."""
+    """The sheet as PDF bytes: exactly one A4 page, followed by the full record when `full`.
+
+    `previous` holds the answers of the record this one reviews or amends, which the QA line's
+    checks read through `previous.` names (`storage.earlier`).
+    """
 
     def attempt(scale: float) -> tuple[dict[str, Any], bytes] | None:
-        content = build(record, case, form, audit, rubric, person=person, notice=notice, scale=scale)
+        content = build(
+            record, case, form, audit, rubric, person=person, notice=notice, scale=scale, previous=previous
+        )
         content["page_numbers"] = full  # fitted with room for "(page N)" when the full record follows
         pdf = typeset(content, stamp=stamp)
         return (content, pdf) if page_count(pdf) == 1 else None

@@ -10,7 +10,7 @@ visible, so nothing a person typed can change the page's layout.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -22,6 +22,7 @@ from exports.summary import risk_level
 from exports.text import entry_line, grid_rows, is_empty, label_of, ordered_entries, scalar_text
 from forms.checks.findings import summary
 from forms.checks.library import run_checks
+from forms.conditions.visibility import NOTHING
 from forms.model import AssessmentForm, Case, Question, Record, Rubric, Section
 from forms.record.deadlines import next_review
 from forms.record.plan import STEP_STATUS_LABELS
@@ -125,8 +126,9 @@ def build(
     person: bool = False,
     notice: str = "",
     scale: float = 1.0,
+    previous: Mapping[str, Any] = NOTHING,
 ) -> dict[str, Any]:
-    """The sheet's content (the template's `content`, without `full`)."""
+    """The sheet's content (the template's `content`, without `full`); `previous` as for `run_checks`."""
     shown = [p for p in placed(form) if not p.question.withhold_from_person or not person]
     headings = HEADINGS["person" if person else "practitioner"]
     return {
@@ -155,7 +157,7 @@ def build(
             for o in sorted(record.plan, key=lambda o: (o.by or "9999", o.id))
         ],
         "review": _review(record, case, form, audit),
-        "qa": None if person else _qa(record, form, rubric),
+        "qa": None if person else _qa(record, form, rubric, previous),
         "footer": f"{text(case.ref)} · {FOOTERS[person]}",
     }
 
@@ -291,11 +293,13 @@ def _review(record: Record, case: Case, form: AssessmentForm, audit: Sequence[Au
     return "set when the assessment is signed off"
 
 
-def _qa(record: Record, form: AssessmentForm, rubric: Rubric | None) -> dict[str, Any]:
+def _qa(
+    record: Record, form: AssessmentForm, rubric: Rubric | None, previous: Mapping[str, Any]
+) -> dict[str, Any]:
     """The rubric's result in one line: automatic criteria met, the assessor's grades."""
     if rubric is None:
         return {"line": "No quality assurance rubric is loaded for this form.", "overrides": []}
-    results = run_checks(rubric, form, record)
+    results = run_checks(rubric, form, record, previous=previous)
     met, judged = summary(results)
     parts = [f"{met} of {judged} automatic checks met"]
     titles = {c.id: c.title for c in rubric.criteria}

@@ -13,8 +13,9 @@ The text is the same as `a4 export` writes, from the same functions.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -24,6 +25,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from exports.batch import FORMATS, Exportable, ExportProblem
+from forms.conditions.visibility import NOTHING
 from forms.model import AssessmentForm, Case, Record, Rubric
 from storage.store import Store, StoreError
 from tui.remembered import EXPORT_FOLDER, recall, remember
@@ -54,7 +56,13 @@ class ExportPrompt(ModalScreen[Path | None]):
     ]  # fmt: skip
 
     def __init__(
-        self, store: Store, form: AssessmentForm, case: Case, record: Record, rubric: Rubric | None = None
+        self,
+        store: Store,
+        form: AssessmentForm,
+        case: Case,
+        record: Record,
+        rubric: Rubric | None = None,
+        previous: Mapping[str, Any] = NOTHING,
     ) -> None:
         super().__init__(classes="export-prompt")
         self.store = store
@@ -63,6 +71,8 @@ class ExportPrompt(ModalScreen[Path | None]):
         self.record = record
         self.rubric = rubric
         """The form's QA rubric, for the sheet's QA line."""
+        self.previous = previous
+        """The answers of the record this one reviews or amends, which that line's rules may read."""
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="export-box"):
@@ -107,7 +117,7 @@ class ExportPrompt(ModalScreen[Path | None]):
         folder = Path(typed).expanduser()
         try:
             audit = tuple(self.store.audit_trail(self.record.id))
-            item = Exportable(self.case, self.record, self.form, audit, self.rubric)
+            item = Exportable(self.case, self.record, self.form, audit, self.rubric, previous=self.previous)
             item = item.copy_for_person() if person else item
             extension = f"{PERSON_SUFFIX}.{fmt.extension}" if person else fmt.extension
             ensure_private_dir(folder)

@@ -990,7 +990,9 @@ class CaseScreen(Screen[None]):
 
     def _ask_export(self) -> None:
         self.save_now()
-        self.app.push_screen(ExportPrompt(self.store, self.form, self.case, self.record, self.rubric))
+        self.app.push_screen(
+            ExportPrompt(self.store, self.form, self.case, self.record, self.rubric, self.earlier)
+        )
 
     def action_back(self) -> None:
         """Leave the case, always: saved, or, when the store refuses the text, with it kept in a recovery
