@@ -811,6 +811,7 @@ class CaseScreen(Screen[None]):
             today=self.today,
             title=for_terminal(f"{self.case.ref} · {self.case.name}"),
             clock=self.clock,  # one clock for the case and its plan (a test's stands still)
+            earlier=self.earlier,
         )
         self.app.push_screen(screen, partial(self._plan_closed, screen))
 

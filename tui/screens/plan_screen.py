@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from functools import partial
 from pathlib import Path
@@ -32,6 +32,7 @@ from textual.worker import Worker, WorkerState
 from exports.escape import record_for_terminal
 from forms.checks.findings import Finding, next_to_fix
 from forms.checks.library import run_checks
+from forms.conditions.visibility import NOTHING
 from forms.model import Agreement, AssessmentForm, Objective, PlanTemplate, Record, Rubric, Suggestion
 from forms.record.plan import (
     AGREEMENT_LABELS,
@@ -46,7 +47,6 @@ from forms.record.plan import (
     strengths,
     suggestions_for,
 )
-from storage.earlier import earlier_answers
 from storage.store import StaleVersionError, Store
 from tui.modals.confirm_key import ConfirmKey
 from tui.modals.conflict import ASK_AFTER_PAUSE, Conflict, ConflictChoice
@@ -227,6 +227,7 @@ class PlanScreen(Screen[Record]):
         today: Callable[[], date] = date.today,
         title: str = "",
         clock: Callable[[], float] = time.monotonic,
+        earlier: Mapping[str, Any] = NOTHING,
     ) -> None:
         super().__init__(classes="plan-screen")
         self.store = store
@@ -235,8 +236,9 @@ class PlanScreen(Screen[Record]):
         self.user = user
         self.template = template
         self.rubric = plan_rubric(rubric)
-        self.earlier = earlier_answers(store, record)
-        """The answers of the record this one reviews or amends, for the rubric's `previous.` names."""
+        self.earlier = earlier
+        """The answers of the record this one reviews or amends, for the rubric's `previous.` names: the
+        case screen read them when it opened, so opening the plan asks the store nothing more."""
         self.today = today
         self.heading = title
         self.plan: list[Objective] = [dataclasses.replace(o) for o in record.plan]
