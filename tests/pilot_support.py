@@ -15,10 +15,15 @@ PATIENCE_SECONDS = 15.0
 
 
 async def until(pilot: Pilot[Any], condition: Callable[[], Any], what: str = "the condition") -> None:
-    """Pause until `condition()` holds (workers and screens settle), failing with what never happened."""
+    """Pause until `condition()` holds (workers and screens settle), failing with what never happened.
+
+    A screen is on top of the stack as soon as it is pushed, but its widgets exist only once it has
+    mounted: on a loaded machine a test that queried it straight away found nothing, so the screen on
+    top must have mounted too.
+    """
     deadline = time.monotonic() + PATIENCE_SECONDS
     while time.monotonic() < deadline:
-        if condition():
+        if condition() and pilot.app.screen.is_mounted:
             await pilot.pause()
             return
         await pilot.pause(0.02)

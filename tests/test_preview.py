@@ -36,8 +36,8 @@ def preview(path: Path, tmp_path: Path, *, sample: bool = False) -> PreviewApp:
 
 
 def heading(app: PreviewApp) -> str:
-    """The case screen's title line ("" while no case screen is on top)."""
-    if not isinstance(app.screen, CaseScreen):
+    """The case screen's title line ("" while no case screen is on top, or it has not mounted yet)."""
+    if not isinstance(app.screen, CaseScreen) or not app.screen.is_mounted:
         return ""
     return str(app.screen.query_one(".case-title", Static).render())
 
