@@ -15,6 +15,7 @@ Keep passwords out of the URL: libpq reads `~/.pgpass` and `PGPASSWORD`.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Callable, Mapping
 from datetime import datetime
@@ -39,12 +40,13 @@ def database_url(
     Raises `StoreError` for a value that is not a PostgreSQL URL, naming where it came from.
     """
     env = os.environ if environ is None else environ
-    for value, source in (
-        (arg, "--db"),
-        (env.get(ENV_VAR), ENV_VAR),
-        (_from_config(config_file), f"`{CONFIG_KEY}` in {config_file}"),
-    ):
-        if value:
+    choices: tuple[tuple[Callable[[], str | None], str], ...] = (
+        (lambda: arg, "--db"),
+        (lambda: env.get(ENV_VAR), ENV_VAR),
+        (lambda: _from_config(config_file), f"`{CONFIG_KEY}` in {config_file}"),
+    )
+    for read, source in choices:  # read lazily: --db or the variable overrides a config that is broken
+        if value := read():
             if not value.startswith(SCHEMES):
                 raise StoreError(
                     f"{source} must be a PostgreSQL address like postgresql://host/dbname, not {value!r}. "
@@ -55,17 +57,48 @@ def database_url(
 
 
 def _from_config(path: Path | None) -> str | None:
-    """The config file's `database` value; a missing or broken file means none (the app reports it)."""
+    """The config file's `database` value; a missing file means none.
+
+    A broken file is the settings' problem, reported where they are read (`tui.config`), and its
+    other settings fall back to their defaults.  Its `database` cannot: opening the embedded store
+    because the line naming the team's database has a typo would take a team practitioner's next
+    case to a file nobody else sees.  So a broken file that sets `database` (or that cannot be read
+    at all) stops A4 with the place to fix, unless `--db` or the variable already chose the store.
+    """
     if path is None:
         return None
     try:
         text = path.read_text(encoding="utf-8")
-        if too_deep(text) is not None:
-            return None
-        value = tomllib.loads(text).get(CONFIG_KEY)
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
+    except FileNotFoundError:
         return None
-    return value if isinstance(value, str) else None
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or "not readable UTF-8 text"
+        raise _unsure_which_store(f"{path}: cannot read the config file ({reason})") from None
+    if (deep := too_deep(text)) is not None:
+        problem = f"{path}:{deep[0]}:{deep[1]}: arrays or tables nested too deep"
+    else:
+        try:
+            value = tomllib.loads(text).get(CONFIG_KEY)
+        except tomllib.TOMLDecodeError as error:
+            from forms.definition.syntax import explain  # only for a broken file: start-up need not load it
+
+            problem = str(explain(str(error), text, str(path)))
+        else:
+            return value if isinstance(value, str) else None
+    if _SETS_DATABASE.search(text):
+        raise _unsure_which_store(problem)
+    return None
+
+
+_SETS_DATABASE = re.compile(rf"""^[ \t]*["']?{CONFIG_KEY}["']?[ \t]*=""", re.MULTILINE)
+"""A line of the config file that sets `database`, found in a file too broken to read as TOML."""
+
+
+def _unsure_which_store(problem: str) -> StoreError:
+    return StoreError(
+        f"{problem}; the config file names a team database, so A4 will not guess which store to open: "
+        f"fix the file, or choose the store with --db or {ENV_VAR}"
+    )
 
 
 def open_store(

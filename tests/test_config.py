@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import json
+import subprocess
 from pathlib import Path
 
 import pytest
 
 from storage.sqlite.store import SqliteStore
 from tests.a4_app_harness import TODAY, USER, add_case, caseload_shown, make_app
+from tests.cli_support import run_a4
 from tui.app import binding_ids, build_app, theme_names
 from tui.config import Config, config_path, load_config
 from tui.modals.new_case import NewCaseScreen
@@ -128,3 +131,75 @@ async def test_the_high_contrast_theme_is_chosen_in_the_config(tmp_path: Path) -
             table.get_component_styles("case-list--cursor").text_style
         )  # not colour alone
     store.close()
+
+
+def _a4(tmp_path: Path, config_text: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """The real `a4 ARGS…` on an embedded store in tmp_path, with this config file."""
+    config = tmp_path / "config.toml"
+    config.write_text(config_text, encoding="utf-8")
+    return run_a4(*args, env={"A4_CONFIG": str(config), "A4_DATA_DIR": str(tmp_path / "data")})
+
+
+def test_a_command_says_what_is_wrong_with_the_config_and_goes_on_with_defaults(tmp_path: Path) -> None:
+    command = ("new", "--ref", "C-1", "--name", "Alex Morgan", "--start", "2026-11-20")
+    result = _a4(tmp_path, 'user = "kim"\nrole = "boss"\n', *command)
+    assert result.returncode == 0, result.stderr
+    where = tmp_path / "config.toml"
+    assert result.stderr == (
+        f"a4: warning: {where}:2:1: role: 'boss' is not one of manager, practitioner, qa_assessor "
+        "(using the default)\n"
+    )
+    listed = json.loads(_a4(tmp_path, 'user = "kim"\n', "cases", "--json").stdout)
+    assert [case["owner"] for case in listed] == ["kim"]  # the good settings still apply
+
+
+def test_a_command_does_not_judge_the_keys_and_theme_it_has_no_use_for(tmp_path: Path) -> None:
+    good_for_the_app = 'theme = "a4-high-contrast"\n[keys]\n"caseload.new" = "ctrl+k"\n'
+    result = _a4(tmp_path, good_for_the_app, "cases")
+    assert (result.returncode, result.stderr) == (0, "")
+
+
+def test_a_syntax_error_in_the_config_is_one_warning_for_a_command(tmp_path: Path) -> None:
+    result = _a4(tmp_path, 'user = "kim\n', "cases")
+    assert result.returncode == 0
+    where = tmp_path / "config.toml"
+    assert result.stderr.startswith(f"a4: warning: {where}:1:12: the line ends inside a string")
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ('database = "postgresql://db.team/a4\n', "1:36: the line ends inside a string"),
+        ('user = "sam"\ndatabase = postgresql://db.team/a4\n', "2:12: this value cannot be read"),
+        ('"database" = "postgresql://db/a4"\n[keys\n', "2:6:"),
+    ],
+)
+def test_a_broken_config_that_names_a_team_database_opens_no_store(
+    tmp_path: Path, text: str, place: str
+) -> None:
+    """A typo in the team database's line must not send the next case to a local file nobody else sees."""
+    where = tmp_path / "config.toml"
+    for command in (
+        ("cases",),
+        ("new", "--ref", "C-1", "--name", "Alex Morgan", "--start", "2026-11-20"),
+        (),
+    ):
+        result = _a4(tmp_path, text, *command)
+        assert result.returncode == 1, command
+        assert result.stderr.startswith(f"a4: {where}:{place}"), result.stderr
+        assert "names a team database, so A4 will not guess which store to open" in result.stderr
+        assert "--db or A4_DATABASE_URL" in result.stderr
+        assert "Traceback" not in result.stderr
+    assert not (tmp_path / "data").exists()  # no local store was made, so nothing went into one
+
+
+def test_db_or_the_variable_overrides_a_broken_config(tmp_path: Path) -> None:
+    """Choosing the store on the command line is the way out the message offers, so it must work."""
+    from storage.connect import database_url
+
+    config = tmp_path / "config.toml"
+    config.write_text('database = "postgresql://db.team/a4\n', encoding="utf-8")
+    chosen = "postgresql://other/a4"
+    assert database_url(chosen, {}, config) == chosen
+    assert database_url(None, {"A4_DATABASE_URL": chosen}, config) == chosen

@@ -35,6 +35,7 @@ import platformdirs
 
 from forms.definition.errors import did_you_mean
 from forms.definition.nesting import MAX_DEPTH, too_deep
+from forms.definition.syntax import explain
 
 ENV_VAR = "A4_CONFIG"
 FILE_NAME = "config.toml"
@@ -42,7 +43,6 @@ DEFAULT_THEME = "a4-dark"
 ROLES: tuple[str, ...] = ("practitioner", "qa_assessor", "manager")
 KNOWN_SETTINGS: tuple[str, ...] = ("keys", "theme", "user", "role", "database")
 
-_TOML_POSITION = re.compile(r"^(?P<what>.*) \(at line (?P<line>\d+), column (?P<col>\d+)\)$")
 _KEY_NAME = re.compile(r"^[a-z0-9_+\-]+$")
 
 
@@ -143,15 +143,17 @@ def parse_config(
     text: str,
     where: str,
     *,
-    binding_ids: Callable[[], Collection[str]],
-    themes: Collection[str],
+    binding_ids: Callable[[], Collection[str]] | None,
+    themes: Collection[str] | None,
 ) -> tuple[Config, list[str]]:
     """Settings from the text of a config file, with one line per problem found.
 
     `binding_ids()` and `themes` are what the running app offers, so that a
     misspelt id or theme is caught here rather than silently doing nothing.
     The ids are asked for only when the file remaps keys: finding them means
-    importing every screen, which most start-ups need not wait for.
+    importing every screen, which most start-ups need not wait for.  A command
+    that has no keys or theme passes None for them: those settings are then
+    neither read nor judged, so it reports only what it uses.
     """
     path = Path(where)
     if (deep := too_deep(text)) is not None:
@@ -163,10 +165,8 @@ def parse_config(
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        message = str(error)
-        if found := _TOML_POSITION.match(message):
-            message = f"{found['line']}:{found['col']}: {found['what']}"
-        return Config(path=path), [f"{where}:{message}; fix the file (using all defaults meanwhile)"]
+        problem = explain(str(error), text, where)
+        return Config(path=path), [f"{problem}; fix the file (using all defaults meanwhile)"]
 
     problems: list[str] = []
     config = Config(path=path)
@@ -176,10 +176,10 @@ def parse_config(
                 f"{where}:{_line_of(text, name)}:1: {name}: unknown setting"
                 f"{_did_you_mean(name, KNOWN_SETTINGS)}; known: {', '.join(KNOWN_SETTINGS)} (ignored)"
             )
-    if "keys" in data:
+    if "keys" in data and binding_ids is not None:
         config = replace(config, keys=_check_keys(data["keys"], text, where, binding_ids, problems))
     for name, allowed in (("theme", themes), ("role", ROLES), ("user", None), ("database", None)):
-        if name not in data:
+        if name not in data or (name == "theme" and themes is None):
             continue
         value = data[name]
         position = f"{where}:{_line_of(text, name)}:1"
@@ -199,8 +199,8 @@ def parse_config(
 def load_config(
     path: Path,
     *,
-    binding_ids: Callable[[], Collection[str]],
-    themes: Collection[str],
+    binding_ids: Callable[[], Collection[str]] | None,
+    themes: Collection[str] | None,
 ) -> tuple[Config, list[str]]:
     """Settings from `path` (defaults when it does not exist), with one line per problem found."""
     try:

@@ -7,12 +7,14 @@ and exit status 1, never a traceback.
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from forms.model import AssessmentForm
     from storage.store import Store
+    from tui.config import Config
 
 DEFAULT_FORM = "a4-assessment"
 
@@ -34,6 +36,9 @@ def open_store(args: argparse.Namespace) -> Store:
     from tui.config import config_path
 
     store = open_chosen(args.data_dir, getattr(args, "db", None), config_file=config_path())
+    _config, problems = settings()
+    for problem in problems:  # once the store is open: a broken file naming a team database stops it first
+        fail(f"warning: {problem}")
     for notice in getattr(store, "notices", ()):  # e.g. today's backup could not be written
         fail(notice)
     return store
@@ -66,13 +71,24 @@ def load_form(args: argparse.Namespace, form_id: str) -> AssessmentForm | None:
     return form
 
 
+@functools.cache
+def settings() -> tuple[Config, list[str]]:
+    """The config file's settings for a command, with its problems, read once.
+
+    `open_store` says the problems on stderr as warnings, as the app shows them in a notice: a
+    command that said nothing left a practitioner working with defaults (another name as owner,
+    another role) without knowing why.  Keys and the theme are not a command's business, so they
+    are neither read nor reported here.
+    """
+    from tui.config import config_path, load_config
+
+    return load_config(config_path(), binding_ids=None, themes=None)
+
+
 def current_role() -> str:
     """The role of the config file (practitioner, qa_assessor or manager): who may do what on the embedded
     store, which has one user; a team database takes the role from the login instead."""
-    from tui.config import config_path, load_config
-
-    config, _problems = load_config(config_path(), binding_ids=frozenset, themes=())
-    return config.role
+    return settings()[0].role
 
 
 def current_user() -> str:
@@ -82,7 +98,6 @@ def current_user() -> str:
     give cases to the practitioner whose caseload the app then shows; else the
     login name.
     """
-    from tui.config import config_path, default_user, load_config
+    from tui.config import default_user
 
-    config, _problems = load_config(config_path(), binding_ids=frozenset, themes=())
-    return config.user or default_user()
+    return settings()[0].user or default_user()
