@@ -14,6 +14,7 @@ import json
 from pathlib import Path
 
 import pytest
+from textual.widgets import Static
 
 from exports.batch import FormCache
 from exports.check_report import check_records
@@ -141,3 +142,55 @@ def test_the_sheets_qa_line_judges_the_short_review_by_last_times_level(
     sheet = flat(read(out.read_bytes()).pages[0].extract_text())
     not_met = sheet.partition("not met: ")[2]
     assert "A short assessment only where the form allows one" in not_met, sheet
+
+
+def short_amendment_of_a_high_record(store: Store, form: AssessmentForm) -> Record:
+    """A locked first assessment at High, then an amendment of it lowered to Medium and made short."""
+    store.create_case(Case("AB3", "Ali Khan", "2026-01-05", AUTHOR, form.id), form.deadlines)
+    first = Record("locked-high", "AB3", form.id, form.version, author=AUTHOR,
+                   answers={"static.elements": ["none"], "rosh.level": "high"})  # fmt: skip
+    first = store.create_record(first, AUTHOR)
+    for step, who in (("submitted", AUTHOR), ("approved", QA), ("locked", QA)):
+        store.transition(first.id, step, who)
+    amendment = store.amend(first.id, AUTHOR)
+    assert amendment.amends == first.id and not amendment.reviews
+    amendment.answers["rosh.level"] = "medium"
+    return store.save_record(dataclasses.replace(amendment, short=True), AUTHOR, risk_path=form.risk_level)
+
+
+def test_an_amendment_reads_the_record_it_amends_as_previous(
+    store: Store, form: AssessmentForm, rubric: Rubric
+) -> None:
+    """An amendment is judged against the locked record it corrects, as a review is against the last one:
+    lowering the level and going short in an amendment does not get round the rule either."""
+    amendment = short_amendment_of_a_high_record(store, form)
+    assert earlier_answers(store, amendment)["rosh.level"] == "high"
+    found = full_rule_findings(rubric, form, amendment, store)
+    assert len(found) == 1 and WAS_HIGH in found[0]
+    findings = [f for r in run_checks(rubric, form, amendment, previous=earlier_answers(store, amendment))
+                for f in r.findings]  # fmt: skip
+    with pytest.raises(SignoffRefused):
+        submit(store, amendment, AUTHOR, findings)
+    assert store.get_record(amendment.id).status == "draft"
+
+
+async def test_the_handover_summary_lists_the_rule_that_reads_last_times_level(tmp_path: Path) -> None:
+    """The new owner's summary of outstanding checks judges the open review as `a4 check` does."""
+    from tests.a4_app_harness import USER, caseload_shown, make_app, shipped_registry
+    from tui.modals.handover import HandoverSummaryScreen
+
+    store = SqliteStore(tmp_path / "a4.db")
+    form = shipped_registry().assessment("a4-assessment")
+    assert form is not None
+    short_review_of_a_high_record(store, form)
+    store.hand_over("AB1", USER, "kim", note="cover while Pat is away")
+    async with make_app(store).run_test(size=(100, 60)) as pilot:
+        await caseload_shown(pilot)
+        await pilot.press("enter")
+        await until(
+            pilot, lambda: isinstance(pilot.app.screen, HandoverSummaryScreen), "the handover summary"
+        )
+        text = str(pilot.app.screen.query_one("#handover-facts", Static).render())
+        assert "Checks still outstanding" in text
+        assert WAS_HIGH in " ".join(text.split()), text
+    store.close()
