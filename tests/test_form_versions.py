@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 from forms.definition.registry import load_registry
 from forms.model import Case, Record
 from storage.kept_forms import form_for_record, keep_definition
+from storage.postgres.store import PostgresStore
 from storage.sqlite.store import SqliteStore
 from storage.store import Store
-from tests.a4_app_harness import USER, add_case, caseload_shown, make_app
+from tests.a4_app_harness import TODAY, USER, add_case, caseload_shown, fake_clock, make_app, shipped_registry
 from tests.cli_support import a4_in
 from tests.pilot_support import until
+from tui.app import A4App
+from tui.config import Config
 from tui.screens.case_screen import CaseScreen
 
 VALID = Path(__file__).parent / "fixtures" / "forms" / "valid"
@@ -182,3 +186,44 @@ def test_a4_check_says_a_record_with_no_rubric_was_not_checked(tmp_path: Path) -
     report = json.loads(a4_in(tmp_path / "data", "check", "--json").stdout)
     assert (report["unchecked"], report["failing"]) == (1, 0)
     assert (report["records"][0]["checked"], report["records"][0]["passes"]) == (False, None)
+
+
+async def test_in_a_team_the_app_says_once_which_rubric_the_database_holds_no_copy_of(
+    tmp_path: Path, login: Callable[[str], PostgresStore]
+) -> None:
+    """Only an administrator adds definitions to a team database, so the app cannot keep a trainer's new
+    rubric there; the practitioner is told (once a session, not at every case) whom to ask."""
+    shipped = shipped_registry().rubric_for("a4-assessment")
+    assert shipped is not None
+    own = tmp_path / "forms" / "rubric.toml"
+    own.parent.mkdir()
+    text = Path(shipped.header.source).read_text("utf-8")
+    own.write_text(text.replace(f'version = "{shipped.version}"', 'version = "9.0.0"', 1), "utf-8")
+    registry, problems = load_registry([own.parent])
+    assert not problems and registry.rubric_for("a4-assessment").version == "9.0.0"  # type: ignore[union-attr]
+    sam = login("sam")
+    form = registry.assessment("a4-assessment")
+    assert form is not None and sam.get_definition("assessment", form.id, form.version) is not None
+    for ref in ("T-1", "T-2"):
+        sam.create_case(Case(ref, "Alex Morgan", "2026-02-02", "sam", form.id), form.deadlines)
+    app = A4App(
+        store=sam, registry=registry, config=Config(user="sam"), today=lambda: TODAY, clock=fake_clock()
+    )
+    title = "Not kept in the team database"
+    told = lambda: [n.message for n in app._notifications if n.title == title]  # noqa: E731
+    async with app.run_test(size=(120, 40)) as pilot:
+        await caseload_shown(pilot)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, CaseScreen), "the first case")
+        await until(pilot, lambda: bool(told()), "the notice")
+        assert told() == [
+            f"The team database holds no copy of rubric '{shipped.id}' 9.0.0, used with this record: "
+            "A4 reads your file for now. Ask your administrator to add it (a4 --forms DIR db init), so "
+            "that records keep it after the file is gone."
+        ]
+        await pilot.press("escape")
+        await caseload_shown(pilot)
+        await pilot.press("down", "enter")
+        await until(pilot, lambda: isinstance(app.screen, CaseScreen) and app.screen.case.ref == "T-2")
+        assert len(told()) == 1  # not again for the second case
+    assert sam.get_definition("rubric", shipped.id, "9.0.0") is None  # nothing was stored around the rules

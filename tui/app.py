@@ -31,7 +31,7 @@ from textual.screen import Screen
 
 from exports.escape import for_terminal
 from forms.definition.registry import Registry
-from forms.model import AssessmentForm, Case, Record
+from forms.model import AssessmentForm, Case, Definition, Record
 from forms.record.text_rules import storable
 from forms.record.workflow import to_amend
 from storage.store import Handover, OpenRecordError, Store, StoreError, TeamStore
@@ -120,6 +120,8 @@ class A4App(App[None], inherit_bindings=False):
         self._crash_line = ""
         self.backup_told = False
         """Whether what today's background backup had to say (if anything) has been shown."""
+        self._not_kept_told: set[tuple[str, str, str]] = set()
+        """Rubrics and plan templates the team database holds no copy of, already told once (`_keep`)."""
         self._looked_up: weakref.WeakSet[events.Key] = weakref.WeakSet()
         """Keys whose bindings `on_event` looked up as they were read (see `_on_key`)."""
         self.type_ahead = TypeAhead()
@@ -433,13 +435,34 @@ class A4App(App[None], inherit_bindings=False):
                 str(error), title="The form's copy was not kept", severity="warning", timeout=15, markup=False
             )
             return
-        import contextlib
-
         for companion in (self.registry.rubric_for(form.id), self.registry.plan_for(form.id)):
-            # a team database takes forms from `a4 db init` only; there the files still judge the record
-            with contextlib.suppress(StoreError):
-                if companion is not None:
-                    keep_definition(self.store, companion)
+            if companion is None:
+                continue
+            try:
+                keep_definition(self.store, companion)
+            except StoreError:  # a team database takes definitions from its administrator only
+                self._say_not_kept(companion)
+
+    def _say_not_kept(self, definition: Definition) -> None:
+        """Tell once a session that the team database has no copy of a rubric or plan template in use.
+
+        The file still judges (or plans) the record, so nothing is wrong today; but once the file is
+        gone nothing will, and only an administrator can add the copy, so the person is told whom to ask.
+        """
+        header = definition.header
+        key = (header.kind, definition.id, definition.version)
+        if key in self._not_kept_told:
+            return
+        self._not_kept_told.add(key)
+        self.notify(
+            f"The team database holds no copy of {header.kind} '{definition.id}' {definition.version}, "
+            "used with this record: A4 reads your file for now. Ask your administrator to add it "
+            "(a4 --forms DIR db init), so that records keep it after the file is gone.",
+            title="Not kept in the team database",
+            severity="information",
+            timeout=15,
+            markup=False,
+        )
 
     def _show_case(self, case: Case, record: Record, form: AssessmentForm) -> None:
         from tui.screens.case_screen import CaseScreen
