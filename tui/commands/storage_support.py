@@ -7,7 +7,6 @@ and exit status 1, never a traceback.
 from __future__ import annotations
 
 import argparse
-import functools
 import sys
 from typing import TYPE_CHECKING
 
@@ -71,9 +70,9 @@ def load_form(args: argparse.Namespace, form_id: str) -> AssessmentForm | None:
     return form
 
 
-@functools.cache
 def settings() -> tuple[Config, list[str]]:
-    """The config file's settings for a command, with its problems, read once.
+    """The config file's settings for a command, with its problems (read afresh: the file is small, and
+    a cache would outlive a change of `A4_CONFIG` between two calls in one process).
 
     `open_store` says the problems on stderr as warnings, as the app shows them in a notice: a
     command that said nothing left a practitioner working with defaults (another name as owner,
