@@ -35,7 +35,6 @@ import platformdirs
 
 from forms.definition.errors import did_you_mean
 from forms.definition.nesting import MAX_DEPTH, too_deep
-from forms.definition.syntax import explain
 
 ENV_VAR = "A4_CONFIG"
 FILE_NAME = "config.toml"
@@ -165,6 +164,8 @@ def parse_config(
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
+        from forms.definition.syntax import explain  # only for a broken file: start-up need not load it
+
         problem = explain(str(error), text, where)
         return Config(path=path), [f"{problem}; fix the file (using all defaults meanwhile)"]
 
