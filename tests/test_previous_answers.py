@@ -66,6 +66,19 @@ def full_rule_findings(rubric: Rubric, form: AssessmentForm, record: Record, sto
     return [f.message for r in results for f in r.findings if f.kind == "full_assessment_when"]
 
 
+def submission_is_refused_for_last_times_level(
+    store: Store, form: AssessmentForm, rubric: Rubric, record: Record
+) -> None:
+    """The full-assessment rule finds `record` short for last time's level, and the submit gate refuses it."""
+    found = full_rule_findings(rubric, form, record, store)
+    assert len(found) == 1 and WAS_HIGH in found[0]
+    findings = [f for r in run_checks(rubric, form, record, previous=earlier_answers(store, record))
+                for f in r.findings]  # fmt: skip
+    with pytest.raises(SignoffRefused):
+        submit(store, record, AUTHOR, findings)
+    assert store.get_record(record.id).status == "draft"
+
+
 def test_a_previous_name_reads_the_earlier_answers_with_the_same_question(form: AssessmentForm) -> None:
     assert resolve(form, None, "previous.rosh.level") == dataclasses.replace(
         resolve(form, None, "rosh.level"), previous=True
@@ -79,13 +92,7 @@ def test_the_store_submit_gate_refuses_a_short_review_of_a_high_record(
     store: Store, form: AssessmentForm, rubric: Rubric
 ) -> None:
     review = short_review_of_a_high_record(store, form)
-    found = full_rule_findings(rubric, form, review, store)
-    assert len(found) == 1 and WAS_HIGH in found[0]
-    findings = [f for r in run_checks(rubric, form, review, previous=earlier_answers(store, review))
-                for f in r.findings]  # fmt: skip
-    with pytest.raises(SignoffRefused):
-        submit(store, review, AUTHOR, findings)
-    assert store.get_record(review.id).status == "draft"
+    submission_is_refused_for_last_times_level(store, form, rubric, review)
     [checked] = check_records(store, FormCache(load_registry([])[0], store), ["AB1"])
     assert any(WAS_HIGH in f.message for f in checked.findings)  # what `a4 check` reports
 
@@ -165,13 +172,7 @@ def test_an_amendment_reads_the_record_it_amends_as_previous(
     lowering the level and going short in an amendment does not get round the rule either."""
     amendment = short_amendment_of_a_high_record(store, form)
     assert earlier_answers(store, amendment)["rosh.level"] == "high"
-    found = full_rule_findings(rubric, form, amendment, store)
-    assert len(found) == 1 and WAS_HIGH in found[0]
-    findings = [f for r in run_checks(rubric, form, amendment, previous=earlier_answers(store, amendment))
-                for f in r.findings]  # fmt: skip
-    with pytest.raises(SignoffRefused):
-        submit(store, amendment, AUTHOR, findings)
-    assert store.get_record(amendment.id).status == "draft"
+    submission_is_refused_for_last_times_level(store, form, rubric, amendment)
 
 
 async def test_the_handover_summary_lists_the_rule_that_reads_last_times_level(tmp_path: Path) -> None:
