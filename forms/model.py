@@ -98,6 +98,10 @@ class Question:
     `section.old_id`), so a record moved to this version carries that answer here."""
     # text
     word_budget: int | None = None
+    # date
+    show_age: bool = False
+    """A date of birth: the age is shown beside it, on screen (as of today) and in exports (as of the
+    record's date), by `forms.record.age`."""
     # choice, multi, yesno, grid (the grid's levels)
     options: tuple[Option, ...] = ()
     # scale, number

@@ -21,7 +21,18 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from forms.model import AssessmentForm, Case, Comment, Grade, Objective, Record, Rubric, Sentence, Step
+from forms.model import (
+    AssessmentForm,
+    Case,
+    Comment,
+    Grade,
+    Objective,
+    Question,
+    Record,
+    Rubric,
+    Sentence,
+    Step,
+)
 from forms.record.signoff import Decision
 from forms.record.words import record_word_counts
 from storage.demo_stories import STORIES, Story
@@ -199,12 +210,18 @@ def story_answers(
         {"kind": "psr", "date": (start - timedelta(days=12)).isoformat(), "author": "Court probation team"},
         {"kind": "police", "date": (start - timedelta(days=30)).isoformat(), "author": "Police case summary"},
     ]
-    return {path: value for path, value in answers.items() if _asked(form, path)}
+    return {
+        path: _fitted(question, value) for path, value in answers.items() if (question := form.question(path))
+    }
 
 
-def _asked(form: AssessmentForm, path: str) -> bool:
-    """Whether `form` has the question at `path`: a story outlives any one version of the form."""
-    return form.question(path) is not None
+def _fitted(question: Question, value: Any) -> Any:
+    """The answer with only the group fields this version of the form has: a story outlives any one
+    version (a 2.1.0 form's safety entries have no "group" field to say which grid row they cover)."""
+    if question.type != "group" or not isinstance(value, list):
+        return value
+    fields = {f.id for f in question.fields}
+    return [{k: v for k, v in entry.items() if k in fields} for entry in value]
 
 
 def _filled(value: Any, first: str, start: date) -> Any:

@@ -196,10 +196,12 @@ STORIES: tuple[Story, ...] = (
             "programme once the drinking is steadier, around week ten.",
             "rmp.victim_safety": [
                 {
+                    "group": "known_adult",
                     "who": "The man who was punched",
                     "plan": "No contact condition; police told of any sighting",
                 },
                 {
+                    "group": "public",
                     "who": "People in the town centre at closing time",
                     "plan": "Agreed to stay out of the town-centre pubs on weekend nights",
                 },
@@ -367,10 +369,15 @@ STORIES: tuple[Story, ...] = (
             "assessment in the first fortnight.",
             "rmp.victim_safety": [
                 {
+                    "group": "known_adult",
                     "who": "Former partner",
                     "plan": "Safety plan with her adviser; address flagged with police",
                 },
-                {"who": "The two children", "plan": "Contact only at the supervised centre"},
+                {
+                    "group": "children",
+                    "who": "The two children",
+                    "plan": "Contact only at the supervised centre",
+                },
             ],
             "rmp.contingency": [
                 {
@@ -523,6 +530,7 @@ STORIES: tuple[Story, ...] = (
             "through the recovery service.",
             "rmp.victim_safety": [
                 {
+                    "group": "public",
                     "who": "Householders on the estate",
                     "plan": "Police told of the pattern; no return to the estate",
                 },
@@ -767,15 +775,27 @@ STORIES: tuple[Story, ...] = (
             "programme; boxing gym three evenings a week.",
             "rmp.victim_safety": [
                 {
+                    "group": "children",
                     "who": "The boy who was robbed",
                     "plan": "Exclusion zone covers his school route; family told via police",
                 },
                 {
+                    "group": "children",
                     "who": "Teenagers in the park",
                     "plan": "Exclusion from the park; police patrols after school",
                 },
-                {"who": "Staff", "plan": "Two staff at office appointments; no lone home visits"},
                 {
+                    "group": "public",
+                    "who": "Anyone caught up in a confrontation with people {name} fears",
+                    "plan": "Tagged curfew keeps {name} home in the evenings; police told whom {name} fears",
+                },
+                {
+                    "group": "staff",
+                    "who": "Office and home-visit staff",
+                    "plan": "Two staff at office appointments; no lone home visits",
+                },
+                {
+                    "group": "in_custody",
                     "who": "Others in custody, if sentenced for a breach",
                     "plan": "Custody told of the knife risk and the exploitation on arrival",
                 },

@@ -28,8 +28,10 @@ RELEASED: dict[tuple[str, str, str], str] = {
     (*ASSESSMENT, "1.0.0"): "672206bafd71c78e6c62d992fb44f8167026c6bea65cdf6f3f826b965477eab4",
     (*ASSESSMENT, "2.0.0"): "b92ae9b3e6eece3c07dab32b7d5ea55370c648cb3404598350da16ca76bdb93f",
     (*ASSESSMENT, "2.1.0"): "de1f78a33615ad1b3da52aae962063494955f6ae213f217d81f06f506912c42d",
+    (*ASSESSMENT, "2.2.0"): "5e97425cd221f38b836a60cba383d9dfcdf63df44bff297ff6b788c564bbd8ec",
     (*RUBRIC, "1.1.0"): "c23e267142910ca682ae44def670bf2149b3f9f208e04d3110dd0695b45d47e1",
     (*RUBRIC, "1.2.0"): "9b0f9dab826f862ad6f7f1380d57ef037e3c29b7dd46f69a900ab8cfd90f11ba",
+    (*RUBRIC, "1.3.0"): "1782e3b9183b625d08ab2bbcbd570196f6c2c16a13c124d7824e2e75bb52ccda",
     (*PLAN, "1.1.0"): "3eef08902046ca8bfa4feca454c916c71dbd63a8baab3bca2c66eb1c8bce7c9d",
 }
 

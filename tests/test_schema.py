@@ -22,6 +22,7 @@ from forms.definition.assessment import (
     FIELD_KEYS,
     FIELD_TYPES,
     QUESTION_KEYS,
+    QUESTION_ONLY_KEYS,
     SECTION_KEYS,
     TEMPLATE_KEYS,
     TYPE_KEYS,
@@ -109,7 +110,8 @@ def test_each_question_type_has_its_own_keys(qtype: str) -> None:
     assert keys(DEFS[f"question_{qtype}"]) == {*QUESTION_KEYS, *TYPE_KEYS[qtype]}
     assert DEFS[f"question_{qtype}"]["properties"]["type"]["enum"] == [qtype]
     if qtype in FIELD_TYPES:
-        assert keys(DEFS[f"field_{qtype}"]) == {*FIELD_KEYS, *TYPE_KEYS[qtype]}
+        field_keys = {*FIELD_KEYS, *TYPE_KEYS[qtype]} - set(QUESTION_ONLY_KEYS)
+        assert keys(DEFS[f"field_{qtype}"]) == field_keys
 
 
 def test_question_and_field_choices_cover_the_types() -> None:

@@ -141,14 +141,14 @@ MISTAKES = {
     "misspelt check parameter": ("rubric", "min_words = 30", "min_word = 30", 0),
     "unknown check kind": ("rubric", 'kind = "word_budget"', 'kind = "word_count"', 0),
     "misspelt suggestion key": ("plan", "[[suggest]]", '[[suggest]]\nmeasures = "x"', 1),
-    "bad version": ("assessment", 'version = "2.1.0"', 'version = "2.0"', 0),
+    "bad version": ("assessment", 'version = "2.2.0"', 'version = "2.0"', 0),
     "misspelt required key": (
         "assessment",
         'label = "What strengths or protective factors are here?"',
         'lable = "What strengths or protective factors are here?"',
         0,
     ),
-    "misspelt top-level key": ("assessment", 'version = "2.1.0"', 'versoin = "2.1.0"', 0),
+    "misspelt top-level key": ("assessment", 'version = "2.2.0"', 'versoin = "2.1.0"', 0),
     "misspelt required check parameter": ("rubric", 'question = "strengths"', 'questoin = "strengths"', 0),
     "misspelt section key": ("assessment", 'title = "Accommodation"', 'titel = "Accommodation"', 0),
 }

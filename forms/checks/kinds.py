@@ -108,6 +108,12 @@ CHECK_KINDS: dict[str, CheckKind] = {
                 "group": Param("path", required=True, doc="the group with one entry per person or group"),
                 "grid": Param("path", required=True, doc="the grid of who is at risk"),
                 "min_level": Param("text", default=None, doc="the lowest level in the grid that counts"),
+                "row_field": Param(
+                    "text",
+                    default=None,
+                    doc="a choice field of the group whose options are the grid's rows: each row at risk "
+                    "needs an entry naming it",
+                ),
             },
         ),
         CheckKind(

@@ -89,8 +89,10 @@ def _first_answered(form: AssessmentForm, expr: Any, answers: Mapping[str, Any])
 
 
 def check_entries_cover_grid(ctx: CheckContext, params: Mapping[str, Any]) -> Iterator[Draft]:
-    """Fewer entries in `group` than grid rows with a cell at `min_level` or above (any level if unset).
+    """Grid rows with a cell at `min_level` or above (any level if unset) that `group` does not cover.
 
+    With `row_field`, each such row needs an entry naming it in that field; without it (or in a form
+    version whose group has no such choice field) the entries are only counted against the rows.
     Judged where the group is required, or where entries were written although it is not.
     """
     group_path, grid_path = params["group"], params["grid"]
@@ -102,24 +104,42 @@ def check_entries_cover_grid(ctx: CheckContext, params: Mapping[str, Any]) -> It
     lowest = levels.index(params["min_level"]) if params.get("min_level") in levels else 0
     cells = ctx.answers.get(grid_path)
     at_risk = [
-        row.label
+        row
         for row in grid.rows
         if isinstance(cells, Mapping)
         and isinstance(row_cells := cells.get(row.id), Mapping)
         and any(c in levels and levels.index(c) >= lowest for c in row_cells.values())
     ]
-    entries = ctx.answers.get(group_path)
-    count = len(entries) if isinstance(entries, list) else 0
-    if not count and not ctx.is_required(section, group):
+    written = ctx.answers.get(group_path)
+    entries = [e for e in written if isinstance(e, Mapping)] if isinstance(written, list) else []
+    if not entries and not ctx.is_required(section, group):
         return  # optional here (e.g. a risk management plan below medium) and left empty
-    if count < len(at_risk):
-        said = "1 entry" if count == 1 else f"{count} entries"
-        level = f" at {grid.options[lowest].label} or above" if lowest else ""
+    level = f" at {grid.options[lowest].label} or above" if lowest else ""
+    field = _row_choice(group, params.get("row_field"))
+    if field is not None:
+        named = {e.get(field.id) for e in entries}
+        uncovered = [row.label for row in at_risk if row.id not in named]
+        if uncovered:
+            yield Draft(
+                f"{section.title}: “{group.label}” has no entry for {', '.join(uncovered)} (at risk{level} "
+                f"in the grid): add one for each, choosing them in “{field.label}”",
+                group_path,
+            )
+        return
+    if len(entries) < len(at_risk):
+        said = "1 entry" if len(entries) == 1 else f"{len(entries)} entries"
         yield Draft(
             f"{section.title}: “{group.label}” has {said}, but the grid has {len(at_risk)} people or groups "
-            f"at risk{level} ({', '.join(at_risk)}): add an entry for each",
+            f"at risk{level} ({', '.join(row.label for row in at_risk)}): add an entry for each",
             group_path,
         )
+
+
+def _row_choice(group: Question, field_id: str | None) -> Question | None:
+    """The group's choice field `field_id` naming grid rows; None when unset, or when this version of
+    the form has no such choice field (a record on an older version is judged by counting)."""
+    field = next((f for f in group.fields if f.id == field_id), None) if field_id else None
+    return field if field is not None and field.type == "choice" else None
 
 
 def check_full_assessment_when(ctx: CheckContext, params: Mapping[str, Any]) -> Iterator[Draft]:

@@ -52,11 +52,15 @@ TYPE_KEYS: dict[str, tuple[str, ...]] = {
     "multi": ("options",),
     "scale": ("min", "max"),
     "number": ("min", "max", "integer"),
-    "date": (),
+    "date": ("show_age",),
     "grid": ("rows", "columns", "levels"),
     "group": ("field", "min_items", "max_items", "order_by"),
 }
 """Each question type's own keys; on a question of another type they are reported as misplaced."""
+
+QUESTION_ONLY_KEYS: tuple[str, ...] = ("show_age",)
+"""Type keys a question takes but a group's field does not: a field's entry is one line of a list, with
+no room beside it for an age."""
 
 FIELD_TYPES: tuple[str, ...] = tuple(t for t in QUESTION_TYPES if t not in ("grid", "group"))
 
@@ -257,8 +261,11 @@ def _question(
     if qtype is None:
         ctx.check_keys(table, path, (*common, *(k for keys in TYPE_KEYS.values() for k in keys)))
         return None
-    ctx.check_keys(table, path, (*common, *TYPE_KEYS[qtype]), _MISPLACED[fields_only][qtype])
+    own = [k for k in TYPE_KEYS[qtype] if not (fields_only and k in QUESTION_ONLY_KEYS)]
+    ctx.check_keys(table, path, (*common, *own), _MISPLACED[fields_only][qtype])
     settings = _TYPE_READERS[qtype](ctx, path, table)
+    if fields_only:
+        settings = {k: v for k, v in settings.items() if k not in QUESTION_ONLY_KEYS}
     return Question(
         id=ctx.ident(table, path),
         type=qtype,
@@ -323,7 +330,11 @@ def _misplaced_keys(field: bool) -> dict[str, dict[str, str]]:
             misplaced[key] = f"{key} applies only to {' and '.join(owners)} questions"
         if field:
             misplaced.update(
-                {k: f"a group's fields cannot have {k}" for k in QUESTION_KEYS if k not in FIELD_KEYS}
+                {
+                    k: f"a group's fields cannot have {k}"
+                    for k in (*QUESTION_KEYS, *QUESTION_ONLY_KEYS)
+                    if k not in FIELD_KEYS
+                }
             )
         table[qtype] = misplaced
     return table
@@ -382,6 +393,10 @@ def _number(ctx: Context, path: Path, table: Mapping[str, Any]) -> Settings:
     return {"min": low, "max": high, "integer": ctx.flag(table, path, "integer")}
 
 
+def _date(ctx: Context, path: Path, table: Mapping[str, Any]) -> Settings:
+    return {"show_age": ctx.flag(table, path, "show_age")}
+
+
 def _grid(ctx: Context, path: Path, table: Mapping[str, Any]) -> Settings:
     columns = read_options(ctx, table, path, "columns", required=False) if "columns" in table else ()
     return {
@@ -427,7 +442,7 @@ _TYPE_READERS: dict[str, Callable[[Context, Path, Mapping[str, Any]], Settings]]
     "multi": _choice,
     "scale": _scale,
     "number": _number,
-    "date": _nothing,
+    "date": _date,
     "grid": _grid,
     "group": _group,
 }

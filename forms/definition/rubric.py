@@ -13,7 +13,7 @@ from typing import Any
 from forms.checks.kinds import CHECK_KINDS, COMMON_CHECK_KEYS, SMART_FIELDS, with_defaults
 from forms.conditions.sense import option_hint
 from forms.definition import conditions as load_conditions
-from forms.definition.errors import did_you_mean
+from forms.definition.errors import close_match, did_you_mean
 from forms.definition.locate import Path
 from forms.definition.reading import FLAG, ID, LIST, STRING, TABLE, WHOLE, Context, describe
 from forms.model import AssessmentForm, Check, Criterion, Header, Question, Rubric
@@ -399,7 +399,8 @@ def _level_covers_grid(ctx: Context, path: Path, params: dict[str, Any], form: A
 def _entries_cover_grid(
     ctx: Context, path: Path, params: dict[str, Any], form: AssessmentForm | None
 ) -> None:
-    """`group` a group, `grid` a grid, `min_level` one of the grid's levels."""
+    """`group` a group, `grid` a grid, `min_level` one of the grid's levels, `row_field` a choice field
+    of the group offering every row of the grid."""
     if form is None:
         return
     found = _typed_questions(ctx, path, params, form, {"group": ("group",), "grid": ("grid",)})
@@ -409,6 +410,44 @@ def _entries_cover_grid(
             (*path, "min_level"),
             f"'{level}' is not a level of the grid '{params['grid']}'",
             option_hint(level, grid.options),
+        )
+    if found["group"] is not None and grid is not None and params.get("row_field"):
+        _row_field(ctx, (*path, "row_field"), params, found["group"], grid)
+
+
+def _row_field(ctx: Context, path: Path, params: dict[str, Any], group: Question, grid: Question) -> None:
+    """`row_field` names a choice field of `group` whose option ids include every row id of `grid`:
+    otherwise an entry could not say which person or group at risk it keeps safe."""
+    name = params["row_field"]
+    field = next((f for f in group.fields if f.id == name), None)
+    field_ids = [f.id for f in group.fields]
+    if field is None:
+        ctx.error(
+            path,
+            f"group '{params['group']}' has no field '{name}'",
+            did_you_mean(name, field_ids) or "use one of: " + ", ".join(field_ids),
+        )
+        return
+    if field.type != "choice":
+        ctx.error(
+            path,
+            f"field '{name}' of '{params['group']}' is a {field.type} field, not a choice",
+            f"make it a choice field whose options are the rows of '{params['grid']}'",
+        )
+        return
+    row_ids = [row.id for row in grid.rows]
+    missing = [row for row in grid.rows if field.option(row.id) is None]
+    if missing:
+        spare = [o.id for o in field.options if o.id not in row_ids]
+        renames = [f"'{close}' to '{row.id}'" for row in missing if (close := close_match(row.id, spare))]
+        ctx.error(
+            path,
+            f"field '{name}' offers no option for the grid's "
+            + ("row " if len(missing) == 1 else "rows ")
+            + ", ".join(f"'{row.id}' ({row.label})" for row in missing),
+            f"rename option {', '.join(renames)}"
+            if renames
+            else f"give '{name}' an option for each row of '{params['grid']}', with the row's id",
         )
 
 

@@ -143,6 +143,8 @@ def _question_changes(old: Question, new: Question, prefix: str = "") -> list[tu
     ):
         if before != after:
             note(f"{key}: {_condition(before, unset)} → {_condition(after, unset)}", "minor")
+    if old.show_age != new.show_age:
+        note("now shows the age" if new.show_age else "no longer shows the age", "patch")
     if old.word_budget != new.word_budget:
         note(f"word budget {value_text(old.word_budget)} → {value_text(new.word_budget)}", "minor")
     _range_changes(old, new, note)
