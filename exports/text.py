@@ -9,11 +9,12 @@ disagree about what was written.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, NamedTuple
 
 from forms.conditions.visibility import is_visible
 from forms.model import AssessmentForm, Option, Question, Record, Section
+from forms.record.age import age_words
 from forms.record.plan import long_date as plan_long_date
 
 
@@ -93,8 +94,20 @@ def label_of(options: tuple[Option, ...], option_id: Any) -> str:
     return next((o.label for o in options if o.id == option_id), str(option_id))
 
 
-def scalar_text(question: Question, value: Any) -> str:
-    """A one-line answer (anything but a grid or group) as words."""
+def age_as_of(record: Record) -> date | None:
+    """The day an export gives a date of birth's age on: the record's last update, the day its heading
+    shows (for a signed record, when it was finished), so the age printed is the age at the assessment,
+    not on whatever day the file is made.  None for a record never saved."""
+    stamp = record.updated_at or record.created_at
+    try:
+        return date.fromisoformat(iso_day(stamp)) if stamp else None
+    except ValueError:
+        return None
+
+
+def scalar_text(question: Question, value: Any, on: date | None = None) -> str:
+    """A one-line answer (anything but a grid or group) as words; a date that shows an age gives the
+    age on `on` (`age_as_of`) beside it, and none without `on`."""
     if question.type == "yesno":
         return {"yes": "Yes", "no": "No"}.get(value, str(value))
     if question.type == "choice":
@@ -102,7 +115,10 @@ def scalar_text(question: Question, value: Any) -> str:
     if question.type == "multi" and isinstance(value, list):
         return ", ".join(label_of(question.options, v) for v in value)
     if question.type == "date":
-        return long_date(value)
+        age = age_words(value, on) if question.show_age and on is not None else ""
+        return (
+            f"{long_date(value)} ({age} on {long_date(on.isoformat())})" if age and on else long_date(value)
+        )
     return str(value)
 
 

@@ -11,7 +11,9 @@ from pathlib import Path
 
 from forms.checks.library import run_checks
 from forms.definition.load import load_text
+from forms.definition.registry import load_registry
 from forms.model import AssessmentForm, Record, Rubric
+from forms.record.carry_over import move_record
 from tests.cli_support import run_a4
 from tests.test_rules import GROUP_FORM, GROUP_RUBRIC
 
@@ -116,3 +118,35 @@ def test_a4_forms_check_reports_a_bad_row_field_at_its_line(tmp_path: Path) -> N
         "'grup' (did you mean 'group'?)",
         "1 problem in 1 file",
     ]
+
+
+def test_a_shipped_2_1_0_record_moved_to_2_2_0_keeps_its_safety_entries_and_is_asked_for_the_group() -> None:
+    registry, errors = load_registry([])
+    assert errors == []
+    old, new = registry.assessment("a4-assessment", "2.1.0"), registry.assessment("a4-assessment", "2.2.0")
+    rubric = registry.rubric_for("a4-assessment")
+    assert old is not None and new is not None and rubric is not None
+    entries = [{"who": "Former partner", "plan": "No contact condition"}]
+    answers = {
+        "rosh.who": {"known_adult": {"community": "high"}, "public": {"community": "low"}},
+        "rosh.level": "high",
+        "rmp.victim_safety": entries,
+    }
+    moved = move_record(Record("r", "C-1", old.id, old.version, answers=answers), old, new)
+    assert (moved.form_version, moved.answers["rmp.victim_safety"], moved.left_behind) == (
+        "2.2.0",
+        entries,
+        [],
+    )
+    found = [
+        f.message for r in run_checks(rubric, new, moved) for f in r.findings if f.path == "rmp.victim_safety"
+    ]
+    assert (
+        "Risk management plan: “Keeping the people at risk safe” has no entry for A known adult (at risk at "
+        "Medium or above in the grid): add one for each, choosing them in “Group at risk”"
+    ) in found
+    moved.answers["rmp.victim_safety"][0]["group"] = "known_adult"
+    found = [
+        f.message for r in run_checks(rubric, new, moved) for f in r.findings if f.path == "rmp.victim_safety"
+    ]
+    assert found == []

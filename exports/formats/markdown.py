@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from datetime import date
 from functools import lru_cache
 from typing import Any
 
@@ -20,6 +21,7 @@ from exports.escape import for_markdown as escape
 from exports.history import history
 from exports.summary import summarise
 from exports.text import (
+    age_as_of,
     answered,
     entry_line,
     grid_rows,
@@ -163,11 +165,12 @@ def _sections(record: Record, form: AssessmentForm) -> list[str]:
     """Each section with a shown answer under its heading; answers come in form order, so grouped."""
     blocks: list[str] = []
     section = None
+    on = age_as_of(record)
     for answer in answered(form, record):
         if answer.section is not section:
             section = answer.section
             blocks.append(_heading_text(section.title))
-        blocks.extend(_answer(answer.question, answer.value))
+        blocks.extend(_answer(answer.question, answer.value, on))
     return blocks
 
 
@@ -189,7 +192,8 @@ def _label_text(label: str, *, inline: bool) -> str:
     return f"**{escape(label)}{colon}**"
 
 
-def _answer(question: Question, value: Any) -> list[str]:
+def _answer(question: Question, value: Any, on: date | None) -> list[str]:
+    """A question's answer as Markdown blocks; `on` is the day a date of birth's age is given on."""
     label = _label_text(question.label, inline=False)
     if question.type == "text":
         paragraphs = [_paragraph(p) for p in str(value).split("\n\n") if p.strip()]
@@ -200,7 +204,7 @@ def _answer(question: Question, value: Any) -> list[str]:
     if question.type == "group":
         entries = [entry_line(question, e, escape) for e in ordered_entries(question, value)]
         return [label, _bullets(entries)] if entries else []
-    return [f"{_label_text(question.label, inline=True)} {escape(scalar_text(question, value))}"]
+    return [f"{_label_text(question.label, inline=True)} {escape(scalar_text(question, value, on))}"]
 
 
 # ---------------------------------------------------------------- plan and QA

@@ -19,7 +19,7 @@ from exports.pdf.fonts import FAMILIES
 from exports.pdf.layout import Placed, placed
 from exports.pdf.shorten import one_line, shorten
 from exports.summary import risk_level
-from exports.text import entry_line, grid_rows, is_empty, label_of, ordered_entries, scalar_text
+from exports.text import age_as_of, entry_line, grid_rows, is_empty, label_of, ordered_entries, scalar_text
 from forms.checks.findings import summary
 from forms.checks.library import run_checks
 from forms.conditions.visibility import NOTHING
@@ -249,22 +249,24 @@ def _grid(question: Question, value: Any) -> dict[str, Any] | None:
 
 def _answers(record: Record, items: list[Placed], scale: float) -> list[dict[str, str]]:
     found = []
+    on = age_as_of(record)
     for item in items:
         value = record.answers.get(item.path)
         if is_empty(value):
             continue
-        words = answer_text(item.question, value)
+        words = answer_text(item.question, value, on)
         found.append({"label": item.label, **_cut(words, item.words, scale, anchor(item.section))})
     return found
 
 
-def answer_text(question: Question, value: Any) -> str:
-    """Any answer as running words: a group's entries one after another, a grid's rows likewise."""
+def answer_text(question: Question, value: Any, on: date | None = None) -> str:
+    """Any answer as running words: a group's entries one after another, a grid's rows likewise; `on`
+    is the day a date of birth's age is given on."""
     if question.type == "group":
         return "; ".join(entry_line(question, e) for e in ordered_entries(question, value))
     if question.type == "grid" and isinstance(value, dict):
         return "; ".join(f"{row}: {levels}" for row, levels in grid_rows(question, value))
-    return scalar_text(question, value)
+    return scalar_text(question, value, on)
 
 
 def _areas(record: Record, form: AssessmentForm, shown: list[Placed], scale: float) -> list[dict[str, str]]:

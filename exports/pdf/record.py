@@ -7,11 +7,12 @@ sections' headings (`exports.pdf.content.anchor`).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from exports.history import history
 from exports.pdf.content import anchor, short_date, text
-from exports.text import answered, entry_line, grid_rows, ordered_entries, scalar_text
+from exports.text import age_as_of, answered, entry_line, grid_rows, ordered_entries, scalar_text
 from forms.model import AssessmentForm, Case, Question, Record, Rubric
 from forms.record.plan import AGREEMENT_LABELS, STEP_STATUS_LABELS
 from forms.record.signoff import per_file
@@ -29,13 +30,14 @@ def full_record(
 ) -> dict[str, Any]:
     """The full record's content: the case, sections in form order, the plan and (for the team) QA."""
     sections: list[dict[str, Any]] = [_case(case)] if case is not None else []
+    on = age_as_of(record)
     for item in answered(form, record):
         if person and item.question.withhold_from_person:
             continue
         if not sections or sections[-1]["anchor"] != anchor(item.section):
             sections.append({"title": item.section.title, "anchor": anchor(item.section), "answers": []})
         sections[-1]["answers"].append(
-            {"label": item.question.label, "paras": paragraphs(item.question, item.value)}
+            {"label": item.question.label, "paras": paragraphs(item.question, item.value, on)}
         )
     sections.append({"title": "Sentence plan", "anchor": anchor("plan"), "answers": _plan(record, form)})
     if not person:
@@ -67,8 +69,9 @@ def _case(case: Case) -> dict[str, Any]:
     return {"title": "The case", "anchor": anchor("case"), "answers": answers}
 
 
-def paragraphs(question: Question, value: Any) -> list[str]:
-    """An answer as the paragraphs (or lines) it is printed in."""
+def paragraphs(question: Question, value: Any, on: date | None = None) -> list[str]:
+    """An answer as the paragraphs (or lines) it is printed in; `on` is the day a date of birth's age
+    is given on (`exports.text.age_as_of`)."""
     if question.type == "text":
         return [text(p) for p in str(value).split("\n\n") if p.strip()]
     if question.type == "grid":
@@ -79,7 +82,7 @@ def paragraphs(question: Question, value: Any) -> list[str]:
         )
     if question.type == "group":
         return [text(entry_line(question, e)) for e in ordered_entries(question, value)]
-    return [text(scalar_text(question, value))]
+    return [text(scalar_text(question, value, on))]
 
 
 def _plan(record: Record, form: AssessmentForm) -> list[dict[str, Any]]:

@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import ScrollableContainer, Vertical
+from textual.containers import Horizontal, ScrollableContainer, Vertical
 from textual.geometry import Offset
 from textual.widget import Widget
 from textual.widgets import Input, Static, TextArea
@@ -24,6 +24,7 @@ from textual.widgets.text_area import Document, Selection
 from forms.model import Question, Section
 from forms.record.dates import format_long, parse_date
 from forms.record.words import count_words
+from tui.widgets.age_note import AgeNote
 from tui.widgets.counters import KeyActivity, words_text
 from tui.widgets.grid_input import GridInput
 from tui.widgets.group_input import AnswerInput, EntryList, GroupInput
@@ -210,7 +211,8 @@ class WordBudget(Widget):
 
 
 class QuestionField(Vertical):
-    """A question's label and its field (plus a word budget for text), hidden as one block."""
+    """A question's label and its field (plus a word budget for text, the age beside a date of birth),
+    hidden as one block."""
 
     def __init__(self, question: Question, field: Widget, budget: WordBudget | None) -> None:
         super().__init__(classes="question")
@@ -218,10 +220,20 @@ class QuestionField(Vertical):
         self.field = field
         self.budget = budget
         self.required = question.required
+        self.age = (
+            AgeNote(field.answer, field.today)
+            if isinstance(field, FieldInput) and question.show_age
+            else None
+        )
 
     def compose(self) -> ComposeResult:
         yield Static(self._label_text(), classes="question-label", markup=False)
-        yield self.field
+        if self.age is not None:
+            with Horizontal(classes="with-age"):
+                yield self.field
+                yield self.age
+        else:
+            yield self.field
         if self.budget is not None:
             yield self.budget
 
@@ -371,6 +383,8 @@ class SectionEditor(Vertical):
     def on_input_changed(self, event: Input.Changed) -> None:
         if isinstance(event.input, FieldInput):
             self.changed.add(event.input.path)
+            if (age := self.fields[event.input.path].age) is not None:
+                age.follow(event.input.answer)
 
     def on_short_answers_changed(self, event: ShortAnswers.Changed) -> None:
         self.changed.add(event.path)
