@@ -115,11 +115,17 @@ def scalar_text(question: Question, value: Any, on: date | None = None) -> str:
     if question.type == "multi" and isinstance(value, list):
         return ", ".join(label_of(question.options, v) for v in value)
     if question.type == "date":
-        age = age_words(value, on) if question.show_age and on is not None else ""
-        return (
-            f"{long_date(value)} ({age} on {long_date(on.isoformat())})" if age and on else long_date(value)
-        )
+        return _date_text(question, value, on)
     return str(value)
+
+
+def _date_text(question: Question, value: Any, on: date | None) -> str:
+    """ "Sunday 2 December 1990 (aged 36 on Wednesday 2 December 2026)" for a date of birth, the date
+    alone otherwise (or when nothing true can be said of the age on `on`)."""
+    age = age_words(value, on) if question.show_age and on is not None else ""
+    if not age or on is None:
+        return long_date(value)
+    return f"{long_date(value)} ({age} on {long_date(on.isoformat())})"
 
 
 def grid_rows(question: Question, value: Mapping[str, Any]) -> list[tuple[str, str]]:

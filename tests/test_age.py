@@ -82,7 +82,7 @@ title = "S"
     id = "born"
     type = "date"
     label = "Born"
-    show_age = true
+    show_age = "yes"
 """
     errors = load_text(text, "t.toml").errors
     assert [(e.line, e.message) for e in errors] == [(19, "a group's fields cannot have show_age")]

@@ -130,6 +130,17 @@ CASES: dict[str, tuple[str, str]] = {
         "f.toml:12:12: section[1].question[1].order_by: order_by must name a field of this group; "
         "there is no field 'dat' (did you mean 'date'?)",
     ),
+    "show_age on a text question": (
+        ASSESS + SECTION + QUESTION + "show_age = true\n",
+        "f.toml:11:1: section[1].question[1].show_age: show_age applies only to date questions "
+        "(remove it from here)",
+    ),
+    "show_age on a group's date field": (
+        ASSESS + SECTION + '[[section.question]]\nid = "q"\ntype = "group"\nlabel = "Q"\n'
+        '[[section.question.field]]\nid = "born"\ntype = "date"\nlabel = "Born"\nshow_age = true\n',
+        "f.toml:16:1: section[1].question[1].field[1].show_age: a group's fields cannot have show_age "
+        "(remove it from here)",
+    ),
     "risk level on a text question": (
         ASSESS + 'risk_level = "home.q"\n' + SECTION + QUESTION,
         "f.toml:5:14: risk_level: risk_level must name a choice question; 'home.q' is a text question "

@@ -263,9 +263,9 @@ def _question(
         return None
     own = [k for k in TYPE_KEYS[qtype] if not (fields_only and k in QUESTION_ONLY_KEYS)]
     ctx.check_keys(table, path, (*common, *own), _MISPLACED[fields_only][qtype])
+    if fields_only:  # reported above as misplaced: not read as well, so one mistake is one message
+        table = {k: v for k, v in table.items() if k not in QUESTION_ONLY_KEYS}
     settings = _TYPE_READERS[qtype](ctx, path, table)
-    if fields_only:
-        settings = {k: v for k, v in settings.items() if k not in QUESTION_ONLY_KEYS}
     return Question(
         id=ctx.ident(table, path),
         type=qtype,
