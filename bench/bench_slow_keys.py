@@ -57,9 +57,9 @@ class SlowStore(SqliteStore):
         self.began.append((call, time.perf_counter(), shown))
         time.sleep(SLOW)
 
-    def get_case(self, ref: str) -> Case:
+    def get_case(self, ref: str, *, owner: str | None = None) -> Case:
         self._watched("get_case")
-        return super().get_case(ref)
+        return super().get_case(ref, owner=owner)
 
     def start_review(self, case_ref: str, actor: str) -> Record:
         self._watched("start_review")

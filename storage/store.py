@@ -248,10 +248,24 @@ class Store(Protocol):
         """Add a case; its due dates are derived from `deadlines`, never taken from `case`."""
         ...
 
-    def get_case(self, ref: str) -> Case: ...
+    def get_case(self, ref: str, *, owner: str | None = None) -> Case:
+        """The case with reference `ref`; `owner` says whose, when a team database holds two with one
+        reference (without it: the login's own, else the first by owner)."""
+        ...
 
-    def update_case(self, case: Case) -> Case:
-        """Change name, owner, start or form; the initial due date follows a new start date."""
+    def case_deadlines(self, ref: str, *, owner: str | None = None) -> Deadlines:
+        """The deadlines the case was given when it was added, which `update_case` dates it by: so a
+        dialog can show the first due date a new start date gives before it is saved."""
+        ...
+
+    def update_case(self, case: Case, *, owner: str | None = None) -> Case:
+        """Change name, owner, start, form, sentence or national identifier, checked as when it was added.
+
+        The initial due date follows a new start date, counted with the case's own deadlines
+        (`case_deadlines`).  `owner` is the case's owner now, naming which case is meant when a team
+        database holds two with one reference.  A case this login may not see is answered as one that
+        does not exist (`NotFoundError`).
+        """
         ...
 
     def hand_over(

@@ -37,6 +37,7 @@ from forms.record.workflow import to_amend
 from storage.store import Handover, OpenRecordError, Store, StoreError, TeamStore
 from tui import alt_keys
 from tui.amendment import opened_instead
+from tui.case_editing import may_edit_case
 from tui.config import Config
 from tui.messages import OpenCase, Start
 from tui.progress import Progress
@@ -60,6 +61,7 @@ SCREEN_MODULES: tuple[str, ...] = (
     "tui.screens.case_screen",
     "tui.modals.key_help",
     "tui.modals.new_case",
+    "tui.modals.edit_case",
     "tui.screens.qa_queue",
 )
 """Screens imported only when first shown (to start fast); `binding_ids` imports them to see their keys."""
@@ -274,12 +276,14 @@ class A4App(App[None], inherit_bindings=False):
     def get_default_screen(self) -> Screen[None]:
         owner = self.config.user if self.config.role == "practitioner" else None
         hand_over_by = self.config.user if self.config.role == "manager" else None
+        team = isinstance(self.store, TeamStore)
         return CaseloadScreen(
             store=self.store,
             owner=owner,
             forms=self.case_forms,
             today=self.today(),
             hand_over_by=hand_over_by,
+            may_edit=partial(may_edit_case, user=self.config.user, role=self.config.role, team=team),
         )
 
     def notify(

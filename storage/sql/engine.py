@@ -225,23 +225,37 @@ class SqlStore(ABC):
 
         return self._write(work)
 
-    def get_case(self, ref: str) -> Case:
-        return self._read(lambda conn: self._case(conn, ref))
+    def get_case(self, ref: str, *, owner: str | None = None) -> Case:
+        if owner is None:
+            return self._read(lambda conn: self._case(conn, ref))
+        return self._read(lambda conn: case_from_row(self._found(conn, self.SQL.case_of_owner, ref, owner)))
 
-    def update_case(self, case: Case) -> Case:
+    def case_deadlines(self, ref: str, *, owner: str | None = None) -> Deadlines:
+        query = self.SQL.case_deadlines[owner is not None]
+        return self._read(lambda conn: Deadlines(*self._found(conn, query, ref, owner)))
+
+    def update_case(self, case: Case, *, owner: str | None = None) -> Case:
+        by_owner = owner is not None
+
         def work(conn: Connection) -> Case:
-            row = conn.execute(self.SQL.case_deadlines_for_update, (case.ref,)).fetchone()
-            if row is None:
-                raise NotFoundError(f"There is no case with reference {case.ref}.")
+            row = self._found(conn, self.SQL.case_deadlines_for_update[by_owner], case.ref, owner)
             due = initial_due_text(case, Deadlines(*row))
-            conn.execute(
-                self.SQL.case_update,
-                (case.name, case.start, case.owner, case.form_id, due, sentence_json(case), case.national_id,
-                 case.ref),
-            )  # fmt: skip
-            return self._case(conn, case.ref)
+            changed = (case.name, case.start, case.owner, case.form_id, due, sentence_json(case),
+                       case.national_id)  # fmt: skip
+            conn.execute(self.SQL.case_update[by_owner], (*changed, *_which(case.ref, owner)))
+            if not by_owner:
+                return self._case(conn, case.ref)
+            return case_from_row(self._found(conn, self.SQL.case_of_owner, case.ref, case.owner))
 
         return self._write(work)
+
+    def _found(self, conn: Connection, query: str, ref: str, owner: str | None) -> Any:
+        """The row of one case by reference (and owner, when given: `query` then takes both), else
+        `NotFoundError`, the same answer for a case nobody holds as for one this login may not see."""
+        row = conn.execute(query, _which(ref, owner)).fetchone()
+        if row is None:
+            raise NotFoundError(f"There is no case with reference {ref}.")
+        return row
 
     def hand_over(
         self, case_ref: str, new_owner: str, actor: str, *, note: str = "", from_owner: str | None = None
@@ -903,6 +917,11 @@ def check_transition(from_status: str, to_status: str) -> None:
     """Raise `InvalidTransitionError` unless `from_status` → `to_status` is a step of the workflow."""
     if to_status not in allowed_next(from_status):
         raise InvalidTransitionError(from_status, to_status, allowed_next(from_status))
+
+
+def _which(ref: str, owner: str | None) -> tuple[str, ...]:
+    """The parameters naming one case: its reference, and its owner when the caller names one."""
+    return (ref,) if owner is None else (ref, owner)
 
 
 def _archival(row: Sequence[Any]) -> Archival:

@@ -95,17 +95,22 @@ class Statements:
         by_ref = d.case_match.format(m=m)
         of_case = d.case_records_match.format(m=m)
         self.case = f"SELECT {case_columns} FROM cases WHERE {by_ref}"
-        self.case_deadlines = f"SELECT initial_working_days, review_weeks FROM cases WHERE {by_ref}"
-        self.case_deadlines_for_update = self.case_deadlines + fu
+        of_owner = f"ref = {m} AND owner = {m}"
+        deadlines = "SELECT initial_working_days, review_weeks FROM cases WHERE "
+        self.case_deadlines: dict[bool, str] = {False: deadlines + by_ref, True: deadlines + of_owner}
+        """A case's own deadlines (set when it was added), by (named with its owner too?)."""
+        self.case_deadlines_for_update = {by: query + fu for by, query in self.case_deadlines.items()}
         self.case_deadlines_of_record = (
             f"SELECT initial_working_days, review_weeks FROM cases WHERE {d.record_case_match.format(m=m)}"
         )
         self.case_for_update = self.case + fu
         self.case_owners = f"SELECT owner FROM cases WHERE ref = {m} ORDER BY owner"
-        self.case_update = (
+        case_update = (
             f"UPDATE cases SET name = {m}, start = {m}, owner = {m}, form_id = {m}, initial_due = {m}, "
-            f"sentence = {j}, national_id = {m} WHERE {by_ref}"
+            f"sentence = {j}, national_id = {m} WHERE "
         )
+        self.case_update: dict[bool, str] = {False: case_update + by_ref, True: case_update + of_owner}
+        """Changing a case, by (named with its owner too?): a team database may hold two of one reference."""
         self.case_insert = (
             "INSERT INTO cases (ref, name, start, owner, form_id, initial_working_days, review_weeks, "
             f"initial_due, sentence, national_id) VALUES ({_marks(m, 8)}, {j}, {m})"
@@ -119,7 +124,7 @@ class Statements:
         self.next_review_of_record = (
             f"UPDATE cases SET next_review = {m} WHERE {d.record_case_match.format(m=m)}"
         )
-        self.case_of_owner = f"SELECT {case_columns} FROM cases WHERE ref = {m} AND owner = {m}"
+        self.case_of_owner = f"SELECT {case_columns} FROM cases WHERE {of_owner}"
         self.case_of_owner_for_update = self.case_of_owner + fu
         self.owner_update = f"UPDATE cases SET owner = {m} WHERE ref = {m} AND owner = {m}"
         self.handover_insert = (

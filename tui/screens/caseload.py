@@ -104,6 +104,8 @@ class CaseloadScreen(Screen[None]):
         Binding("ctrl+r", "start_review", "Start review", id="caseload.review"),
         Binding("escape", "clear_filter", "Clear filter", id="caseload.clear_filter"),
         Binding("ctrl+f", "amend", "Amend", id="caseload.amend"),
+        # Not on the bar (a correction is rare; Quit and Keys keep their place there): F1 and Ctrl+P list it.
+        Binding("ctrl+e", "edit_case", "Edit case", id="caseload.edit", show=False),
         Binding("question_mark", "app.help", "Keys", id="caseload.help", show=False),
         Binding("ctrl+l", "reload", "Reload", id="caseload.reload", show=False),
         Binding("f9", "qa_queue", "QA queue", id="caseload.qa_queue"),
@@ -126,17 +128,20 @@ class CaseloadScreen(Screen[None]):
         forms: Callable[[], list[AssessmentForm]],
         today: date,
         hand_over_by: str | None = None,
+        may_edit: Callable[[str], bool] | None = None,
     ) -> None:
         """`owner` limits the list to one practitioner's cases; `forms()` are those new cases may use.
 
         `forms()` (the default first) is asked for only when a case is added, so the forms need not be
-        read before the list shows.
+        read before the list shows.  `may_edit(owner)` says whether the user may correct the details of
+        a case that owner holds (`tui.case_editing`); without it no case is offered.
         """
         super().__init__()
         self.store = store
         self.owner = owner
         self.hand_over_by = hand_over_by
         """The manager's login when the user may hand cases over and archive them; None hides both."""
+        self.may_edit = may_edit
         self.forms = forms
         self.today = today
         self.filter_text = ""
@@ -344,6 +349,11 @@ class CaseloadScreen(Screen[None]):
             return self.selected_ref is not None or None
         if action in ("hand_over", "archive"):  # managers only: hidden from others, dimmed with no case
             return False if self.hand_over_by is None else (self.selected_ref is not None or None)
+        if action == "edit_case":  # hidden where the store would refuse, dimmed with no case
+            selected = self.query_one(CaseList).selected
+            if self.may_edit is None:
+                return False
+            return None if selected is None else self.may_edit(selected.owner)
         return True
 
     @on(CaseList.Selected)
@@ -399,6 +409,31 @@ class CaseloadScreen(Screen[None]):
         )
         self._select_next = case.ref
         self.set_filter("")
+
+    def action_edit_case(self) -> None:
+        """Correct the details of the case under the cursor (name, identifier, start date, sentence)."""
+        selected = self.query_one(CaseList).selected
+        if selected is None or self.may_edit is None or not self.may_edit(selected.owner):
+            return
+        from tui.modals.edit_case import EditCaseScreen
+
+        try:
+            case = self.store.get_case(selected.ref, owner=selected.owner)
+            deadlines = self.store.case_deadlines(selected.ref, owner=selected.owner)
+        except StoreError as error:
+            self.notify(str(error), title="Case not read", severity="error", timeout=15, markup=False)
+            return
+        screen = EditCaseScreen(store=self.store, case=case, case_deadlines=deadlines, today=self.today)
+        self.app.push_screen(screen, self._case_corrected)
+
+    def _case_corrected(self, case: Case | None) -> None:
+        """Say what the correction did to the due date, and show the case under the cursor again."""
+        if case is None:
+            return
+        due = date.fromisoformat(case.initial_due)
+        self.notify(f"Case {case.ref} corrected; first assessment due {due:%d %b %Y}.", markup=False)
+        self._select_next = case.ref
+        self.action_reload()
 
     def action_hand_over(self) -> None:
         """A manager gives the case under the cursor to another practitioner (asked in a dialog)."""

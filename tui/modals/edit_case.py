@@ -1,0 +1,90 @@
+"""Correcting a case: the person's name, national identifier, start date and sentence, as first typed.
+
+A typo in a name or a wrong national identifier would otherwise print on every
+export and on the A4 sheet a court reads.  The fields, and how they are read
+and checked, are the new-case dialog's (`tui.modals.case_details`).  The
+reference is shown, not edited (records and exports name it), and so is the
+owner (a change of owner is a handover, Ctrl+T).  A new start date moves the
+first due date as the store moves it, by the case's own deadlines; the line
+under the fields says where it moves to before anything is saved.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.widgets import Static
+
+from exports.escape import for_terminal
+from forms.model import Case, Deadlines
+from forms.record.dates import format_long
+from storage.store import Store, StoreError
+from tui.modals.case_details import CaseDetailsScreen, FieldProblem
+
+
+class EditCaseScreen(CaseDetailsScreen):
+    """The case's details, filled in; dismisses with the case as stored, or None when nothing changed."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="edit_case.cancel"),
+        Binding("ctrl+s", "save", "Save", id="edit_case.save"),
+    ]
+    DUE_LABEL = "First assessment due: "
+
+    def __init__(self, *, store: Store, case: Case, case_deadlines: Deadlines, today: date) -> None:
+        """`case` as stored now, with the deadlines it was given when added (`Store.case_deadlines`)."""
+        super().__init__(today=today, case=case)
+        self.store = store
+        self.case = case
+        self.case_deadlines = case_deadlines
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="edit-case", classes="case-details"):
+            yield Static(Text(f"Correct case {for_terminal(self.case.ref)}"), classes="modal-title")
+            yield Static(Text(f"Held by {for_terminal(self.case.owner)} (a change of owner is a handover)"))
+            yield from self.person_fields()
+            yield from self.sentence_fields()
+            yield from self.closing(
+                "Enter: next field, then save · Tab: every field · Ctrl+S: save · Esc: cancel"
+            )
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#name").focus()
+
+    def deadlines(self) -> Deadlines:
+        return self.case_deadlines
+
+    def due_note(self, due: date) -> str:
+        was = date.fromisoformat(self.case.initial_due) if self.case.initial_due else None
+        return f" (moved from {format_long(was)})" if was is not None and was != due else ""
+
+    def action_save(self) -> None:
+        """Write the corrections through the store, or say under the fields what to put right."""
+        try:
+            details = self.details()
+        except FieldProblem as problem:
+            self.show_problem(problem)
+            return
+        corrected = dataclasses.replace(
+            self.case,
+            name=details.name,
+            start=details.start,
+            sentence=details.sentence,
+            national_id=details.national_id,
+        )
+        if corrected == self.case:
+            self.dismiss(None)
+            return
+        try:
+            stored = self.store.update_case(corrected, owner=self.case.owner)
+        except StoreError as error:
+            self.show_problem(str(error))
+            return
+        self.dismiss(stored)
