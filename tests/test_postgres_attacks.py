@@ -25,7 +25,7 @@ from exports.formats.json_format import to_json
 from exports.formats.markdown import to_markdown
 from exports.importing.importer import ImportProblem, import_incoming, parse_export
 from forms.definition.registry import load_registry
-from forms.model import AssessmentForm, Case, Comment, Grade, Record, Signature
+from forms.model import AssessmentForm, Case, Comment, Deadlines, Grade, Record, Signature
 from storage.postgres.schema import (
     ERR_APPEND_ONLY,
     ERR_NO_DEFINITION,
@@ -48,6 +48,7 @@ from storage.store import (
     ReasonRequiredError,
     StoreError,
 )
+from tests.cli_support import run_a4
 from tests.pg_server import ADMIN, SUPERUSER, TeamServer
 from tests.test_postgres_roles import case_with_record
 
@@ -616,6 +617,54 @@ def test_8_no_error_tells_a_record_or_case_that_exists_from_one_that_does_not(lo
         (lambda rid: login("kim").transition(rid, "approved", "kim"), southern.id, "no-such-record"),
     ):  # fmt: skip
         api_answer(call, theirs, missing)
+    assert everything(sql) == before
+
+
+def test_8_a_practitioner_corrects_no_colleagues_case_and_learns_nothing_of_it(
+    login: Login, sql: Sql, team_server: TeamServer, team_database: str
+) -> None:
+    """jo, a practitioner of sam's own team, tries to correct sam's case (name, national identifier, start
+    and due date, sentence) with psql, the Python API and `a4 case edit`: each answers exactly as for a
+    case nobody holds, and nothing changes."""
+    sam = login("sam")
+    sams = sam.create_case(Case("C-SAM", "Alx Morgan", "2025-02-03", "sam", national_id="X1"), Deadlines())
+    raw = sql("jo")
+    before = everything(sql)
+    for statement in (
+        "UPDATE cases SET name = 'Jo was here' WHERE ref = %s",
+        "UPDATE cases SET national_id = 'X2' WHERE ref = %s AND owner = 'sam'",
+        "UPDATE cases SET start = '2025-01-06', initial_due = '2025-01-20' WHERE ref = %s",
+        'UPDATE cases SET sentence = \'{"type": "licence"}\' WHERE ref = %s',
+        "UPDATE cases SET owner = 'jo' WHERE ref = %s",
+        "SELECT name, initial_working_days FROM cases WHERE ref = %s",
+    ):
+        answers = []
+        for ref in ("C-SAM", "C-NONE"):
+            done = raw.execute(statement, (ref,))
+            answers.append(done.fetchall() if statement.startswith("SELECT") else done.rowcount)
+        assert answers == [[], []] or answers == [0, 0], (statement, answers)
+
+    jo = login("jo")
+    corrected = dataclasses.replace(sams, name="Jo was here", national_id="X2", start="2025-01-06")
+    for call in (
+        lambda ref: jo.update_case(dataclasses.replace(corrected, ref=ref)),
+        lambda ref: jo.update_case(dataclasses.replace(corrected, ref=ref), owner="sam"),
+        lambda ref: jo.update_case(dataclasses.replace(corrected, ref=ref, owner="jo"), owner="sam"),
+        lambda ref: jo.get_case(ref, owner="sam"),
+        lambda ref: jo.case_deadlines(ref),
+        lambda ref: jo.case_deadlines(ref, owner="sam"),
+    ):
+        said = []
+        for ref in ("C-SAM", "C-NONE"):
+            with pytest.raises(NotFoundError) as raised:
+                call(ref)
+            said.append(str(raised.value).replace(ref, "?"))
+        assert said[0] == said[1] == "There is no case with reference ?."
+
+    url = team_server.url(team_database, "jo")
+    for ref in ("C-SAM", "C-NONE"):
+        command = run_a4("--db", url, "case", "edit", ref, "--name", "Jo was here", "--owner", "sam")
+        assert (command.returncode, command.stderr) == (1, f"a4: There is no case with reference {ref}.\n")
     assert everything(sql) == before
 
 

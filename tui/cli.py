@@ -14,6 +14,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "cases_cmd",
     "archive_cmd",
     "new_cmd",
+    "case_cmd",
     "demo_cmd",
     "backup_cmd",
     "stats_cmd",

@@ -7,10 +7,8 @@ CSV (columns in docs/exports.md), all or nothing.
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from forms.model import Sentence
+from tui.commands.case_options import add_sentence_options
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -27,21 +25,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "`a4 forms list` shows those loaded; add your own folder with --forms DIR)",
     )
     add("--owner", help="the practitioner who holds the case (default: you)")
-    context = parser.add_argument_group("the sentence or order (all optional)")
-    context.add_argument(
-        "--sentence-type", default="", metavar="TEXT", help="e.g. 'community order', 'licence'"
-    )
-    context.add_argument(
-        "--sentence-length", default="", metavar="TEXT", help="as on the order, e.g. '18 months'"
-    )
-    context.add_argument("--sentence-start", default="", metavar="YYYY-MM-DD", help="when it began")
-    context.add_argument("--sentence-end", default="", metavar="YYYY-MM-DD", help="when it ends")
-    context.add_argument(
-        "--requirement", action="append", default=[], metavar="TEXT",
-        help="a requirement or condition, e.g. 'unpaid work: 120 hours' (once for each)",
-    )  # fmt: skip
-    context.add_argument("--court", default="", metavar="TEXT", help="the court that passed it")
-    context.add_argument("--national-id", default="", metavar="TEXT", help="the case-management identifier")
+    add_sentence_options(parser)
     add("--csv", metavar="FILE", help="add every case of a case-management CSV instead (all or nothing)")
     parser.set_defaults(func=run)
 
@@ -61,47 +45,24 @@ def run(args: argparse.Namespace) -> int:
     return _one(args)
 
 
-def _sentence(args: argparse.Namespace) -> Sentence:
-    from forms.model import Sentence
-    from forms.record.iso_dates import parse_date
-    from forms.record.text_rules import check_line
-
-    for flag, value in (("--sentence-start", args.sentence_start), ("--sentence-end", args.sentence_end)):
-        if value:
-            parse_date(value, what=flag)
-    return Sentence(
-        type=check_line(args.sentence_type.strip(), what="--sentence-type", blank=True),
-        length=check_line(args.sentence_length.strip(), what="--sentence-length", blank=True),
-        start=args.sentence_start,
-        end=args.sentence_end,
-        requirements=tuple(
-            check_line(r.strip(), what="--requirement") for r in args.requirement if r.strip()
-        ),
-        court=check_line(args.court.strip(), what="--court", blank=True),
-    )
-
-
 def _one(args: argparse.Namespace) -> int:
     from forms.model import Case
-    from forms.record.iso_dates import DateError, parse_date
+    from forms.record.iso_dates import DateError
     from forms.record.text_rules import TextError, check_line, check_reference
     from storage.store import StoreError
+    from tui.commands.case_options import with_details
     from tui.commands.storage_support import DEFAULT_FORM, current_user, fail, load_form, open_store
 
     try:
         ref = check_reference(args.ref.strip(), what="--ref")
-        name = check_line(args.name.strip(), what="--name")
         owner = check_line(args.owner or current_user(), what="--owner")
-        parse_date(args.start, what="--start")
-        sentence = _sentence(args)
-        national_id = check_line(args.national_id.strip(), what="--national-id", blank=True)
+        case = with_details(args, Case(ref=ref, name="", start="", owner=owner))
     except (TextError, DateError) as error:
         return fail(error)
     form = load_form(args, args.form or DEFAULT_FORM)
     if form is None:
         return 1
-    case = Case(ref=ref, name=name, start=args.start, owner=owner, form_id=form.id, sentence=sentence,
-                national_id=national_id)  # fmt: skip
+    case.form_id = form.id
     try:
         store = open_store(args)
         try:
