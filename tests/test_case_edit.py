@@ -80,6 +80,11 @@ def test_a_qa_assessor_sees_their_teams_case_but_the_database_refuses_them_corre
     with pytest.raises(NotPermittedError, match="kim may not"):
         kim.update_case(dataclasses.replace(case, name="Alex Morgan"), owner="sam")
     assert not may_edit_case("sam", user="kim", role=kim.role, team=True)
+    kims = login(ADMIN).create_case(Case("C-3", "Alx Morgan", "2025-02-03", "kim"), Deadlines())
+    with pytest.raises(NotPermittedError, match="kim may not"):  # not even a case made out to them
+        kim.update_case(dataclasses.replace(kims, name="Alex Morgan"), owner="kim")
+    assert not may_edit_case("kim", user="kim", role=kim.role, team=True)
+    assert may_edit_case("kim", user="kim", role=kim.role, team=False)  # the embedded store: the owner
     assert may_edit_case("sam", user="sam", role=sam.role, team=True)
     lee = login("lee")  # practitioner and QA assessor: corrects their own cases only
     assert lee.role == "practitioner" and not may_edit_case("sam", user="lee", role=lee.role, team=True)
