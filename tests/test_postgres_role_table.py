@@ -25,6 +25,7 @@ from storage.postgres.schema import (
     ERR_OWN_APPROVAL,
     ERR_REASON,
     ERR_ROLE,
+    ERR_SET_BY_DATABASE,
 )
 from storage.postgres.store import PostgresStore
 from tests.pg_server import ADMIN, SUPERUSER
@@ -121,6 +122,18 @@ def add_cases_start_records(team: Team, sql: Sql) -> None:
         .fetchall()
     )
     assert owners == [("jo", "jo"), ("sam", "sam")]
+
+
+def correct_a_case(team: Team, sql: Sql) -> None:
+    fix = "UPDATE cases SET name = 'Alex J. Morgan', national_id = 'X1', sentence = '{}' WHERE ref = %s"
+    assert sql("sam").execute(fix, ("C-SAM",)).rowcount == 1  # their own
+    assert sql("sam").execute(fix, ("C-JO",)).rowcount == 0  # not someone else's: as for no case at all
+    refused(sql("kim"), PRIVILEGE, fix, ("C-JO",))  # not even their team's (a next review date only)
+    assert sql(ADMIN).execute(fix, ("C-JO",)).rowcount == 1  # anyone's
+    moved = "UPDATE cases SET start = '2025-06-02' WHERE ref = 'C-SAM'"  # the first due date left behind
+    refused(sql("sam"), ERR_SET_BY_DATABASE, moved)
+    names = sql(SUPERUSER).execute("SELECT ref, name FROM cases WHERE name <> 'Alex Morgan' ORDER BY 1")
+    assert names.fetchall() == [("C-JO", "Alex J. Morgan"), ("C-SAM", "Alex J. Morgan")]
 
 
 def change_answers(team: Team, sql: Sql) -> None:
@@ -270,6 +283,7 @@ LINES: dict[str, Callable[..., None]] = {
     "see cases": see_cases,
     "see records": see_records,
     "add cases, start records": add_cases_start_records,
+    "correct a case's name, national identifier, start date or sentence": correct_a_case,
     "change a record's answers": change_answers,
     "change someone else's risk level": change_someone_elses_risk_level,
     "submit": submit,
