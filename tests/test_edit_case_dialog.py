@@ -189,3 +189,20 @@ async def test_in_a_team_the_offer_follows_what_the_database_allows(
     assert admin.get_case("T-1").name == "Alex Morgan"
     async with _team_app(admin, ADMIN, admin.role).run_test(size=(100, 40)) as pilot:
         await _editing(pilot)  # an administrator corrects anyone's case
+
+
+async def test_a_sentence_date_an_older_a4_let_in_is_shown_to_be_put_right(db: SqliteStore) -> None:
+    """Correcting is how such a date is mended: the dialog opens on it and its check names it."""
+    import sqlite3
+
+    add_case(db, "E8", "Alex Morgan", TODAY)
+    with sqlite3.connect(db.path) as conn:
+        conn.execute("""UPDATE cases SET sentence = '{"end": "2027-02-30"}' WHERE ref = 'E8'""")
+    async with make_app(db).run_test(size=(100, 40)) as pilot:
+        modal = await _editing(pilot)
+        assert modal.query_one("#sentence-end", Input).value == "2027-02-30"
+        await pilot.press("ctrl+s")
+        assert _problem(modal).startswith("Sentence end date:")
+        await pilot.press("ctrl+a", "ctrl+k", *"28/2/2027", "ctrl+s")
+        await caseload_shown(pilot)
+    assert db.get_case("E8").sentence.end == "2027-02-28"

@@ -50,8 +50,15 @@ class FieldProblem(ValueError):
 
 
 def shown_date(iso: str) -> str:
-    """A stored ISO date as the dialogs show dates (day/month/year, as typed); "" stays ""."""
-    return f"{date.fromisoformat(iso):%d/%m/%Y}" if iso else ""
+    """A stored ISO date as the dialogs show dates (day/month/year, as typed); "" stays "".
+
+    One an older A4 let in that is no date at all is shown as stored, so the dialog opens and its
+    check says what to put right, which is what correcting a case is for.
+    """
+    try:
+        return f"{date.fromisoformat(iso):%d/%m/%Y}" if iso else ""
+    except ValueError:
+        return iso
 
 
 class CaseDetailsScreen(ModalScreen[Case | None]):

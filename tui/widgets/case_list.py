@@ -133,10 +133,19 @@ def row_values(summary: CaseSummary, days_left: int | None) -> dict[str, str]:
         "status": summary.status or "new",
         "due": due,
         "days": "" if days_left is None else f"{days_left} {urgency(days_left)}".rstrip(),
-        "ends": date.fromisoformat(summary.sentence_end).strftime("%d %b %Y") if summary.sentence_end else "",
+        "ends": _sentence_end(summary.sentence_end),
         "words": f"{summary.words:,}",
         "minutes": f"{summary.active_seconds // 60:,}",
     }
+
+
+def _sentence_end(stored: str) -> str:
+    """The sentence end as the list shows it; one an older A4 let in that is no date (2027-02-30) is shown
+    as stored, marked, rather than stopping the caseload: Ctrl+E corrects it."""
+    try:
+        return date.fromisoformat(stored).strftime("%d %b %Y") if stored else ""
+    except ValueError:
+        return f"{for_terminal(stored)}?"
 
 
 class CaseList(ScrollView, can_focus=True):
