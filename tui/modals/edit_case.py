@@ -55,7 +55,8 @@ class EditCaseScreen(CaseDetailsScreen):
             )
 
     def on_mount(self) -> None:
-        super().on_mount()
+        """Where typing starts (the due date is shown by `CaseDetailsScreen`'s own `on_mount`: Textual calls
+        each class's handler)."""
         self.query_one("#name").focus()
 
     def deadlines(self) -> Deadlines:
