@@ -242,3 +242,25 @@ def test_a_renamed_question_carries_the_answer_of_the_id_it_was_renamed_from() -
     result = carry_over({"home.why": "Lost the flat.", "risk.note": "Moved here."}, old, new)
     assert result.answers == {"home.reasons": "Lost the flat.", "home.moved": "Moved here."}
     assert result.left_behind == ()
+
+
+def test_a_shipped_1_0_0_record_keeps_its_domestic_abuse_answer_in_the_safeguarding_section() -> None:
+    """The shipped 2.x forms moved the question to "Safeguarding and risks to the person"; 2.2.0 says where
+    it was, so a 1.0.0 record moved on keeps the answer; only the two questions whose type changed
+    (a yes/no became a choice of several) are left behind, for the practitioner to answer afresh."""
+    from forms.definition.registry import load_registry
+
+    registry, _problems = load_registry([])
+    old, new = registry.assessment("a4-assessment", "1.0.0"), registry.assessment("a4-assessment")
+    assert old is not None and new is not None and new.version == "2.2.0"
+    answers = {
+        "relationships.domestic_abuse": "used",
+        "relationships.children": "yes",
+        "emotional.self_harm": "no",
+    }
+    result = carry_over(answers, old, new)
+    assert result.answers == {"safeguarding.domestic_abuse": "used"}
+    assert sorted(left.path for left in result.left_behind) == [
+        "emotional.self_harm",
+        "relationships.children",
+    ]

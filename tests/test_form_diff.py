@@ -368,3 +368,54 @@ def test_a_question_renamed_with_renamed_from_carries_its_answers_under_a_minor_
             "These changes need a new minor version.",
         ],
     )
+
+
+MOTIVATION = (
+    '  [[section.question]]\n  id = "motivation"\n  type = "scale"\n'
+    '  label = "How ready does the person feel to change?"\n  min = 1\n  max = 5\n\n'
+)
+
+
+def test_a_question_moved_to_another_section_with_renamed_from_is_not_reported_lost(diff) -> None:
+    """`renamed_from = "section.id"` carries answers across sections (docs/forms.md), so the diff must
+    say they carry over rather than "removed: its answers cannot carry over" in the old section."""
+    moved = MOTIVATION.replace(
+        'id = "motivation"\n', 'id = "readiness"\n  renamed_from = "risk.motivation"\n'
+    )
+    code, lines = diff(
+        version("1.1.0"),
+        (MOTIVATION, ""),
+        ('    "Temporary",\n  ]\n', '    "Temporary",\n  ]\n\n' + moved.rstrip("\n") + "\n"),
+    )
+    assert (code, lines) == (
+        0,
+        [
+            "assessment mini: version 1.0.0 → 1.1.0",
+            "Section “Accommodation” (accommodation)",
+            "  ~ question “How ready does the person feel to change?” (readiness): "
+            "moved here from risk.motivation, answers carry over",
+            "Section “Risk of serious harm” (risk)",
+            "  ~ question “How ready does the person feel to change?” (motivation): "
+            "moved to accommodation.readiness (renamed_from), answers carry over",
+            "These changes need a new minor version.",
+        ],
+    )
+
+
+def test_a_moved_question_still_reports_what_changed_on_the_way(diff) -> None:
+    moved = MOTIVATION.replace(
+        'id = "motivation"\n', 'id = "readiness"\n  renamed_from = "risk.motivation"\n'
+    )
+    code, lines = diff(
+        version("2.0.0"),
+        (MOTIVATION, ""),
+        (
+            '    "Temporary",\n  ]\n',
+            '    "Temporary",\n  ]\n\n' + moved.replace("max = 5", "max = 4").rstrip("\n") + "\n",
+        ),
+    )
+    assert code == 0
+    text = "\n".join(lines)
+    assert "moved to accommodation.readiness (renamed_from), answers carry over" in text
+    assert "cannot carry over" not in text.split("moved to")[0]
+    assert lines[-1] == "These changes need a new major version."

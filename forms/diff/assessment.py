@@ -14,12 +14,12 @@ For an assessment form, a change is:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from forms.conditions.language import Expr
 from forms.diff.core import Change, FormDiff, Level, compare, count, header_changes, match, quoted, value_text
 from forms.model import AssessmentForm, Option, Question, Section
-from forms.record.carry_over import TYPE_NAMES
+from forms.record.carry_over import TYPE_NAMES, renames
 
 
 def diff_forms(old: AssessmentForm, new: AssessmentForm) -> FormDiff:
@@ -39,6 +39,7 @@ def diff_forms(old: AssessmentForm, new: AssessmentForm) -> FormDiff:
     compare(
         changes, form, "review every (weeks)", old.deadlines.review_weeks, new.deadlines.review_weeks, "minor"
     )
+    moved = _moved_between_sections(old, new)
     sections = match(old.sections, new.sections, lambda s: s.id)
     if sections.reordered:
         changes.append(Change(form, "sections are in a new order", "minor"))
@@ -47,18 +48,55 @@ def diff_forms(old: AssessmentForm, new: AssessmentForm) -> FormDiff:
             size = count(len(section.questions), "question")
             changes.append(Change(form, f"+ section {_name(section)} added, {size}", "minor"))
         else:
-            changes.extend(_section_changes(before, section))
+            changes.extend(_section_changes(before, section, moved, new))
     for section in sections.removed:
+        staying = [q for q in section.questions if f"{section.id}.{q.id}" not in moved]
         size = count(len(section.questions), "question")
-        changes.append(
-            Change(
-                form, f"- section {_name(section)} removed, {size}: their answers cannot carry over", "major"
+        if staying:
+            changes.append(
+                Change(
+                    form,
+                    f"- section {_name(section)} removed, {size}: their answers cannot carry over",
+                    "major",
+                )
             )
-        )
+        changes.extend(_moves(f"Section {_name(section)}", section.id, section.questions, moved, new))
     return FormDiff(old, new, tuple(changes))
 
 
-def _section_changes(old: Section, new: Section) -> list[Change]:
+def _moved_between_sections(old: AssessmentForm, new: AssessmentForm) -> dict[str, str]:
+    """Paths of `old`'s questions that a question of `new` in another section declares it was
+    (`renamed_from = "section.id"`) → that question's path: carry-over moves those answers there."""
+    return {
+        was: path
+        for was, path in renames(new).items()
+        if was.partition(".")[0] != path.partition(".")[0] and old.question(was) is not None
+    }
+
+
+def _moves(
+    where: str, section_id: str, candidates: Sequence[Question], moved: dict[str, str], new: AssessmentForm
+) -> list[Change]:
+    """A line for each of `candidates` (questions gone from section `section_id`) that moved to another
+    section of `new`, with what changed on the way."""
+    changes: list[Change] = []
+    for question in candidates:
+        target = moved.get(f"{section_id}.{question.id}")
+        after = new.question(target) if target is not None else None
+        if after is None:
+            continue
+        line = f"~ question {_name(question)}: moved to {target} (renamed_from), answers carry over"
+        changes.append(Change(where, line, "minor"))
+        changes.extend(Change(where, text, level) for text, level in _question_changes(question, after))
+    return changes
+
+
+def _origin(path: str, moved: dict[str, str]) -> str:
+    """The earlier path whose answers move to `path` from another section, or ""."""
+    return next((was for was, now in moved.items() if now == path), "")
+
+
+def _section_changes(old: Section, new: Section, moved: dict[str, str], form: AssessmentForm) -> list[Change]:
     changes: list[Change] = []
     where = f"Section {_name(new)}"
     compare(changes, where, "title", old.title, new.title, "patch")
@@ -83,12 +121,17 @@ def _section_changes(old: Section, new: Section) -> list[Change]:
                 )
             )
             changes.extend(Change(where, text, level) for text, level in _question_changes(renamed, question))
+        elif before is None and (origin := _origin(f"{new.id}.{question.id}", moved)):
+            line = f"~ question {_name(question)}: moved here from {origin}, answers carry over"
+            changes.append(Change(where, line, "minor"))
         elif before is None:
             kind = TYPE_NAMES[question.type]
             changes.append(Change(where, f"+ question {_name(question)} added ({kind})", "minor"))
         else:
             changes.extend(Change(where, text, level) for text, level in _question_changes(before, question))
-    for question in removed.values():
+    gone = [q for q in removed.values() if f"{old.id}.{q.id}" not in moved]
+    changes.extend(_moves(where, old.id, tuple(removed.values()), moved, form))
+    for question in gone:
         text = f"- question {_name(question)} removed: its answers cannot carry over"
         look_alike = next((q for q in added if _same_question(question, q)), None)
         if look_alike is not None:
