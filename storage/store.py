@@ -78,6 +78,26 @@ class Handover:
     note: str = ""
 
 
+@dataclass(frozen=True)
+class CaseChange:
+    """One field of a case's details corrected: what it said before and after, who changed it and when.
+
+    Written in the same transaction as the correction (in team mode by the database's own trigger, naming
+    the login itself), one per changed field, and kept for good: nobody changes or deletes one.
+    """
+
+    case_ref: str
+    field: str
+    """"name", "national_id", "start", "form_id", or "sentence.KEY" for one part of the sentence
+    ("sentence.end", "sentence.requirements"…)."""
+    old: str
+    """The value before, as text ('' when there was none; requirements joined with "; ")."""
+    new: str
+    by: str
+    at: str
+    """ISO 8601 timestamp (UTC)."""
+
+
 PRESENCE_SECONDS = 60
 """A window's claim on a record lapses when it has not been renewed for this long (a crashed window's
 claim expires by itself); an open window renews its claim well within it."""
@@ -258,8 +278,13 @@ class Store(Protocol):
         dialog can show the first due date a new start date gives before it is saved."""
         ...
 
-    def update_case(self, case: Case, *, owner: str | None = None) -> Case:
+    def update_case(self, case: Case, *, owner: str | None = None, actor: str = "") -> Case:
         """Change name, owner, start, form, sentence or national identifier, checked as when it was added.
+
+        Each changed detail (name, national identifier, start, form, each part of the sentence) is kept
+        in the case's history of corrections (`case_changes`) in the same transaction, with the value it
+        had: by `actor` on the embedded store, by the login itself in team mode (the database's trigger
+        writes it, whatever the caller names).
 
         The initial due date follows a new start date, counted with the case's own deadlines
         (`case_deadlines`).  `owner` is the case's owner now, naming which case is meant when a team
@@ -284,6 +309,12 @@ class Store(Protocol):
 
     def handovers(self, *, case_ref: str | None = None, involving: str | None = None) -> list[Handover]:
         """Handovers, oldest first: of one case, or those that gave a case to or took one from a login."""
+        ...
+
+    def case_changes(self, case_ref: str, *, owner: str | None = None) -> list[CaseChange]:
+        """The corrections of one case's details, oldest first, one per changed field; `owner` says whose
+        case when a team database holds two with one reference.  A case this login may not see has none,
+        the same answer as a case nobody holds."""
         ...
 
     def list_cases(

@@ -1192,6 +1192,72 @@ BEGIN
 END $$;
 """
 
+_CASE_CHANGES = """
+-- Corrections of a case's details: one row per changed field (name, national identifier, start date, form,
+-- each part of the sentence as sentence.KEY), with the value before and after as text, written only by the
+-- database's own trigger in the same transaction as the change, naming the login itself (session_user)
+-- and stamping its own clock.  Seen by whoever sees the case; nobody inserts, changes or deletes one.
+-- The owner's changes are handovers (a4.handovers) and the due dates follow from the start date and
+-- approvals, so neither is kept here.  Existing cases have none yet.
+CREATE TABLE a4.case_changes (
+    seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    case_id TEXT NOT NULL REFERENCES a4.cases (id),
+    case_ref TEXT NOT NULL,
+    field TEXT NOT NULL,
+    old TEXT NOT NULL DEFAULT '',
+    new TEXT NOT NULL DEFAULT '',
+    by TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE INDEX case_changes_case ON a4.case_changes (case_id, seq);
+ALTER TABLE a4.case_changes ENABLE ROW LEVEL SECURITY;
+ALTER TABLE a4.case_changes FORCE ROW LEVEL SECURITY;
+CREATE POLICY owner_all ON a4.case_changes TO a4_owner USING (true) WITH CHECK (true);
+CREATE POLICY case_changes_read ON a4.case_changes FOR SELECT
+    USING (EXISTS (SELECT 1 FROM a4.cases AS c WHERE c.id = case_id));
+CREATE TRIGGER case_changes_are_kept BEFORE UPDATE OR DELETE ON a4.case_changes
+    FOR EACH ROW EXECUTE FUNCTION a4.refuse_change('a correction of a case');
+CREATE TRIGGER case_changes_are_never_emptied BEFORE TRUNCATE ON a4.case_changes
+    FOR EACH STATEMENT EXECUTE FUNCTION a4.refuse_change('a correction of a case');
+
+-- A value as a correction keeps it (storage.sql.rows.change_text): text as it is, a list's items joined
+-- with "; ", none ''.
+CREATE FUNCTION a4.change_text(value jsonb) RETURNS text LANGUAGE sql IMMUTABLE
+AS $$ SELECT CASE jsonb_typeof(value)
+                 WHEN 'string' THEN value #>> '{}'
+                 WHEN 'array' THEN coalesce((
+                     SELECT string_agg(CASE jsonb_typeof(item) WHEN 'string' THEN item #>> '{}' ELSE item::text END,
+                                       '; ' ORDER BY n)
+                     FROM jsonb_array_elements(value) WITH ORDINALITY AS t (item, n)), '')
+                 WHEN 'null' THEN ''
+                 ELSE coalesce(value::text, '') END $$;
+
+CREATE FUNCTION a4.record_case_changes() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = a4, pg_temp AS $$
+DECLARE
+    was JSONB := CASE WHEN jsonb_typeof(OLD.sentence) = 'object' THEN OLD.sentence ELSE '{}'::jsonb END;
+    became JSONB := CASE WHEN jsonb_typeof(NEW.sentence) = 'object' THEN NEW.sentence ELSE '{}'::jsonb END;
+BEGIN
+    INSERT INTO a4.case_changes (case_id, case_ref, field, old, new, by, at)
+    SELECT NEW.id, NEW.ref, f.field, f.old, f.new, session_user::text, a4.db_now()
+    FROM (SELECT 1, 'name', OLD.name, NEW.name
+          UNION ALL SELECT 2, 'national_id', OLD.national_id, NEW.national_id
+          UNION ALL SELECT 3, 'start', OLD.start, NEW.start
+          UNION ALL SELECT 4, 'form_id', OLD.form_id, NEW.form_id
+          UNION ALL SELECT 5, 'sentence.' || k, a4.change_text(was -> k), a4.change_text(became -> k)
+                    FROM (SELECT jsonb_object_keys(was) UNION SELECT jsonb_object_keys(became)) AS keys (k)
+         ) AS f (rank, field, old, new)
+    WHERE f.old IS DISTINCT FROM f.new
+    ORDER BY f.rank, f.field COLLATE "C";
+    RETURN NULL;
+END $$;
+REVOKE ALL ON FUNCTION a4.record_case_changes() FROM PUBLIC;
+CREATE TRIGGER cases_changes AFTER UPDATE OF name, national_id, start, form_id, sentence ON a4.cases
+    FOR EACH ROW EXECUTE FUNCTION a4.record_case_changes();
+REVOKE ALL ON a4.case_changes FROM PUBLIC;
+GRANT SELECT ON a4.case_changes TO a4_practitioner, a4_qa_assessor, a4_admin;
+"""
+
 
 MIGRATIONS: tuple[str, ...] = (
     _V1,
@@ -1205,6 +1271,7 @@ MIGRATIONS: tuple[str, ...] = (
     _ACKNOWLEDGEMENTS,
     _OWN_NAME,
     _DUE_DATES,
+    _CASE_CHANGES,
 )
 """Migration `i` takes a database from schema version `i` to `i + 1`; append-only once released."""
 

@@ -455,6 +455,7 @@ _BACKUP_TABLES: dict[str, str] = {
     "signatures": "seq, record_id, by, at, imported_from",
     "handovers": "seq, case_ref, old_owner, new_owner, by, at, note",
     "archivals": "seq, case_ref, archived, by, at, reason",
+    "case_changes": "seq, case_ref, field, old, new, by, at",
 }
 """What a backup copies, per table, in the SQLite engine's column names (JSON as text, as it stores it)."""
 

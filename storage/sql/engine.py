@@ -29,6 +29,7 @@ from forms.record.text_rules import TextError, check_line
 from forms.record.workflow import OPEN, REVIEWABLE, allowed_next
 from storage.sql.rows import (
     audit_key,
+    case_field_changes,
     case_from_row,
     check_case,
     derived,
@@ -48,6 +49,7 @@ from storage.store import (
     PRESENCE_SECONDS,
     Archival,
     AuditEvent,
+    CaseChange,
     CaseSummary,
     DuplicateError,
     Handover,
@@ -234,20 +236,38 @@ class SqlStore(ABC):
         query = self.SQL.case_deadlines[owner is not None]
         return self._read(lambda conn: Deadlines(*self._found(conn, query, ref, owner)))
 
-    def update_case(self, case: Case, *, owner: str | None = None) -> Case:
+    def update_case(self, case: Case, *, owner: str | None = None, actor: str = "") -> Case:
         by_owner = owner is not None
+        actor = self._actor(actor)
 
         def work(conn: Connection) -> Case:
             row = self._found(conn, self.SQL.case_deadlines_for_update[by_owner], case.ref, owner)
+            before = None
+            if not self.REFEREE_IN_DATABASE:
+                query = self.SQL.case_of_owner if by_owner else self.SQL.case
+                before = case_from_row(self._found(conn, query, case.ref, owner))
             due = initial_due_text(case, Deadlines(*row))
             changed = (case.name, case.start, case.owner, case.form_id, due, sentence_json(case),
                        case.national_id)  # fmt: skip
             conn.execute(self.SQL.case_update[by_owner], (*changed, *_which(case.ref, owner)))
             if not by_owner:
-                return self._case(conn, case.ref)
-            return case_from_row(self._found(conn, self.SQL.case_of_owner, case.ref, case.owner))
+                stored = self._case(conn, case.ref)
+            else:
+                stored = case_from_row(self._found(conn, self.SQL.case_of_owner, case.ref, case.owner))
+            if before is not None:  # a team database's trigger writes them itself, naming the login
+                at = self._timestamp()
+                self._executemany(conn, self.SQL.case_change_insert,
+                                  [(stored.ref, field, was, now, actor, at)
+                                   for field, was, now in case_field_changes(before, stored)])  # fmt: skip
+            return stored
 
         return self._write(work)
+
+    def case_changes(self, case_ref: str, *, owner: str | None = None) -> list[CaseChange]:
+        query = self.SQL.case_changes[owner is not None]
+        return self._read(
+            lambda conn: [CaseChange(*row) for row in conn.execute(query, _which(case_ref, owner))]
+        )
 
     def _found(self, conn: Connection, query: str, ref: str, owner: str | None) -> Any:
         """The row of one case by reference (and owner, when given: `query` then takes both), else

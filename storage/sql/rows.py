@@ -225,3 +225,32 @@ def sentence_json(case: Case) -> str:
     """The case's sentence as stored: JSON of its fields (an empty object when nothing is known)."""
     known = {k: v for k, v in dataclasses.asdict(case.sentence).items() if v}
     return json.dumps(known, ensure_ascii=False, sort_keys=True)
+
+
+CASE_FIELDS: tuple[str, ...] = ("name", "national_id", "start", "form_id")
+"""The case's own details whose corrections are kept (`Store.case_changes`), in the order they are kept;
+each part of the sentence follows, as "sentence.KEY" in key order.  The owner's changes are handovers, and
+the due dates follow from the start date and approvals, so neither is kept here.  The team database's
+trigger (`storage.postgres.schema`) keeps the same fields in the same order, as the same text."""
+
+
+def case_field_changes(old: Case, new: Case) -> list[tuple[str, str, str]]:
+    """(field, old text, new text) of each detail that differs between two versions of one case."""
+    before, after = json.loads(sentence_json(old)), json.loads(sentence_json(new))
+    pairs = [(name, str(getattr(old, name)), str(getattr(new, name))) for name in CASE_FIELDS]
+    pairs += [
+        (f"sentence.{key}", change_text(before.get(key)), change_text(after.get(key)))
+        for key in sorted(before.keys() | after.keys())
+    ]
+    return [(name, was, now) for name, was, now in pairs if was != now]
+
+
+def change_text(value: Any) -> str:
+    """A stored value as a correction keeps it: text as it is, a list's items joined with "; ", none ''."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list | tuple):
+        return "; ".join(item if isinstance(item, str) else json.dumps(item) for item in value)
+    return json.dumps(value, ensure_ascii=False)

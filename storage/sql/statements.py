@@ -155,6 +155,15 @@ class Statements:
         the_case = f"(SELECT {d.case_key} FROM cases WHERE ref = {m} AND owner = {m})"
         """The pointer to one case, by its reference and owner (unique in both engines)."""
         self.archived_state = f"SELECT {_archived(d.case_link, the_case)}"
+        self.case_change_insert = (
+            f"INSERT INTO case_changes (case_ref, field, old, new, by, at) VALUES ({_marks(m, 6)})"
+        )
+        case_changes = "SELECT case_ref, field, old, new, by, at FROM case_changes"
+        self.case_changes: dict[bool, str] = {
+            False: f"{case_changes} WHERE {of_case} ORDER BY seq",
+            True: f"{case_changes} WHERE {d.case_link} = {the_case} ORDER BY seq",
+        }
+        """One case's corrections, by (named with its owner too?)."""
         self.archival_insert = (
             f"INSERT INTO archivals (case_ref, archived, by, at, reason) VALUES ({_marks(m, 5)})"
         )

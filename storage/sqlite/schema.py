@@ -268,7 +268,27 @@ CREATE TRIGGER cases_are_kept BEFORE DELETE ON cases
 BEGIN SELECT RAISE(ABORT, 'a case is never deleted; an administrator archives it instead'); END;
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10)
+_V11 = """
+-- Corrections of a case's details (name, national identifier, start date, form, each part of the
+-- sentence): one row per changed field, with the value before and after, who and when, written by the
+-- store in the same transaction as the correction and kept for good.  Existing cases have none yet.
+CREATE TABLE case_changes (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    case_ref TEXT NOT NULL REFERENCES cases(ref),
+    field TEXT NOT NULL,
+    old TEXT NOT NULL DEFAULT '',
+    new TEXT NOT NULL DEFAULT '',
+    by TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE INDEX case_changes_case ON case_changes(case_ref, seq);
+CREATE TRIGGER case_changes_are_kept_update BEFORE UPDATE ON case_changes
+BEGIN SELECT RAISE(ABORT, 'a correction of a case cannot be changed'); END;
+CREATE TRIGGER case_changes_are_kept_delete BEFORE DELETE ON case_changes
+BEGIN SELECT RAISE(ABORT, 'a correction of a case cannot be deleted'); END;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10, _V11)
 """Migration `i` takes a file from schema version `i` to `i + 1`."""
 
 SCHEMA_VERSION = len(MIGRATIONS)
