@@ -31,7 +31,7 @@ from forms.record.sharing import (
 )
 from storage.earlier import earlier_answers
 from storage.kept_forms import RecordForms, companions
-from storage.store import AuditEvent, Store
+from storage.store import AuditEvent, CaseChange, Store
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,8 @@ class Exportable:
     """Said at the top of a copy for the person whose form withholds anything."""
     previous: Mapping[str, Any] = field(default_factory=dict)
     """The answers of the record this one reviews or amends, for rules that read `previous.` names."""
+    corrected: tuple[CaseChange, ...] = ()
+    """The corrections of the case's details, oldest first (`Store.case_changes`)."""
 
     def copy_for_person(self) -> Exportable:
         """This export as the person may see it (`forms.record.sharing`)."""
@@ -86,7 +88,7 @@ class Format:
 def _markdown(e: Exportable) -> str:
     """The report; the team's copy of a form that withholds anything says it is not for the person."""
     notice = NOT_FOR_PERSON if not e.for_person and withheld_paths(e.form) else e.notice
-    return to_markdown(e.record, e.case, e.form, e.audit, e.rubric, notice=notice)
+    return to_markdown(e.record, e.case, e.form, e.audit, e.rubric, notice=notice, corrected=e.corrected)
 
 
 def _json(e: Exportable) -> str:
@@ -217,7 +219,13 @@ class FormCache:
         form = self.form_for(record)
         audit = tuple(store.audit_trail(record.id))
         item = Exportable(
-            case, record, form, audit, self.companions(form)[1], previous=earlier_answers(store, record)
+            case,
+            record,
+            form,
+            audit,
+            self.companions(form)[1],
+            previous=earlier_answers(store, record),
+            corrected=tuple(store.case_changes(case.ref, owner=case.owner)),
         )
         return item.copy_for_person() if for_person else item
 

@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 
 from forms.model import AssessmentForm
 from forms.record.signoff import STEP_WORDS, option_label, per_file
-from storage.store import AuditEvent
+from storage.store import AuditEvent, CaseChange
 
 
 def history(
@@ -68,3 +68,33 @@ def _what(event: AuditEvent, form: AssessmentForm, escape: Callable[[str], str])
     if event.kind == "overwrite":
         return f"Saved over a newer save made elsewhere (started from save {old}; save {new} was replaced)"
     return f"Recorded as {escape(event.kind)} ({escape(event.field)}: {old} to {new})"
+
+
+CORRECTED_FIELDS: dict[str, str] = {
+    "name": "Name",
+    "national_id": "National identifier",
+    "start": "Start date",
+    "form_id": "Assessment form",
+    "sentence.type": "Sentence",
+    "sentence.length": "Sentence length",
+    "sentence.start": "Sentence start date",
+    "sentence.end": "Sentence end date",
+    "sentence.requirements": "Requirements",
+    "sentence.court": "Court",
+}
+"""A corrected detail of a case (`storage.store.CaseChange.field`) in words."""
+
+
+def corrections(
+    changes: Sequence[CaseChange], *, escape: Callable[[str], str], day: Callable[[str], str]
+) -> list[str]:
+    """Each correction of a case's details as a line, oldest first: "Name corrected by kim on 2 December
+    2026: was 'Alex Morgn'".  The value it had is shown (the case shows what it says now); `escape` makes
+    the person-written parts safe, and one line, for the medium, as in `history`."""
+    return [_correction(change, escape, day) for change in changes]
+
+
+def _correction(change: CaseChange, escape: Callable[[str], str], day: Callable[[str], str]) -> str:
+    what = CORRECTED_FIELDS.get(change.field) or escape(change.field)
+    was = f"was '{escape(change.old)}'" if change.old.strip() else "was blank"
+    return f"{what} corrected by {escape(change.by)} on {day(change.at)}: {was}"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import shutil
 import sqlite3
+import subprocess
 from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
@@ -18,14 +19,21 @@ from typing import Any
 
 import psycopg
 import pytest
+from markdown_it import MarkdownIt
+from textual.pilot import Pilot
 
+from exports.escape import for_markdown
 from forms.model import Case, Deadlines, Sentence
 from storage.postgres import schema as pg_schema
 from storage.postgres.store import PostgresStore
 from storage.sqlite.store import SqliteStore
 from storage.store import CaseChange, Store
+from tests.a4_app_harness import TODAY, USER, add_case, caseload_shown, make_app
+from tests.cli_support import a4_in, run_a4
 from tests.conftest import Clock
 from tests.pg_server import ADMIN, TeamServer
+from tests.pilot_support import screen_text, until
+from tui.modals.edit_case import EditCaseScreen
 
 FIXTURE_V3 = Path(__file__).parent / "fixtures" / "storage" / "a4-schema-v3.sqlite"
 Login = Callable[[str], PostgresStore]
@@ -246,3 +254,68 @@ def test_a_team_database_of_the_previous_release_keeps_every_row_and_gains_an_em
     finally:
         with psycopg.connect(team_server.server.url(), autocommit=True) as superuser:
             superuser.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+# ---------------------------------------------------------------- shown: the export and the app
+
+
+def test_the_markdown_export_lists_the_cases_corrections_escaped(tmp_path: Path) -> None:
+    """End to end: `a4 case edit` twice on a case with a record, then `a4 export` as Markdown."""
+    data = tmp_path / "data"
+    assert a4_in(data, "demo", "--cases", "3").returncode == 0
+    manager = tmp_path / "manager.toml"
+    manager.write_text('user = "kim"\nrole = "manager"\n', encoding="utf-8")
+
+    def a4(*args: str) -> subprocess.CompletedProcess[str]:
+        return run_a4(*args, env={"A4_DATA_DIR": str(data), "A4_CONFIG": str(manager)})
+
+    listed = SqliteStore(data / "a4.db")
+    try:
+        ref, name, end = next((s.ref, s.name, s.sentence_end) for s in listed.list_cases() if s.status)
+    finally:
+        listed.close()
+    hostile = "Alex *Morgn* <b>x</b> [x](http://e)"
+    first = a4("case", "edit", ref, "--name", hostile)
+    assert first.returncode == 0, first.stderr
+    second = a4("case", "edit", ref, "--name", "Alex Morgan", "--sentence-end", "2031-01-31")
+    assert second.returncode == 0, second.stderr
+    report = a4("export", ref, "--format", "md")
+    assert report.returncode == 0, report.stderr
+    section = report.stdout.split("## Case details corrected\n\n", 1)[1].split("\n\n", 1)[0]
+    lines = section.splitlines()
+    assert len(lines) == 3 and all(line.startswith("- ") for line in lines), lines
+    assert lines[0].startswith("- Name corrected by kim on ") and lines[0].endswith(f": was '{name}'")
+    assert lines[1].startswith("- Name corrected by kim on ")
+    assert lines[1].endswith(f": was '{for_markdown(hostile)}'") and r"\*Morgn\*" in lines[1]
+    assert lines[2].startswith("- Sentence end date corrected by kim on ")
+    assert lines[2].endswith(f": was '{end}'" if end else ": was blank")
+    inline = [c for t in MarkdownIt().parse(section) if t.children for c in t.children]
+    assert [c.type for c in inline if c.type != "text" and c.type != "softbreak"] == []  # words, nothing else
+
+
+async def test_the_correction_dialog_shows_who_corrected_what_before(tmp_path: Path, clock: Clock) -> None:
+    db = SqliteStore(tmp_path / "a4.db", now=clock)
+    try:
+        add_case(db, "E1", "Alex [b]Morgn[/b]", TODAY)
+        async with make_app(db).run_test(size=(100, 60)) as pilot:
+            modal = await _editing(pilot)
+            assert not modal.query("#corrections")  # none yet: nothing said
+            await pilot.press("ctrl+a", "ctrl+k", *"Alex Morgan", "ctrl+s")
+            await caseload_shown(pilot)
+            modal = await _editing(pilot)
+            line = f"Name corrected by {USER} on 3 March 2025: was 'Alex [b]Morgn[/b]'"
+            await until(pilot, lambda: line in screen_text(pilot.app), "the corrected-by line")
+        assert [(c.field, c.old, c.new, c.by) for c in db.case_changes("E1")] == [
+            ("name", "Alex [b]Morgn[/b]", "Alex Morgan", USER)
+        ]
+    finally:
+        db.close()
+
+
+async def _editing(pilot: Pilot[None]) -> EditCaseScreen:
+    await caseload_shown(pilot)
+    await pilot.press("ctrl+e")
+    await until(pilot, lambda: isinstance(pilot.app.screen, EditCaseScreen), "the correction dialog")
+    screen = pilot.app.screen
+    assert isinstance(screen, EditCaseScreen)
+    return screen

@@ -284,6 +284,7 @@ class A4App(App[None], inherit_bindings=False):
             today=self.today(),
             hand_over_by=hand_over_by,
             may_edit=partial(may_edit_case, user=self.config.user, role=self.config.role, team=team),
+            editor=self.config.user,
         )
 
     def notify(

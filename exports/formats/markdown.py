@@ -18,7 +18,7 @@ from functools import lru_cache
 from typing import Any
 
 from exports.escape import for_markdown as escape
-from exports.history import history
+from exports.history import corrections, history
 from exports.summary import summarise
 from exports.text import (
     age_as_of,
@@ -32,7 +32,7 @@ from exports.text import (
 from forms.model import AssessmentForm, Case, Objective, Question, Record, Rubric
 from forms.record.plan import AGREEMENT_LABELS, STEP_STATUS_LABELS
 from forms.record.signoff import per_file
-from storage.store import AuditEvent
+from storage.store import AuditEvent, CaseChange
 
 KIND_TITLES: dict[str, str] = {"assessment": "Assessment", "review": "Review", "short": "Short assessment"}
 
@@ -64,8 +64,12 @@ def to_markdown(
     rubric: Rubric | None = None,
     *,
     notice: str = "",
+    corrected: Sequence[CaseChange] = (),
 ) -> str:
     """The whole report as Markdown text (`rubric` names the graded criteria; without it, their ids).
+
+    `corrected`: the corrections of the case's details (`Store.case_changes`), listed after the quality
+    assurance section so a reader sees what the name, identifier or sentence said before.
 
     `notice` opens the report: in a copy for the person that leaves answers
     out, why; in the team's copy of a form that withholds answers, that it
@@ -79,6 +83,7 @@ def to_markdown(
         *_plan(record, form),
         *_left_behind(record),
         *_quality(record, form, audit, rubric),
+        *_corrected(corrected),
     ]
     return "\n\n".join(blocks) + "\n"
 
@@ -104,6 +109,12 @@ def _heading(record: Record, case: Case, form: AssessmentForm) -> list[str]:
         if sentence.requirements:
             lines.append("Requirements: " + "; ".join(escape(r) for r in sentence.requirements))
     return lines
+
+
+def _corrected(changes: Sequence[CaseChange]) -> list[str]:
+    if not changes:
+        return []
+    return ["## Case details corrected", _bullets(corrections(changes, escape=_one_line, day=long_date))]
 
 
 def _bullets(items: Iterable[str]) -> str:

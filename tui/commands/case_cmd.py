@@ -71,7 +71,8 @@ def run_edit(args: argparse.Namespace) -> int:
                 corrected = with_details(args, case)
             except (TextError, DateError) as error:
                 return fail(error)
-            stored = store.update_case(corrected, owner=case.owner) if corrected != case else case
+            differs = corrected != case
+            stored = store.update_case(corrected, owner=case.owner, actor=user) if differs else case
         finally:
             store.close()
     except StoreError as error:

@@ -117,7 +117,9 @@ class ExportPrompt(ModalScreen[Path | None]):
         folder = Path(typed).expanduser()
         try:
             audit = tuple(self.store.audit_trail(self.record.id))
-            item = Exportable(self.case, self.record, self.form, audit, self.rubric, previous=self.previous)
+            corrected = tuple(self.store.case_changes(self.case.ref, owner=self.case.owner))
+            item = Exportable(self.case, self.record, self.form, audit, self.rubric, previous=self.previous,
+                              corrected=corrected)  # fmt: skip
             item = item.copy_for_person() if person else item
             extension = f"{PERSON_SUFFIX}.{fmt.extension}" if person else fmt.extension
             ensure_private_dir(folder)

@@ -129,12 +129,14 @@ class CaseloadScreen(Screen[None]):
         today: date,
         hand_over_by: str | None = None,
         may_edit: Callable[[str], bool] | None = None,
+        editor: str = "",
     ) -> None:
         """`owner` limits the list to one practitioner's cases; `forms()` are those new cases may use.
 
         `forms()` (the default first) is asked for only when a case is added, so the forms need not be
         read before the list shows.  `may_edit(owner)` says whether the user may correct the details of
-        a case that owner holds (`tui.case_editing`); without it no case is offered.
+        a case that owner holds (`tui.case_editing`); without it no case is offered.  `editor` is who
+        corrects a case, as its history of corrections names them (a team database names the login).
         """
         super().__init__()
         self.store = store
@@ -142,6 +144,7 @@ class CaseloadScreen(Screen[None]):
         self.hand_over_by = hand_over_by
         """The manager's login when the user may hand cases over and archive them; None hides both."""
         self.may_edit = may_edit
+        self.editor = editor
         self.forms = forms
         self.today = today
         self.filter_text = ""
@@ -420,10 +423,12 @@ class CaseloadScreen(Screen[None]):
         try:
             case = self.store.get_case(selected.ref, owner=selected.owner)
             deadlines = self.store.case_deadlines(selected.ref, owner=selected.owner)
+            changes = self.store.case_changes(selected.ref, owner=selected.owner)
         except StoreError as error:
             self.notify(str(error), title="Case not read", severity="error", timeout=15, markup=False)
             return
-        screen = EditCaseScreen(store=self.store, case=case, case_deadlines=deadlines, today=self.today)
+        screen = EditCaseScreen(store=self.store, case=case, case_deadlines=deadlines, today=self.today,
+                                actor=self.editor, changes=changes)  # fmt: skip
         self.app.push_screen(screen, self._case_corrected)
 
     def _case_corrected(self, case: Case | None) -> None:
