@@ -31,7 +31,7 @@ from storage.store import CaseChange, Store
 from tests.a4_app_harness import TODAY, USER, add_case, caseload_shown, make_app
 from tests.cli_support import a4_in, run_a4
 from tests.conftest import Clock
-from tests.pg_server import ADMIN, TeamServer
+from tests.pg_server import ADMIN, SUPERUSER, TeamServer
 from tests.pilot_support import screen_text, until
 from tui.modals.edit_case import EditCaseScreen
 
@@ -121,14 +121,18 @@ def test_in_a_team_the_database_names_the_login_who_corrected(login: Login) -> N
     assert admin.case_changes("C-1", owner="sam") == sam.case_changes("C-1")
 
 
-def test_a_case_another_practitioner_holds_has_no_history_to_read(login: Login, sql: SQL) -> None:
+def test_a_case_another_team_holds_has_no_history_to_read(login: Login, sql: SQL) -> None:
+    """Read by whoever may see the case (its owner, a QA assessor of its team, an administrator); to anyone
+    else a corrected case has none, the same answer as a case nobody holds."""
     sam = login("sam")
     sam.update_case(dataclasses.replace(a_case(sam), name="Alex Morgan"), owner="sam")
-    assert len(sam.case_changes("C-1")) == 1
-    jo = login("jo")  # another team
-    assert jo.case_changes("C-1") == [] == jo.case_changes("NOBODY")
-    assert jo.case_changes("C-1", owner="sam") == []
-    assert sql("jo").execute("SELECT count(*) FROM a4.case_changes").fetchone() == (0,)
+    kept = sam.case_changes("C-1")
+    assert len(kept) == 1 and login("kim").case_changes("C-1") == kept  # QA, the same team
+    for other in ("ali", "max", "jo"):  # another team's practitioner and QA assessor; a colleague
+        store = login(other)
+        assert store.case_changes("C-1") == [] == store.case_changes("NOBODY"), other
+        assert store.case_changes("C-1", owner="sam") == [], other
+        assert sql(other).execute("SELECT count(*) FROM a4.case_changes").fetchone() == (0,), other
 
 
 @pytest.mark.parametrize("who", ["sam", ADMIN])
@@ -147,6 +151,21 @@ def test_nobody_writes_changes_or_deletes_a_correction_by_raw_sql(login: Login, 
         with pytest.raises(psycopg.Error) as raised:
             raw.execute(statement)
         assert raised.value.sqlstate == "42501", statement  # no privilege: refused before any row is read
+    assert fields(login(ADMIN).case_changes("C-1")) == [("name", "Alex Morgn", "Alex Morgan")]
+
+
+def test_the_tables_owner_is_refused_too(login: Login, sql: SQL) -> None:
+    """Past the privileges (a superuser's connection), the table's own triggers still keep every row."""
+    sam = login("sam")
+    sam.update_case(dataclasses.replace(a_case(sam), name="Alex Morgan"), owner="sam")
+    for statement in (
+        "UPDATE a4.case_changes SET old = 'Someone Else'",
+        "DELETE FROM a4.case_changes",
+        "TRUNCATE a4.case_changes",
+    ):
+        with pytest.raises(psycopg.Error) as raised:
+            sql(SUPERUSER).execute(statement)
+        assert raised.value.sqlstate == "A4002", statement
     assert fields(login(ADMIN).case_changes("C-1")) == [("name", "Alex Morgn", "Alex Morgan")]
 
 
