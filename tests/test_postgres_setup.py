@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import stat
 from collections.abc import Iterator
 from pathlib import Path
@@ -138,6 +139,7 @@ def test_a_backup_is_an_embedded_store_holding_what_the_login_sees(
     store.transition(record.id, "submitted", "sam")
     store.save_definition("assessment", "g", "1", "[form]\nid = 'g'\n")
     store.hand_over("C-1", "jo", ADMIN, note="cover")
+    store.update_case(dataclasses.replace(store.get_case("C-1"), name="Alex Morgan-Reed"), owner="jo")
     copy = store.backup(tmp_path / "copies" / "team.db")
     assert stat.S_IMODE(copy.stat().st_mode) == 0o600
     restored = SqliteStore(copy, now=clock)
@@ -146,6 +148,7 @@ def test_a_backup_is_an_embedded_store_holding_what_the_login_sees(
     assert restored.list_cases() == store.list_cases()
     assert restored.get_case("C-1") == store.get_case("C-1")  # the sentence and national id too
     assert restored.handovers() == store.handovers() != []
+    assert restored.case_changes("C-1") == store.case_changes("C-1") != []  # the corrections too
     assert restored.get_definition("assessment", "g", "1") == "[form]\nid = 'g'\n"
     restored.close()
     store.close()
