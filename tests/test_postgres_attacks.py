@@ -69,7 +69,7 @@ Sql = Callable[[str], psycopg.Connection[Any]]
 NOW = "2025-03-03T09:30:00+00:00"
 PRIVILEGE = "42501"
 CHECK = "23514"
-TABLES = ("cases", "records", "audit", "grades", "comments", "signatures", "definitions")
+TABLES = ("cases", "records", "audit", "grades", "comments", "signatures", "definitions", "case_changes")
 
 
 def everything(sql: Sql) -> dict[str, list[tuple[Any, ...]]]:

@@ -134,6 +134,22 @@ def correct_a_case(team: Team, sql: Sql) -> None:
     refused(sql("sam"), ERR_SET_BY_DATABASE, moved)
     names = sql(SUPERUSER).execute("SELECT ref, name FROM cases WHERE name <> 'Alex Morgan' ORDER BY 1")
     assert names.fetchall() == [("C-JO", "Alex J. Morgan"), ("C-SAM", "Alex J. Morgan")]
+    kept = sql(SUPERUSER).execute("SELECT case_ref, field, old, by FROM case_changes ORDER BY seq")
+    assert kept.fetchall() == [  # the database's own history of them, naming the login
+        ("C-SAM", "name", "Alex Morgan", "sam"),
+        ("C-SAM", "national_id", "", "sam"),
+        ("C-JO", "name", "Alex Morgan", ADMIN),
+        ("C-JO", "national_id", "", ADMIN),
+    ]
+
+
+def see_corrections(team: Team, sql: Sql) -> None:
+    fix = "UPDATE cases SET name = 'Alex J. Morgan' WHERE ref = %s"
+    for ref in ("C-SAM", "C-JO", "C-ALI"):
+        sql(ADMIN).execute(fix, (ref,))
+    query = "SELECT case_ref FROM case_changes ORDER BY 1"
+    seen = {who: [r for (r,) in sql(who).execute(query)] for who in ("sam", "kim", ADMIN)}
+    assert seen == {"sam": ["C-SAM"], "kim": ["C-JO", "C-SAM"], ADMIN: ["C-ALI", "C-JO", "C-SAM"]}
 
 
 def change_answers(team: Team, sql: Sql) -> None:
@@ -272,6 +288,10 @@ def write_audit_grades_signatures(team: Team, sql: Sql) -> None:
             f"INSERT INTO signatures (record_id, by, at) VALUES ('{team.jos.id}', 'kim', '{NOW}')",
             "UPDATE signatures SET by = 'x'",
             "DELETE FROM signatures",
+            "INSERT INTO case_changes (case_id, case_ref, field, old, new, by, at) "
+            "SELECT id, ref, 'name', 'x', name, 'x', 'now' FROM cases",
+            "UPDATE case_changes SET old = 'x'",
+            "DELETE FROM case_changes",
         ):
             with pytest.raises(psycopg.Error) as raised:
                 sql(who).execute(statement)
@@ -284,6 +304,7 @@ LINES: dict[str, Callable[..., None]] = {
     "see records": see_records,
     "add cases, start records": add_cases_start_records,
     "correct a case's name, national identifier, start date or sentence": correct_a_case,
+    "see a case's corrections (who, when, what it said before)": see_corrections,
     "change a record's answers": change_answers,
     "change someone else's risk level": change_someone_elses_risk_level,
     "submit": submit,
@@ -293,7 +314,9 @@ LINES: dict[str, Callable[..., None]] = {
     "import a record past draft (history marked as the file's)": import_past_draft,
     "add a form definition; retire one no record uses": add_or_retire_a_definition,
     "change a locked record": change_a_locked_record,
-    "write, change or delete audit entries, grades, countersignatures": write_audit_grades_signatures,
+    "write, change or delete audit entries, grades, countersignatures, corrections of a case": (
+        write_audit_grades_signatures
+    ),
 }
 
 
