@@ -97,4 +97,5 @@ def corrections(
 def _correction(change: CaseChange, escape: Callable[[str], str], day: Callable[[str], str]) -> str:
     what = CORRECTED_FIELDS.get(change.field) or escape(change.field)
     was = f"was '{escape(change.old)}'" if change.old.strip() else "was blank"
-    return f"{what} corrected by {escape(change.by)} on {day(change.at)}: {was}"
+    by = f" by {escape(change.by)}" if change.by.strip() else ""  # a script may name nobody
+    return f"{what} corrected{by} on {day(change.at)}: {was}"
