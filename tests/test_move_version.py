@@ -88,7 +88,7 @@ async def test_a_review_moves_to_the_new_version_keeping_what_is_left_behind(tmp
         panel = app.screen.query_one("#left-behind", LeftBehindPanel)
         assert panel.display
         assert str(panel.render()).splitlines() == [
-            "Left behind (1): answers from earlier versions of the form, kept with this record",
+            "Left behind (1): kept with this record, outside its answers (each says why)",
             "- How ready does the person feel to change? (1.0.0): 4 — the question is not in version 2.0.0",
         ]
     store.close()
@@ -201,7 +201,7 @@ async def test_an_amendment_moves_to_the_new_version_keeping_what_is_left_behind
     assert "Lost the flat after the arrest." in exported.stdout
     assert "Mini assessment (version 2.0.0)" in exported.stdout  # the amendment, the case's latest record
     assert (
-        "## Answers kept from an earlier version of the form\n\n"
+        "## Left behind: kept with the record, outside its answers\n\n"
         "- How ready does the person feel to change?: 4 (the question is not in version 2.0.0)\n"
     ) in exported.stdout
 

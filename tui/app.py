@@ -572,6 +572,9 @@ class A4App(App[None], inherit_bindings=False):
         self.quitting.run_if(slow, "Saving before A4 closes…", self._quit_now)
 
     def _quit_now(self) -> None:
+        for screen in self.screen_stack:
+            if hasattr(screen, "keep_typed_entries"):
+                screen.keep_typed_entries()
         unsaved = [
             screen for screen in self.screen_stack if hasattr(screen, "save_now") and not screen.save_now()
         ]

@@ -262,7 +262,7 @@ def _left_behind(record: Record) -> list[str]:
         f"{escape(item.label or item.path)}: {_one_line(str(item.value))} ({escape(item.reason)})"
         for item in record.left_behind
     ]
-    return ["## Answers kept from an earlier version of the form", _bullets(lines)]
+    return ["## Left behind: kept with the record, outside its answers", _bullets(lines)]
 
 
 def _quality(

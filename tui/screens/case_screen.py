@@ -53,7 +53,7 @@ from forms.checks.findings import Finding, not_yet, summary
 from forms.checks.rules import short_refusals
 from forms.conditions.visibility import is_required, is_visible
 from forms.definition.registry import Registry
-from forms.model import AssessmentForm, Case, PlanTemplate, Record, Rubric
+from forms.model import AssessmentForm, Case, LeftBehind, PlanTemplate, Record, Rubric
 from forms.record.activity import ActivityClock
 from forms.record.deadlines import days_left
 from forms.record.overrides import overrides_by_key, unexplained, with_reasons
@@ -146,6 +146,10 @@ def _iso_day(at: str) -> str:
 def _now_stamp() -> str:
     """Now, as grades, comments and signatures are stamped (UTC, to the second)."""
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+NEVER_ADDED = "typed in the entry line, never added"
+"""Why a line typed in a group but not added when the case closed is kept as left behind."""
 
 
 class CaseScreen(Screen[None]):
@@ -564,6 +568,37 @@ class CaseScreen(Screen[None]):
     def _save_state_changed(self, state: SaveState) -> None:
         self.save_state = state
 
+    def keep_typed_entries(self) -> None:
+        """Before the case closes (leaving it, quitting A4, opening a review), keep each entry typed in a
+        group's line without Enter: added as Enter would add it, or, when it cannot be (a field missing or
+        unreadable), kept with the record in its "Left behind" panel with the reason, so closing never
+        loses the words."""
+        if self.read_only:
+            return
+        version = self.record.form_version
+        kept = [
+            LeftBehind(group.path, group.question.label, line, f"{NEVER_ADDED} ({problem})", version)
+            for group, line, problem in self._add_typed_entries()
+        ]
+        if kept:
+            for group in self.query(GroupInput):
+                group.clear_line()
+            self.record = dataclasses.replace(self.record, left_behind=[*self.record.left_behind, *kept])
+            self.autosave.edited()
+
+    def _add_typed_entries(self) -> list[tuple[GroupInput, str, str]]:
+        """Add each entry typed in a group's line as Enter would (marked changed at once, for the save that
+        follows); the group, line and problem of each one that cannot be added."""
+        refused: list[tuple[GroupInput, str, str]] = []
+        for group in self.query(GroupInput):
+            line = group.typed_line
+            if problem := group.add_typed_line():
+                refused.append((group, line, problem))
+            elif line and (editor := self._editor_of(group)) is not None:
+                editor.changed.add(group.path)
+                self._changed(editor, at_once=True)
+        return refused
+
     def must_wait_to_save(self) -> bool:
         """Whether `save_now` would wait on the store: a key that saves first says so before it starts."""
         return not self.read_only and self.autosave.waits()
@@ -906,6 +941,7 @@ class CaseScreen(Screen[None]):
         self.progress.run(f"Starting a review of {for_terminal(self.case.ref)}…", self._start_review_now)
 
     def _start_review_now(self) -> None:
+        self.keep_typed_entries()  # this screen gives way to the review's
         if self.record.status != "locked" and not self.save_now():  # a locked record never saves
             return
         try:
@@ -1003,6 +1039,7 @@ class CaseScreen(Screen[None]):
     def _leave(self) -> None:
         self._leaving = True
         try:
+            self.keep_typed_entries()
             saved = self.save_now()
         finally:
             self._leaving = False
@@ -1182,6 +1219,19 @@ class CaseScreen(Screen[None]):
         self._saving_first("submitting it", self._try_submit)
 
     def _try_submit(self) -> None:
+        if (
+            refused := self._add_typed_entries()
+        ):  # a line typed without Enter goes with the record, or says why
+            group, _line, problem = refused[0]
+            self.notify(
+                f"The entry typed in “{group.question.label}” is not added yet: {problem}. Enter adds it.",
+                title="Cannot submit",
+                severity="error",
+                timeout=10,
+                markup=False,
+            )
+            self.go_to(group.path)
+            return
         if not self.save_now():
             self.notify("Save the record first; the counters say why it was not saved.", severity="error")
             return

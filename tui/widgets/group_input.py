@@ -227,6 +227,33 @@ class GroupInput(Vertical):
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()  # the line is not an answer until Enter adds it
 
+    @property
+    def typed_line(self) -> str:
+        """What is typed in the entry line and not yet added ("" when nothing is)."""
+        return self.query_one(AnswerInput).value.strip()
+
+    def add_typed_line(self) -> str:
+        """Add the entry typed in the line as Enter would, for a case that is closing without Enter pressed.
+
+        Returns "" when the line is empty now (nothing was typed, or it was added); else why it could not
+        be added, with the text left in the line for the caller to keep elsewhere.  The caller records
+        the change itself: this runs just before a save, which cannot wait for a message to arrive.
+        """
+        line = self.typed_line
+        if not line:
+            return ""
+        try:
+            entry = parse_entry(self.question, line, self.today())
+        except ValueError as problem:
+            return str(problem)
+        self.query_one(AnswerInput).value = ""
+        self.entries = sort_entries(self.question, [*self.entries, entry])
+        self.query_one(EntryList).refresh(layout=True)
+        return ""
+
+    def clear_line(self) -> None:
+        self.query_one(AnswerInput).value = ""
+
     def remove_entry(self, index: int) -> None:
         del self.entries[index]
         self._changed()

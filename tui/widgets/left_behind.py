@@ -1,7 +1,9 @@
-"""The "Left behind" panel: answers a move to a newer form version could not carry, kept with the record.
+"""The "Left behind" panel: words kept with the record that are not among its answers.
 
 A record moved to a newer version of its form keeps every answer that did
-not fit (`forms.record.carry_over`).  They are not part of the new version,
+not fit (`forms.record.carry_over`), and a case closed with an entry typed
+in a group's line that could not be added keeps that line
+(`CaseScreen.keep_typed_entries`).  They are not part of the new version,
 so they are shown apart, above the sections, with the version they were
 written against and why they stayed behind, for as long as the record is
 open; exports list them too.
@@ -42,7 +44,7 @@ def panel_text(items: tuple[LeftBehind, ...] | list[LeftBehind]) -> str:
     """The panel's lines: a heading, then each answer with its version and reason."""
     if not items:
         return ""
-    head = f"Left behind ({len(items)}): answers from earlier versions of the form, kept with this record"
+    head = f"Left behind ({len(items)}): kept with this record, outside its answers (each says why)"
     return "\n".join(
         [
             head,

@@ -1,0 +1,85 @@
+"""An entry typed in a group's line without Enter is not lost when the case closes (quit or leave).
+
+The line is not an answer until Enter adds it, so before this a quick Ctrl+Q or Escape after typing
+a source ("Interview, 3/10/2026, J Smith") closed the case and the words were gone without a word.
+Now closing adds it as Enter would; a line that cannot be added (a field missing) is kept with the
+record as left behind, with the reason, and shows in its exports.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from forms.model import Record
+from storage.sqlite.store import SqliteStore
+from tests.a4_app_harness import TODAY, add_case, caseload_shown, make_app
+from tests.cli_support import a4_in
+from tests.pilot_support import until
+from tui.screens.case_screen import CaseScreen
+
+
+async def type_a_source_then(tmp_path: Path, line: str, *closing: str) -> Record:
+    """Open a new case, type `line` in the evidence sources' entry line (no Enter), press `closing`."""
+    store = SqliteStore(tmp_path / "a4.db")
+    add_case(store, "C1", "Alex Morgan", TODAY)
+    app = make_app(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await caseload_shown(pilot)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, CaseScreen), "the case screen")
+        await pilot.press("ctrl+g", *"evid", "enter")
+        await pilot.press(*line)
+        assert getattr(app.focused, "value", None) == line  # typed in the entry line, not added
+        await pilot.press(*closing)
+        await pilot.pause()
+    record = store.latest_record("C1")
+    store.close()
+    assert record is not None
+    return record
+
+
+async def test_a_complete_entry_typed_without_enter_is_added_when_a4_quits(tmp_path: Path) -> None:
+    record = await type_a_source_then(tmp_path, "i, 3/10/2026, J Smith", "ctrl+q")
+    assert record.answers["evidence.sources"] == [
+        {"kind": "interview", "date": "2026-10-03", "author": "J Smith"}
+    ]
+    assert record.left_behind == []
+
+
+async def test_a_complete_entry_typed_without_enter_is_added_when_the_case_is_left(tmp_path: Path) -> None:
+    record = await type_a_source_then(tmp_path, "i, 3/10/2026, J Smith", "escape")
+    assert record.answers["evidence.sources"] == [
+        {"kind": "interview", "date": "2026-10-03", "author": "J Smith"}
+    ]
+
+
+async def test_an_entry_that_cannot_be_added_is_kept_with_the_record_and_exported(tmp_path: Path) -> None:
+    record = await type_a_source_then(tmp_path, "i, someday", "ctrl+q")
+    assert "evidence.sources" not in record.answers
+    [kept] = record.left_behind
+    assert (kept.path, kept.value) == ("evidence.sources", "i, someday")
+    assert kept.reason.startswith("typed in the entry line, never added (")
+    exported = a4_in(tmp_path, "export", "C1", "--format", "md")
+    assert exported.returncode == 0, exported.stderr
+    assert "## Left behind: kept with the record, outside its answers" in exported.stdout
+    assert "i, someday" in exported.stdout
+
+
+async def test_submitting_with_an_entry_that_cannot_be_added_says_so_and_submits_nothing(
+    tmp_path: Path,
+) -> None:
+    store = SqliteStore(tmp_path / "a4.db")
+    add_case(store, "C1", "Alex Morgan", TODAY)
+    app = make_app(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await caseload_shown(pilot)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, CaseScreen), "the case screen")
+        await pilot.press("ctrl+g", *"evid", "enter", *"i, someday", "f10")
+        notes = lambda: [n.message for n in app._notifications]  # noqa: E731
+        await until(pilot, lambda: any("is not added yet" in n for n in notes()), "the refusal")
+        assert any(n.startswith("The entry typed in “Sources”") for n in notes()), notes()
+        assert getattr(app.focused, "value", None) == "i, someday"  # still there to mend
+    record = store.latest_record("C1")
+    assert record is not None and record.status == "draft"
+    store.close()
