@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Input, Select
+from textual.widgets import Input, Select, Static
 
 from forms.model import Record
+from storage.signoff import submit
 from storage.sqlite.store import SqliteStore
 from tests.a4_app_harness import TODAY, USER, add_case, caseload_shown, make_app, shipped_registry
 from tests.pilot_support import screen_text, until
@@ -289,3 +290,37 @@ async def test_a_returned_record_opens_with_a_banner_saying_who_returned_it_and_
         await until(pilot, lambda: not screen.query(CommentNote), "the comment was resolved")
         assert "No QA comments wait." in str(banner.render())
     store.close()
+
+
+async def test_grades_and_comments_written_in_the_qa_view_are_dropped_only_on_a_second_key(
+    tmp_path: Path,
+) -> None:
+    """Grades and comments reach the record only with a decision; one Escape or one Ctrl+Q used to drop
+    a QA assessor's whole write-up without a word. Now each asks once, and a second press goes on."""
+    path = tmp_path / "team.sqlite"
+    author_store, qa_store = SqliteStore(path), SqliteStore(path)
+    draft(author_store, "high")
+    submit(author_store, author_store.get_record("r1"), USER, [])
+    async with make_app(qa_store, QA).run_test(size=(120, 40)) as pilot:
+        await open_from_queue(pilot)
+        await pilot.press("f7")
+        await until(pilot, lambda: isinstance(pilot.app.screen, GradingScreen), "the grading view opened")
+        view = pilot.app.screen
+        await pilot.press("escape")  # nothing written yet: leaves at once
+        await until(pilot, lambda: not isinstance(pilot.app.screen, GradingScreen), "the view closed")
+        await pilot.press("f7")
+        await until(pilot, lambda: isinstance(pilot.app.screen, GradingScreen), "the grading view again")
+        view = pilot.app.screen
+        await grade_all(pilot)
+        await pilot.press("escape")
+        error = str(view.query_one(".grading-error", Static).render())
+        assert "grades you wrote here reach the record only with Ctrl+R or Ctrl+O" in error
+        assert pilot.app.screen is view  # still open, nothing lost
+        await pilot.press("ctrl+q")
+        notes = [str(n.message) for n in pilot.app._notifications]
+        assert any("you wrote in the QA view reach the record only" in n for n in notes), notes
+        assert pilot.app.is_running
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert not pilot.app.is_running
+    assert qa_store.get_record("r1").grades == []

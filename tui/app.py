@@ -117,6 +117,8 @@ class A4App(App[None], inherit_bindings=False):
         self.clock = clock
         self.notices = tuple(notices)
         self._quit_unsaved = False
+        self._quit_unsent = False
+        """Whether quitting past a QA assessor's unsent grades or comments has been warned about once."""
         self.report_dir: str | None = None
         """The `--data-dir` given, where a problem report is written (`tui.crash_report`)."""
         self._crash_line = ""
@@ -572,6 +574,18 @@ class A4App(App[None], inherit_bindings=False):
         self.quitting.run_if(slow, "Saving before A4 closes…", self._quit_now)
 
     def _quit_now(self) -> None:
+        unsent = " and ".join(filter(None, (s.unsent() for s in self.screen_stack if hasattr(s, "unsent"))))
+        if unsent and not self._quit_unsent:
+            self._quit_unsent = True
+            self.notify(
+                f"The {unsent} you wrote in the QA view reach the record only when "
+                "you return it (Ctrl+R) or countersign it (Ctrl+O). Press Ctrl+Q again to quit without them.",
+                title="Not sent",
+                severity="warning",
+                timeout=20,
+                markup=False,
+            )
+            return
         for screen in self.screen_stack:
             if hasattr(screen, "keep_typed_entries"):
                 screen.keep_typed_entries()

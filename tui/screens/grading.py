@@ -140,6 +140,14 @@ class CriterionGrade(Vertical):
         comment = self.query_one(Input).value.strip()
         return Grade(self.result.criterion.id, level, comment, user, now)
 
+    def changed(self) -> bool:
+        """Whether the assessor chose or wrote something here that the record does not hold yet."""
+        level = self.query_one(Select).value
+        chosen = level if isinstance(level, str) else ""
+        comment = self.query_one(Input).value.strip()
+        given = (self.grade.level, self.grade.comment) if self.grade else ("", "")
+        return (chosen, comment) != given
+
 
 def reason_line(override: Override) -> str:
     """A reason as QA reads it: the words, who gave them and when, and who has acknowledged them."""
@@ -258,6 +266,8 @@ class GradingScreen(ModalScreen[Decision | None]):
         """Whether this countersignature is the last one needed, so it locks the record."""
         self.pending = unacknowledged(record)
         """Reasons for checks submitted past that no assessor has acknowledged yet."""
+        self._warned = False
+        """Whether leaving with unsent grades or comments has been warned about once (`action_close`)."""
 
     def compose(self) -> ComposeResult:
         needed = signatures_needed(self.rubric, self.form, self.record)
@@ -401,5 +411,24 @@ class GradingScreen(ModalScreen[Decision | None]):
         else:
             self._error("Nothing was done: the record is as it was.")
 
+    def unsent(self) -> str:
+        """What the assessor wrote here that closing would drop, in words ("" when nothing): grades and
+        comments reach the record only with a decision, so Escape and Ctrl+Q ask once before dropping them."""
+        parts = []
+        if graded := sum(1 for w in self.query(CriterionGrade) if w.changed()):
+            parts.append(f"{graded} grade{'s' if graded != 1 else ''}")
+        typed = self.query("#comment-text")
+        if self.comments or (typed and isinstance(typed.first(), Input) and typed.first(Input).value.strip()):
+            parts.append("comments")
+        return " and ".join(parts)
+
     def action_close(self) -> None:
+        """Back to the record; grades and comments written here are dropped only on a second Escape."""
+        if (unsent := self.unsent()) and not self._warned:
+            self._warned = True
+            self._error(
+                f"The {unsent} you wrote here reach the record only with Ctrl+R or Ctrl+O: "
+                "Escape again leaves without them."
+            )
+            return
         self.dismiss(None)
