@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, settings
 
 from forms.definition.registry import load_registry
 from forms.model import AssessmentForm
+from storage.sqlite.store import SqliteStore
 from storage.store import Store
 from tests.pg_server import SUPERUSER, TeamServer, running_team
 
@@ -140,6 +141,14 @@ def open_store(request: pytest.FixtureRequest, tmp_path: Path, clock: Clock) -> 
 @pytest.fixture
 def store(open_store: Callable[[], Store]) -> Store:
     return open_store()
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[SqliteStore]:
+    """An empty embedded store in the test's folder, closed afterwards (the app tests' store)."""
+    store = SqliteStore(tmp_path / "a4.db")
+    yield store
+    store.close()
 
 
 @pytest.fixture

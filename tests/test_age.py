@@ -8,14 +8,12 @@ record print it with the day it is true on.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
 from hypothesis import given
 from hypothesis import strategies as st
 from pypdf import PdfReader
-from textual.app import App
 
 from forms.definition.load import load_text
 from forms.model import AssessmentForm, Case, Record
@@ -24,6 +22,7 @@ from forms.record.plan import long_date
 from storage.sqlite.store import SqliteStore
 from tests.cli_support import a4_in
 from tests.pilot_support import screen_text, until
+from tests.test_case_screen import OpeningApp
 from tui.screens.case_screen import CaseScreen
 from tui.widgets.age_note import AgeNote
 from tui.widgets.section_editor import FieldInput, SectionEditor
@@ -89,17 +88,6 @@ title = "S"
 
 
 # ---------------------------------------------------------------- the case screen
-
-
-class OpeningApp(App[None]):
-    """Builds the case screen once running, as the app does: a field given a value needs a running app."""
-
-    def __init__(self, build: Callable[[], CaseScreen]) -> None:
-        super().__init__()
-        self.build = build
-
-    def on_mount(self) -> None:
-        self.push_screen(self.build())
 
 
 def dob_app(store: SqliteStore, form: AssessmentForm, answers: dict[str, object]) -> OpeningApp:

@@ -8,7 +8,6 @@ import sys
 from datetime import date, timedelta
 from pathlib import Path
 
-import pytest
 from textual.widgets import Select
 from textual.widgets._select import SelectOverlay
 
@@ -28,13 +27,6 @@ from tests.a4_app_harness import (
 from tui.modals.key_help import KeyHelpScreen
 from tui.modals.new_case import NewCaseScreen
 from tui.screens.case_screen import CaseScreen
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> SqliteStore:
-    store = SqliteStore(tmp_path / "a4.db")
-    yield store
-    store.close()
 
 
 async def test_a_new_case_is_added_with_keys_only_and_its_due_date_shown_first(db: SqliteStore) -> None:

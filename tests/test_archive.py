@@ -10,7 +10,6 @@ every row of a store made before archiving existed.
 from __future__ import annotations
 
 import json
-import shutil
 import sqlite3
 import subprocess
 from collections.abc import Callable
@@ -32,11 +31,11 @@ from tests.conftest import Clock
 from tests.old_data import BAD_DATES_REF, spoil
 from tests.pg_server import ADMIN, TeamServer
 from tests.pilot_support import screen_text, until
+from tests.upgrades import copy_of_an_old_file, database_before, every_row
 from tui.config import Config
 from tui.modals.archive_case import ArchiveCaseScreen
 from tui.modals.confirm_key import ConfirmKey
 
-FIXTURE_V3 = Path(__file__).parent / "fixtures" / "storage" / "a4-schema-v3.sqlite"
 Login = Callable[[str], PostgresStore]
 
 
@@ -217,21 +216,8 @@ def test_not_even_an_administrator_deletes_a_case_or_rewrites_an_archiving(
 # ---------------------------------------------------------------- upgrades keep every row
 
 
-def _rows(conn: Any, tables: tuple[str, ...], prefix: str = "") -> dict[str, list[tuple[Any, ...]]]:
-    return {t: sorted(map(tuple, conn.execute(f"SELECT * FROM {prefix}{t}")), key=repr) for t in tables}
-
-
 def test_a_file_of_the_previous_release_keeps_every_row_and_can_archive(tmp_path: Path, clock: Clock) -> None:
-    db = tmp_path / "a4.db"
-    shutil.copy(FIXTURE_V3, db)
-    with closing(sqlite3.connect(db)) as conn:
-        tables = tuple(
-            r[0]
-            for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-            if not r[0].startswith("sqlite_")
-        )
-        before = _rows(conn, tables)
-    assert before["cases"], "the fixture holds cases"
+    db, before = copy_of_an_old_file(tmp_path)
     store = SqliteStore(db, now=clock)
     try:
         refs = [s.ref for s in store.list_cases()]
@@ -241,7 +227,7 @@ def test_a_file_of_the_previous_release_keeps_every_row_and_can_archive(tmp_path
     finally:
         store.close()
     with closing(sqlite3.connect(db)) as conn:
-        columns = {t: [d[0] for d in conn.execute(f"SELECT * FROM {t}").description] for t in tables}
+        columns = {t: [d[0] for d in conn.execute(f"SELECT * FROM {t}").description] for t in before}
         for table, rows in before.items():
             old_width = len(rows[0]) if rows else 0
             after = sorted((tuple(r[:old_width]) for r in conn.execute(f"SELECT * FROM {table}")), key=repr)
@@ -249,42 +235,26 @@ def test_a_file_of_the_previous_release_keeps_every_row_and_can_archive(tmp_path
 
 
 def test_a_team_database_of_the_previous_release_keeps_every_row(team_server: TeamServer) -> None:
-    step = next(i for i, m in enumerate(pg_schema.MIGRATIONS) if "CREATE TABLE a4.archivals" in m)
-    name = "a4_upgrade_to_archivals"
-    with psycopg.connect(team_server.server.url(), autocommit=True) as superuser:
-        superuser.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        superuser.execute(f"CREATE DATABASE {name}")
-    try:
-        with psycopg.connect(team_server.server.url(name), autocommit=True) as conn:
-            old = pytest.MonkeyPatch()
-            old.setattr(pg_schema, "MIGRATIONS", pg_schema.MIGRATIONS[:step])
-            old.setattr(pg_schema, "SCHEMA_VERSION", step)
-            try:
-                pg_schema.initialise(conn)  # the previous release's database, with its forms
-            finally:
-                old.undo()
-            conn.execute(
-                "INSERT INTO a4.cases (ref, name, start, owner, form_id, initial_working_days, review_weeks, "
-                "initial_due) VALUES ('OLD-1', 'Kept Name', '2024-05-01', 'sam', 'a4-assessment', 10, 16, "
-                "'2024-05-15')"
-            )
-            conn.execute(
-                "INSERT INTO a4.records (id, case_ref, form_id, form_version, kind, status, author, version, "
-                "created_at, updated_at, payload) VALUES ('r1', 'OLD-1', 'a4-assessment', '1.0.0', "
-                "'assessment', 'draft', 'sam', 1, '2024-05-02T10:00:00+00:00', '', '{\"answers\": {}}')"
-            )
-            tables = ("cases", "records", "audit", "definitions", "handovers", "grades", "comments")
-            before = _rows(conn, tables, "a4.")
-            assert before["records"] and before["audit"]
-            assert pg_schema.initialise(conn).found_version == step
-            assert _rows(conn, tables, "a4.") == before
-            conn.execute(
-                "SELECT a4.archive_case((SELECT id FROM a4.cases WHERE ref = 'OLD-1'), true, 'by mistake')"
-            )
-            assert conn.execute("SELECT case_ref, archived FROM a4.archivals").fetchall() == [("OLD-1", 1)]
-    finally:
-        with psycopg.connect(team_server.server.url(), autocommit=True) as superuser:
-            superuser.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    with database_before(team_server, "CREATE TABLE a4.archivals", "a4_upgrade_to_archivals") as (conn, step):
+        conn.execute(
+            "INSERT INTO a4.cases (ref, name, start, owner, form_id, initial_working_days, review_weeks, "
+            "initial_due) VALUES ('OLD-1', 'Kept Name', '2024-05-01', 'sam', 'a4-assessment', 10, 16, "
+            "'2024-05-15')"
+        )
+        conn.execute(
+            "INSERT INTO a4.records (id, case_ref, form_id, form_version, kind, status, author, version, "
+            "created_at, updated_at, payload) VALUES ('r1', 'OLD-1', 'a4-assessment', '1.0.0', "
+            "'assessment', 'draft', 'sam', 1, '2024-05-02T10:00:00+00:00', '', '{\"answers\": {}}')"
+        )
+        tables = ("cases", "records", "audit", "definitions", "handovers", "grades", "comments")
+        before = every_row(conn, tables, "a4.")
+        assert before["records"] and before["audit"]
+        assert pg_schema.initialise(conn).found_version == step
+        assert every_row(conn, tables, "a4.") == before
+        conn.execute(
+            "SELECT a4.archive_case((SELECT id FROM a4.cases WHERE ref = 'OLD-1'), true, 'by mistake')"
+        )
+        assert conn.execute("SELECT case_ref, archived FROM a4.archivals").fetchall() == [("OLD-1", 1)]
 
 
 # ---------------------------------------------------------------- the a4 command

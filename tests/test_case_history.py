@@ -9,7 +9,6 @@ proved to keep every row of a store made before the history existed.
 from __future__ import annotations
 
 import dataclasses
-import shutil
 import sqlite3
 import subprocess
 from collections.abc import Callable
@@ -20,7 +19,6 @@ from typing import Any
 import psycopg
 import pytest
 from markdown_it import MarkdownIt
-from textual.pilot import Pilot
 
 from exports.escape import for_markdown
 from forms.model import Case, Deadlines, Sentence
@@ -33,9 +31,9 @@ from tests.cli_support import a4_in, run_a4
 from tests.conftest import Clock
 from tests.pg_server import ADMIN, SUPERUSER, TeamServer
 from tests.pilot_support import screen_text, until
-from tui.modals.edit_case import EditCaseScreen
+from tests.test_edit_case_dialog import editing_dialog
+from tests.upgrades import copy_of_an_old_file, database_before, every_row
 
-FIXTURE_V3 = Path(__file__).parent / "fixtures" / "storage" / "a4-schema-v3.sqlite"
 Login = Callable[[str], PostgresStore]
 SQL = Callable[[str], psycopg.Connection[Any]]
 
@@ -193,23 +191,10 @@ def test_a_handover_or_an_approval_is_not_a_correction(login: Login) -> None:
 # ---------------------------------------------------------------- upgrades keep every row
 
 
-def _rows(conn: Any, tables: tuple[str, ...], prefix: str = "") -> dict[str, list[tuple[Any, ...]]]:
-    return {t: sorted(map(tuple, conn.execute(f"SELECT * FROM {prefix}{t}")), key=repr) for t in tables}
-
-
 def test_a_file_of_the_previous_release_keeps_every_row_and_gains_an_empty_history(
     tmp_path: Path, clock: Clock
 ) -> None:
-    db = tmp_path / "a4.db"
-    shutil.copy(FIXTURE_V3, db)
-    with closing(sqlite3.connect(db)) as conn:
-        tables = tuple(
-            r[0]
-            for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-            if not r[0].startswith("sqlite_")
-        )
-        before = _rows(conn, tables)
-    assert before["cases"], "the fixture holds cases"
+    db, before = copy_of_an_old_file(tmp_path)
     store = SqliteStore(db, now=clock)
     try:
         refs = sorted(s.ref for s in store.list_cases())
@@ -234,45 +219,32 @@ def test_a_file_of_the_previous_release_keeps_every_row_and_gains_an_empty_histo
 def test_a_team_database_of_the_previous_release_keeps_every_row_and_gains_an_empty_history(
     team_server: TeamServer,
 ) -> None:
-    step = next(i for i, m in enumerate(pg_schema.MIGRATIONS) if "CREATE TABLE a4.case_changes" in m)
-    assert step == len(pg_schema.MIGRATIONS) - 1, "appended last"
-    name = "a4_upgrade_to_case_changes"
-    with psycopg.connect(team_server.server.url(), autocommit=True) as superuser:
-        superuser.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        superuser.execute(f"CREATE DATABASE {name}")
-    try:
-        with psycopg.connect(team_server.server.url(name), autocommit=True) as conn:
-            old = pytest.MonkeyPatch()
-            old.setattr(pg_schema, "MIGRATIONS", pg_schema.MIGRATIONS[:step])
-            old.setattr(pg_schema, "SCHEMA_VERSION", step)
-            try:
-                pg_schema.initialise(conn)  # the previous release's database, with its forms
-            finally:
-                old.undo()
-            conn.execute(
-                "INSERT INTO a4.cases (ref, name, start, owner, form_id, initial_working_days, review_weeks, "
-                "initial_due, sentence) VALUES ('OLD-1', 'Kept Nme', '2024-05-01', 'sam', 'a4-assessment', "
-                "10, 16, '2024-05-15', '{\"type\": \"licence\"}')"
-            )
-            conn.execute(
-                "INSERT INTO a4.records (id, case_ref, form_id, form_version, kind, status, author, version, "
-                "created_at, updated_at, payload) VALUES ('r1', 'OLD-1', 'a4-assessment', '1.0.0', "
-                "'assessment', 'draft', 'sam', 1, '2024-05-02T10:00:00+00:00', '', '{\"answers\": {}}')"
-            )
-            conn.execute("UPDATE a4.cases SET owner = 'lee' WHERE ref = 'OLD-1'")  # a handover, kept
-            tables = ("cases", "records", "audit", "definitions", "handovers", "archivals", "grades")
-            before = _rows(conn, tables, "a4.")
-            assert before["records"] and before["audit"] and before["handovers"]
-            assert pg_schema.initialise(conn).found_version == step
-            assert _rows(conn, tables, "a4.") == before
-            assert conn.execute("SELECT count(*) FROM a4.case_changes").fetchone() == (0,)
-            conn.execute("UPDATE a4.cases SET name = 'Kept Name' WHERE ref = 'OLD-1'")
-            assert conn.execute("SELECT case_ref, field, old, new FROM a4.case_changes").fetchall() == [
-                ("OLD-1", "name", "Kept Nme", "Kept Name")
-            ]
-    finally:
-        with psycopg.connect(team_server.server.url(), autocommit=True) as superuser:
-            superuser.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    with database_before(team_server, "CREATE TABLE a4.case_changes", "a4_upgrade_to_case_changes") as (
+        conn,
+        step,
+    ):
+        assert step == len(pg_schema.MIGRATIONS) - 1, "appended last"
+        conn.execute(
+            "INSERT INTO a4.cases (ref, name, start, owner, form_id, initial_working_days, review_weeks, "
+            "initial_due, sentence) VALUES ('OLD-1', 'Kept Nme', '2024-05-01', 'sam', 'a4-assessment', "
+            "10, 16, '2024-05-15', '{\"type\": \"licence\"}')"
+        )
+        conn.execute(
+            "INSERT INTO a4.records (id, case_ref, form_id, form_version, kind, status, author, version, "
+            "created_at, updated_at, payload) VALUES ('r1', 'OLD-1', 'a4-assessment', '1.0.0', "
+            "'assessment', 'draft', 'sam', 1, '2024-05-02T10:00:00+00:00', '', '{\"answers\": {}}')"
+        )
+        conn.execute("UPDATE a4.cases SET owner = 'lee' WHERE ref = 'OLD-1'")  # a handover, kept
+        tables = ("cases", "records", "audit", "definitions", "handovers", "archivals", "grades")
+        before = every_row(conn, tables, "a4.")
+        assert before["records"] and before["audit"] and before["handovers"]
+        assert pg_schema.initialise(conn).found_version == step
+        assert every_row(conn, tables, "a4.") == before
+        assert conn.execute("SELECT count(*) FROM a4.case_changes").fetchone() == (0,)
+        conn.execute("UPDATE a4.cases SET name = 'Kept Name' WHERE ref = 'OLD-1'")
+        assert conn.execute("SELECT case_ref, field, old, new FROM a4.case_changes").fetchall() == [
+            ("OLD-1", "name", "Kept Nme", "Kept Name")
+        ]
 
 
 # ---------------------------------------------------------------- shown: the export and the app
@@ -317,11 +289,11 @@ async def test_the_correction_dialog_shows_who_corrected_what_before(tmp_path: P
     try:
         add_case(db, "E1", "Alex [b]Morgn[/b]", TODAY)
         async with make_app(db).run_test(size=(100, 60)) as pilot:
-            modal = await _editing(pilot)
+            modal = await editing_dialog(pilot)
             assert not modal.query("#corrections")  # none yet: nothing said
             await pilot.press("ctrl+a", "ctrl+k", *"Alex Morgan", "ctrl+s")
             await caseload_shown(pilot)
-            modal = await _editing(pilot)
+            modal = await editing_dialog(pilot)
             line = f"Name corrected by {USER} on 3 March 2025: was 'Alex [b]Morgn[/b]'"
             await until(pilot, lambda: line in screen_text(pilot.app), "the corrected-by line")
         assert [(c.field, c.old, c.new, c.by) for c in db.case_changes("E1")] == [
@@ -329,12 +301,3 @@ async def test_the_correction_dialog_shows_who_corrected_what_before(tmp_path: P
         ]
     finally:
         db.close()
-
-
-async def _editing(pilot: Pilot[None]) -> EditCaseScreen:
-    await caseload_shown(pilot)
-    await pilot.press("ctrl+e")
-    await until(pilot, lambda: isinstance(pilot.app.screen, EditCaseScreen), "the correction dialog")
-    screen = pilot.app.screen
-    assert isinstance(screen, EditCaseScreen)
-    return screen

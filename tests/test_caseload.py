@@ -32,13 +32,6 @@ def list_lines(screen: CaseloadScreen) -> list[str]:
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> SqliteStore:
-    store = SqliteStore(tmp_path / "a4.db")
-    yield store
-    store.close()
-
-
-@pytest.fixture
 def three_cases(db: SqliteStore) -> SqliteStore:
     """One case due in three weeks, one overdue, one due in four working days."""
     add_case(db, "X300", "Priya Patel", TODAY + timedelta(days=5))  # due 10 working days later

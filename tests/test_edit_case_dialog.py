@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 
-import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
 
@@ -33,14 +31,7 @@ from tui.config import Config
 from tui.modals.edit_case import EditCaseScreen
 
 
-@pytest.fixture
-def db(tmp_path: Path) -> SqliteStore:
-    store = SqliteStore(tmp_path / "a4.db")
-    yield store
-    store.close()
-
-
-async def _editing(pilot: Pilot[None]) -> EditCaseScreen:
+async def editing_dialog(pilot: Pilot[None]) -> EditCaseScreen:
     await caseload_shown(pilot)
     await pilot.press("ctrl+e")
     await until(pilot, lambda: isinstance(pilot.app.screen, EditCaseScreen), "the correction dialog")
@@ -56,7 +47,7 @@ def _problem(modal: EditCaseScreen) -> str:
 async def test_a_corrected_name_shows_in_the_caseload_and_is_stored(db: SqliteStore) -> None:
     add_case(db, "E1", "Alx Morgan", TODAY)
     async with make_app(db).run_test(size=(100, 40)) as pilot:
-        modal = await _editing(pilot)
+        modal = await editing_dialog(pilot)
         assert modal.query_one("#name", Input).value == "Alx Morgan"  # filled in, cursor there
         assert modal.focused is modal.query_one("#name")
         await pilot.press("ctrl+a", "ctrl+k", *"Alex Morgan", "enter", "enter")  # name, start date, save
@@ -70,7 +61,7 @@ async def test_a_new_start_date_shows_the_new_first_due_date_before_it_is_saved(
     add_case(db, "E2", "Alex Morgan", TODAY)
     was, moved = add_working_days(TODAY, 10), add_working_days(date(2026, 3, 9), 10)
     async with make_app(db).run_test(size=(100, 40)) as pilot:
-        modal = await _editing(pilot)
+        modal = await editing_dialog(pilot)
         await pilot.press("tab")
         assert modal.query_one("#start", Input).value == "02/03/2026"
         await pilot.press("ctrl+a", "ctrl+k", *"9/3/2026")
@@ -92,7 +83,7 @@ async def test_the_sentence_and_national_id_are_filled_in_and_corrected(db: Sqli
     db.create_case(Case("E3", "Alex Morgan", "2026-03-02", USER, form.id, sentence=sentence,
                         national_id="X1"), form.deadlines)  # fmt: skip
     async with make_app(db).run_test(size=(100, 40)) as pilot:
-        modal = await _editing(pilot)
+        modal = await editing_dialog(pilot)
         shown = {key: modal.query_one(f"#{key}", Input).value for key in ("sentence-end", "requirements")}
         assert shown == {"sentence-end": "02/03/2028", "requirements": "curfew; exclusion zone"}
         modal.query_one("#national-id", Input).focus()
@@ -105,7 +96,7 @@ async def test_the_sentence_and_national_id_are_filled_in_and_corrected(db: Sqli
 async def test_escape_changes_nothing(db: SqliteStore) -> None:
     before = add_case(db, "E4", "Alx Morgan", TODAY)
     async with make_app(db).run_test(size=(100, 40)) as pilot:
-        await _editing(pilot)
+        await editing_dialog(pilot)
         await pilot.press("ctrl+a", "ctrl+k", *"Someone Else", "tab", "ctrl+a", "ctrl+k", *"1/1/2026")
         await pilot.press("escape")
         await until(pilot, lambda: not isinstance(pilot.app.screen, EditCaseScreen), "the dialog closing")
@@ -117,7 +108,7 @@ async def test_escape_changes_nothing(db: SqliteStore) -> None:
 async def test_a_bad_date_or_a_control_character_is_explained_and_nothing_is_saved(db: SqliteStore) -> None:
     before = add_case(db, "E5", "Alx Morgan", TODAY)
     async with make_app(db).run_test(size=(100, 40)) as pilot:
-        modal = await _editing(pilot)
+        modal = await editing_dialog(pilot)
         await pilot.press("tab", "ctrl+a", "ctrl+k", *"31/2/2026", "ctrl+s")
         assert _problem(modal).startswith("Start date:") and "31/2/2026" in _problem(modal)
         assert modal.focused is modal.query_one("#start")
@@ -144,7 +135,7 @@ async def test_only_the_owner_or_a_manager_is_offered_a_correction(db: SqliteSto
         await pilot.pause()
         assert not isinstance(pilot.app.screen, EditCaseScreen)
     async with make_app(db, Config(user="lou", role="manager")).run_test(size=(100, 40)) as pilot:
-        await _editing(pilot)
+        await editing_dialog(pilot)
         await pilot.press("ctrl+a", "ctrl+k", *"Alex Morgan", "ctrl+s")
         await caseload_shown(pilot)
     case = db.get_case("E6")
@@ -155,7 +146,7 @@ async def test_a_case_gone_from_the_user_meanwhile_is_said_in_the_dialog(db: Sql
     """A refusal from the store (here: the case handed to someone else while the dialog was open)."""
     add_case(db, "E7", "Alx Morgan", TODAY)
     async with make_app(db).run_test(size=(100, 40)) as pilot:
-        modal = await _editing(pilot)
+        modal = await editing_dialog(pilot)
         db.hand_over("E7", "jo", "lou")
         await pilot.press("ctrl+a", "ctrl+k", *"Alex Morgan", "ctrl+s")
         assert _problem(modal) == "There is no case with reference E7."
@@ -181,14 +172,14 @@ async def test_in_a_team_the_offer_follows_what_the_database_allows(
         screen = await caseload_shown(pilot)
         assert screen.selected_ref == "T-1" and screen.check_action("edit_case", ()) is False
     async with _team_app(sam, "sam", sam.role).run_test(size=(100, 40)) as pilot:
-        await _editing(pilot)
+        await editing_dialog(pilot)
         await pilot.press("ctrl+a", "ctrl+k", *"Alex Morgan", "ctrl+s")
         screen = await caseload_shown(pilot)
         await until(pilot, lambda: table_column(screen, "name") == ["Alex Morgan"], "the corrected name")
     admin = login(ADMIN)
     assert admin.get_case("T-1").name == "Alex Morgan"
     async with _team_app(admin, ADMIN, admin.role).run_test(size=(100, 40)) as pilot:
-        await _editing(pilot)  # an administrator corrects anyone's case
+        await editing_dialog(pilot)  # an administrator corrects anyone's case
 
 
 async def test_a_sentence_date_an_older_a4_let_in_is_shown_to_be_put_right(db: SqliteStore) -> None:
@@ -199,7 +190,7 @@ async def test_a_sentence_date_an_older_a4_let_in_is_shown_to_be_put_right(db: S
     with sqlite3.connect(db.path) as conn:
         conn.execute("""UPDATE cases SET sentence = '{"end": "2027-02-30"}' WHERE ref = 'E8'""")
     async with make_app(db).run_test(size=(100, 40)) as pilot:
-        modal = await _editing(pilot)
+        modal = await editing_dialog(pilot)
         assert modal.query_one("#sentence-end", Input).value == "2027-02-30"
         await pilot.press("ctrl+s")
         assert _problem(modal).startswith("Sentence end date:")

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.pilot import Pilot
+
 from forms.model import Record
 from storage.sqlite.store import SqliteStore
 from tests.a4_app_harness import TODAY, add_case, caseload_shown, make_app
@@ -18,16 +20,21 @@ from tests.pilot_support import until
 from tui.screens.case_screen import CaseScreen
 
 
+async def at_the_sources_line(pilot: Pilot[None]) -> None:
+    """From the caseload: open the only case, and go to its evidence sources' entry line."""
+    await caseload_shown(pilot)
+    await pilot.press("enter")
+    await until(pilot, lambda: isinstance(pilot.app.screen, CaseScreen), "the case screen")
+    await pilot.press("ctrl+g", *"evid", "enter")
+
+
 async def type_a_source_then(tmp_path: Path, line: str, *closing: str) -> Record:
     """Open a new case, type `line` in the evidence sources' entry line (no Enter), press `closing`."""
     store = SqliteStore(tmp_path / "a4.db")
     add_case(store, "C1", "Alex Morgan", TODAY)
     app = make_app(store)
     async with app.run_test(size=(120, 40)) as pilot:
-        await caseload_shown(pilot)
-        await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, CaseScreen), "the case screen")
-        await pilot.press("ctrl+g", *"evid", "enter")
+        await at_the_sources_line(pilot)
         await pilot.press(*line)
         assert getattr(app.focused, "value", None) == line  # typed in the entry line, not added
         await pilot.press(*closing)
@@ -72,10 +79,8 @@ async def test_submitting_with_an_entry_that_cannot_be_added_says_so_and_submits
     add_case(store, "C1", "Alex Morgan", TODAY)
     app = make_app(store)
     async with app.run_test(size=(120, 40)) as pilot:
-        await caseload_shown(pilot)
-        await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, CaseScreen), "the case screen")
-        await pilot.press("ctrl+g", *"evid", "enter", *"i, someday", "f10")
+        await at_the_sources_line(pilot)
+        await pilot.press(*"i, someday", "f10")
         notes = lambda: [n.message for n in app._notifications]  # noqa: E731
         await until(pilot, lambda: any("is not added yet" in n for n in notes()), "the refusal")
         assert any(n.startswith("The entry typed in “Sources”") for n in notes()), notes()
