@@ -8,8 +8,10 @@ record as left behind, with the reason, and shows in its exports.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 
 from forms.model import Record
@@ -17,6 +19,7 @@ from storage.sqlite.store import SqliteStore
 from tests.a4_app_harness import TODAY, add_case, caseload_shown, make_app
 from tests.cli_support import a4_in
 from tests.pilot_support import until
+from tests.terminal.scene import PATIENCE, Scene
 from tui.screens.case_screen import CaseScreen
 
 
@@ -88,3 +91,24 @@ async def test_submitting_with_an_entry_that_cannot_be_added_says_so_and_submits
     record = store.latest_record("C1")
     assert record is not None and record.status == "draft"
     store.close()
+
+
+@pytest.mark.terminal
+@pytest.mark.parametrize("delay", [0.0, 0.1])
+def test_in_a_real_terminal_ctrl_q_right_after_typing_a_source_keeps_it(tmp_path: Path, delay: float) -> None:
+    """The real `a4` in a pty, at a person's pace: the source typed, no Enter, Ctrl+Q at once or soon."""
+    scene = Scene(tmp_path, form_id="a4-assessment").create()
+    with scene.start(size=(120, 40)) as term:
+        scene.open_case(term, first_section="Offence analysis")
+        term.press("ctrl+g")
+        term.wait_quiet(0.3)
+        term.type("evid", gap=0.03)
+        term.press("enter")
+        term.wait_quiet(0.5)
+        term.type("i, 3/10/2026, J Smith", gap=0.03)
+        time.sleep(delay)
+        term.press("ctrl+q")
+        term.wait_exit(PATIENCE)
+    assert scene.answers().get("evidence.sources") == [
+        {"kind": "interview", "date": "2026-10-03", "author": "J Smith"}
+    ]
