@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
+from forms.definition.registry import load_registry
 from forms.model import Record
 from storage.sqlite.store import SqliteStore
 from tests.a4_app_harness import TODAY, add_case, caseload_shown, make_app
@@ -21,6 +22,7 @@ from tests.cli_support import a4_in
 from tests.pilot_support import until
 from tests.terminal.scene import PATIENCE, Scene
 from tui.screens.case_screen import CaseScreen
+from tui.widgets.group_input import GroupInput, entry_line, parse_entry
 
 
 async def at_the_sources_line(pilot: Pilot[None]) -> None:
@@ -112,3 +114,44 @@ def test_in_a_real_terminal_ctrl_q_right_after_typing_a_source_keeps_it(tmp_path
     assert scene.answers().get("evidence.sources") == [
         {"kind": "interview", "date": "2026-10-03", "author": "J Smith"}
     ]
+
+
+async def test_enter_on_an_entry_puts_it_back_in_the_line_and_enter_there_keeps_the_change(
+    tmp_path: Path,
+) -> None:
+    """A typo in an entry is mended in place (before, only removing and retyping it did), and the entry
+    stays as it was until the changed line is added, so nothing is lost meanwhile."""
+    store = SqliteStore(tmp_path / "a4.db")
+    add_case(store, "C1", "Alex Morgan", TODAY)
+    app = make_app(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await at_the_sources_line(pilot)
+        await pilot.press(*"i, 3/10/2026, J Smiht", "enter", *"psr, 2026-09-01, K Jones", "enter")
+        group = app.screen.query_one("#section-evidence GroupInput", GroupInput)
+        await pilot.press("up", "down", "enter")  # the list: its second entry (by date), the interview
+        assert getattr(app.focused, "value", None) == "interview, 2026-10-03, J Smiht"
+        assert len(group.entries) == 2  # still there while it is being edited
+        await pilot.press("backspace", "backspace", *"th", "enter")
+        assert [e["author"] for e in group.entries] == ["K Jones", "J Smith"]
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    record = store.latest_record("C1")
+    assert record is not None
+    assert [s["author"] for s in record.answers["evidence.sources"]] == ["K Jones", "J Smith"]
+    store.close()
+
+
+def test_an_entry_typed_back_as_its_line_reads_as_the_same_entry() -> None:
+    registry, _problems = load_registry([])
+    form = registry.assessment("a4-assessment")
+    assert form is not None
+    safety = form.question("rmp.victim_safety")
+    assert safety is not None
+    entry = {
+        "group": "known_adult",
+        "who": "Ex-partner (J)",
+        "plan": "Exclusion zone, daily calls, a plan with police",
+    }
+    line = entry_line(safety, entry)
+    assert line is not None and parse_entry(safety, line, TODAY) == entry
+    assert entry_line(safety, {"group": "public", "who": "Smith, J", "plan": "Curfew"}) is None

@@ -90,6 +90,25 @@ def sort_entries(question: Question, entries: list[dict[str, Any]]) -> list[dict
     return sorted(entries, key=lambda e: (e.get(key) is None, str(e.get(key, ""))))
 
 
+def entry_line(question: Question, entry: dict[str, Any]) -> str | None:
+    """`entry` typed back as the line that adds it (`parse_entry` reads it as the same entry), for
+    editing in place; None when a field before the last holds a comma, which a line cannot carry."""
+    parts = []
+    for field in question.fields:
+        value = entry.get(field.id)
+        if value is None:
+            parts.append("")
+        elif field.type == "multi" and isinstance(value, list):
+            parts.append(" + ".join(str(v) for v in value))
+        else:
+            parts.append(str(value))
+    while parts and not parts[-1]:
+        parts.pop()
+    if any("," in part for part in parts[:-1]):
+        return None
+    return ", ".join(parts)
+
+
 def describe_entry(question: Question, entry: dict[str, Any]) -> str:
     """An entry as one readable line: "Interview · Friday 3 October 2026 · J Smith"."""
     parts = []
@@ -125,6 +144,7 @@ class EntryList(KeyActivity, Widget, can_focus=True):
         Binding("up", "move(-1)", "Previous entry", show=False),
         Binding("down", "move(1)", "Next entry", show=False),
         Binding("delete", "remove", "Remove entry"),
+        Binding("enter", "edit", "Edit entry"),
     ]
 
     def __init__(self, group: GroupInput) -> None:
@@ -142,6 +162,10 @@ class EntryList(KeyActivity, Widget, can_focus=True):
             self.cursor = target
             self.refresh()
 
+    def action_edit(self) -> None:
+        if self.group.entries:
+            self.group.edit_entry(self.cursor)
+
     def action_remove(self) -> None:
         if self.group.entries:
             self.group.remove_entry(self.cursor)
@@ -156,7 +180,13 @@ class EntryList(KeyActivity, Widget, can_focus=True):
             selected = self.has_focus and index == self.cursor
             if index:
                 text.append("\n")
-            line = f"{'▸' if selected else ' '} {index + 1}. {describe_entry(self.group.question, entry)}"
+            editing = (
+                " (being edited in the line below: Enter there keeps the change)"
+                if index == self.group.editing
+                else ""
+            )
+            described = describe_entry(self.group.question, entry)
+            line = f"{'▸' if selected else ' '} {index + 1}. {described}{editing}"
             text.append(line, style="reverse" if selected else "")
         return text
 
@@ -197,6 +227,9 @@ class GroupInput(Vertical):
         self.today = today
         entries = [dict(e) for e in value if isinstance(e, dict)] if isinstance(value, list) else []
         self.entries = sort_entries(question, entries)
+        self.editing: int | None = None
+        """The entry whose line is in the input (Enter on it in the list): the line replaces it, not
+        adds to it; until then the entry stays as it was, so nothing is lost meanwhile."""
 
     @property
     def value(self) -> list[dict[str, Any]] | None:
@@ -205,7 +238,9 @@ class GroupInput(Vertical):
     def compose(self) -> ComposeResult:
         yield EntryList(self)
         placeholder = ", ".join(f.label.lower() for f in self.question.fields)
-        yield AnswerInput(placeholder=f"add: {placeholder} — then Enter", classes="entry-line")
+        yield AnswerInput(  # an entry put back to edit is changed, not replaced by the first key
+            placeholder=f"add: {placeholder} — then Enter", classes="entry-line", select_on_focus=False
+        )
         yield Static("", classes="entry-error", markup=False)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -221,7 +256,7 @@ class GroupInput(Vertical):
         error.update("")
         error.remove_class("-shown")
         event.input.value = ""
-        self.entries = sort_entries(self.question, [*self.entries, entry])
+        self._put(entry)
         self._changed()
 
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -247,15 +282,45 @@ class GroupInput(Vertical):
         except ValueError as problem:
             return str(problem)
         self.query_one(AnswerInput).value = ""
-        self.entries = sort_entries(self.question, [*self.entries, entry])
+        self._put(entry)
         self.query_one(EntryList).refresh(layout=True)
         return ""
+
+    def _put(self, entry: dict[str, Any]) -> None:
+        """Add `entry`, or put it in place of the one being edited."""
+        kept = [e for i, e in enumerate(self.entries) if i != self.editing]
+        self.editing = None
+        self.entries = sort_entries(self.question, [*kept, entry])
+
+    def edit_entry(self, index: int) -> None:
+        """Put entry `index` back in the line to change it (Enter there keeps the change)."""
+        line = self.query_one(AnswerInput)
+        error = self.query_one(".entry-error", Static)
+        typed = entry_line(self.question, self.entries[index])
+        problem = ""
+        if line.value.strip():
+            problem = "The line below holds words not yet added: add them (Enter) or clear the line first."
+        elif typed is None:
+            problem = (
+                "A field of this entry holds a comma, which the line cannot: remove it and type it again."
+            )
+        if problem:
+            error.update(problem)
+            error.add_class("-shown")
+            return
+        self.editing = index
+        line.value = typed or ""
+        line.cursor_position = len(line.value)
+        line.focus()
+        self.query_one(EntryList).refresh(layout=True)
 
     def clear_line(self) -> None:
         self.query_one(AnswerInput).value = ""
 
     def remove_entry(self, index: int) -> None:
         del self.entries[index]
+        if self.editing is not None:
+            self.editing = None if self.editing == index else self.editing - (self.editing > index)
         self._changed()
 
     def _changed(self) -> None:
