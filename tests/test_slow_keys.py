@@ -12,9 +12,6 @@ had the work been instant; and the notice goes once the work is done.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from textual import events
 from textual.screen import Screen
@@ -26,19 +23,13 @@ from storage.sqlite.store import SqliteStore
 from tests.a4_app_harness import TODAY, USER, add_case, caseload_shown, make_app, shipped_registry
 from tests.pilot_support import until
 from tui.app import A4App
+from tui.modals.edit_case import EditCaseScreen
 from tui.modals.export_prompt import ExportPrompt
 from tui.screens.case_screen import CaseScreen
 from tui.screens.caseload import CaseloadScreen
 from tui.screens.grading import SubmitBlocked
 from tui.screens.plan_screen import PlanScreen
 from tui.screens.qa_screen import QAScreen
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Iterator[SqliteStore]:
-    store = SqliteStore(tmp_path / "a4.db")
-    yield store
-    store.close()
 
 
 def locked_case(db: SqliteStore) -> Record:
@@ -94,6 +85,18 @@ async def test_ctrl_r_on_the_caseload_says_so_before_the_review_is_started(db: S
         assert isinstance(app.screen, CaseScreen)
     assert len(seen) == 1
     assert any("Starting a review of X1" in text for text in seen[0]), seen
+
+
+async def test_ctrl_e_on_the_caseload_says_so_before_the_case_is_read(db: SqliteStore) -> None:
+    """Reading a case to correct it asks the store (a team server can be slow): said first, as Ctrl+R."""
+    add_case(db, "X1", "Alex Morgan", TODAY, owner=USER)
+    app = make_app(db)
+    seen = watch(db, app, "get_case")
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await caseload_shown(pilot)
+        await pilot.press("ctrl+e")
+        await until(pilot, lambda: isinstance(app.screen, EditCaseScreen), "the correction dialog")
+    assert seen and any("Reading X1 to correct it" in text for text in seen[0]), seen
 
 
 async def test_a_second_ctrl_r_while_the_review_starts_only_says_it_is_under_way(db: SqliteStore) -> None:

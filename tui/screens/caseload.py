@@ -33,6 +33,7 @@ from storage.row_check import readable
 from storage.store import CaseSummary, Store, StoreError
 from tui.fuzzy import fuzzy_filter
 from tui.messages import OpenCase
+from tui.progress import Progress
 from tui.widgets.case_list import CaseList, Column, DaysLeft, header_text, visible_columns
 from tui.widgets.key_bar import KeyBar
 
@@ -145,6 +146,8 @@ class CaseloadScreen(Screen[None]):
         """The manager's login when the user may hand cases over and archive them; None hides both."""
         self.may_edit = may_edit
         self.editor = editor
+        self.progress = Progress(self)
+        """Slow work a key starts here (reading a case to correct it): said at once, never started twice."""
         self.forms = forms
         self.today = today
         self.filter_text = ""
@@ -414,16 +417,21 @@ class CaseloadScreen(Screen[None]):
         self.set_filter("")
 
     def action_edit_case(self) -> None:
-        """Correct the details of the case under the cursor (name, identifier, start date, sentence)."""
+        """Correct the details of the case under the cursor (name, identifier, start date, sentence): said at
+        once, since reading the case from a team server can take a while (as Enter and Ctrl+R say)."""
         selected = self.query_one(CaseList).selected
         if selected is None or self.may_edit is None or not self.may_edit(selected.owner):
             return
+        doing = f"Reading {for_terminal(selected.ref)} to correct it…"
+        self.progress.run(doing, partial(self._edit_case, selected.ref, selected.owner))
+
+    def _edit_case(self, ref: str, owner: str) -> None:
         from tui.modals.edit_case import EditCaseScreen
 
         try:
-            case = self.store.get_case(selected.ref, owner=selected.owner)
-            deadlines = self.store.case_deadlines(selected.ref, owner=selected.owner)
-            changes = self.store.case_changes(selected.ref, owner=selected.owner)
+            case = self.store.get_case(ref, owner=owner)
+            deadlines = self.store.case_deadlines(ref, owner=owner)
+            changes = self.store.case_changes(ref, owner=owner)
         except StoreError as error:
             self.notify(str(error), title="Case not read", severity="error", timeout=15, markup=False)
             return
