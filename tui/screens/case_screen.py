@@ -573,18 +573,17 @@ class CaseScreen(Screen[None]):
         group's line without Enter: added as Enter would add it, or, when it cannot be (a field missing or
         unreadable), kept with the record in its "Left behind" panel with the reason, so closing never
         loses the words."""
-        if self.read_only:
+        if self.read_only or not (refused := self._add_typed_entries()):
             return
         version = self.record.form_version
         kept = [
             LeftBehind(group.path, group.question.label, line, f"{NEVER_ADDED} ({problem})", version)
-            for group, line, problem in self._add_typed_entries()
+            for group, line, problem in refused
         ]
-        if kept:
-            for group in self.query(GroupInput):
-                group.clear_line()
-            self.record = dataclasses.replace(self.record, left_behind=[*self.record.left_behind, *kept])
-            self.autosave.edited()
+        for group, _line, _problem in refused:
+            group.clear_line()
+        self.record = dataclasses.replace(self.record, left_behind=[*self.record.left_behind, *kept])
+        self.autosave.edited()
 
     def _add_typed_entries(self) -> list[tuple[GroupInput, str, str]]:
         """Add each entry typed in a group's line as Enter would (marked changed at once, for the save that

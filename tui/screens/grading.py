@@ -417,8 +417,8 @@ class GradingScreen(ModalScreen[Decision | None]):
         parts = []
         if graded := sum(1 for w in self.query(CriterionGrade) if w.changed()):
             parts.append(f"{graded} grade{'s' if graded != 1 else ''}")
-        typed = self.query("#comment-text")
-        if self.comments or (typed and isinstance(typed.first(), Input) and typed.first(Input).value.strip()):
+        typed = any(line.value.strip() for line in self.query("#comment-text").results(Input))
+        if self.comments or typed:  # added, or still in the line (none when countersigning a second time)
             parts.append("comments")
         return " and ".join(parts)
 
