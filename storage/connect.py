@@ -16,12 +16,11 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
 
-from forms.definition.nesting import too_deep
+from forms.definition.nesting import read_toml
 from storage.location import ensure_private_dir, resolve_data_dir
 from storage.store import Store, StoreError
 
@@ -74,17 +73,10 @@ def _from_config(path: Path | None) -> str | None:
     except (OSError, UnicodeDecodeError) as error:
         reason = getattr(error, "strerror", None) or "not readable UTF-8 text"
         raise _unsure_which_store(f"{path}: cannot read the config file ({reason})") from None
-    if (deep := too_deep(text)) is not None:
-        problem = f"{path}:{deep[0]}:{deep[1]}: arrays or tables nested too deep"
-    else:
-        try:
-            value = tomllib.loads(text).get(CONFIG_KEY)
-        except tomllib.TOMLDecodeError as error:
-            from forms.definition.syntax import explain  # only for a broken file: start-up need not load it
-
-            problem = str(explain(str(error), text, str(path)))
-        else:
-            return value if isinstance(value, str) else None
+    data, problem = read_toml(text, str(path))
+    if data is not None:
+        value = data.get(CONFIG_KEY)
+        return value if isinstance(value, str) else None
     if _SETS_DATABASE.search(text):
         raise _unsure_which_store(problem)
     return None

@@ -25,7 +25,6 @@ from __future__ import annotations
 import getpass
 import os
 import re
-import tomllib
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -34,7 +33,7 @@ from typing import Any
 import platformdirs
 
 from forms.definition.errors import did_you_mean
-from forms.definition.nesting import MAX_DEPTH, too_deep
+from forms.definition.nesting import read_toml
 
 ENV_VAR = "A4_CONFIG"
 FILE_NAME = "config.toml"
@@ -155,18 +154,8 @@ def parse_config(
     neither read nor judged, so it reports only what it uses.
     """
     path = Path(where)
-    if (deep := too_deep(text)) is not None:
-        line, col = deep
-        return Config(path=path), [
-            f"{where}:{line}:{col}: arrays or tables nested more than {MAX_DEPTH} deep; "
-            "fix the file (using all defaults meanwhile)"
-        ]
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        from forms.definition.syntax import explain  # only for a broken file: start-up need not load it
-
-        problem = explain(str(error), text, where)
+    data, problem = read_toml(text, where)
+    if data is None:
         return Config(path=path), [f"{problem}; fix the file (using all defaults meanwhile)"]
 
     problems: list[str] = []

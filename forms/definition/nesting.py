@@ -9,8 +9,28 @@ are skipped, so brackets written inside them do not count.
 
 from __future__ import annotations
 
+import tomllib
+from typing import Any
+
 MAX_DEPTH = 64
 """Deeper than any real form or config (they nest three or four levels), far below the parser's limit."""
+
+
+def read_toml(text: str, where: str) -> tuple[dict[str, Any] | None, str]:
+    """The data of a small settings file's TOML text, or None and one line saying where and what is wrong.
+
+    The config file is read by the settings (`tui.config`) and, for its `database`, by
+    `storage.connect`: one reading, so both name a broken file at the same place in the same words.
+    (Form definitions say more, as `FormError`s: `forms.definition.load`.)
+    """
+    if (deep := too_deep(text)) is not None:
+        return None, f"{where}:{deep[0]}:{deep[1]}: arrays or tables nested more than {MAX_DEPTH} deep"
+    try:
+        return tomllib.loads(text), ""
+    except tomllib.TOMLDecodeError as error:
+        from forms.definition.syntax import explain  # only for a broken file: start-up need not load it
+
+        return None, str(explain(str(error), text, where))
 
 
 def too_deep(text: str, limit: int = MAX_DEPTH) -> tuple[int, int] | None:
